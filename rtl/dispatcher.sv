@@ -2,7 +2,7 @@
 //
 // A launch (rising edge of `start`) takes the thread count from the device control
 // register. Blocks of THREADS_PER_BLOCK threads (the last one may be partial) go to
-// whichever core is idle, lowest core first, until every thread has been handed out;
+// idle cores, one block a cycle, lowest core first, until every thread is handed out;
 // `done` rises when the last block has finished and stays high until the next launch
 // or reset. A thread count of 0 is done at once. Raising `start` again while a kernel
 // runs does nothing.
@@ -44,9 +44,47 @@ module dispatcher
   logic launch;
   assign launch = start && !start_q && !running_q;
 
-  logic [THREAD_BITS-1:0] remaining;
-  logic [BUSY_BITS-1:0]   started_now;
-  logic [BUSY_BITS-1:0]   finished_now;
+  // ------------------------------------------------------------ block hand-out
+  // At most one block a cycle, to the lowest-numbered idle core; a core is busy for
+  // many cycles per block, so this never holds a core back for long.
+  function automatic int first_set(input logic [NUM_CORES-1:0] bits);
+    int index;
+    index = NUM_CORES;  // none set
+    for (int c = NUM_CORES - 1; c >= 0; c--) begin
+      if (bits[c]) index = c;
+    end
+    return index;
+  endfunction
+
+  function automatic logic [BUSY_BITS-1:0] count_set(input logic [NUM_CORES-1:0] bits);
+    logic [BUSY_BITS-1:0] count;
+    count = '0;
+    for (int c = 0; c < NUM_CORES; c++) count = count + BUSY_BITS'(bits[c]);
+    return count;
+  endfunction
+
+  logic [THREAD_BITS-1:0] remaining;      // threads not handed out yet
+  logic                   threads_left;
+  logic                   hand_out;       // give a block to core `chosen_core` now
+  int                     chosen_core;
+  logic [COUNT_BITS-1:0]  block_size;     // threads in that block
+  logic                   all_finished;
+
+  assign remaining    = THREAD_BITS'(total_q) - next_thread_q;
+  assign threads_left = running_q && (next_thread_q < THREAD_BITS'(total_q));
+  assign chosen_core  = first_set(core_idle);
+  assign hand_out     = threads_left && (chosen_core < NUM_CORES);
+  assign block_size   = (remaining > THREAD_BITS'(THREADS_PER_BLOCK))
+                        ? COUNT_BITS'(THREADS_PER_BLOCK) : COUNT_BITS'(remaining);
+  assign all_finished = running_q && !threads_left && (busy_cores_q == '0);
+
+  always_comb begin
+    for (int c = 0; c < NUM_CORES; c++) begin
+      core_block_start[c]        = hand_out && (chosen_core == c);
+      core_block_idx[c]          = next_block_q;
+      core_block_thread_count[c] = block_size;
+    end
+  end
 
   always_comb begin
     running_d     = running_q;
@@ -54,43 +92,23 @@ module dispatcher
     total_d       = total_q;
     next_thread_d = next_thread_q;
     next_block_d  = next_block_q;
-    core_block_start        = '0;
-    core_block_idx          = '0;
-    core_block_thread_count = '0;
-    started_now  = '0;
-    finished_now = '0;
-    remaining    = '0;
-
     if (launch) begin
       running_d     = 1'b1;
       done_d        = 1'b0;
       total_d       = thread_count;
       next_thread_d = '0;
       next_block_d  = '0;
-    end else if (running_q) begin
-      // Hand one block to each idle core while threads remain.
-      for (int c = 0; c < NUM_CORES; c++) begin
-        core_block_idx[c] = next_block_d;
-        if (core_idle[c] && next_thread_d < THREAD_BITS'(total_q)) begin
-          remaining = THREAD_BITS'(total_q) - next_thread_d;
-          core_block_start[c]        = 1'b1;
-          core_block_thread_count[c] = (remaining > THREAD_BITS'(THREADS_PER_BLOCK))
-                                       ? COUNT_BITS'(THREADS_PER_BLOCK)
-                                       : COUNT_BITS'(remaining);
-          next_thread_d = next_thread_d + THREAD_BITS'(THREADS_PER_BLOCK);
-          next_block_d  = next_block_d + 1'b1;
-          started_now   = started_now + 1'b1;
-        end
-        if (core_block_done[c]) finished_now = finished_now + 1'b1;
-      end
+    end else if (all_finished) begin
       // Every thread handed out and every core finished: the kernel is done.
-      if (next_thread_q >= THREAD_BITS'(total_q) && busy_cores_q == '0) begin
-        running_d = 1'b0;
-        done_d    = 1'b1;
-      end
+      running_d = 1'b0;
+      done_d    = 1'b1;
+    end else if (hand_out) begin
+      next_thread_d = next_thread_q + THREAD_BITS'(THREADS_PER_BLOCK);
+      next_block_d  = next_block_q + 1'b1;
     end
-    busy_cores_d = busy_cores_q + started_now - finished_now;
   end
+
+  assign busy_cores_d = busy_cores_q + BUSY_BITS'(hand_out) - count_set(core_block_done);
 
   always_ff @(posedge clk) begin
     if (reset) begin

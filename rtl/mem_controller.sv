@@ -73,32 +73,51 @@ module mem_controller #(
   // ------------------------------------------------------------ arbitration
   // Channels grant in order 0, 1, ...; a requester already held by a channel, or granted
   // by a lower channel this cycle, is skipped. Each channel searches from `next_q`.
-  logic [NUM_CONSUMERS-1:0]               taken;
-  logic [NUM_CHANNELS-1:0]                grant;
-  logic [NUM_CHANNELS-1:0][IDX_BITS-1:0]  grant_idx;
-  int unsigned                            candidate;
+  // The search runs in a function so its scratch state is local: an always_comb that
+  // reads what it writes can re-trigger itself forever in Icarus 11.
+  // Result: channel c's {granted, requester index} at [c*GRANT_BITS +: GRANT_BITS].
+  localparam int GRANT_BITS = IDX_BITS + 1;
 
-  always_comb begin
-    taken     = '0;
-    grant     = '0;
-    grant_idx = '0;
-    candidate = 0;
+  function automatic logic [NUM_CHANNELS*GRANT_BITS-1:0] arbitrate(
+    input logic [NUM_CHANNELS-1:0][2:0]          states,
+    input logic [NUM_CHANNELS-1:0][IDX_BITS-1:0] owners,
+    input logic [NUM_CONSUMERS-1:0]              requests,
+    input logic [IDX_BITS-1:0]                   first
+  );
+    logic [NUM_CONSUMERS-1:0]              taken;
+    logic [NUM_CHANNELS*GRANT_BITS-1:0]    grants;
+    logic                                  granted;
+    int unsigned                           candidate;
+    taken  = '0;
+    grants = '0;
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      if (state_q[c] != CH_IDLE) taken[owner_q[c]] = 1'b1;
+      if (states[c] != CH_IDLE) taken[owners[c]] = 1'b1;
     end
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      if (state_q[c] == CH_IDLE || state_q[c] == CH_RESPOND_READ ||
-          state_q[c] == CH_RESPOND_WRITE) begin
+      granted = 1'b0;
+      if (states[c] == CH_IDLE || states[c] == CH_RESPOND_READ || states[c] == CH_RESPOND_WRITE) begin
         for (int k = 0; k < NUM_CONSUMERS; k++) begin
-          candidate = int'(next_q) + k;
+          candidate = int'(first) + k;
           if (candidate >= NUM_CONSUMERS) candidate = candidate - NUM_CONSUMERS;
-          if (!grant[c] && wants_any[candidate] && !taken[candidate]) begin
-            grant[c]          = 1'b1;
-            grant_idx[c]      = IDX_BITS'(candidate);
-            taken[candidate]  = 1'b1;
+          if (!granted && requests[candidate] && !taken[candidate]) begin
+            granted                         = 1'b1;
+            taken[candidate]                = 1'b1;
+            grants[c*GRANT_BITS +: GRANT_BITS] = {1'b1, IDX_BITS'(candidate)};
           end
         end
       end
+    end
+    return grants;
+  endfunction
+
+  logic [NUM_CHANNELS*GRANT_BITS-1:0]     grants;
+  logic [NUM_CHANNELS-1:0]                grant;
+  logic [NUM_CHANNELS-1:0][IDX_BITS-1:0]  grant_idx;
+
+  assign grants = arbitrate(state_q, owner_q, wants_any, next_q);
+  always_comb begin
+    for (int c = 0; c < NUM_CHANNELS; c++) begin
+      {grant[c], grant_idx[c]} = grants[c*GRANT_BITS +: GRANT_BITS];
     end
   end
 

@@ -62,39 +62,51 @@ module scheduler
   logic [DATA_BITS-1:0]                     block_idx_q, block_idx_d;
 
   // ------------------------------------------------------------ selection
-  // The smallest PC among live threads, and the threads that sit at it.
-  logic any_live;
-  always_comb begin
-    issue_pc = '0;
-    any_live = 1'b0;
+  // The smallest PC among live threads, and the threads that sit at it. (A function
+  // keeps the running minimum in a local variable: an always_comb that reads what it
+  // writes can re-trigger itself forever in Icarus 11.)
+  function automatic logic [PC_BITS-1:0] smallest_live_pc(
+    input logic [THREADS_PER_BLOCK-1:0]              live,
+    input logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pcs
+  );
+    logic [PC_BITS-1:0] smallest;
+    smallest = '1;
     for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      if (live_q[t] && (!any_live || pc_q[t] < issue_pc)) begin
-        issue_pc = pc_q[t];
-        any_live = 1'b1;
-      end
+      if (live[t] && pcs[t] < smallest) smallest = pcs[t];
     end
+    return smallest;
+  endfunction
+
+  logic any_live;
+  assign any_live = (live_q != '0);
+  assign issue_pc = smallest_live_pc(live_q, pc_q);
+
+  always_comb begin
     for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
       active_mask[t] = live_q[t] && (pc_q[t] == issue_pc);
     end
   end
 
   // ------------------------------------------------------------ control
-  logic retire;  // the issued instruction retires at the end of this cycle
+  // The issued instruction retires at the end of this cycle: at once for everything
+  // but LDR/STR, after the last active LSU has finished for those.
+  logic                         retire;
+  logic [THREADS_PER_BLOCK-1:0] live_after_retire;  // RET takes its threads out
+  assign retire = (state_q == S_EXECUTE && !issue_is_memory) ||
+                  (state_q == S_MEMORY && (lsu_busy & active_mask) == '0);
+  assign live_after_retire = issue_is_ret ? (live_q & ~active_mask) : live_q;
+
   always_comb begin
     state_d       = state_q;
     pc_d          = pc_q;
     live_d        = live_q;
     block_idx_d   = block_idx_q;
-    block_idle    = 1'b0;
-    block_done    = 1'b0;
     clear_threads = 1'b0;
     fetch_request = 1'b0;
     lsu_start     = '0;
-    retire        = 1'b0;
 
     case (state_q)
       S_IDLE: begin
-        block_idle = 1'b1;
         if (block_start) begin
           clear_threads = 1'b1;
           block_idx_d   = block_idx_in;
@@ -117,28 +129,19 @@ module scheduler
         if (issue_is_memory) begin
           lsu_start = active_mask;
           state_d   = S_MEMORY;
-        end else begin
-          retire = 1'b1;
         end
       end
-      S_MEMORY: begin
-        if ((lsu_busy & active_mask) == '0) retire = 1'b1;
-      end
-      S_DONE: begin
-        block_done = 1'b1;
-        state_d    = S_IDLE;
-      end
+      S_MEMORY: ;  // wait for the LSUs (see `retire`)
+      S_DONE: state_d = S_IDLE;
       default: state_d = S_IDLE;
     endcase
 
     if (retire) begin
       for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-        if (active_mask[t]) begin
-          pc_d[t] = next_pc[t];
-          if (issue_is_ret) live_d[t] = 1'b0;
-        end
+        if (active_mask[t]) pc_d[t] = next_pc[t];
       end
-      if (live_d == '0) begin
+      live_d = live_after_retire;
+      if (live_after_retire == '0) begin
         state_d = S_DONE;
       end else begin
         state_d = S_FETCH;
@@ -146,6 +149,12 @@ module scheduler
     end
   end
 
+  // Outputs that depend on the state alone are continuous assignments: written inside
+  // the always_comb above (default, then override), they would glitch, and in Icarus
+  // the glitch re-triggers the dispatcher's logic that drives block_start, and so on
+  // forever at one instant of time.
+  assign block_idle  = (state_q == S_IDLE);
+  assign block_done  = (state_q == S_DONE);
   assign commit_mask = retire ? active_mask : '0;
   assign block_idx   = block_idx_q;
 

@@ -131,7 +131,9 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_NUMBER_RE = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)")
+_NUMBER_RE = re.compile(
+    r"(?P<sign>[-+]?)(?:0[xX](?P<hex>[0-9a-fA-F]+)|0[bB](?P<bin>[01]+)|(?P<dec>[0-9]+))"
+)
 _LABEL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -147,10 +149,17 @@ def tokenize(code: str) -> list[Token]:
 
 
 def parse_number(text: str) -> int | None:
-    """Value of a decimal, 0x hex or 0b binary literal (optionally signed), else None."""
-    if not _NUMBER_RE.fullmatch(text):
+    """Value of a decimal, 0x hex or 0b binary literal, optionally signed; else None."""
+    match = _NUMBER_RE.fullmatch(text)
+    if not match:
         return None
-    return int(text, 0) if not re.fullmatch(r"[-+]?0[0-9]+", text) else int(text, 10)
+    if match["hex"]:
+        value = int(match["hex"], 16)
+    elif match["bin"]:
+        value = int(match["bin"], 2)
+    else:
+        value = int(match["dec"], 10)
+    return -value if match["sign"] == "-" else value
 
 
 # --------------------------------------------------------------------------------------
@@ -179,7 +188,13 @@ def is_reserved_word(name: str) -> bool:
     """True for mnemonics and register names, which cannot be labels."""
     upper = name.upper()
     is_branch = upper.startswith("BR") and parse_nzp_suffix(upper[2:]) is not None
-    return upper in _INSTRUCTIONS or is_branch or parse_register(name) is not None
+    looks_like_register = re.fullmatch(r"R[0-9]+", upper) is not None  # also R13, R99
+    return (
+        upper in _INSTRUCTIONS
+        or is_branch
+        or looks_like_register
+        or parse_register(name) is not None
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -261,13 +276,12 @@ class _Assembler:
         while len(tokens) >= 2 and tokens[0].kind == "word" and tokens[1].kind == "colon":
             label_tokens.append(tokens[0])
             tokens = tokens[2:]
-        if tokens and tokens[0].kind == "word" and tokens[0].text.lower() in (".threads", ".data"):
-            if label_tokens:
-                raise _LineError(
-                    f"a label cannot mark {tokens[0].text.lower()}: labels name program "
-                    "addresses, so put the label on an instruction",
-                    label_tokens[0].column,
-                )
+        marks_data = bool(tokens) and tokens[0].text.lower() in (".threads", ".data")
+        if label_tokens and marks_data:
+            raise _LineError(
+                f"a label cannot mark {tokens[0].text.lower()} (labels name program addresses)",
+                label_tokens[0].column,
+            )
         for token in label_tokens:
             self.define_label(token, line_number)
         if not tokens:
@@ -331,7 +345,7 @@ class _Assembler:
             self.data_directive(args, end)
         elif name == ".word":
             value = self.single_number(name_token, args, end, "a 16-bit instruction word")
-            if value > WORD_MASK:
+            if not 0 <= value <= WORD_MASK:
                 raise _LineError(
                     f".word value {args[0].text} out of range 0x0000..0xFFFF", args[0].column
                 )
@@ -343,7 +357,7 @@ class _Assembler:
             )
 
     def single_number(self, name_token: Token, args: list[Token], end: int, what: str) -> int:
-        """The one non-negative number argument of a directive."""
+        """The one number argument of a directive (range checks are the caller's)."""
         if not args:
             raise _LineError(f"expected {what} after {name_token.text}", end)
         value = self.number(args[0], what)
@@ -352,20 +366,21 @@ class _Assembler:
         return value
 
     def number(self, token: Token, what: str) -> int:
+        """Value of a bare number token (decimal, 0x hex or 0b binary)."""
         value = parse_number(token.text) if token.kind == "number" else None
         if value is None:
             raise _LineError(f"expected {what}, got '{token.text}'", token.column)
-        if value < 0:
-            raise _LineError(f"{what} {token.text} is negative", token.column)
         return value
 
-    def threads_directive(self, token: Token, args: list[Token], line_number: int, end: int) -> None:
+    def threads_directive(
+        self, token: Token, args: list[Token], line_number: int, end: int
+    ) -> None:
         if self.threads is not None:
             raise _LineError(
                 f".threads given twice (first at line {self.threads_line})", token.column
             )
         count = self.single_number(token, args, end, "a thread count")
-        if count > MAX_THREADS:
+        if not 0 <= count <= MAX_THREADS:
             raise _LineError(
                 f"thread count {count} out of range 0..{MAX_THREADS}", args[0].column
             )
@@ -377,7 +392,7 @@ class _Assembler:
         if not args:
             raise _LineError("expected at least one data value (0..255) after .data", end)
         expect_value = True
-        values = []
+        values: list[int] = []
         for token in args:
             if token.kind == "comma":
                 if expect_value:
@@ -385,7 +400,7 @@ class _Assembler:
                 expect_value = True
                 continue
             value = self.number(token, "a data value (0..255)")
-            if value > 0xFF:
+            if not 0 <= value <= 0xFF:
                 raise _LineError(f"data value {value} out of range 0..255", token.column)
             if len(self.data) + len(values) >= self.data_size:
                 raise _LineError(f".data holds more than {self.data_size} bytes", token.column)
@@ -399,7 +414,6 @@ class _Assembler:
 
     def instruction(self, mnemonic: Token, rest: list[Token], line_number: int, end: int) -> None:
         name = mnemonic.text.upper()
-        operands = self.split_operands(rest, end)
         nzp = parse_nzp_suffix(name[2:]) if name.startswith("BR") else None
         if nzp is not None:
             kinds: tuple[str, ...] = ("target",)
@@ -411,6 +425,7 @@ class _Assembler:
             hint = f" (branches are {_BRANCH_SPELLINGS})" if name.startswith("BR") else ""
             raise _LineError(f"unknown mnemonic '{mnemonic.text}'{hint}", mnemonic.column)
 
+        operands = self.split_operands(rest, end)
         if len(operands) != len(kinds):
             plural = "operand" if len(kinds) == 1 else "operands"
             column = operands[len(kinds)].column if len(operands) > len(kinds) else mnemonic.column
@@ -423,7 +438,11 @@ class _Assembler:
             if target.kind == "immediate":
                 address = self.immediate(target, "branch target")
                 self.emit(encode_branch(nzp, address), line_number, mnemonic.column)
-            elif target.kind == "word" and _LABEL_RE.fullmatch(target.text):
+            elif (
+                target.kind == "word"
+                and _LABEL_RE.fullmatch(target.text)
+                and not is_reserved_word(target.text)
+            ):
                 self.label_uses.append(
                     _LabelUse(len(self.words), nzp, target.text, line_number, target.column)
                 )
@@ -434,7 +453,7 @@ class _Assembler:
                 )
             return
 
-        values = [self.operand(kind, token) for kind, token in zip(kinds, operands)]
+        values = [self.operand(kind, token) for kind, token in zip(kinds, operands, strict=True)]
         self.emit(encoder(*values), line_number, mnemonic.column)
 
     def split_operands(self, tokens: list[Token], end: int) -> list[Token]:
@@ -526,7 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Assemble tiny-gpu assembly into hex files ($readmemh format)."
     )
     parser.add_argument("source", help="assembly file (.asm)")
-    parser.add_argument("-o", "--output", help="program hex file, 4 digits a line (default: stdout)")
+    parser.add_argument(
+        "-o", "--output", help="program hex file, 4 digits a line (default: stdout)"
+    )
     parser.add_argument("--data-out", help="data hex file, 2 digits a line (the .data bytes)")
     args = parser.parse_args(argv)
 

@@ -55,6 +55,7 @@ class Opcode(IntEnum):
     RET = 0b1111
 
 
+_ASSIGNED_OPCODES = frozenset(int(opcode) for opcode in Opcode)
 UNUSED_OPCODES = range(0b1010, 0b1111)  # 0xA..0xE: executed as NOP (docs/isa.md)
 
 # The four register-register-register arithmetic instructions share one format.
@@ -153,7 +154,7 @@ def parse_nzp_suffix(text: str) -> int | None:
     match = re.fullmatch(r"(n?)(z?)(p?)", text.lower())
     if not match or not text:
         return None
-    return sum(bit for (bit, _), group in zip(_NZP_LETTERS, match.groups()) if group)
+    return sum(bit for (bit, _), group in zip(_NZP_LETTERS, match.groups(), strict=True) if group)
 
 
 # --------------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ def decode(word: int) -> Instruction:
     """Split a 16-bit instruction word into its fields."""
     _check_range("instruction word", word, WORD_MASK)
     raw_opcode = (word >> 12) & 0xF
-    opcode: int = Opcode(raw_opcode) if raw_opcode in Opcode._value2member_map_ else raw_opcode
+    opcode: int = Opcode(raw_opcode) if raw_opcode in _ASSIGNED_OPCODES else raw_opcode
     return Instruction(
         word=word,
         opcode=opcode,

@@ -244,7 +244,7 @@ class RandomProgram:
         return dataclasses.replace(self, **changes)
 
     @property
-    def words(self) -> int:
+    def num_words(self) -> int:
         """Program size in instruction words."""
         return _Renderer(self.ast).render().count_words()
 
@@ -291,7 +291,7 @@ class _Listing:
             else:
                 text = item[1]
             comment = item[2]
-            lines.append(f"    {text:<24}; {comment}" if comment else f"    {text}")
+            lines.append(f"    {text:<24} ; {comment}" if comment else f"    {text}")
         return lines
 
 
@@ -514,8 +514,8 @@ def _stmt_cost(s: Stmt) -> int:
         if s.style == "up_top":
             return 5 + (s.trips - 1) * (body + 5) + 2
         if s.style == "down_bottom":
-            return 6 + s.trips * (body + 6)
-        return 7 + s.trips * (body + 5)  # up_bottom
+            return 6 + s.trips * (body + 5)
+        return 7 + s.trips * (body + 4)  # up_bottom
     raise TypeError(s)
 
 
@@ -561,7 +561,7 @@ class _Gen:
     def dst(self) -> int:
         return self.rng.choice(self.r.data)
 
-    def src(self, depth_loops: int = MAX_LOOP_DEPTH) -> int:
+    def src(self) -> int:
         """Any readable register except the scratch ones, data registers most often."""
         rng, r = self.rng, self.r
         pick = rng.random()
@@ -581,7 +581,7 @@ class _Gen:
         return tuple(self.stmt(nest, loop_depth) for _ in range(n))
 
     def stmt(self, nest: int, loop_depth: int) -> Stmt:
-        rng, r = self.rng, self.r
+        rng = self.rng
         kinds = dict(STMT_WEIGHTS)
         if nest >= self.max_nest:
             kinds["if"] = kinds["loop"] = 0
@@ -662,6 +662,8 @@ class _Gen:
         trips = rng.randint(2, 4) if loop_depth == 0 else rng.randint(2, 3)
         # trip count source: thread index, global slot base, loaded data, anything
         src = rng.choice((THREAD_IDX, r.base, self.src(), rng.choice(r.data)))
+        if src in (r.counters[loop_depth], r.limits[loop_depth]):
+            src = THREAD_IDX  # (harmless, but its own counter would give a constant trip)
         body = self.block(rng.randint(1, 4), nest + 1, loop_depth + 1)
         return Loop(style, r.counters[loop_depth], r.limits[loop_depth], src, trips, swap,
                     mask, body)

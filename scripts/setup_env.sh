@@ -28,7 +28,10 @@ PYTHON="${PYTHON:-python3}"
 # Debian packages the flow needs. iverilog: the Icarus simulator. liblz4-dev,
 # zlib1g-dev: headers Verilator's FST writer compiles against. g++, make, perl:
 # Verilator is a perl script that generates C++ built with make + g++.
-DEB_PACKAGES=(iverilog liblz4-dev zlib1g-dev g++ make perl)
+# ccache: tb/simulator.py hands it to Verilator's makefiles (OBJCACHE), so the
+# Verilator/cocotb runtime objects, the same in every build, compile only once
+# (a new configuration then builds in ~3 s instead of ~11 s).
+DEB_PACKAGES=(iverilog liblz4-dev zlib1g-dev g++ make perl ccache)
 
 say() { echo "setup_env: $*"; }
 
@@ -91,5 +94,8 @@ if [[ "$have_hash" != "$want_hash" ]]; then
         --no-input -r "$REQUIREMENTS"
     echo "$want_hash" >"$STAMP"
 fi
+# Make the stamp newer than requirements.txt and this script, so a Makefile rule
+# `.venv/.requirements.sha256: requirements.txt scripts/setup_env.sh` is satisfied.
+touch "$STAMP"
 
 say "ok (.venv up to date, Debian packages present)"

@@ -1,0 +1,68 @@
+# tiny-gpu-sv: one target per intent. `make help` lists them.
+#
+# Every target sets up what it needs first (scripts/setup_env.sh: Debian packages
+# when root, the .venv from requirements.txt), so a fresh clone needs nothing else.
+
+SHELL  := /bin/bash
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+ENV    := scripts/env.sh
+STAMP  := $(VENV)/.requirements.sha256
+
+# make run / make waves
+KERNEL ?= kernels/matmul.asm
+SIM    ?= icarus
+CONFIG ?= default
+WAVES  ?= 0
+JSON   ?=
+LATENCY ?= 1
+# make test
+JOBS   ?= auto
+# make fuzz
+N      ?= 1000
+SEED   ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup test test-all run waves lint fuzz coverage bench clean
+
+help:  ## list the targets
+	@echo "tiny-gpu-sv: a small SIMT GPU in SystemVerilog and its verification suite"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "  variables: KERNEL=$(KERNEL) SIM=$(SIM) CONFIG=$(CONFIG) WAVES=$(WAVES) JSON=$(JSON)"
+	@echo "             LATENCY=$(LATENCY) JOBS=$(JOBS) N=$(N) SEED=$(SEED)"
+
+$(STAMP): requirements.txt scripts/setup_env.sh
+	@bash scripts/setup_env.sh
+
+setup: $(STAMP)  ## create .venv and install Debian packages if missing
+	@bash scripts/setup_env.sh
+
+test: $(STAMP)  ## the whole regression on Icarus and Verilator (pytest -n JOBS)
+	$(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
+
+test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml
+	GPU_ALL_CONFIGS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
+
+run: $(STAMP)  ## run KERNEL on SIM; WAVES=1 writes waveform + trace, JSON=f writes the result
+	$(ENV) $(PYTHON) scripts/run_kernel.py --kernel $(KERNEL) --sim $(SIM) --config $(CONFIG) \
+		--latency $(LATENCY) $(if $(filter 1,$(WAVES)),--waves) $(if $(JSON),--json $(JSON))
+
+waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
+	@bash scripts/open_waves.sh
+
+lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
+	$(ENV) $(PYTHON) scripts/lint.py
+
+fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7)
+	$(ENV) $(PYTHON) scripts/fuzz.py --count $(N) --seed $(SEED) --jobs $(JOBS)
+
+coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report
+	$(ENV) $(PYTHON) scripts/coverage.py
+
+bench: $(STAMP)  ## cycle counts of matadd and matmul at several memory latencies
+	$(ENV) $(PYTHON) scripts/bench.py
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf build .pytest_cache

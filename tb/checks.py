@@ -1,0 +1,88 @@
+"""Compare what the RTL did with what the golden models say, with messages a person
+can act on: the first wrong instruction (cycle, core, block, thread, pc, disassembly,
+expected and actual) and a byte-by-byte diff of memory."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from disassembler import disassemble
+
+# Fields of a commit record that the RTL must match exactly.
+COMMIT_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data")
+
+
+def memory_diff(expected: list[int], actual: list[int], *, initial: list[int] | None = None,
+                limit: int = 24) -> list[str]:
+    """One line per differing byte: address, expected, actual (and initial value)."""
+    lines = []
+    for address, (want, got) in enumerate(zip(expected, actual)):
+        if want != got:
+            before = f" (initial {initial[address]:3d})" if initial is not None else ""
+            lines.append(f"  [{address:3d}] 0x{address:02x}: expected {want:3d}, got {got:3d}{before}")
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"  ... and {len(lines) - limit} more differing bytes"]
+    return lines
+
+
+def format_commit(commit) -> str:
+    parts = [f"pc={commit.pc:3d} {disassemble(commit.instr):<22s} next_pc={commit.next_pc:3d} nzp={commit.nzp:03b}"]
+    if commit.rd is not None:
+        parts.append(f"R{commit.rd}={commit.rd_value}")
+    if commit.mem_op is not None:
+        parts.append(f"mem{commit.mem_op}[{commit.mem_addr}]={commit.mem_data}")
+    return " ".join(parts)
+
+
+@dataclass
+class LockstepReport:
+    compared: int              # commit records that matched, all threads together
+    mismatch: str | None       # description of the first mismatch, None if all matched
+
+
+def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: list) -> LockstepReport:
+    """Compare every thread's retired instructions with the model's, in order.
+
+    The RTL interleaves threads by cycle; each thread's own sequence must equal the
+    model's exactly. Reports the earliest (by cycle) RTL record that disagrees, or a
+    thread that retired too few or too many instructions.
+    """
+    rtl_by_thread: dict[tuple[int, int], list] = defaultdict(list)
+    for commit in rtl_commits:
+        rtl_by_thread[(commit.block, commit.thread)].append(commit)
+
+    compared = 0
+    first_bad = None  # (cycle, message)
+    for key in sorted(set(model_commits) | set(rtl_by_thread)):
+        expected = model_commits.get(key, [])
+        actual = rtl_by_thread.get(key, [])
+        block, thread = key
+        for index, (want, got) in enumerate(zip(expected, actual)):
+            differing = [f for f in COMMIT_FIELDS if getattr(want, f) != getattr(got, f)]
+            if differing:
+                message = (
+                    f"first wrong instruction: cycle {got.cycle}, core {got.core}, block {block}, "
+                    f"thread {thread}, instruction #{index} of this thread\n"
+                    f"  expected: {format_commit(want)}\n"
+                    f"  actual:   {format_commit(got)}\n"
+                    f"  differing fields: {', '.join(differing)}"
+                )
+                if first_bad is None or got.cycle < first_bad[0]:
+                    first_bad = (got.cycle, message)
+                break
+            compared += 1
+        else:
+            if len(expected) != len(actual):
+                cycle = actual[len(expected)].cycle if len(actual) > len(expected) else (
+                    actual[-1].cycle if actual else 0)
+                extra = "more" if len(actual) > len(expected) else "fewer"
+                nxt = (format_commit(actual[len(expected)]) if len(actual) > len(expected)
+                       else format_commit(expected[len(actual)]))
+                message = (
+                    f"block {block}, thread {thread} retired {len(actual)} instructions, "
+                    f"the model {len(expected)} ({extra} than expected); first unmatched: {nxt}"
+                )
+                if first_bad is None or cycle < first_bad[0]:
+                    first_bad = (cycle, message)
+    return LockstepReport(compared=compared, mismatch=first_bad[1] if first_bad else None)

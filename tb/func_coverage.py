@@ -1,0 +1,429 @@
+"""Functional coverage of the GPU, computed after a run from its commit records.
+
+What it answers
+---------------
+Passing tests say "nothing we ran went wrong"; functional coverage says what we ran:
+did some branch split a block, did a load wait behind a stalled one, did a write to
+%threadIdx get dropped? Every bin here is a behaviour the RTL has to get right; a bin
+with zero hits is a behaviour no test has shown it gets right. `missing()` lists those,
+so a regression can fail on them ("coverage that can say no").
+
+How it works, and why not cocotb-coverage
+-----------------------------------------
+The RTL harness already records one commit per retired instruction per thread (for the
+lock-step comparison with the model). Everything below is derived from those records
+*after* the simulation, plus a small per-run info dict. So:
+
+* no Python runs in the per-cycle loop: sampling coroutines or decorated sample
+  functions would run on every clock edge and slow the simulator, while a pass over a
+  list of commits afterwards costs milliseconds;
+* this module imports nothing from cocotb and has no third-party dependency. It is
+  unit-tested with plain pytest on synthetic commits or model commits, and it runs the
+  same on records from any source (RTL log, model, a replayed log file);
+* results are plain dicts that serialise to JSON and add up (`merge`), which is all that
+  is needed to combine the coverage files of pytest-xdist workers. cocotb-coverage keeps
+  its database in a process-global singleton, which does not combine across processes
+  without its own export/merge step, and would be one more pinned dependency.
+
+Inputs
+------
+`RtlCommit`: one retired instruction of one thread, with the `cycle` and `core` where it
+retired plus every field of `isa_model.Commit`. Commits with the same (core, cycle, pc)
+are one SIMT *issue group*: the threads of one block that ran that instruction together.
+
+Run info dict: ``{"threads": T, "block_dim": B, "num_cores": C, "mem_latency": L,
+"stall_max": S, "max_waiting_requests": W}``; any key may be missing (its bins then get
+no hit from that run).
+
+Bins (group -> bins; all required unless marked optional)
+---------------------------------------------------------
+opcode       NOP BRnzp CMP ADD SUB MUL DIV LDR STR CONST RET, illegal (0xA-0xE)
+branch       "<cond> taken" / "<cond> not-taken" for the 7 conditions n z p nz np zp nzp
+             and 000, except the two impossible ones, which sit in group `impossible`
+             (optional: a hit there means the hardware branched wrongly)
+cmp          N Z P (the NZP value a CMP produced)
+divergence   all / some / none: how many of an issue group's threads took a conditional
+             branch (conditions n z p nz np zp; "some" is a divergence)
+reconvergence
+             from-different-pcs: an issue group whose threads retired their previous
+             instructions at different PCs (the join after an if/else);
+             from-different-issues: ... at the same PC but in different issue groups
+             (threads leaving a loop after different trip counts)
+memory       load, store, multi-thread-load / multi-thread-store (an LDR / STR issue
+             group with two or more threads)
+stalls       mem_latency>1, random-stalls (stall_max > 0), waiting-requests>=2 (W >= 2);
+             optional: mem_latency=1, waiting-requests-unknown
+blocks       single-block, partial-last-block (T not a multiple of B),
+             more-blocks-than-cores; "block_dim=N" for each block size seen (optional
+             unless N is in `required_block_dims`); optional: zero-threads
+dest         R0-R12 written (a commit with rd set)
+src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of the
+             instructions that read them: ADD SUB MUL DIV CMP s,t; LDR s; STR s,t)
+arith        div-by-zero, add-wrap, mul-wrap (result >= 256 before wrapping),
+             sub-underflow (Rs < Rt), read-only-write-dropped (an ADD/SUB/MUL/DIV/LDR/
+             CONST with Rd = 13..15 that wrote nothing)
+
+Source values for `arith` are not in the commit records; they are rebuilt by replaying
+each thread's commits on a shadow register file (R0-R12 start at 0, the read-only
+registers are known from block, thread and block_dim).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Iterable
+
+# --------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RtlCommit:
+    """One instruction retired by one thread in the RTL (fields as isa_model.Commit,
+    plus where and when it retired)."""
+
+    cycle: int
+    core: int
+    block: int
+    thread: int
+    pc: int
+    instr: int
+    next_pc: int
+    nzp: int
+    rd: int | None = None
+    rd_value: int | None = None
+    mem_op: str | None = None  # 'R', 'W' or None
+    mem_addr: int | None = None
+    mem_data: int | None = None
+
+    @classmethod
+    def from_commit(cls, commit, *, cycle: int = 0, core: int = 0) -> "RtlCommit":
+        """Wrap an isa_model.Commit (or anything with the same fields)."""
+        names = [f.name for f in fields(cls) if f.name not in ("cycle", "core")]
+        return cls(cycle=cycle, core=core, **{n: getattr(commit, n) for n in names})
+
+
+def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> list[RtlCommit]:
+    """Turn an isa_model result into RtlCommits grouped as a SIMT core would issue them.
+
+    The model runs each thread on its own, so its commits carry no issue groups. This
+    replays each block as the RTL scheduler does: at every issue, the smallest PC among
+    the block's unfinished threads runs, for all threads at that PC. Blocks go to the
+    core that becomes free first; one issue takes one (fake) cycle. Useful for testing
+    coverage without an RTL run, and as the reference grouping for a min-PC scheduler.
+    """
+    per_block: dict[int, dict[int, list]] = defaultdict(dict)
+    for (block, thread), commits in result.commits.items():
+        per_block[block][thread] = commits
+    core_time = [0] * num_cores
+    out: list[RtlCommit] = []
+    for block in sorted(per_block):
+        core = min(range(num_cores), key=lambda c: (core_time[c], c))
+        cycle = core_time[core]
+        streams = per_block[block]
+        position = {t: 0 for t in streams}
+        while True:
+            ready = {t: streams[t][i] for t, i in position.items() if i < len(streams[t])}
+            if not ready:
+                break
+            pc = min(c.pc for c in ready.values())
+            for t in sorted(ready):
+                if ready[t].pc == pc:
+                    out.append(RtlCommit.from_commit(ready[t], cycle=cycle, core=core))
+                    position[t] += 1
+            cycle += 1
+        core_time[core] = cycle
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Instruction fields (kept here, rather than imported, so the module stands alone)
+# --------------------------------------------------------------------------------------
+
+OPCODE_NAMES = {0x0: "NOP", 0x1: "BRnzp", 0x2: "CMP", 0x3: "ADD", 0x4: "SUB", 0x5: "MUL",
+                0x6: "DIV", 0x7: "LDR", 0x8: "STR", 0x9: "CONST", 0xF: "RET"}
+REG_NAMES = [f"R{i}" for i in range(13)] + ["%blockIdx", "%blockDim", "%threadIdx"]
+WRITES_RD = {0x3, 0x4, 0x5, 0x6, 0x7, 0x9}  # ADD SUB MUL DIV LDR CONST
+
+
+def _cond_name(mask: int) -> str:
+    return ("n" if mask & 4 else "") + ("z" if mask & 2 else "") + ("p" if mask & 1 else "") or "000"
+
+
+def _sources(instr: int) -> tuple[int, ...]:
+    """Register numbers the instruction reads, from its s and t fields."""
+    op, s, t = instr >> 12, (instr >> 4) & 0xF, instr & 0xF
+    if op in (0x2, 0x3, 0x4, 0x5, 0x6, 0x8):  # CMP ADD SUB MUL DIV STR
+        return (s, t)
+    if op == 0x7:  # LDR
+        return (s,)
+    return ()
+
+
+# --------------------------------------------------------------------------------------
+# The bin declaration
+# --------------------------------------------------------------------------------------
+
+CONDITIONAL_MASKS = range(1, 7)  # masks that can split a block (not 000 or nzp)
+
+# group -> required bins. The `impossible` group and OPTIONAL_BINS are never required.
+REQUIRED_BINS: dict[str, list[str]] = {
+    "opcode": list(OPCODE_NAMES.values()) + ["illegal"],
+    "branch": [f"{_cond_name(m)} {'taken' if taken else 'not-taken'}"
+               for m in range(8) for taken in (True, False)
+               if not (m == 0 and taken) and not (m == 7 and not taken)],
+    "cmp": ["N", "Z", "P"],
+    "divergence": ["all", "some", "none"],
+    "reconvergence": ["from-different-pcs", "from-different-issues"],
+    "memory": ["load", "store", "multi-thread-load", "multi-thread-store"],
+    "stalls": ["mem_latency>1", "random-stalls", "waiting-requests>=2"],
+    "blocks": ["single-block", "partial-last-block", "more-blocks-than-cores"],
+    "dest": REG_NAMES[:13],
+    "src": list(REG_NAMES),
+    "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
+              "read-only-write-dropped"],
+}
+OPTIONAL_BINS: dict[str, list[str]] = {
+    "impossible": ["000 taken", "nzp not-taken"],
+    "stalls": ["mem_latency=1", "waiting-requests-unknown"],
+    "blocks": ["zero-threads"],
+}
+# Groups filled from the run info dict rather than from commits.
+RUN_INFO_GROUPS = ("stalls", "blocks")
+COMMIT_GROUPS = tuple(g for g in REQUIRED_BINS if g not in RUN_INFO_GROUPS)
+
+_FORMAT = "tiny-gpu-func-coverage/1"
+
+
+class FunctionalCoverage:
+    """Bins filled from commit records; see the module docstring for the bin list."""
+
+    def __init__(self, required_block_dims: Iterable[int] = ()) -> None:
+        self.required_block_dims = sorted(set(required_block_dims))
+        self._bins: dict[str, dict[str, int]] = {}
+        for table in (REQUIRED_BINS, OPTIONAL_BINS):
+            for group, names in table.items():
+                for name in names:
+                    self._bins.setdefault(group, {})[name] = 0
+        for b in self.required_block_dims:
+            self._bins["blocks"][f"block_dim={b}"] = 0
+        self.runs = 0
+        self.commits = 0
+
+    # -- bookkeeping -------------------------------------------------------------------
+    def _hit(self, group: str, name: str, n: int = 1) -> None:
+        table = self._bins.setdefault(group, {})
+        table[name] = table.get(name, 0) + n
+
+    def required(self) -> list[tuple[str, str]]:
+        """(group, bin) of every required bin."""
+        out = [(g, b) for g, names in REQUIRED_BINS.items() for b in names]
+        out += [("blocks", f"block_dim={b}") for b in self.required_block_dims]
+        return out
+
+    # -- sampling ----------------------------------------------------------------------
+    def sample_run(self, commits: list[RtlCommit], info: dict) -> None:
+        """Add one run: its commit records (any order) and its run info dict."""
+        self.runs += 1
+        self.commits += len(commits)
+        self._sample_info(info)
+        self._sample_commits(commits, info.get("block_dim"))
+
+    def _sample_info(self, info: dict) -> None:
+        latency, stall_max = info.get("mem_latency"), info.get("stall_max")
+        waiting = info.get("max_waiting_requests")
+        if latency is not None:
+            self._hit("stalls", "mem_latency>1" if latency > 1 else "mem_latency=1")
+        if stall_max is not None and stall_max > 0:
+            self._hit("stalls", "random-stalls")
+        if waiting is None:
+            self._hit("stalls", "waiting-requests-unknown")
+        elif waiting >= 2:
+            self._hit("stalls", "waiting-requests>=2")
+
+        threads, block_dim = info.get("threads"), info.get("block_dim")
+        cores = info.get("num_cores")
+        if block_dim:
+            self._hit("blocks", f"block_dim={block_dim}")
+        if threads is not None and block_dim:
+            blocks = -(-threads // block_dim)
+            if threads == 0:
+                self._hit("blocks", "zero-threads")
+            if blocks == 1:
+                self._hit("blocks", "single-block")
+            if threads % block_dim:
+                self._hit("blocks", "partial-last-block")
+            if cores is not None and blocks > cores:
+                self._hit("blocks", "more-blocks-than-cores")
+
+    def _sample_commits(self, commits: list[RtlCommit], block_dim: int | None) -> None:
+        # Each thread's commits in program order (stable: ties keep the list order).
+        per_thread: dict[tuple[int, int], list[RtlCommit]] = defaultdict(list)
+        for c in commits:
+            per_thread[(c.block, c.thread)].append(c)
+        # For every commit: the (pc, core, cycle) of the same thread's previous commit.
+        previous: dict[int, tuple[int, int, int]] = {}
+        for (block, thread), stream in per_thread.items():
+            stream.sort(key=lambda c: c.cycle)
+            regs = [0] * 13 + [block, block_dim, thread]
+            prev = None
+            for c in stream:
+                self._sample_one(c, regs)
+                if c.rd is not None and 0 <= c.rd < 13 and c.rd_value is not None:
+                    regs[c.rd] = c.rd_value
+                if prev is not None:
+                    previous[id(c)] = (prev.pc, prev.core, prev.cycle)
+                prev = c
+
+        groups: dict[tuple[int, int, int], list[RtlCommit]] = defaultdict(list)
+        for c in commits:
+            groups[(c.core, c.cycle, c.pc)].append(c)
+        for members in groups.values():
+            self._sample_group(members, [previous.get(id(c)) for c in members])
+
+    def _sample_one(self, c: RtlCommit, regs: list) -> None:
+        """Bins of a single commit. `regs` holds the thread's registers before it."""
+        op = c.instr >> 12
+        d = (c.instr >> 8) & 0xF
+        self._hit("opcode", OPCODE_NAMES.get(op, "illegal"))
+        for r in _sources(c.instr):
+            self._hit("src", REG_NAMES[r])
+        if c.rd is not None and 0 <= c.rd < 13:
+            self._hit("dest", REG_NAMES[c.rd])
+        if op in WRITES_RD and d >= 13 and c.rd is None:
+            self._hit("arith", "read-only-write-dropped")
+        if c.mem_op == "R":
+            self._hit("memory", "load")
+        elif c.mem_op == "W":
+            self._hit("memory", "store")
+
+        if op == 0x1:
+            mask = (c.instr >> 9) & 7
+            taken = _branch_taken(c)
+            name = f"{_cond_name(mask)} {'taken' if taken else 'not-taken'}"
+            impossible = (mask == 0 and taken) or (mask == 7 and not taken)
+            self._hit("impossible" if impossible else "branch", name)
+        elif op == 0x2:
+            self._hit("cmp", {4: "N", 2: "Z", 1: "P"}.get(c.nzp & 7, "invalid"))
+
+        if op in (0x3, 0x4, 0x5, 0x6):
+            a, b = regs[(c.instr >> 4) & 0xF], regs[c.instr & 0xF]
+            if a is None or b is None:  # %blockDim without block_dim in the info dict
+                return
+            if op == 0x3 and a + b > 0xFF:
+                self._hit("arith", "add-wrap")
+            elif op == 0x4 and a < b:
+                self._hit("arith", "sub-underflow")
+            elif op == 0x5 and a * b > 0xFF:
+                self._hit("arith", "mul-wrap")
+            elif op == 0x6 and b == 0:
+                self._hit("arith", "div-by-zero")
+
+    def _sample_group(self, members: list[RtlCommit], prevs: list) -> None:
+        """Bins of one issue group (threads of one core that retired one pc together)."""
+        op = members[0].instr >> 12
+        if op == 0x1:
+            mask = (members[0].instr >> 9) & 7
+            if mask in CONDITIONAL_MASKS:
+                taken = sum(_branch_taken(c) for c in members)
+                shape = "all" if taken == len(members) else "none" if taken == 0 else "some"
+                self._hit("divergence", shape)
+        elif op == 0x7 and sum(c.mem_op == "R" for c in members) >= 2:
+            self._hit("memory", "multi-thread-load")
+        elif op == 0x8 and sum(c.mem_op == "W" for c in members) >= 2:
+            self._hit("memory", "multi-thread-store")
+        known = [p for p in prevs if p is not None]
+        if len({p[0] for p in known}) >= 2:
+            self._hit("reconvergence", "from-different-pcs")
+        elif len(set(known)) >= 2:
+            self._hit("reconvergence", "from-different-issues")
+
+    # -- results -----------------------------------------------------------------------
+    def bins(self) -> dict[str, dict[str, int]]:
+        """group -> bin -> hits (a copy)."""
+        return {g: dict(b) for g, b in self._bins.items()}
+
+    def missing(self, groups: Iterable[str] | None = None) -> list[str]:
+        """'group/bin' of every required bin with no hit (optionally only in `groups`)."""
+        wanted = None if groups is None else set(groups)
+        return [f"{g}/{b}" for g, b in self.required()
+                if (wanted is None or g in wanted) and self._bins[g].get(b, 0) == 0]
+
+    def report(self) -> str:
+        """A readable table: per group, required bins hit / total, and the empty ones."""
+        required = set(self.required())
+        lines = [f"functional coverage: {self.runs} runs, {self.commits} commits",
+                 f"{'group':<14} {'hit':>9}  empty required bins / notes"]
+        total_hit = total = 0
+        for group, table in self._bins.items():
+            req = [b for b in table if (group, b) in required]
+            hit = [b for b in req if table[b]]
+            total_hit, total = total_hit + len(hit), total + len(req)
+            empty = [b for b in req if not table[b]]
+            notes = ", ".join(empty)
+            if group == "impossible" and any(table.values()):
+                notes = "HIT (a branch went the impossible way): " + ", ".join(
+                    f"{b}={n}" for b, n in table.items() if n)
+            elif group == "impossible":
+                notes = "(never possible; stays empty unless branching is broken)"
+            extra = [f"{b}={n}" for b, n in table.items() if (group, b) not in required and n
+                     and group != "impossible"]
+            if extra:
+                notes = (notes + "  " if notes else "") + "[" + ", ".join(extra) + "]"
+            count = f"{len(hit)}/{len(req)}" if req else "-"
+            lines.append(f"{group:<14} {count:>9}  {notes}")
+        pct = 100.0 * total_hit / total if total else 100.0
+        lines.append(f"{'total':<14} {total_hit:>4}/{total:<4}  {pct:.1f}% of required bins hit")
+        return "\n".join(lines)
+
+    # -- persistence and merging (pytest-xdist workers) --------------------------------
+    def to_json(self) -> str:
+        return json.dumps({"format": _FORMAT, "required_block_dims": self.required_block_dims,
+                           "runs": self.runs, "commits": self.commits, "bins": self._bins},
+                          indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "FunctionalCoverage":
+        raw = json.loads(text)
+        if raw.get("format") != _FORMAT:
+            raise ValueError(f"not a functional coverage file ({raw.get('format')!r})")
+        cov = cls(raw["required_block_dims"])
+        cov.runs, cov.commits = raw["runs"], raw["commits"]
+        for group, table in raw["bins"].items():
+            for name, n in table.items():
+                cov._bins.setdefault(group, {})[name] = n
+        return cov
+
+    def merge(self, other: "FunctionalCoverage") -> "FunctionalCoverage":
+        """Add other's hits to this one (in place; returns self)."""
+        self.required_block_dims = sorted(set(self.required_block_dims)
+                                          | set(other.required_block_dims))
+        for b in self.required_block_dims:
+            self._bins["blocks"].setdefault(f"block_dim={b}", 0)
+        for group, table in other._bins.items():
+            for name, n in table.items():
+                self._hit(group, name, n)
+        self.runs += other.runs
+        self.commits += other.commits
+        return self
+
+    @classmethod
+    def merge_files(cls, paths: Iterable[str | Path]) -> "FunctionalCoverage":
+        """One coverage from the JSON files written by several workers."""
+        total = cls()
+        for path in paths:
+            total.merge(cls.from_json(Path(path).read_text()))
+        return total
+
+
+def _branch_taken(c: RtlCommit) -> bool:
+    """Did this branch jump? Read from next_pc; when the target is the next address
+    anyway, taken and not taken look alike, so the NZP rule decides."""
+    target = c.instr & 0xFF
+    if target != (c.pc + 1) & 0xFF:
+        return c.next_pc == target
+    return bool(c.nzp & (c.instr >> 9) & 7)

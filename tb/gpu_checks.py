@@ -1,0 +1,59 @@
+"""Check one RTL run against both golden models; used by every RTL test.
+
+`check_run` compares the RTL's final data memory with the instruction-set model's and
+with the kernel's independent reference (when it has one), and every retired
+instruction of every thread with the model's. It returns the problems as text; an
+empty list means the run is right.
+"""
+
+from __future__ import annotations
+
+import random
+
+from checks import compare_commits, memory_diff
+from isa_model import ModelTimeout, run_kernel
+
+DATA_MEM_BYTES = 256
+
+
+def guarded_memory(data: list[int], seed: int) -> list[int]:
+    """The kernel's .data, then seeded random bytes up to 256: a stray write shows up."""
+    rng = random.Random(seed)
+    return list(data) + [rng.randrange(256) for _ in range(DATA_MEM_BYTES - len(data))]
+
+
+def check_run(result, *, block_dim: int, reference=None, label: str = "", wave_hint: str = "") -> list[str]:
+    """All problems found in one JobResult (empty when it matches the models)."""
+    job = result.job
+    problems = []
+    header = (f"{label}: threads={job.threads} latency={job.latency} stall_max={job.stall_max} "
+              f"seed={job.seed}")
+    if result.timed_out or not result.done:
+        problems.append(f"{header}: kernel did not finish within {job.max_cycles} cycles (timeout)")
+        return problems
+    if result.done_after_launch != 0:
+        problems.append(f"{header}: done was still high after the launch edge")
+
+    try:
+        model = run_kernel(job.program, job.memory, job.threads, block_dim)
+    except ModelTimeout as error:
+        return [f"{header}: the model itself did not finish: {error}"]
+
+    diff = memory_diff(model.memory, result.memory, initial=job.memory)
+    if diff:
+        problems.append(f"{header}: final data memory differs from the ISA model:\n" + "\n".join(diff))
+    if reference is not None:
+        expected = reference(list(job.memory), job.threads, block_dim)
+        ref_diff = memory_diff(expected, result.memory, initial=job.memory)
+        if ref_diff:
+            problems.append(f"{header}: final data memory differs from the reference:\n" + "\n".join(ref_diff))
+
+    report = compare_commits(model.commits, result.commits)
+    if report.mismatch:
+        problems.append(f"{header}: lock-step check failed after {report.compared} matching records:\n"
+                        f"  {report.mismatch}")
+    elif report.compared == 0 and job.threads > 0:
+        problems.append(f"{header}: no instruction was compared (empty commit log)")
+    if problems and wave_hint:
+        problems.append(f"  waveform: {wave_hint}")
+    return problems

@@ -1,0 +1,145 @@
+"""Run kernels on the RTL: build the harness once per simulator and configuration,
+launch a batch of jobs in one simulator process, and return what happened.
+
+    results = run_jobs("icarus", get_config("default"), [Job(program, memory, threads)], work_dir)
+
+Each JobResult carries the final data memory, the cycle count, whether the harness
+timed out, and the commit records the RTL retired (parsed from the harness log). The
+caller compares them with the golden models (tb/checks.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import simulator
+from commit_log import RtlCommit, parse_commit_log
+from configs import GpuConfig
+
+TB_DIR = Path(__file__).resolve().parent
+HARNESS_SOURCES = [TB_DIR / "hdl" / "memory_latency_model.sv", TB_DIR / "hdl" / "gpu_harness.sv"]
+HARNESS_TOP = "gpu_harness"
+DEFAULT_MAX_CYCLES = 100_000
+
+
+@dataclass
+class Job:
+    """One kernel launch. `memory` is the full initial data memory (padded with zeros)."""
+
+    program: list[int]
+    memory: list[int]
+    threads: int
+    latency: int = 1            # cycles a memory channel takes to answer (>= 1)
+    stall_max: int = 0          # plus a random 0..stall_max cycles per request
+    seed: int = 1               # seeds the stall generator
+    max_cycles: int = DEFAULT_MAX_CYCLES
+    reset: bool = True          # reset the GPU before this launch (False: launch right after the last)
+    abort_after_cycles: int | None = None  # reset the GPU this many cycles into the kernel
+    name: str = ""
+
+    def to_json(self, job_id: int) -> dict:
+        d = asdict(self)
+        d["id"] = job_id
+        return d
+
+
+@dataclass
+class JobResult:
+    job: Job
+    cycles: int
+    timed_out: bool
+    done: bool
+    done_after_launch: int      # `done` in the cycle after the launch edge (must be 0)
+    aborted: bool
+    memory: list[int]
+    stall_cycles: int
+    max_waiting: int
+    commits: list[RtlCommit] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+
+def harness_sources() -> list[Path]:
+    return simulator.rtl_sources() + HARNESS_SOURCES
+
+
+def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = False) -> Path:
+    """Build (or reuse) the harness for this simulator and configuration."""
+    return simulator.build(
+        sim,
+        sources=harness_sources(),
+        toplevel=HARNESS_TOP,
+        parameters=dict(config.parameters),
+        waves=waves,
+        coverage=coverage,
+        name=config.name,
+    )
+
+
+def run_jobs(
+    sim: str,
+    config: GpuConfig,
+    jobs: list[Job],
+    work_dir: Path,
+    *,
+    commits: bool = True,
+    trace: bool = False,
+    waves: bool = False,
+    coverage: bool = False,
+) -> list[JobResult]:
+    """Run `jobs` in order in one simulator process; return one result per job."""
+    work_dir = Path(work_dir).resolve()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    build_dir = build(sim, config, waves=waves, coverage=coverage)
+
+    jobs_file = work_dir / "jobs.json"
+    results_file = work_dir / "results.json"
+    commit_file = work_dir / "commits.log"
+    trace_file = work_dir / "trace.log"
+    wave_file = work_dir / "waves.fst"
+    jobs_file.write_text(json.dumps([job.to_json(i) for i, job in enumerate(jobs)]))
+    for stale in (results_file, commit_file, trace_file):
+        stale.unlink(missing_ok=True)
+
+    plusargs = []
+    if commits:
+        plusargs.append(f"+commit_file={commit_file}")
+    if trace:
+        plusargs.append(f"+trace_file={trace_file}")
+    if waves:
+        plusargs.append(f"+wave_file={wave_file}")
+
+    simulator.run(
+        sim,
+        build_dir,
+        toplevel=HARNESS_TOP,
+        test_module="cocotb_gpu",
+        test_dir=work_dir,
+        plusargs=plusargs,
+        extra_env={"GPU_JOBS": str(jobs_file), "GPU_RESULTS": str(results_file)},
+        waves=waves,
+    )
+
+    raw_results = json.loads(results_file.read_text())
+    if len(raw_results) != len(jobs):
+        raise RuntimeError(f"simulator finished {len(raw_results)} of {len(jobs)} jobs; see {work_dir}")
+    by_job = parse_commit_log(commit_file) if commits else {}
+    results = []
+    for job, raw in zip(jobs, raw_results):
+        results.append(
+            JobResult(
+                job=job,
+                cycles=raw["cycles"],
+                timed_out=bool(raw["timed_out"]),
+                done=bool(raw.get("done", 0)),
+                done_after_launch=raw["done_after_launch"],
+                aborted=raw["aborted"],
+                memory=raw["memory"],
+                stall_cycles=raw["stall_cycles"],
+                max_waiting=raw["max_waiting"],
+                commits=by_job.get(raw["id"], []),
+                raw=raw,
+            )
+        )
+    return results

@@ -1,0 +1,241 @@
+// gpu_harness: the simulation top level around `gpu`.
+//
+// Test-bench only. It holds program and data memory (loaded and read back by the
+// Python test one element at a time), answers every memory channel with a
+// configurable latency and seeded random stalls, counts cycles from launch to done,
+// raises `timed_out` when a kernel runs too long, and, when asked by plusargs, writes
+// logs so that Python never has to act on every clock edge:
+//
+//   +commit_file=PATH  one line per retired instruction per thread (lock-step check)
+//   +trace_file=PATH   one line per core per cycle while a kernel runs (trace view)
+//   +wave_file=PATH    waveform ($dumpfile; FST needs the simulator's FST option)
+//
+// Commit line:  C job cycle core block thread pc instr next_pc nzp rd_written rd_value
+//               mem_addr mem_data                        (all numbers in hex)
+// Trace line:   T job cycle core state pc instr active_mask
+`default_nettype none
+
+module gpu_harness #(
+  parameter int DATA_MEM_ADDR_BITS       = 8,
+  parameter int DATA_MEM_DATA_BITS       = 8,
+  parameter int DATA_MEM_NUM_CHANNELS    = 4,
+  parameter int PROGRAM_MEM_ADDR_BITS    = 8,
+  parameter int PROGRAM_MEM_DATA_BITS    = 16,
+  parameter int PROGRAM_MEM_NUM_CHANNELS = 1,
+  parameter int NUM_CORES                = 2,
+  parameter int THREADS_PER_BLOCK        = 4
+) (
+  input  logic        clk,
+  input  logic        reset,
+  input  logic        start,
+  input  logic        device_control_write_enable,
+  input  logic [7:0]  device_control_data,
+  output logic        done,
+  // run settings, written by the test before the launch
+  input  logic [7:0]  cfg_latency,
+  input  logic [7:0]  cfg_stall_max,
+  input  logic [31:0] cfg_seed,
+  input  logic [31:0] cfg_max_cycles,
+  input  logic [15:0] cfg_job,
+  // results
+  output logic [31:0] cycles,           // from the launch edge to done
+  output logic        timed_out,        // cycles reached cfg_max_cycles before done
+  output logic [31:0] stall_cycles,     // data-channel cycles spent in random stalls
+  output logic [7:0]  max_waiting       // most LSU requests pending while one was stalled
+);
+
+  localparam int DW = DATA_MEM_DATA_BITS;
+  localparam int DA = DATA_MEM_ADDR_BITS;
+  localparam int PW = PROGRAM_MEM_DATA_BITS;
+  localparam int PA = PROGRAM_MEM_ADDR_BITS;
+  localparam int NUM_LSUS = NUM_CORES * THREADS_PER_BLOCK;
+
+  // Memories: the test reads and writes single elements. Program memory is written
+  // only from Python, which lint cannot see.
+  /* verilator lint_off UNDRIVEN */
+  logic [PW-1:0] program_mem [2**PA];
+  /* verilator lint_on UNDRIVEN */
+  logic [DW-1:0] data_mem    [2**DA];
+
+  logic [PROGRAM_MEM_NUM_CHANNELS-1:0]      program_mem_read_valid;
+  logic [PROGRAM_MEM_NUM_CHANNELS*PA-1:0]   program_mem_read_address;
+  logic [PROGRAM_MEM_NUM_CHANNELS-1:0]      program_mem_read_ready;
+  logic [PROGRAM_MEM_NUM_CHANNELS*PW-1:0]   program_mem_read_data;
+  logic [DATA_MEM_NUM_CHANNELS-1:0]         data_mem_read_valid;
+  logic [DATA_MEM_NUM_CHANNELS*DA-1:0]      data_mem_read_address;
+  logic [DATA_MEM_NUM_CHANNELS-1:0]         data_mem_read_ready;
+  logic [DATA_MEM_NUM_CHANNELS*DW-1:0]      data_mem_read_data;
+  logic [DATA_MEM_NUM_CHANNELS-1:0]         data_mem_write_valid;
+  logic [DATA_MEM_NUM_CHANNELS*DA-1:0]      data_mem_write_address;
+  logic [DATA_MEM_NUM_CHANNELS*DW-1:0]      data_mem_write_data;
+  logic [DATA_MEM_NUM_CHANNELS-1:0]         data_mem_write_ready;
+
+  gpu #(
+    .DATA_MEM_ADDR_BITS       (DATA_MEM_ADDR_BITS),
+    .DATA_MEM_DATA_BITS       (DATA_MEM_DATA_BITS),
+    .DATA_MEM_NUM_CHANNELS    (DATA_MEM_NUM_CHANNELS),
+    .PROGRAM_MEM_ADDR_BITS    (PROGRAM_MEM_ADDR_BITS),
+    .PROGRAM_MEM_DATA_BITS    (PROGRAM_MEM_DATA_BITS),
+    .PROGRAM_MEM_NUM_CHANNELS (PROGRAM_MEM_NUM_CHANNELS),
+    .NUM_CORES                (NUM_CORES),
+    .THREADS_PER_BLOCK        (THREADS_PER_BLOCK)
+  ) u_gpu (
+    .clk                         (clk),
+    .reset                       (reset),
+    .start                       (start),
+    .done                        (done),
+    .device_control_write_enable (device_control_write_enable),
+    .device_control_data         (device_control_data),
+    .program_mem_read_valid      (program_mem_read_valid),
+    .program_mem_read_address    (program_mem_read_address),
+    .program_mem_read_ready      (program_mem_read_ready),
+    .program_mem_read_data       (program_mem_read_data),
+    .data_mem_read_valid         (data_mem_read_valid),
+    .data_mem_read_address       (data_mem_read_address),
+    .data_mem_read_ready         (data_mem_read_ready),
+    .data_mem_read_data          (data_mem_read_data),
+    .data_mem_write_valid        (data_mem_write_valid),
+    .data_mem_write_address      (data_mem_write_address),
+    .data_mem_write_data         (data_mem_write_data),
+    .data_mem_write_ready        (data_mem_write_ready)
+  );
+
+  // ------------------------------------------------------------ memory channels
+  logic [DATA_MEM_NUM_CHANNELS-1:0] data_read_stalled;
+  logic [DATA_MEM_NUM_CHANNELS-1:0] data_write_stalled;
+
+  for (genvar k = 0; k < PROGRAM_MEM_NUM_CHANNELS; k++) begin : g_program_channels
+    logic respond;
+    logic unused_stalled;
+    memory_latency_model #(.SALT(32'h1000_0000 + k)) u_latency (
+      .clk (clk), .reset (reset), .valid (program_mem_read_valid[k]),
+      .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
+      .respond (respond), .stalled (unused_stalled)
+    );
+    always_ff @(posedge clk) begin
+      program_mem_read_ready[k] <= !reset && respond;
+      if (respond) begin
+        program_mem_read_data[k*PW +: PW] <= program_mem[program_mem_read_address[k*PA +: PA]];
+      end
+    end
+  end
+
+  for (genvar k = 0; k < DATA_MEM_NUM_CHANNELS; k++) begin : g_data_channels
+    logic read_respond;
+    logic write_respond;
+    memory_latency_model #(.SALT(32'h2000_0000 + k)) u_read_latency (
+      .clk (clk), .reset (reset), .valid (data_mem_read_valid[k]),
+      .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
+      .respond (read_respond), .stalled (data_read_stalled[k])
+    );
+    memory_latency_model #(.SALT(32'h3000_0000 + k)) u_write_latency (
+      .clk (clk), .reset (reset), .valid (data_mem_write_valid[k]),
+      .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
+      .respond (write_respond), .stalled (data_write_stalled[k])
+    );
+    always_ff @(posedge clk) begin
+      data_mem_read_ready[k]  <= !reset && read_respond;
+      data_mem_write_ready[k] <= !reset && write_respond;
+      if (read_respond) begin
+        data_mem_read_data[k*DW +: DW] <= data_mem[data_mem_read_address[k*DA +: DA]];
+      end
+      if (write_respond && !reset) begin
+        data_mem[data_mem_write_address[k*DA +: DA]] <= data_mem_write_data[k*DW +: DW];
+      end
+    end
+  end
+
+  // ------------------------------------------------------------ run bookkeeping
+  logic start_q;
+  logic running_q;
+  // LSU requests pending right now (counted in a function: see rtl/scheduler.sv on
+  // why an always_comb must not read what it writes).
+  function automatic logic [7:0] count_set(input logic [NUM_LSUS-1:0] bits);
+    logic [7:0] count;
+    count = '0;
+    for (int i = 0; i < NUM_LSUS; i++) count = count + 8'(bits[i]);
+    return count;
+  endfunction
+
+  logic [7:0] waiting_now;
+  assign waiting_now = count_set(u_gpu.lsu_read_valid | u_gpu.lsu_write_valid);
+
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      start_q      <= 1'b0;
+      running_q    <= 1'b0;
+      cycles       <= '0;
+      timed_out    <= 1'b0;
+      stall_cycles <= '0;
+      max_waiting  <= '0;
+    end else begin
+      start_q <= start;
+      if (start && !start_q && !running_q) begin
+        running_q    <= 1'b1;
+        cycles       <= '0;
+        timed_out    <= 1'b0;
+        stall_cycles <= '0;
+        max_waiting  <= '0;
+      end else if (running_q) begin
+        if (done) begin
+          running_q <= 1'b0;
+        end else begin
+          cycles <= cycles + 32'd1;
+          if (cycles + 32'd1 >= cfg_max_cycles) timed_out <= 1'b1;
+          if ((data_read_stalled | data_write_stalled) != '0) begin
+            stall_cycles <= stall_cycles + 32'd1;
+            if (waiting_now > max_waiting) max_waiting <= waiting_now;
+          end
+        end
+      end
+    end
+  end
+
+  // ------------------------------------------------------------ logs and waves
+  integer commit_fd = 0;
+  integer trace_fd  = 0;
+  reg [8*512-1:0] path;
+
+  initial begin
+    if ($value$plusargs("commit_file=%s", path)) commit_fd = $fopen(path, "w");
+    if ($value$plusargs("trace_file=%s", path))  trace_fd  = $fopen(path, "w");
+    if ($value$plusargs("wave_file=%s", path)) begin
+      $dumpfile(path);
+      $dumpvars(0, gpu_harness);
+    end
+  end
+
+  for (genvar c = 0; c < NUM_CORES; c++) begin : g_logs
+    always @(posedge clk) begin
+      if (!reset && running_q && commit_fd != 0) begin
+        for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+          if (u_gpu.g_cores[c].u_core.commit_valid[t]) begin
+            $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
+                    cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx, t,
+                    u_gpu.g_cores[c].u_core.commit_pc,
+                    u_gpu.g_cores[c].u_core.commit_instr,
+                    u_gpu.g_cores[c].u_core.commit_next_pc[t],
+                    u_gpu.g_cores[c].u_core.commit_nzp[t],
+                    u_gpu.g_cores[c].u_core.commit_rd_written[t],
+                    u_gpu.g_cores[c].u_core.commit_rd_value[t],
+                    u_gpu.g_cores[c].u_core.commit_mem_address[t],
+                    u_gpu.g_cores[c].u_core.commit_mem_data[t]);
+          end
+        end
+      end
+      if (!reset && running_q && trace_fd != 0) begin
+        $fwrite(trace_fd, "T %0h %0h %0h %s %0h %0h %0h\n",
+                cfg_job, cycles, c, u_gpu.g_cores[c].u_core.state_ascii,
+                u_gpu.g_cores[c].u_core.commit_pc,
+                u_gpu.g_cores[c].u_core.commit_instr,
+                u_gpu.g_cores[c].u_core.active_mask);
+      end
+    end
+  end
+
+  final begin
+    if (commit_fd != 0) $fclose(commit_fd);
+    if (trace_fd != 0)  $fclose(trace_fd);
+  end
+
+endmodule

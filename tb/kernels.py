@@ -1,0 +1,135 @@
+"""Kernels as data: discovering and loading the test kernels in kernels/.
+
+A kernel NAME is two files side by side:
+
+- ``NAME.asm``: the program, with its launch size (``.threads``) and input (``.data``);
+- ``NAME.toml``: ``description = "..."``, ``reference = "function"`` (a function in
+  ``references.py`` of the same folder) and optionally ``max_cycles = N`` (the RTL
+  timeout, default 100000).
+
+Tests call `discover_kernels()` and parametrize over the result, so adding a kernel needs
+no change to any test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import cast
+
+from assembler import AsmError, Program, assemble_file
+
+KERNELS_DIR = Path(__file__).resolve().parent.parent / "kernels"
+REFERENCES_FILE = "references.py"
+DEFAULT_MAX_CYCLES = 100_000
+
+ReferenceFunction = Callable[[list[int], int, int], list[int]]
+
+_REQUIRED_KEYS = {"description", "reference"}
+_OPTIONAL_KEYS = {"max_cycles"}
+
+
+class KernelError(Exception):
+    """A kernel's files are missing or inconsistent."""
+
+
+@dataclass
+class Kernel:
+    name: str
+    asm_path: Path
+    program: Program
+    threads: int  # from `.threads`
+    data: list[int]  # from `.data`, starting at address 0
+    reference: ReferenceFunction  # (memory, threads, block_dim) -> expected memory
+    description: str
+    max_cycles: int
+
+
+def load_kernel(path: str | Path) -> Kernel:
+    """Load the kernel whose `.asm` (or `.toml`) file is `path`."""
+    asm_path = Path(path).with_suffix(".asm")
+    toml_path = asm_path.with_suffix(".toml")
+    for needed in (asm_path, toml_path):
+        if not needed.is_file():
+            raise KernelError(f"kernel {asm_path.stem!r}: missing {needed}")
+
+    try:
+        settings = tomllib.loads(toml_path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise KernelError(f"{toml_path}: invalid TOML: {error}") from None
+    _check_settings(toml_path, settings)
+
+    try:
+        program = assemble_file(asm_path)
+    except AsmError as error:
+        raise KernelError(f"kernel {asm_path.stem!r} does not assemble: {error}") from error
+    if program.threads is None:
+        raise KernelError(f"{asm_path}: no .threads directive (every kernel sets its launch size)")
+
+    return Kernel(
+        name=asm_path.stem,
+        asm_path=asm_path,
+        program=program,
+        threads=program.threads,
+        data=list(program.data),
+        reference=_find_reference(asm_path.parent / REFERENCES_FILE, settings["reference"]),
+        description=settings["description"],
+        max_cycles=settings.get("max_cycles", DEFAULT_MAX_CYCLES),
+    )
+
+
+def discover_kernels(directory: str | Path = KERNELS_DIR) -> list[Kernel]:
+    """Every kernel in `directory`, sorted by name; a lone .asm or .toml is an error."""
+    folder = Path(directory)
+    names = {path.stem for pattern in ("*.asm", "*.toml") for path in folder.glob(pattern)}
+    return [load_kernel(folder / f"{name}.asm") for name in sorted(names)]
+
+
+def _check_settings(toml_path: Path, settings: dict[str, object]) -> None:
+    missing = _REQUIRED_KEYS - settings.keys()
+    if missing:
+        raise KernelError(f"{toml_path}: missing key(s) {', '.join(sorted(missing))}")
+    unknown = settings.keys() - _REQUIRED_KEYS - _OPTIONAL_KEYS
+    if unknown:
+        allowed = ", ".join(sorted(_REQUIRED_KEYS | _OPTIONAL_KEYS))
+        raise KernelError(f"{toml_path}: unknown key(s) {', '.join(sorted(unknown))} "
+                          f"(allowed: {allowed})")
+    for key in _REQUIRED_KEYS:
+        if not isinstance(settings[key], str) or not settings[key]:
+            raise KernelError(f"{toml_path}: {key} must be a non-empty string")
+    max_cycles = settings.get("max_cycles", DEFAULT_MAX_CYCLES)
+    if not isinstance(max_cycles, int) or isinstance(max_cycles, bool) or max_cycles <= 0:
+        raise KernelError(f"{toml_path}: max_cycles must be a positive integer")
+
+
+_reference_modules: dict[Path, ModuleType] = {}
+
+
+def _find_reference(references_path: Path, function_name: str) -> ReferenceFunction:
+    """The function `function_name` of the references module at `references_path`."""
+    module = _load_references(references_path)
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise KernelError(f"reference {function_name!r} not found in {references_path}")
+    return cast(ReferenceFunction, function)
+
+
+def _load_references(path: Path) -> ModuleType:
+    """Import a references.py by path (each folder's file is its own module, loaded once)."""
+    path = path.resolve()
+    if path in _reference_modules:
+        return _reference_modules[path]
+    if not path.is_file():
+        raise KernelError(f"missing {path} (it holds the kernels' reference functions)")
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(f"_kernel_references_{digest}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    _reference_modules[path] = module
+    return module

@@ -1,0 +1,72 @@
+"""Every kernel in kernels/ on the RTL, on Icarus and Verilator, checked against the
+ISA model (final memory and every retired instruction) and the kernel's reference.
+
+Kernels are discovered: adding NAME.asm + NAME.toml to kernels/ adds its tests here.
+Each test runs one simulator process with several launches of the kernel (memory
+latency 1, 2 and random stalls), so the harness is built once per simulator and
+configuration and reused by every test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from configs import get_config, representative_configs
+from gpu_checks import check_run, guarded_memory
+from gpu_sim import Job, run_jobs
+from kernels import discover_kernels
+
+SIMULATORS = ("icarus", "verilator")
+KERNELS = discover_kernels()
+KERNEL_IDS = [k.name for k in KERNELS]
+
+# (latency, stall_max, seed): tiny-gpu's 1-cycle memory, a 2-cycle memory, and a slow
+# memory with seeded random stalls per request.
+LATENCIES = [(1, 0, 1), (2, 0, 2), (3, 5, 3)]
+
+
+def kernel_jobs(kernel, seed_base: int = 0) -> list[Job]:
+    return [
+        Job(program=kernel.program.words, memory=guarded_memory(kernel.data, seed_base + seed),
+            threads=kernel.threads, latency=latency, stall_max=stall_max, seed=seed,
+            max_cycles=kernel.max_cycles, name=kernel.name)
+        for latency, stall_max, seed in LATENCIES
+    ]
+
+
+def check_results(results, kernel, config, sim, work_dir):
+    problems = []
+    for result in results:
+        problems += check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
+                              label=f"{kernel.name} on {sim}/{config.name}",
+                              wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} WAVES=1`")
+    assert not problems, "\n".join(problems) + f"\n  run folder: {work_dir}"
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=KERNEL_IDS)
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_kernel(sim, kernel, tmp_path, record_property):
+    config = get_config("default")
+    results = run_jobs(sim, config, kernel_jobs(kernel), tmp_path)
+    for result in results:
+        record_property(f"cycles:{kernel.name}:{sim}:latency{result.job.latency}"
+                        f"/stall{result.job.stall_max}", result.cycles)
+    check_results(results, kernel, config, sim, tmp_path)
+
+
+@pytest.mark.parametrize("config", [c for c in representative_configs() if c.name != "default"],
+                         ids=lambda c: c.name)
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_kernels_on_config(sim, config, tmp_path):
+    """All kernels on each representative configuration, in one simulator process."""
+    jobs, owners = [], []
+    for kernel in KERNELS:
+        for job in kernel_jobs(kernel, seed_base=100)[::2]:  # latency 1 and the stalled one
+            jobs.append(job)
+            owners.append(kernel)
+    results = run_jobs(sim, config, jobs, tmp_path)
+    problems = []
+    for kernel, result in zip(owners, results):
+        problems += check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
+                              label=f"{kernel.name} on {sim}/{config.name}")
+    assert not problems, "\n".join(problems) + f"\n  run folder: {tmp_path}"

@@ -1,0 +1,122 @@
+"""Every kernel, every block size 1..8: the golden model must agree with the reference.
+
+The model runs the assembled kernel; the reference computes the expected memory from the
+problem statement. Memory beyond the kernel's `.data` is filled with random guard bytes
+(seeded by kernel and block size, printed on failure), so a stray write anywhere shows.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from isa import DATA_MEM_SIZE
+from isa_model import find_races, run_kernel
+from kernels import Kernel, discover_kernels
+from memory_diff import memory_diff
+
+KERNELS = discover_kernels()
+BLOCK_DIMS = range(1, 9)
+
+
+def initial_memory(kernel: Kernel, seed: str) -> list[int]:
+    """The kernel's .data, then random guard bytes up to the end of data memory."""
+    rng = random.Random(seed)
+    return kernel.data + [rng.randrange(256) for _ in range(DATA_MEM_SIZE - len(kernel.data))]
+
+
+def check_against_reference(
+    kernel: Kernel, block_dim: int, seed: str, words: list[int]
+) -> list[str]:
+    """Differences between model and reference memory ([] when they agree)."""
+    memory = initial_memory(kernel, seed)
+    expected = kernel.reference(list(memory), kernel.threads, block_dim)
+    actual = run_kernel(words, memory, kernel.threads, block_dim).memory
+    return memory_diff(expected, actual)
+
+
+def test_kernels_were_found() -> None:
+    assert len(KERNELS) >= 11
+    assert {"matadd", "matmul", "zero_threads"} <= {kernel.name for kernel in KERNELS}
+
+
+@pytest.mark.parametrize("block_dim", BLOCK_DIMS)
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda kernel: kernel.name)
+def test_model_matches_reference(kernel: Kernel, block_dim: int) -> None:
+    seed = f"{kernel.name}-{block_dim}"
+    memory = initial_memory(kernel, seed)
+    expected = kernel.reference(list(memory), kernel.threads, block_dim)
+    result = run_kernel(kernel.program.words, memory, kernel.threads, block_dim)
+    diff = memory_diff(expected, result.memory)
+    where = f"kernel {kernel.name}, block_dim {block_dim}, guard seed {seed!r}"
+    assert not diff, where + ":\n" + "\n".join(diff)
+    assert not find_races(result), find_races(result)
+    assert len(result.commits) == kernel.threads  # every thread ran, to its RET
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda kernel: kernel.name)
+def test_reference_is_a_pure_function(kernel: Kernel) -> None:
+    memory = initial_memory(kernel, "pure")
+    before = list(memory)
+    first = kernel.reference(memory, kernel.threads, 4)
+    assert memory == before, "the reference modified its input"
+    assert first == kernel.reference(memory, kernel.threads, 4)
+    assert len(first) == DATA_MEM_SIZE
+    if kernel.threads:
+        assert first != memory, "the reference computes nothing"
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda kernel: kernel.name)
+def test_kernel_files_are_documented(kernel: Kernel) -> None:
+    text = kernel.asm_path.read_text()
+    assert text.startswith(f"; {kernel.name}:"), "each kernel starts with a header comment"
+    assert kernel.description and kernel.max_cycles > 0
+    assert 0xF000 in kernel.program.words, "threads finish with RET"
+
+
+# ---- the check can fail ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kernel", [k for k in KERNELS if k.threads], ids=lambda k: k.name)
+def test_corrupted_model_result_is_caught(kernel: Kernel) -> None:
+    memory = initial_memory(kernel, "corrupt")
+    expected = kernel.reference(list(memory), kernel.threads, 4)
+    actual = run_kernel(kernel.program.words, memory, kernel.threads, 4).memory
+    assert memory_diff(expected, actual) == []
+
+    written = [address for address in range(DATA_MEM_SIZE) if expected[address] != memory[address]]
+    for address in (written[0], written[-1]):  # an output byte
+        corrupted = list(actual)
+        corrupted[address] ^= 0x01
+        assert len(memory_diff(expected, corrupted)) == 1
+    guard = next(a for a in range(DATA_MEM_SIZE) if a >= len(kernel.data) and a not in written)
+    corrupted = list(actual)
+    corrupted[guard] = (corrupted[guard] + 1) % 256  # a stray write to a guard byte
+    assert memory_diff(expected, corrupted) == [
+        f"address {guard} (0x{guard:02x}): expected {expected[guard]} (0x{expected[guard]:02x}), "
+        f"got {corrupted[guard]} (0x{corrupted[guard]:02x})"
+    ]
+
+
+def test_corrupted_program_is_caught() -> None:
+    kernel = next(k for k in KERNELS if k.name == "matadd")
+    assert check_against_reference(kernel, 4, "program", kernel.program.words) == []
+    words = list(kernel.program.words)
+    words[9] = 0x4645  # ADD R6, R4, R5 becomes SUB R6, R4, R5
+    assert check_against_reference(kernel, 4, "program", words) != []
+
+
+def test_race_detector_can_fail() -> None:
+    store_to_zero = [0x9105, 0x8001, 0xF000]  # CONST R1, #5; STR R0, R1; RET
+    assert find_races(run_kernel(store_to_zero, [], 1, 1)) == []
+    assert find_races(run_kernel(store_to_zero, [], 2, 1)) == [
+        "address 0 is written and shared by block 0 thread 0, block 1 thread 0"
+    ]
+
+
+def test_flags_never_branch_targets_its_label() -> None:
+    """flags.asm spells a condition-000 branch as .word 0x1001: address 1 must be its label."""
+    kernel = next(k for k in KERNELS if k.name == "flags")
+    assert kernel.program.labels["NEVER_TAKEN"] == 1
+    assert 0x1001 in kernel.program.words
