@@ -1,0 +1,373 @@
+"""Regression tests named after tiny-gpu's known defects, and the GPU's behaviour on
+bad or unusual launches: runaway kernels, zero and 255 threads, relaunch without
+reset, reset in the middle of a kernel, illegal configurations. Also proof that the
+checker itself can fail.
+
+Each test states the defect or behaviour it pins down; see ../shared/docs/tiny-gpu-facts.md
+("Its known defects") and docs/isa.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+
+import pytest
+
+import gpu_checks
+import simulator
+from assembler import assemble
+from configs import get_config
+from gpu_checks import check_run, guarded_memory
+from gpu_sim import Job, run_jobs
+from kernels import load_kernel
+
+SIMULATORS = ("icarus", "verilator")
+DEFAULT = get_config("default")
+BLOCK_DIM = DEFAULT.threads_per_block
+
+
+def job_for(source: str, *, seed: int = 1, threads: int | None = None, **settings) -> Job:
+    program = assemble(source, filename="<test>")
+    return Job(program=program.words, memory=guarded_memory(program.data, seed),
+               threads=program.threads if threads is None else threads, seed=seed, **settings)
+
+
+def assert_passes(result, *, reference=None, label=""):
+    problems = check_run(result, block_dim=BLOCK_DIM, reference=reference, label=label)
+    assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------- tiny-gpu defect 1
+DIVERGENT_LOOPS = """
+; Thread g loops g times (acc = g*g), then branches on its parity.
+.threads 8
+    MUL R0, %blockIdx, %blockDim
+    ADD R0, R0, %threadIdx        ; g
+    CONST R1, #1
+    CONST R2, #0                  ; acc
+    CONST R3, #0                  ; k
+LOOP:
+    CMP R3, R0
+    BRzp DONE                     ; while k < g
+    ADD R2, R2, R0
+    ADD R3, R3, R1
+    BRnzp LOOP
+DONE:
+    CONST R4, #2
+    DIV R5, R0, R4
+    MUL R5, R5, R4
+    CMP R5, R0
+    BRz EVEN
+    CONST R6, #100                ; odd g
+    BRnzp JOIN
+EVEN:
+    CONST R6, #200                ; even g
+JOIN:
+    ADD R6, R6, R2
+    CONST R7, #16
+    ADD R7, R7, R0
+    STR R7, R6
+    RET
+"""
+
+
+def divergent_loops_reference(memory, threads, block_dim):
+    out = list(memory)
+    for g in range(threads):
+        out[16 + g] = ((200 if g % 2 == 0 else 100) + g * g) % 256
+    return out
+
+
+PARTIAL_BLOCK = """
+; 5 threads on 4-thread blocks: the second block holds one thread.
+.threads 5
+    MUL R0, %blockIdx, %blockDim
+    ADD R0, R0, %threadIdx
+    CONST R1, #1
+    ADD R2, R0, R1
+    STR R0, R2                    ; mem[g] = g + 1
+    RET
+"""
+
+
+def store_g_plus_one_reference(memory, threads, block_dim):
+    out = list(memory)
+    for g in range(threads):
+        out[g] = g + 1
+    return out
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_tinygpu_defect1_divergence_and_partial_block(sim, tmp_path):
+    """tiny-gpu followed the last thread's next PC, so threads that branch apart ran
+    wrong, and a partial last block could hang. Here every thread loops its own number
+    of times, then takes its own side of an if/else; and 5 threads run on 4-thread
+    blocks."""
+    jobs = [job_for(DIVERGENT_LOOPS), job_for(DIVERGENT_LOOPS, latency=3, stall_max=4, seed=5),
+            job_for(PARTIAL_BLOCK), job_for(PARTIAL_BLOCK, latency=2, stall_max=3, seed=6)]
+    results = run_jobs(sim, DEFAULT, jobs, tmp_path)
+    for result in results[:2]:
+        assert_passes(result, reference=divergent_loops_reference, label="divergent loops")
+    for result in results[2:]:
+        assert_passes(result, reference=store_g_plus_one_reference, label="partial block")
+
+
+# --------------------------------------------------------------- tiny-gpu defect 2
+CMP_FLAGS = """
+; Each pair (a, b) is compared; the result stored is 1 for N, 2 for Z, 3 for P.
+; 0 vs 200 is the case tiny-gpu got wrong: 0 - 200 wraps to 56, which looks positive.
+.threads 1
+.data 0 200 100 200 200 100 7 7 255 0 0 255
+    CONST R10, #0                 ; pair address
+    CONST R11, #32                ; result address
+    CONST R12, #1
+    CONST R9, #6                  ; pairs
+NEXT:
+    LDR R0, R10
+    ADD R10, R10, R12
+    LDR R1, R10
+    ADD R10, R10, R12
+    CMP R0, R1
+    BRn IS_N
+    BRz IS_Z
+    CONST R2, #3
+    BRnzp STORE
+IS_N:
+    CONST R2, #1
+    BRnzp STORE
+IS_Z:
+    CONST R2, #2
+STORE:
+    STR R11, R2
+    ADD R11, R11, R12
+    SUB R9, R9, R12
+    CONST R3, #0
+    CMP R9, R3
+    BRp NEXT
+    RET
+"""
+
+
+def cmp_flags_reference(memory, threads, block_dim):
+    out = list(memory)
+    for i in range(6):
+        a, b = memory[2 * i], memory[2 * i + 1]
+        out[32 + i] = 1 if a < b else (2 if a == b else 3)
+    return out
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_tinygpu_defect2_cmp_sets_n_flag(sim, tmp_path):
+    """tiny-gpu took N from the wrapped 8-bit difference, so N was never set
+    correctly; CMP here compares the unsigned values."""
+    result = run_jobs(sim, DEFAULT, [job_for(CMP_FLAGS)], tmp_path)[0]
+    assert result.memory[32:38] == [1, 1, 3, 2, 3, 1]
+    assert_passes(result, reference=cmp_flags_reference, label="cmp flags")
+
+
+# --------------------------------------------------------------- tiny-gpu defect 3
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_tinygpu_defect3_done_falls_at_each_launch(sim, tmp_path):
+    """tiny-gpu never cleared `done`. Three launches back to back without a reset, with
+    different kernels and thread counts: done must fall at each launch and rise again
+    only when that kernel has finished."""
+    matmul = load_kernel("kernels/matmul.asm")
+    matadd = load_kernel("kernels/matadd.asm")
+    jobs = [
+        Job(matmul.program.words, guarded_memory(matmul.data, 1), matmul.threads),
+        Job(matadd.program.words, guarded_memory(matadd.data, 2), matadd.threads, reset=False),
+        job_for(PARTIAL_BLOCK, seed=3, reset=False, latency=2),
+    ]
+    results = run_jobs(sim, DEFAULT, jobs, tmp_path)
+    for result, reference in zip(results, (matmul.reference, matadd.reference, store_g_plus_one_reference)):
+        assert result.done_after_launch == 0, "done stayed high after a new launch"
+        assert result.done
+        assert_passes(result, reference=reference, label=result.job.name or "relaunch")
+
+
+# --------------------------------------------------------------- tiny-gpu defect 4
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_tinygpu_defect4_any_memory_latency(sim, tmp_path):
+    """tiny-gpu was only ever tested with a 1-cycle memory. matmul and matadd at
+    latencies 1 to 8, and with random stalls of up to 12 extra cycles per request."""
+    jobs = []
+    for name in ("matmul", "matadd"):
+        kernel = load_kernel(f"kernels/{name}.asm")
+        settings = [dict(latency=n) for n in range(1, 9)] + [
+            dict(latency=1, stall_max=12, seed=s) for s in (11, 12, 13)]
+        for i, s in enumerate(settings):
+            jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, i), kernel.threads,
+                            name=name, **s))
+    results = run_jobs(sim, DEFAULT, jobs, tmp_path)
+    cycles = {}
+    for result in results:
+        reference = load_kernel(f"kernels/{result.job.name}.asm").reference
+        assert_passes(result, reference=reference, label=f"{result.job.name} latency {result.job.latency}")
+        if not result.job.stall_max:
+            cycles.setdefault(result.job.name, []).append(result.cycles)
+    # A slower memory never makes a kernel faster.
+    for name, counts in cycles.items():
+        assert counts == sorted(counts), f"{name}: cycles not monotonic in latency: {counts}"
+
+
+# --------------------------------------------------------------- launches
+RUNAWAY = """
+; Never returns.
+.threads 4
+LOOP:
+    BRnzp LOOP
+"""
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_runaway_kernel_times_out_and_gpu_recovers(sim, tmp_path):
+    """A kernel that never finishes hits the harness timeout (reported as such), and
+    after a reset the GPU runs the next kernel correctly."""
+    matmul = load_kernel("kernels/matmul.asm")
+    jobs = [job_for(RUNAWAY, max_cycles=3000),
+            Job(matmul.program.words, guarded_memory(matmul.data, 4), matmul.threads)]
+    runaway, after = run_jobs(sim, DEFAULT, jobs, tmp_path)
+    assert runaway.timed_out and not runaway.done
+    assert runaway.cycles == 3000
+    problems = check_run(runaway, block_dim=BLOCK_DIM, label="runaway")
+    assert problems and "did not finish within 3000 cycles (timeout)" in problems[0]
+    assert_passes(after, reference=matmul.reference, label="matmul after a runaway kernel")
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_zero_threads_finish_at_once(sim, tmp_path):
+    """A launch with thread count 0 raises done within a couple of cycles, runs nothing
+    and leaves memory alone."""
+    job = job_for(PARTIAL_BLOCK, threads=0, seed=9)
+    result = run_jobs(sim, DEFAULT, [job], tmp_path)[0]
+    assert result.done and result.cycles <= 2
+    assert result.memory == job.memory
+    assert result.commits == []
+
+
+MAX_THREADS = """
+; 255 threads (the most the 8-bit thread count allows), far more than the cores hold
+; at once: each writes g + 1 to mem[g].
+.threads 255
+    MUL R0, %blockIdx, %blockDim
+    ADD R0, R0, %threadIdx
+    CONST R1, #1
+    ADD R2, R0, R1
+    STR R0, R2
+    RET
+"""
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_255_threads_on_every_core_shape(sim, tmp_path):
+    """255 threads: 64 blocks of 4 (the last partial) over 2 cores."""
+    result = run_jobs(sim, DEFAULT, [job_for(MAX_THREADS, latency=2, stall_max=2)], tmp_path)[0]
+    assert result.memory[:255] == [g + 1 for g in range(255)]
+    assert_passes(result, reference=store_g_plus_one_reference, label="255 threads")
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_reset_mid_kernel_then_clean_relaunch(sim, tmp_path):
+    """Reset in the middle of a kernel (memory requests in flight), then relaunch: the
+    second launch must give exactly the right result."""
+    matmul = load_kernel("kernels/matmul.asm")
+    for abort_after in (7, 40, 120):
+        jobs = [Job(matmul.program.words, guarded_memory(matmul.data, 1), matmul.threads,
+                    latency=3, stall_max=3, abort_after_cycles=abort_after),
+                Job(matmul.program.words, guarded_memory(matmul.data, 2), matmul.threads, reset=False)]
+        aborted, relaunched = run_jobs(sim, DEFAULT, jobs, tmp_path / f"abort{abort_after}")
+        assert aborted.aborted and aborted.raw["done_before_abort"] == 0
+        assert_passes(relaunched, reference=matmul.reference, label=f"relaunch after reset at {abort_after}")
+
+
+# --------------------------------------------------------------- configurations
+ILLEGAL_CONFIGS = [
+    ({"THREADS_PER_BLOCK": 0}, "THREADS_PER_BLOCK must be 1..32"),
+    ({"NUM_CORES": 0}, "NUM_CORES must be 1..16"),
+    ({"DATA_MEM_DATA_BITS": 16}, "DATA_MEM_DATA_BITS must be 8"),
+    ({"PROGRAM_MEM_NUM_CHANNELS": 3}, "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES"),
+    ({"DATA_MEM_NUM_CHANNELS": 9}, "DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*THREADS_PER_BLOCK"),
+]
+
+
+@pytest.mark.parametrize("parameters,message", ILLEGAL_CONFIGS, ids=lambda p: str(p))
+def test_illegal_configuration_fails_with_message(parameters, message, tmp_path):
+    """Verilator refuses an illegal configuration at elaboration; Icarus (which has no
+    elaboration-time $error) stops at time 0. Both print the reason."""
+    simulator.setup_tool_environment()
+    sources = [str(p) for p in simulator.rtl_sources()]
+    overrides = [f"-G{k}={v}" for k, v in parameters.items()]
+    lint = subprocess.run(["verilator", "--lint-only", "--top-module", "gpu", *overrides, *sources],
+                          capture_output=True, text=True)
+    assert lint.returncode != 0 and message in lint.stdout + lint.stderr
+
+    binary = tmp_path / "gpu.vvp"
+    compiled = subprocess.run(["iverilog", "-g2012", "-s", "gpu", "-o", str(binary),
+                               *[f"-Pgpu.{k}={v}" for k, v in parameters.items()], *sources],
+                              capture_output=True, text=True)
+    if compiled.returncode == 0:
+        ran = subprocess.run(["vvp", "-n", str(binary)], capture_output=True, text=True, timeout=60)
+        output = ran.stdout + ran.stderr
+        assert ran.returncode != 0 and "FATAL" in output and message in output
+    else:  # Icarus may already refuse it while compiling (e.g. a zero-width vector)
+        assert compiled.stderr
+
+
+# --------------------------------------------------------------- the checker
+@pytest.fixture(scope="module")
+def matadd_run(tmp_path_factory):
+    kernel = load_kernel("kernels/matadd.asm")
+    job = Job(kernel.program.words, guarded_memory(kernel.data, 1), kernel.threads)
+    return kernel, run_jobs("icarus", DEFAULT, [job], tmp_path_factory.mktemp("matadd"))[0]
+
+
+def test_checker_passes_the_real_run(matadd_run):
+    kernel, result = matadd_run
+    assert check_run(result, block_dim=BLOCK_DIM, reference=kernel.reference) == []
+    assert len(result.commits) == kernel.threads * len(kernel.program.words)
+
+
+def test_checker_catches_a_corrupted_model(matadd_run, monkeypatch):
+    """Corrupt one register value in the model's records for block 1, thread 2: the
+    lock-step check must name that instruction, with cycle, core and disassembly."""
+    kernel, result = matadd_run
+    real_run_kernel = gpu_checks.run_kernel
+
+    def corrupted(*args, **kwargs):
+        model = real_run_kernel(*args, **kwargs)
+        records = model.commits[(1, 2)]
+        records[5] = dataclasses.replace(records[5], rd_value=(records[5].rd_value + 1) % 256)
+        return model
+
+    monkeypatch.setattr(gpu_checks, "run_kernel", corrupted)
+    problems = check_run(result, block_dim=BLOCK_DIM, reference=kernel.reference)
+    text = "\n".join(problems)
+    assert "lock-step check failed" in text
+    assert "block 1, thread 2, instruction #5" in text and "core " in text and "cycle " in text
+    assert "differing fields: rd_value" in text
+
+
+def test_checker_catches_a_wrong_rtl_result(matadd_run):
+    """A wrong store in the RTL (here: one commit record and its memory byte altered)
+    is reported by both the lock-step check and the memory comparison."""
+    kernel, result = matadd_run
+    commits = list(result.commits)
+    index = next(i for i, c in enumerate(commits) if c.mem_op == "W")
+    bad = commits[index]
+    commits[index] = dataclasses.replace(bad, mem_data=(bad.mem_data + 1) % 256)
+    memory = list(result.memory)
+    memory[bad.mem_addr] = (memory[bad.mem_addr] + 1) % 256
+    broken = dataclasses.replace(result, commits=commits, memory=memory)
+    text = "\n".join(check_run(broken, block_dim=BLOCK_DIM, reference=kernel.reference))
+    assert "differing fields: mem_data" in text
+    assert "differs from the ISA model" in text and "differs from the reference" in text
+    assert f"[{bad.mem_addr:3d}]" in text
+
+
+def test_checker_fails_when_nothing_was_compared(matadd_run):
+    """An empty commit log (tracing broken) must fail, not pass vacuously."""
+    kernel, result = matadd_run
+    silent = dataclasses.replace(result, commits=[])
+    text = "\n".join(check_run(silent, block_dim=BLOCK_DIM))
+    assert "retired 0 instructions" in text or "no instruction was compared" in text
