@@ -11,8 +11,16 @@ if [[ ! -f "$LAST" ]]; then
     exit 1
 fi
 WAVE="$(cat "$LAST")"
+CONFIG="$(cat "$(dirname "$WAVE")/config" 2>/dev/null || echo default)"
 SAVE="${WAVE%.fst}.gtkw"
-[[ -f "$SAVE" ]] || SAVE="$REPO_ROOT/tb/gtkwave/gpu.gtkw"
+# The save file lists signals with their bit ranges, taken from the waveform itself
+# (fst2vcd comes with GTKWave); without GTKWave fall back to the committed one.
+if command -v fst2vcd >/dev/null 2>&1; then
+    "$REPO_ROOT/.venv/bin/python" "$REPO_ROOT/scripts/gtkwave_save.py" \
+        --fst "$WAVE" --config "$CONFIG" -o "$SAVE" >/dev/null
+else
+    SAVE="$REPO_ROOT/tb/gtkwave/gpu.gtkw"
+fi
 
 if [[ -z "${DISPLAY:-}" ]] || ! command -v gtkwave >/dev/null 2>&1; then
     echo "waveform:  $WAVE"
@@ -21,8 +29,9 @@ if [[ -z "${DISPLAY:-}" ]] || ! command -v gtkwave >/dev/null 2>&1; then
     if ! command -v gtkwave >/dev/null 2>&1; then
         echo "GTKWave is not installed: sudo apt-get install gtkwave"
     else
-        echo "no display here: on a machine with one, run  gtkwave $WAVE $SAVE"
+        echo "no display here: on a machine with one, run"
+        echo "  gtkwave --script=$REPO_ROOT/tb/gtkwave/zoom_fit.tcl $WAVE $SAVE"
     fi
     exit 0
 fi
-exec gtkwave "$WAVE" "$SAVE"
+exec gtkwave --script="$REPO_ROOT/tb/gtkwave/zoom_fit.tcl" "$WAVE" "$SAVE"

@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         trace_path = work_dir / "trace.txt"
         trace_path.write_text(render_trace(work_dir / "trace.log", result.commits, config))
         wave_path = work_dir / "waves.fst"
+        (work_dir / "config").write_text(config.name + "\n")  # for `make waves`
         last = RUN_ROOT / "last_wave"
         last.parent.mkdir(parents=True, exist_ok=True)
         last.write_text(str(wave_path) + "\n")

@@ -22,7 +22,7 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
     registers: dict[tuple[int, int, int], list[int]] = {}  # (core, block, thread) -> R0..R12
 
     out = [
-        "# cycle core state     pc  instruction             active   (per-thread results)",
+        "# cycle core state     pc  instruction                 active   (per-thread results)",
         f"# {config.num_cores} cores x {threads} threads; active mask bit t = thread t of the core's block",
     ]
     for line in Path(trace_log).read_text().splitlines():
@@ -35,7 +35,7 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
             continue
         mask = "".join("1" if active >> t & 1 else "." for t in range(threads))
         shown = disassemble(instr) if state in ("EXECUTE", "MEMORY") else "-"
-        row = f"{cycle:7d} {core:4d} {state:<8s} {pc:3d}  {shown:<22s}  {mask:<8s}"
+        row = f"{cycle:7d} {core:4d} {state:<8s} {pc:3d}  {shown:<26s}  {mask:<8s}"
         retired = commits_at.get((cycle, core), [])
         if retired:
             notes = []
