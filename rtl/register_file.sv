@@ -29,27 +29,17 @@ module register_file
 );
 
   logic [DATA_BITS-1:0] regs_q [NUM_WRITABLE_REGS];
-  logic [DATA_BITS-1:0] regs_d [NUM_WRITABLE_REGS];
 
   assign write_accepted = write_enable && (rd_addr < REG_BLOCK_IDX);
 
-  always_comb begin
-    for (int r = 0; r < NUM_WRITABLE_REGS; r++) begin
-      regs_d[r] = regs_q[r];
-      if (clear) begin
-        regs_d[r] = '0;
-      end else if (write_accepted && (rd_addr == REG_ADDR_BITS'(r))) begin
-        regs_d[r] = rd_value;
-      end
-    end
-  end
-
+  // A register file is the one place where the flops take their enable directly:
+  // one write port, so each register either keeps its value, clears, or takes rd_value.
   always_ff @(posedge clk) begin
     for (int r = 0; r < NUM_WRITABLE_REGS; r++) begin
-      if (reset) begin
+      if (reset || clear) begin
         regs_q[r] <= '0;
-      end else begin
-        regs_q[r] <= regs_d[r];
+      end else if (write_accepted && (rd_addr == REG_ADDR_BITS'(r))) begin
+        regs_q[r] <= rd_value;
       end
     end
   end

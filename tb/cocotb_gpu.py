@@ -4,8 +4,9 @@ This module only drives the harness (tb/hdl/gpu_harness.sv). It checks nothing: 
 pytest side (tb/gpu_sim.py) writes a list of jobs to a JSON file, runs the simulator,
 reads the results back and compares them with the golden models in plain Python.
 
-Per job Python acts a handful of times (reset, load memories, write the thread count,
-raise start, wait for done or timeout, read memory back). Memory latency, stalls,
+Per job Python acts a handful of times (reset, ask the harness to load the job's
+memory files, write the thread count, raise start, wait for done or timeout, ask for
+the final memory to be dumped). Memory latency, stalls,
 cycle counting, timeouts and the commit and trace logs all live in the HDL, so the
 simulator runs at full speed between those events.
 
@@ -23,8 +24,6 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, FallingEdge, First, ReadOnly, RisingEdge, Timer
 
 CLOCK_PERIOD_NS = 10
-PROGRAM_MEM_WORDS = 256
-DATA_MEM_BYTES = 256
 
 
 async def reset_gpu(dut, cycles: int = 2) -> None:
@@ -36,16 +35,13 @@ async def reset_gpu(dut, cycles: int = 2) -> None:
     dut.reset.value = 0
 
 
-def load_memories(dut, program: list[int], memory: list[int]) -> None:
-    """Write every word of program and data memory (unused words become 0)."""
-    for address in range(PROGRAM_MEM_WORDS):
-        dut.program_mem[address].value = program[address] if address < len(program) else 0
-    for address in range(DATA_MEM_BYTES):
-        dut.data_mem[address].value = memory[address] if address < len(memory) else 0
-
-
-def read_data_memory(dut) -> list[int]:
-    return [int(dut.data_mem[address].value) for address in range(DATA_MEM_BYTES)]
+async def pulse(dut, signal) -> None:
+    """Raise a harness request for one rising edge; return once the harness acted on it
+    (the falling edge after: the simulation may end as soon as this returns)."""
+    signal.value = 1
+    await RisingEdge(dut.clk)
+    signal.value = 0
+    await FallingEdge(dut.clk)
 
 
 async def run_job(dut, job: dict) -> dict:
@@ -56,7 +52,8 @@ async def run_job(dut, job: dict) -> dict:
     dut.cfg_max_cycles.value = job["max_cycles"]
     if job["reset"]:
         await reset_gpu(dut)
-    load_memories(dut, job["program"], job["memory"])
+    # The harness reads this job's program and data files (written by tb/gpu_sim.py).
+    await pulse(dut, dut.load_memories)
 
     # Launch the way tiny-gpu's host does: thread count into the device control
     # register, then raise start and hold it until done.
@@ -92,7 +89,7 @@ async def run_job(dut, job: dict) -> dict:
     result["timed_out"] = int(dut.timed_out.value)
     result["stall_cycles"] = int(dut.stall_cycles.value)
     result["max_waiting"] = int(dut.max_waiting.value)
-    result["memory"] = read_data_memory(dut)
+    await pulse(dut, dut.dump_memory)  # jobN_final.hex: the final data memory
     return result
 
 
@@ -104,6 +101,8 @@ async def run_jobs(dut):
     # With the simulator's own clock the first rising edge comes at time 0, before
     # any write from here lands: begin on a falling edge.
     dut.reset.value = 1
+    dut.load_memories.value = 0
+    dut.dump_memory.value = 0
     await FallingEdge(dut.clk)
     results = []
     for job in jobs:

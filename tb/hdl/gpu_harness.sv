@@ -1,7 +1,8 @@
 // gpu_harness: the simulation top level around `gpu`.
 //
-// Test-bench only. It holds program and data memory (loaded and read back by the
-// Python test one element at a time), answers every memory channel with a
+// Test-bench only. It holds program and data memory (loaded from and dumped to hex
+// files that the Python test writes and reads: far faster than reaching every word
+// through VPI), answers every memory channel with a
 // configurable latency and seeded random stalls, counts cycles from launch to done,
 // raises `timed_out` when a kernel runs too long, and, when asked by plusargs, writes
 // logs so that Python never has to act on every clock edge:
@@ -9,6 +10,9 @@
 //   +commit_file=PATH  one line per retired instruction per thread (lock-step check)
 //   +trace_file=PATH   one line per core per cycle while a kernel runs (trace view)
 //   +wave_file=PATH    waveform ($dumpfile; FST needs the simulator's FST option)
+//   +memory_dir=PATH   where job files live: on `load_memories` the harness reads
+//                      jobN_program.hex and jobN_data.hex (N = cfg_job), on
+//                      `dump_memory` it writes jobN_final.hex (the data memory)
 //
 // Commit line:  C job cycle core block thread pc instr next_pc nzp rd_written rd_value
 //               mem_addr mem_data                        (all numbers in hex)
@@ -37,6 +41,8 @@ module gpu_harness #(
   input  logic [31:0] cfg_seed,
   input  logic [31:0] cfg_max_cycles,
   input  logic [15:0] cfg_job,
+  input  logic        load_memories,    // read this job's memory files at the next edge
+  input  logic        dump_memory,      // write the data memory at the next edge
   // results
   output logic [31:0] cycles,           // from the launch edge to done
   output logic        timed_out,        // cycles reached cfg_max_cycles before done
@@ -50,12 +56,20 @@ module gpu_harness #(
   localparam int PA = PROGRAM_MEM_ADDR_BITS;
   localparam int NUM_LSUS = NUM_CORES * THREADS_PER_BLOCK;
 
-  // Memories: the test reads and writes single elements. Program memory is written
-  // only from Python, which lint cannot see.
-  /* verilator lint_off UNDRIVEN */
+  // Memories, filled from and dumped to the job's hex files.
   logic [PW-1:0] program_mem [2**PA];
-  /* verilator lint_on UNDRIVEN */
   logic [DW-1:0] data_mem    [2**DA];
+  string         memory_dir;
+
+  always @(posedge clk) begin
+    if (load_memories) begin
+      $readmemh($sformatf("%s/job%0d_program.hex", memory_dir, cfg_job), program_mem, 0, 2**PA - 1);
+      $readmemh($sformatf("%s/job%0d_data.hex", memory_dir, cfg_job), data_mem, 0, 2**DA - 1);
+    end
+    if (dump_memory) begin
+      $writememh($sformatf("%s/job%0d_final.hex", memory_dir, cfg_job), data_mem, 0, 2**DA - 1);
+    end
+  end
 
   logic [PROGRAM_MEM_NUM_CHANNELS-1:0]      program_mem_read_valid;
   logic [PROGRAM_MEM_NUM_CHANNELS*PA-1:0]   program_mem_read_address;
@@ -133,7 +147,8 @@ module gpu_harness #(
       .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
       .respond (write_respond), .stalled (data_write_stalled[k])
     );
-    always_ff @(posedge clk) begin
+    // A plain always: several channels (and the loader) write data_mem.
+    always @(posedge clk) begin
       data_mem_read_ready[k]  <= !reset && read_respond;
       data_mem_write_ready[k] <= !reset && write_respond;
       if (read_respond) begin
@@ -197,6 +212,7 @@ module gpu_harness #(
   reg [8*512-1:0] path;
 
   initial begin
+    if (!$value$plusargs("memory_dir=%s", memory_dir)) memory_dir = ".";
     if ($value$plusargs("commit_file=%s", path)) commit_fd = $fopen(path, "w");
     if ($value$plusargs("trace_file=%s", path))  trace_fd  = $fopen(path, "w");
     if ($value$plusargs("wave_file=%s", path)) begin
