@@ -548,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(processes=min(args.jobs, len(batches))) as pool:
         build_errors = []
+        build_start = time.monotonic()
         for sim, name, seconds, error in pool.imap_unordered(_build, used):
             if error:
                 build_errors.append(f"{sim}/{name}: {error}")
@@ -556,6 +557,9 @@ def main(argv: list[str] | None = None) -> int:
         if build_errors:
             print("fuzz: the harness does not build:\n" + "\n".join(build_errors), file=sys.stderr)
             return 2
+        build_seconds = time.monotonic() - build_start
+        if build_seconds > 2:
+            print(f"  harness builds took {build_seconds:.0f} s (wall); runs start now", flush=True)
 
         done_batches = 0
         for result in pool.imap_unordered(_run_batch, batches):
