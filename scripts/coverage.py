@@ -192,19 +192,32 @@ OWN_BYTE = place({0: "MUL R0, %blockIdx, %blockDim", 1: "ADD R0, R0, %threadIdx"
 # address 0 sees P and leaves through the RET at 5.
 PC_WRAP = place({0: "BRp #5", 1: "CONST R1, #1", 2: "CMP R1, R0", 3: "BRnzp #254",
                  5: "RET", 254: "ADD R2, R2, %threadIdx", 255: "NOP"})
+MAX_THREADS = 255  # the device control register holds the thread count in 8 bits
+
+
+def own_byte_transposed(block_dim: int) -> list[int]:
+    """OWN_BYTE with the byte of thread (b, t) at b + K*t, K = the most blocks a launch
+    can have: still one byte per thread, but every thread slot's LSU now sees
+    addresses whose low bits change from block to block (with b*B + t they never do)."""
+    k = -(-MAX_THREADS // block_dim)
+    return place({0: f"CONST R2, #{k}", 1: "MUL R0, %threadIdx, R2", 2: "ADD R0, R0, %blockIdx",
+                  3: "LDR R1, R0", 4: "ADD R1, R1, R0", 5: "STR R0, R1", 6: "RET"})
 
 
 def edge_launches(config: GpuConfig) -> list[Launch]:
     """Launches at the edges the kernels do not reach (toggle coverage of the wide
-    counters): the largest thread count the 8-bit device control register holds (255:
-    block indices up to 254 with one thread per block), then a small launch that
-    brings the counters back down, and the PC wrapping from 255 to 0."""
+    counters and addresses): the largest thread count the 8-bit device control register
+    holds (255; block indices up to 254 with one thread per block), then a small launch
+    that brings the counters back down, and the PC wrapping from 255 to 0 on every core."""
     out = []
-    for threads, latency, stall_max, seed in ((255, 1, 0, 81), (255, 2, 4, 82), (5, 3, 6, 83)):
-        job = Job(program=OWN_BYTE, memory=guarded_memory([], seed), threads=threads,
+    for program, threads, latency, stall_max, seed in (
+            (OWN_BYTE, MAX_THREADS, 1, 0, 81),
+            (own_byte_transposed(config.threads_per_block), MAX_THREADS, 2, 4, 82),
+            (OWN_BYTE, 5, 3, 6, 83)):
+        job = Job(program=program, memory=guarded_memory([], seed), threads=threads,
                   latency=latency, stall_max=stall_max, seed=seed, name="own_byte")
-        out.append(Launch(job, f"own_byte with {threads} threads on {config.name}"))
-    threads = 2 * config.threads_per_block + 1
+        out.append(Launch(job, f"own_byte (seed {seed}) with {threads} threads on {config.name}"))
+    threads = config.num_cores * config.threads_per_block + 1
     job = Job(program=PC_WRAP, memory=guarded_memory([], 84), threads=threads, latency=2,
               stall_max=0, seed=84, name="pc_wrap")
     out.append(Launch(job, f"pc_wrap with {threads} threads on {config.name}"))
@@ -434,42 +447,62 @@ def unreachable_reason(file: str, text: list[str], point, configs: list[GpuConfi
     return ""
 
 
-# Signals whose untoggled bits are expected, and why (file, signal, instance suffix).
+# Signals whose untoggled bits are expected, and why: (file, signal substring, substring
+# of "instance (Verilator module page)", note); "" matches anything. Only a note in the
+# listing, the first matching entry wins; the numbers stay Verilator's.
 TOGGLE_NOTES = (
-    ("", "state_ascii", "", "debug text: ASCII letters keep some bits constant"),
-    ("", "opcode_ascii", "", "debug text: ASCII letters keep some bits constant"),
-    ("rtl/gpu.sv", "no_fetch_write_", "", "tie-off: program memory has no write port"),
-    ("rtl/gpu.sv", "unused_fetch_write_ready", "", "tie-off: program memory has no write port"),
-    ("rtl/mem_controller.sv", "consumer_write_", "u_program_mem_controller",
-     "tie-off: program memory has no write port"),
-    ("rtl/mem_controller.sv", "wants_write", "u_program_mem_controller",
-     "tie-off: program memory has no write port"),
+    ("", "_ascii", "", "debug text: ASCII letters keep some bits constant"),
+    ("rtl/gpu.sv", "_fetch_write_", "", "tie-off: fetchers never write"),
+    ("rtl/gpu.sv", "_program_write_", "", "tie-off: program memory has no write port"),
+    ("rtl/mem_controller.sv", "write", "u_program_mem_controller",
+     "tie-off: program memory is read-only"),
+    ("rtl/mem_controller.sv", "state_", "u_program_mem_controller",
+     "bit 2 = the write states, never entered by the read-only controller"),
     ("rtl/register_file.sv", "thread_idx", "", "constant per thread slot"),
     ("rtl/register_file.sv", "block_dim", "", "the THREADS_PER_BLOCK parameter, a constant"),
+    ("", "block_idx", "", "bits above the largest block index, ceil(255/B)-1, cannot be set"),
+    ("", "next_block", "", "bits above the largest block index, ceil(255/B), cannot be set"),
+    ("rtl/dispatcher.sv", "next_thread", "", "counts in steps of B up to < 255+B: low bits "
+     "fixed for B a power of two, top bit unreachable for small B"),
+    ("rtl/dispatcher.sv", "remaining", "", "255 at most: bit 8 unreachable"),
+    ("rtl/mem_controller.sv", "", "_N1_", "one requester: its index is always 0"),
 )
 
 
-def untoggled_rtl_signals(out_dir: Path, limit: int = 40) -> list[str]:
+def _bit_name(comment: str) -> str:
+    """'core_block_idx[1][7]:0->1' -> '[1][7]'."""
+    head = comment.split(":")[0]
+    return head[head.find("["):] if "[" in head else ""
+
+
+def untoggled_rtl_signals(out_dir: Path, limit: int = 60) -> list[str]:
     """rtl/ signals (per instance) with bits that never toggled, most missed first."""
-    per_signal: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    per_signal: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, 0, []])
     for point in simulator.read_coverage(out_dir / "coverage.dat"):
         name = _rtl_name(point.filename)
         if name is None or point.type != "toggle":
             continue
-        signal = point.fields.get("o", "?").split("[")[0].split(":")[0]
+        comment = point.fields.get("o", "?")
+        signal = comment.split("[")[0].split(":")[0]
         instance = point.fields.get("h", "?").removeprefix("gpu_harness.").removeprefix("u_gpu.")
+        instance = f"{instance} ({point.fields.get('page', '').removeprefix('v_toggle/')})"
         entry = per_signal[(name, instance, signal)]
         entry[1] += 1
-        entry[0] += point.count == 0
-    worst = sorted(((missed, total, key) for key, (missed, total) in per_signal.items() if missed),
-                   key=lambda x: (-x[0], x[2]))
+        if point.count == 0:
+            entry[0] += 1
+            bit = _bit_name(comment)
+            if bit not in entry[2]:
+                entry[2].append(bit)
+    worst = sorted(((missed, total, bits, key) for key, (missed, total, bits)
+                    in per_signal.items() if missed), key=lambda x: (-x[0], x[3]))
     rows = []
-    for missed, total, (file, instance, signal) in worst[:limit]:
+    for missed, total, bits, (file, instance, signal) in worst[:limit]:
         note = next((n for f, sig, inst, n in TOGGLE_NOTES
-                     if (not f or f == file) and signal.startswith(sig)
-                     and instance.endswith(inst)), "")
-        rows.append(f"  {file} {instance}.{signal}: {missed} of {total} never hit"
-                    + (f"  ({note})" if note else ""))
+                     if (not f or f == file) and sig in signal
+                     and inst in instance), "")
+        shown = " ".join(bits[:6]) + (" ..." if len(bits) > 6 else "")
+        rows.append(f"  {file} {instance}.{signal} {shown}: {missed}/{total} never"
+                    + (f"  -- {note}" if note else ""))
     if len(worst) > limit:
         rows.append(f"  ... and {len(worst) - limit} more signals")
     return rows
