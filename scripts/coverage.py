@@ -11,10 +11,12 @@ same numbers:
   1-cycle memory and once slow with random stalls (latency 2-3, stall_max 4-6);
 * a fixed set of random programs (scripts/randprog.py; seeds 1..N, default 40) spread
   over the representative configurations, sizes and memory timings;
-* per configuration, launch-sequence stimulus the kernel tests do not give: a launch
-  right after the previous one without a reset, and a reset in the middle of a running
-  kernel followed by a clean relaunch (the aborted launch itself is not checked or
-  sampled: it has no defined result).
+* per configuration, edge stimulus the kernels do not give (see `edge_launches`): 255
+  threads (the most the 8-bit thread count holds) with two address mappings, a small
+  launch after it, and a program whose PC wraps from 255 to 0 on every core;
+* per configuration, launch sequences: a launch right after the previous one without a
+  reset, and a reset in the middle of a running kernel followed by a clean relaunch (the
+  aborted launch itself is not checked or sampled: it has no defined result).
 
 Thread count 0 comes from kernels/zero_threads (on every configuration).
 
@@ -27,7 +29,10 @@ Outputs (in --out, default build/coverage):
                       uncovered rtl/ lines, failures
     runs/             one simulator folder per batch (sim.log, commits.log, coverage.dat)
 
-Exit status 1 when a run failed or a required functional bin is empty.
+Exit status 1 when a run failed, a required functional bin is empty, or rtl/ changed
+while the regression ran. RTL lines that no stimulus can reach are listed with the reason
+(`UNREACHABLE`, matched on source text, instance and configuration); Verilator's numbers
+are printed unchanged, with a column that leaves those lines out.
 
 Usage::
 
@@ -56,7 +61,7 @@ from assembler import assemble  # noqa: E402
 from configs import GpuConfig, get_config, representative_configs  # noqa: E402
 from func_coverage import FunctionalCoverage  # noqa: E402
 from gpu_checks import check_run, guarded_memory  # noqa: E402
-from gpu_sim import Job, JobResult, build, run_jobs  # noqa: E402
+from gpu_sim import Job, JobResult, build, harness_sources, run_jobs  # noqa: E402
 from kernels import discover_kernels  # noqa: E402
 from randprog import generate  # noqa: E402
 
@@ -230,6 +235,17 @@ def run_info(result: JobResult, config: GpuConfig) -> dict:
             "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting}
 
 
+def sources_digest() -> str:
+    """One hash over the RTL and harness sources: equal in every batch, or the runs
+    measured different RTL and their coverage must not be added up."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in harness_sources():
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def build_config(name: str) -> tuple[str, str, str]:
     """Worker: build the coverage harness of one configuration; (name, folder, error)."""
     try:
@@ -248,6 +264,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
     out = {"label": batch.label, "config": batch.config, "launches": 0, "checked": 0,
            "problems": [], "coverage": None, "dat": None, "seconds": 0.0, "cycles": 0}
+    out["sources"] = sources_digest()
     try:
         plan_ = launches(batch, configs)
         results = run_jobs(SIM, config, [p.job for p in plan_], work_dir, coverage=True)
@@ -562,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
 
     failures: list[str] = []
     results: list[dict] = []
+    digest = sources_digest()
     build_dirs: dict[str, str] = {}
     context = multiprocessing.get_context("spawn")  # no inherited locks or handles
     with context.Pool(workers) as pool:
@@ -577,6 +595,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {res['label']:<28} {res['checked']:>3} checked runs "
                   f"{res['seconds']:6.1f} s  {state}", flush=True)
             failures.extend(res["problems"])
+
+    changed = sorted({r["label"] for r in results if r.get("sources") not in (None, digest)})
+    if changed or sources_digest() != digest:
+        failures.append("rtl/ or tb/hdl/ changed while the regression ran (batches "
+                        f"{', '.join(changed) or 'none yet'} saw other sources): the coverage "
+                        "adds up different RTL versions; run it again")
 
     # Functional coverage of every checked run.
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
@@ -603,7 +627,8 @@ def main(argv: list[str] | None = None) -> int:
         f"coverage is sampled from the same Verilator runs' commit logs",
         f"configurations: {', '.join(f'{c.name} ({c.num_cores}x{c.threads_per_block})' for c in configs)}",
         f"stimulus: {len(discover_kernels())} kernels x {len(configs)} configurations x 2 timings, "
-        f"{args.seeds} random programs (seeds 1..{args.seeds}), launch sequences; "
+        f"{args.seeds} random programs (seeds 1..{args.seeds}), edge launches and launch "
+        f"sequences; "
         f"{launches_run} launches in {len(results)} simulator processes, {checked} checked "
         f"against the ISA model, {len(failures)} failures",
         f"wall time: {wall:.1f} s",

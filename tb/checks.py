@@ -1,6 +1,6 @@
-"""Compare what the RTL did with what the golden models say, with messages a person
+"""Compare what the RTL retired with what the golden model says, with a message a person
 can act on: the first wrong instruction (cycle, core, block, thread, pc, disassembly,
-expected and actual) and a byte-by-byte diff of memory."""
+expected and actual). Memory differences are described by memory_diff.py."""
 
 from __future__ import annotations
 
@@ -11,19 +11,6 @@ from disassembler import disassemble
 
 # Fields of a commit record that the RTL must match exactly.
 COMMIT_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data")
-
-
-def memory_diff(expected: list[int], actual: list[int], *, initial: list[int] | None = None,
-                limit: int = 24) -> list[str]:
-    """One line per differing byte: address, expected, actual (and initial value)."""
-    lines = []
-    for address, (want, got) in enumerate(zip(expected, actual)):
-        if want != got:
-            before = f" (initial {initial[address]:3d})" if initial is not None else ""
-            lines.append(f"  [{address:3d}] 0x{address:02x}: expected {want:3d}, got {got:3d}{before}")
-    if len(lines) > limit:
-        lines = lines[:limit] + [f"  ... and {len(lines) - limit} more differing bytes"]
-    return lines
 
 
 def format_commit(commit) -> str:

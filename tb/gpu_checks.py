@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 
-from checks import compare_commits, memory_diff
+from checks import compare_commits
+from memory_diff import memory_diff
 from isa_model import ModelTimeout, run_kernel
 
 DATA_MEM_BYTES = 256

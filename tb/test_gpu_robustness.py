@@ -362,7 +362,7 @@ def test_checker_catches_a_wrong_rtl_result(matadd_run):
     text = "\n".join(check_run(broken, block_dim=BLOCK_DIM, reference=kernel.reference))
     assert "differing fields: mem_data" in text
     assert "differs from the ISA model" in text and "differs from the reference" in text
-    assert f"[{bad.mem_addr:3d}]" in text
+    assert f"address {bad.mem_addr} (0x{bad.mem_addr:02x})" in text
 
 
 def test_checker_fails_when_nothing_was_compared(matadd_run):
