@@ -42,6 +42,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import multiprocessing
 import shutil
 import sys
@@ -89,7 +91,7 @@ class Batch:
     label: str  # also the run folder name
     kernels: list[str] = field(default_factory=list)  # kernel names, two timings each
     seeds: list[int] = field(default_factory=list)  # random program seeds
-    launch_sequences: bool = False  # add the no-reset relaunch and the abort
+    launch_sequences: bool = False  # add the edge launches, the no-reset relaunch, the abort
 
     @property
     def weight(self) -> int:  # rough cost, for longest-first scheduling
@@ -238,8 +240,6 @@ def run_info(result: JobResult, config: GpuConfig) -> dict:
 def sources_digest() -> str:
     """One hash over the RTL and harness sources: equal in every batch, or the runs
     measured different RTL and their coverage must not be added up."""
-    import hashlib
-
     digest = hashlib.sha256()
     for path in harness_sources():
         digest.update(str(path).encode() + b"\0" + path.read_bytes())
@@ -308,32 +308,33 @@ def _pct(hit: int, total: int) -> str:
     return f"{100.0 * hit / total:5.1f}%" if total else "    -"
 
 
-def rtl_table(summary, missed: list["MissedLine"]) -> list[str]:
-    """Per rtl/ file: Verilator's line and toggle numbers, and the line numbers once the
-    points that are unreachable by design are left out (see UNREACHABLE)."""
+def rtl_table(summary, missed: list["MissedLine"], expected_toggles: dict[str, int]) -> list[str]:
+    """Per rtl/ file: Verilator's line and toggle numbers, then both again with what is
+    unreachable by design left out (lines: UNREACHABLE; toggles: TOGGLE_NOTES). A line
+    partly hit whose missed points are all unreachable counts as hit."""
     waived_partly, waived_never = defaultdict(int), defaultdict(int)
     for m in missed:
         if m.unreachable:
             (waived_partly if m.partly else waived_never)[m.file] += 1
-    rows = [f"{'file':<30} {'lines hit/total':>17}        {'toggles hit/total':>18}        "
-            f"{'lines, unreachable left out':>27}"]
-    sums = [0] * 6
+
+    def cell(hit: int, total: int) -> str:
+        return f"{hit:>6}/{total:<6} {_pct(hit, total)}"
+
+    rows = [f"{'':<30} {'Verilator':<41}   {'unreachable by design left out':<41}",
+            f"{'file':<30} {'lines':<20} {'toggles':<20}   {'lines':<20} {'toggles':<20}"]
+    sums = [0] * 8
     for entry in summary:
         if not entry.file.startswith("rtl/"):
             continue
-        ah = entry.lines_hit + waived_partly[entry.file]
-        at = entry.lines_total - waived_never[entry.file]
-        rows.append(f"{entry.file:<30} {entry.lines_hit:>8}/{entry.lines_total:<8} "
-                    f"{_pct(entry.lines_hit, entry.lines_total)}   "
-                    f"{entry.toggles_hit:>8}/{entry.toggles_total:<9} "
-                    f"{_pct(entry.toggles_hit, entry.toggles_total)}   "
-                    f"{ah:>8}/{at:<8} {_pct(ah, at)}")
-        for i, v in enumerate((entry.lines_hit, entry.lines_total, entry.toggles_hit,
-                               entry.toggles_total, ah, at)):
-            sums[i] += v
-    lh, lt, th, tt, ah, at = sums
-    rows.append(f"{'total (rtl/)':<30} {lh:>8}/{lt:<8} {_pct(lh, lt)}   "
-                f"{th:>8}/{tt:<9} {_pct(th, tt)}   {ah:>8}/{at:<8} {_pct(ah, at)}")
+        values = (entry.lines_hit, entry.lines_total, entry.toggles_hit, entry.toggles_total,
+                  entry.lines_hit + waived_partly[entry.file],
+                  entry.lines_total - waived_never[entry.file],
+                  entry.toggles_hit, entry.toggles_total - expected_toggles.get(entry.file, 0))
+        rows.append(f"{entry.file:<30} {cell(*values[0:2])} {cell(*values[2:4])}   "
+                    f"{cell(*values[4:6])} {cell(*values[6:8])}")
+        sums = [a + b for a, b in zip(sums, values)]
+    rows.append(f"{'total (rtl/)':<30} {cell(*sums[0:2])} {cell(*sums[2:4])}   "
+                f"{cell(*sums[4:6])} {cell(*sums[6:8])}")
     return rows
 
 
@@ -464,25 +465,44 @@ def unreachable_reason(file: str, text: list[str], point, configs: list[GpuConfi
     return ""
 
 
+def _max_blocks(config: GpuConfig) -> int:
+    return -(-MAX_THREADS // config.threads_per_block)
+
+
+def _bits_never_set(values) -> set[int]:
+    """Bit positions (below 16) that no value in `values` has set."""
+    seen = 0
+    for value in values:
+        seen |= value
+    return {i for i in range(16) if not seen >> i & 1}
+
+
 # Signals whose untoggled bits are expected, and why: (file, signal substring, substring
-# of "instance (Verilator module page)", note); "" matches anything. Only a note in the
-# listing, the first matching entry wins; the numbers stay Verilator's.
+# of "instance (Verilator module page)", note, bits); "" matches anything. `bits`, when
+# given, is (GpuConfig) -> the bit positions that cannot toggle in that configuration:
+# the note then covers only those bits (the last [n] of the point), in every
+# configuration the point exists in. The first matching entry wins. Only a note in the
+# listing; the numbers stay Verilator's.
 TOGGLE_NOTES = (
-    ("", "_ascii", "", "debug text: ASCII letters keep some bits constant"),
-    ("rtl/gpu.sv", "_fetch_write_", "", "tie-off: fetchers never write"),
-    ("rtl/gpu.sv", "_program_write_", "", "tie-off: program memory has no write port"),
+    ("", "_ascii", "", "debug text: ASCII letters keep some bits constant", None),
+    ("rtl/gpu.sv", "_fetch_write_", "", "tie-off: fetchers never write", None),
+    ("rtl/gpu.sv", "_program_write_", "", "tie-off: program memory has no write port", None),
     ("rtl/mem_controller.sv", "write", "u_program_mem_controller",
-     "tie-off: program memory is read-only"),
+     "tie-off: program memory is read-only", None),
     ("rtl/mem_controller.sv", "state_", "u_program_mem_controller",
-     "bit 2 = the write states, never entered by the read-only controller"),
-    ("rtl/register_file.sv", "thread_idx", "", "constant per thread slot"),
-    ("rtl/register_file.sv", "block_dim", "", "the THREADS_PER_BLOCK parameter, a constant"),
-    ("", "block_idx", "", "bits above the largest block index, ceil(255/B)-1, cannot be set"),
-    ("", "next_block", "", "bits above the largest block index, ceil(255/B), cannot be set"),
-    ("rtl/dispatcher.sv", "next_thread", "", "counts in steps of B up to < 255+B: low bits "
-     "fixed for B a power of two, top bit unreachable for small B"),
-    ("rtl/dispatcher.sv", "remaining", "", "255 at most: bit 8 unreachable"),
-    ("rtl/mem_controller.sv", "", "_N1_", "one requester: its index is always 0"),
+     "bit 2 = the write states, never entered by the read-only controller", lambda c: {2}),
+    ("rtl/register_file.sv", "thread_idx", "", "constant per thread slot", None),
+    ("rtl/register_file.sv", "block_dim", "", "the THREADS_PER_BLOCK parameter, a constant", None),
+    ("", "block_idx", "", "bits above the largest block index, ceil(255/B)-1",
+     lambda c: _bits_never_set(range(_max_blocks(c)))),
+    ("rtl/dispatcher.sv", "next_block", "", "bits above the block count, ceil(255/B)",
+     lambda c: _bits_never_set(range(_max_blocks(c) + 1))),
+    ("rtl/dispatcher.sv", "next_thread", "", "bits no multiple of B up to ceil(255/B)*B has",
+     lambda c: _bits_never_set(range(0, _max_blocks(c) * c.threads_per_block + 1,
+                                     c.threads_per_block))),
+    ("rtl/dispatcher.sv", "remaining", "", "255 at most with one thread per block",
+     lambda c: {8} if c.threads_per_block == 1 else set()),
+    ("rtl/mem_controller.sv", "", "_N1_", "one requester: its index is always 0", None),
 )
 
 
@@ -492,9 +512,26 @@ def _bit_name(comment: str) -> str:
     return head[head.find("["):] if "[" in head else ""
 
 
-def untoggled_rtl_signals(out_dir: Path, limit: int = 60) -> list[str]:
-    """rtl/ signals (per instance) with bits that never toggled, most missed first."""
+def _toggle_note(file: str, instance: str, signal: str, bit: int | None,
+                 configs: list[GpuConfig]) -> str:
+    for f, sig, inst, note, bits in TOGGLE_NOTES:
+        if (f and f != file) or sig not in signal or inst not in instance:
+            continue
+        if bits is not None and (bit is None or not configs
+                                 or not all(bit in bits(c) for c in configs)):
+            continue
+        return note
+    return ""
+
+
+def untoggled_rtl_signals(out_dir: Path, point_configs: dict[str, list[GpuConfig]]
+                          ) -> tuple[list[str], list[str], dict[str, int]]:
+    """rtl/ signals with toggle points never hit: (rows with no known reason, one per
+    signal instance; rows summing the expected ones per TOGGLE_NOTES reason; expected
+    points per file)."""
     per_signal: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, 0, []])
+    expected: dict[str, list] = defaultdict(lambda: [0, set()])
+    expected_per_file: dict[str, int] = defaultdict(int)
     for point in simulator.read_coverage(out_dir / "coverage.dat"):
         name = _rtl_name(point.filename)
         if name is None or point.type != "toggle":
@@ -505,24 +542,27 @@ def untoggled_rtl_signals(out_dir: Path, limit: int = 60) -> list[str]:
         instance = f"{instance} ({point.fields.get('page', '').removeprefix('v_toggle/')})"
         entry = per_signal[(name, instance, signal)]
         entry[1] += 1
-        if point.count == 0:
-            entry[0] += 1
-            bit = _bit_name(comment)
-            if bit not in entry[2]:
-                entry[2].append(bit)
-    worst = sorted(((missed, total, bits, key) for key, (missed, total, bits)
-                    in per_signal.items() if missed), key=lambda x: (-x[0], x[3]))
-    rows = []
-    for missed, total, bits, (file, instance, signal) in worst[:limit]:
-        note = next((n for f, sig, inst, n in TOGGLE_NOTES
-                     if (not f or f == file) and sig in signal
-                     and inst in instance), "")
-        shown = " ".join(bits[:6]) + (" ..." if len(bits) > 6 else "")
-        rows.append(f"  {file} {instance}.{signal} {shown}: {missed}/{total} never"
-                    + (f"  -- {note}" if note else ""))
-    if len(worst) > limit:
-        rows.append(f"  ... and {len(worst) - limit} more signals")
-    return rows
+        if point.count:
+            continue
+        bit_text = _bit_name(comment)
+        bit = int(bit_text.rsplit("[", 1)[1].rstrip("]")) if bit_text else None
+        note = _toggle_note(name, instance, signal, bit, point_configs.get(point.key, []))
+        if note:
+            expected_per_file[name] += 1
+            expected[note][0] += 1
+            expected[note][1].add(f"{Path(name).stem}.{signal}")
+            continue
+        entry[0] += 1
+        if bit_text not in entry[2]:
+            entry[2].append(bit_text)
+    open_rows = []
+    for (file, instance, signal), (missed, total, bits) in sorted(per_signal.items()):
+        if missed:
+            shown = " ".join(bits[:8]) + (" ..." if len(bits) > 8 else "")
+            open_rows.append(f"  {file} {instance}.{signal} {shown}: {missed} of {total} never")
+    expected_rows = [f"  {missed:>5} points: {note}  [{', '.join(sorted(signals))}]"
+                     for note, (missed, signals) in sorted(expected.items(), key=lambda x: -x[1][0])]
+    return open_rows, expected_rows, expected_per_file
 
 
 def point_configs(results: list[dict], configs: list[GpuConfig]) -> dict[str, list[GpuConfig]]:
@@ -540,8 +580,6 @@ def point_configs(results: list[dict], configs: list[GpuConfig]) -> dict[str, li
 
 
 def tool_description(build_dir: str) -> str:
-    import json
-
     try:
         tools = json.loads((Path(build_dir) / "build.json").read_text())["tools"]
     except (OSError, KeyError, ValueError):
@@ -637,10 +675,13 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     report.append("empty required functional bins: " + (", ".join(missing) if missing else "none"))
-    report += ["", "Verilator coverage of rtl/ (a line counts as hit when all its points were hit)"]
+    report += ["", "Verilator coverage of rtl/ (hit/total; a line is hit when all its points are; "
+               "every instance and configuration counts separately)"]
     if summary:
-        missed = missed_rtl_lines(out_dir, point_configs(results, configs))
-        report += rtl_table(summary, missed)
+        configs_of = point_configs(results, configs)
+        missed = missed_rtl_lines(out_dir, configs_of)
+        open_toggles, expected_toggles, expected_per_file = untoggled_rtl_signals(out_dir, configs_of)
+        report += rtl_table(summary, missed, expected_per_file)
         open_ = [m for m in missed if not m.unreachable]
         report += ["", f"rtl/ lines not (fully) covered: {len(missed)}; "
                        f"{len(open_)} open, {len(missed) - len(open_)} unreachable by design"]
@@ -650,7 +691,10 @@ def main(argv: list[str] | None = None) -> int:
             report.append(f"        missed: {'; '.join(m.missed)}")
             if m.unreachable:
                 report.append(f"        unreachable by design: {m.unreachable}")
-        report += ["", "rtl/ signals with untoggled bits:"] + (untoggled_rtl_signals(out_dir) or ["  none"])
+        report += ["", f"rtl/ signals with untoggled bits and no known reason: {len(open_toggles)}"]
+        report += open_toggles
+        report += ["", "rtl/ toggle points never hit, expected by design (TOGGLE_NOTES):"]
+        report += expected_toggles or ["  none"]
         report += ["", f"annotated sources: {out_dir / 'annotated'}"]
     else:
         report.append("  no coverage data (no batch ran)")

@@ -30,8 +30,12 @@ memory; at most ``--shrink-tries`` calls), the smallest program still failing is
 to build/fuzz/failures/seed-<N>.asm with a header saying how to run it, and a
 ready-to-paste entry for tb/fuzz_regressions.toml is printed.
 
-Exit status: 0 when every case matched, 1 on any mismatch, timeout, crash or generator
-bug, 2 on a usage or build error.
+With several simulators, a case that passes on each must also retire every instruction
+at the same cycle on the same core on each (the RTL and the harness' stalls are
+deterministic); a difference is reported as a failure of kind "simdiff" (not shrunk).
+
+Exit status: 0 when every case matched, 1 on any mismatch, timeout, crash, simulator
+timing difference or generator bug, 2 on a usage or build error.
 
 The helpers (`make_case`, `run_cases`, `memory_params`, `reproduce_command`,
 `load_regressions`) are shared with tb/test_random_programs.py.
@@ -41,9 +45,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -218,20 +224,34 @@ class Outcome:
     latency: int
     stall_max: int
     words: int
-    kind: str                   # "ok", "mismatch", "crash" or "generator"
+    kind: str                   # "ok", "mismatch", "crash", "generator" or "simdiff"
     problems: list[str]
     compared: int = 0           # commit records that matched the model
     cycles: int = 0
     max_cycles: int = 0
     work_dir: str = ""
+    timing: str = ""            # digest of when each instruction retired, and where
+
 
     @property
     def failed(self) -> bool:
         return self.kind != "ok"
 
     def headline(self) -> str:
-        first = self.problems[0] if self.problems else ""
-        return first.splitlines()[0] if first else "(no description)"
+        """The first problem in one line, without check_run's launch header: for a
+        lock-step failure the first wrong instruction and its differing fields."""
+        if not self.problems:
+            return "(no description)"
+        lines = [re.sub(r"\s+", " ", line).strip() for line in self.problems[0].splitlines()]
+        lines = [line for line in lines if line]
+        first = re.sub(r"^.*? seed=\d+: ", "", lines[0]).rstrip(":")
+        if "lock-step" in first and len(lines) > 1:
+            detail = lines[1].removeprefix("first wrong instruction: ")
+            fields = [line for line in lines if line.startswith(("expected:", "differing fields:"))]
+            return "; ".join([f"{first}: {detail}", *fields])
+        if len(lines) > 1 and "memory differs" in first:
+            return f"{first}: {lines[1]}"
+        return first
 
 
 def _outcome(case: Case, sim: str, kind: str, problems: list[str], **extra) -> Outcome:
@@ -246,8 +266,34 @@ def check_case(case: Case, result: JobResult, sim: str, work_dir: Path) -> Outco
     label = f"seed {case.seed} on {sim}/{case.config.name} (block_dim {case.program.block_dim})"
     problems = check_run(result, block_dim=case.program.block_dim, label=label)
     compared = compare_commits(case.model.commits, result.commits).compared
+    timing = hashlib.sha1(f"{result.cycles};".encode() + ";".join(
+        f"{c.cycle},{c.core},{c.block},{c.thread},{c.pc}" for c in result.commits).encode()).hexdigest()
     return _outcome(case, sim, "mismatch" if problems else "ok", problems, compared=compared,
-                    cycles=result.cycles, work_dir=str(work_dir))
+                    cycles=result.cycles, work_dir=str(work_dir), timing=timing)
+
+
+def timing_differences(outcomes: list[Outcome]) -> list[Outcome]:
+    """Cases that passed on several simulators but retired at different cycles or cores.
+
+    The RTL and the harness (stalls included) are deterministic, so Icarus and Verilator
+    must agree cycle for cycle; when they do not, some RTL or harness code behaves
+    differently under the two schedulers (a race, a missing reset, an X). The result
+    holds one new outcome (kind "simdiff") per such seed.
+    """
+    by_seed: dict[tuple[int, str], list[Outcome]] = {}
+    for o in outcomes:
+        if o.kind == "ok" and o.timing:
+            by_seed.setdefault((o.seed, o.config), []).append(o)
+    found = []
+    for group in by_seed.values():
+        if len({o.timing for o in group}) > 1:
+            cycles = ", ".join(f"{o.sim} {o.cycles} cycles" for o in group)
+            found.append(dataclasses.replace(
+                group[-1], sim="+".join(o.sim for o in group), kind="simdiff", compared=0, cycles=0,
+                problems=[f"seed {group[0].seed} on {group[0].config}: the simulators agree with the "
+                          f"model but not with each other on timing ({cycles}; commit cycle/core "
+                          f"sequences differ): a simulator-dependent race in the RTL or harness?"]))
+    return found
 
 
 def run_cases(sim: str, config: GpuConfig, cases: list[Case], work_dir: Path) -> list[Outcome]:
@@ -575,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
             for o in failed:
                 print(f"      FAIL seed {o.seed} [{o.kind}] {o.headline()}", flush=True)
 
+        outcomes += timing_differences(outcomes)
         failures = sorted((o for o in outcomes if o.failed), key=lambda o: (o.seed, o.sim))
         rtl_failures = [o for o in failures if o.kind in ("mismatch", "crash")]
         to_shrink = _pick_for_shrinking(rtl_failures, args.max_shrink)
@@ -622,18 +669,30 @@ def _print_summary(outcomes: list[Outcome], sims: list[str], elapsed: float) -> 
               f"compared, {sum(o.cycles for o in mine):10d} cycles; mismatches {kinds['mismatch']}, "
               f"crashes {kinds['crash']}, generator bugs {kinds['generator']}; "
               f"largest share of the cycle budget used {budget:.0%}")
+    simdiff = sum(1 for o in outcomes if o.kind == "simdiff")
+    if len(sims) > 1:
+        print(f"  icarus and verilator retired every instruction at the same cycle on the same core"
+              if not simdiff else f"  TIMING DIFFERS between the simulators for {simdiff} seed(s)")
     print(f"  total    : {len({o.seed for o in outcomes})} seeds, "
           f"{sum(o.compared for o in outcomes)} instructions compared, "
           f"{sum(1 for o in outcomes if o.failed)} failing runs, wall time {elapsed:.1f} s")
 
 
-def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult]) -> None:
+def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detailed: int = 8) -> None:
+    """Every failing run: the shrunk ones and the first `detailed` in full (problem,
+    run folder, reproduce command, shrunk program, TOML entry), the rest in one line."""
     if not failures:
         print("\nno mismatch")
         return
     by_key = {(s.outcome.seed, s.outcome.sim): s for s in shrunk}
-    print(f"\n{len(failures)} failing run(s):")
+    full = [o for o in failures if (o.seed, o.sim) in by_key]
+    full += [o for o in failures if o not in full][:max(0, detailed - len(full))]
+    print(f"\n{len(failures)} failing run(s)" + (f", {len(full)} in detail:" if len(full) < len(failures) else ":"))
     for o in failures:
+        if o not in full:
+            print(f"  seed {o.seed} [{o.kind}] {o.sim}/{o.config} latency {o.latency} stall_max "
+                  f"{o.stall_max}: {o.headline()[:200]}")
+    for o in full:
         print(f"\n=== seed {o.seed}: {o.kind} on {o.sim}, configuration {o.config} "
               f"(block_dim {o.block_dim}), size {o.size}, latency {o.latency}, "
               f"stall_max {o.stall_max}, {o.threads} threads, {o.words} words")
@@ -644,7 +703,7 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult]) -> None
         if o.kind == "generator":
             print("  -> a bug in scripts/randprog.py (or the model), not in the RTL")
             continue
-        print(f"  reproduce: {reproduce_command(o.seed, o.config, o.sim, o.size)}")
+        print(f"  reproduce: {reproduce_command(o.seed, o.config, o.sim.replace('+', ','), o.size)}")
         s = by_key.get((o.seed, o.sim))
         if s is None:
             continue
@@ -654,7 +713,7 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult]) -> None
         print(f"  shrunk ({s.calls} runs): {s.words_before} -> {s.words_after} words, "
               f"{o.threads} -> {s.threads_after} threads: {s.asm_path}")
         print("  entry for tb/fuzz_regressions.toml:\n")
-        note = f"found by fuzz on {o.sim}: {o.headline()[:120]}"
+        note = f"found by make fuzz on {o.sim}: {o.headline()[:240]}"
         print("\n".join("    " + line for line in regression_entry(o, note).splitlines()))
 
 

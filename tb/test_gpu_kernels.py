@@ -9,14 +9,19 @@ configuration and reused by every test.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from configs import get_config, representative_configs
+from configs import get_config, load_configs, representative_configs
 from gpu_checks import check_run, guarded_memory
 from gpu_sim import Job, run_jobs
 from kernels import discover_kernels
 
 SIMULATORS = ("icarus", "verilator")
+# `make test` runs the representative configurations, `make test-all` every one.
+ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
+CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()
 KERNELS = discover_kernels()
 KERNEL_IDS = [k.name for k in KERNELS]
 
@@ -54,11 +59,11 @@ def test_kernel(sim, kernel, tmp_path, record_property):
     check_results(results, kernel, config, sim, tmp_path)
 
 
-@pytest.mark.parametrize("config", [c for c in representative_configs() if c.name != "default"],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize("config", [c for c in CONFIGS if c.name != "default"], ids=lambda c: c.name)
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_kernels_on_config(sim, config, tmp_path):
-    """All kernels on each representative configuration, in one simulator process."""
+    """All kernels on each configuration (representative ones by default), in one
+    simulator process per configuration."""
     jobs, owners = [], []
     for kernel in KERNELS:
         for job in kernel_jobs(kernel, seed_base=100)[::2]:  # latency 1 and the stalled one

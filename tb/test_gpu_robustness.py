@@ -211,6 +211,47 @@ def test_tinygpu_defect4_any_memory_latency(sim, tmp_path):
         assert counts == sorted(counts), f"{name}: cycles not monotonic in latency: {counts}"
 
 
+# --------------------------------------------------------------- tiny-gpu defect 5
+# tiny-gpu's matadd listing as its README shows it (never assembled by tiny-gpu itself,
+# whose tests used hand-encoded binary and whose RTL needed sv2v to run on Icarus).
+TINY_GPU_MATADD_LISTING = """
+.threads 8
+.data 0 1 2 3 4 5 6 7          ; matrix A (1 x 8)
+.data 0 1 2 3 4 5 6 7          ; matrix B (1 x 8)
+
+MUL R0, %blockIdx, %blockDim
+ADD R0, R0, %threadIdx         ; i = blockIdx * blockDim + threadIdx
+
+CONST R1, #0                   ; baseA (matrix A base address)
+CONST R2, #8                   ; baseB (matrix B base address)
+CONST R3, #16                  ; baseC (matrix C base address)
+
+ADD R4, R1, R0                 ; addr(A[i]) = baseA + i
+LDR R4, R4                     ; load A[i] from global memory
+
+ADD R5, R2, R0                 ; addr(B[i]) = baseB + i
+LDR R5, R5                     ; load B[i] from global memory
+
+ADD R6, R4, R5                 ; C[i] = A[i] + B[i]
+
+ADD R7, R3, R0                 ; addr(C[i]) = baseC + i
+STR R7, R6                     ; store C[i] in global memory
+
+RET                            ; end of kernel
+"""
+
+
+def test_tinygpu_defect5_listing_assembles_and_runs_on_icarus_as_is(tmp_path):
+    """tiny-gpu had no assembler (hand-encoded kernels) and needed sv2v for Icarus. Its
+    own listing assembles unchanged and runs on Icarus straight from rtl/."""
+    matadd = load_kernel("kernels/matadd.asm")
+    job = job_for(TINY_GPU_MATADD_LISTING)
+    assert job.program == matadd.program.words
+    result = run_jobs("icarus", DEFAULT, [job], tmp_path)[0]
+    assert result.memory[16:24] == [2 * i for i in range(8)]
+    assert_passes(result, reference=matadd.reference, label="tiny-gpu matadd listing")
+
+
 # --------------------------------------------------------------- launches
 RUNAWAY = """
 ; Never returns.
