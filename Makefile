@@ -59,7 +59,7 @@ fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1
 	$(ENV) $(PYTHON) scripts/fuzz.py --count $(N) --seed $(SEED) --jobs $(JOBS)
 
 coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report
-	$(ENV) $(PYTHON) scripts/coverage.py
+	$(ENV) $(PYTHON) scripts/coverage_report.py
 
 bench: $(STAMP)  ## cycle counts of matadd and matmul at several memory latencies
 	$(ENV) $(PYTHON) scripts/bench.py

@@ -61,6 +61,7 @@ Environment variables
 ---------------------
 SIM_BUILD_ROOT  where build folders go (default <repo>/build/sim).
 OBJCACHE        compiler wrapper for Verilator's makefiles (default: ccache if present).
+SIM_RUN_TIMEOUT default `timeout` (seconds) of run(); unset: no limit.
 WAVES, GUI      ignored: cocotb's runner would let them switch on its own full trace.
 """
 
@@ -73,9 +74,11 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -259,6 +262,19 @@ def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
     return "\n".join(text[-lines:])
 
 
+# Log lines in which the simulator itself reports an HDL error ($error/$fatal, failed
+# assertions, Verilator runtime errors); quoted in SimulationError wherever they are.
+_HDL_ERROR_RE = re.compile(r"%Error|%Fatal|^\s*(FATAL|ERROR)\b|^\S+:\d+: (error|sorry)")
+
+
+def _hdl_errors(log: Path, limit: int = 10) -> list[str]:
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return [line.strip() for line in lines if _HDL_ERROR_RE.search(line)][:limit]
+
+
 def _quiet_runner(sim: str):
     """A fresh cocotb runner whose INFO chatter ("Running command ...") is silenced."""
     from cocotb_tools.runner import get_runner
@@ -420,6 +436,7 @@ def run(
     extra_env: dict[str, str] | None = None,
     waves: bool = False,
     testcase: str | None = None,
+    timeout: float | None = None,
 ) -> Path:
     """Run the cocotb tests of `test_module` on a finished build; return results.xml.
 
@@ -432,6 +449,9 @@ def run(
                test code); they win over the caller's environment.
     waves:     write <test_dir>/<toplevel>.fst via the harness' +wave_file plusarg.
     testcase:  run only this cocotb test (a comma-separated list is allowed).
+    timeout:   seconds of wall time before the simulator is killed (a hung simulation
+               then fails instead of eating CI's time). Default: $SIM_RUN_TIMEOUT if set,
+               else no limit.
 
     Raises SimulationError (with the tail of sim.log) when a test failed, no test ran,
     or the simulator crashed.
@@ -477,7 +497,16 @@ def run(
 
     runner._set_env_test = _set_env_test
 
-    problem = None
+    if timeout is None and os.environ.get("SIM_RUN_TIMEOUT"):
+        timeout = float(os.environ["SIM_RUN_TIMEOUT"])
+    if timeout:
+        # coreutils `timeout` in front of vvp / the Verilator binary (the runner's own
+        # SIM_CMD_PREFIX hook); it exits 124 when the limit is hit.
+        base_prefix = runner._get_sim_cmd_prefix
+        runner._get_sim_cmd_prefix = lambda: ["timeout", "--kill-after=10", f"{timeout:g}", *base_prefix()]
+
+    started = time.monotonic()
+    problems: list[str] = []  # what went wrong, most important first
     try:
         with _without_env("WAVES", "GUI"):
             runner.test(
@@ -495,30 +524,40 @@ def run(
                 results_xml=str(results_xml),  # absolute: used as is, also under pytest
                 log_file=log_file,
             )
-    except (RuntimeError, SystemExit) as exc:
-        # The runner raises RuntimeError on a non-zero simulator exit and, under pytest,
-        # calls sys.exit() itself when a test failed. Either way: look at results.xml.
-        problem = f"simulator exited with an error ({exc})"
+    except RuntimeError as exc:  # the simulator exited non-zero (crash, $fatal, ...)
+        problems.append(f"simulator exited with an error ({exc})")
+    except SystemExit:
+        # Under pytest the runner checks results.xml itself and calls sys.exit() on a
+        # failed test: not a crash. results.xml is read below either way.
+        pass
+    if timeout and time.monotonic() - started >= timeout:
+        # Killed by `timeout`. (Icarus catches the signal and lets cocotb write a
+        # results.xml that blames the test with a SimFailure, and may even exit 0.)
+        problems.insert(0, f"simulator killed after the {timeout:g} s timeout")
 
     from cocotb_tools.check_results import get_results
 
     try:
         num_tests, num_failed = get_results(results_xml)
     except RuntimeError:
-        problem = problem or "no results.xml was written"
+        problems.append("no results.xml was written")
         num_tests, num_failed = 0, 0
     if num_failed:
         failed = _failed_tests(results_xml)
-        problem = f"{num_failed} of {num_tests} cocotb tests failed: {', '.join(failed)}"
+        report = f"{num_failed} of {num_tests} cocotb tests failed: {', '.join(failed)}"
         for name, text in list(failed.items())[:5]:  # the tracebacks, however long the log
             lines = text.splitlines()
-            problem += f"\n--- {name} ---\n" + "\n".join(lines[:30] + (["..."] if len(lines) > 30 else []))
-    elif num_tests == 0 and problem is None:
-        problem = "no cocotb test ran (wrong test_module or testcase?)"
-    if problem:
+            report += f"\n--- {name} ---\n" + "\n".join(lines[:30] + (["..."] if len(lines) > 30 else []))
+        problems.append(report)
+    elif num_tests == 0 and not problems:
+        problems.append("no cocotb test ran (wrong test_module or testcase?)")
+    if problems:
+        hdl_errors = _hdl_errors(log_file)
+        if hdl_errors:
+            problems.append("the simulator reported:\n" + "\n".join(hdl_errors))
         raise SimulationError(
-            f"{sim} run of {test_module} in {test_dir}: {problem}\n"
-            f"--- last lines of {log_file} ---\n{_tail(log_file)}"
+            f"{sim} run of {test_module} in {test_dir}: " + "; ".join(problems)
+            + f"\n--- last lines of {log_file} ---\n{_tail(log_file)}"
         )
     return results_xml
 

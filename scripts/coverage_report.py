@@ -619,8 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict] = []
     digest = sources_digest()
     build_dirs: dict[str, str] = {}
-    context = multiprocessing.get_context("spawn")  # no inherited locks or handles
-    with context.Pool(workers) as pool:
+    with multiprocessing.Pool(workers) as pool:
         for name, folder, error in pool.imap_unordered(build_config, [c.name for c in configs]):
             print(f"  built {name}: {folder or error.splitlines()[0]}", flush=True)
             if error:
