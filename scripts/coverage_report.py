@@ -36,7 +36,7 @@ are printed unchanged, with a column that leaves those lines out.
 
 Usage::
 
-    .venv/bin/python scripts/coverage.py [--seeds 40] [--workers 2] [--out build/coverage]
+    .venv/bin/python scripts/coverage_report.py [--seeds 40] [--workers 2] [--out build/coverage]
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def place(lines: dict[int, str]) -> list[int]:
     """A program memory image from {address: one line of assembly} (zeros elsewhere)."""
     words = [0] * 256
     for address, line in lines.items():
-        words[address] = assemble(line, filename=f"<coverage.py word {address}>").words[0]
+        words[address] = assemble(line, filename=f"<coverage_report.py word {address}>").words[0]
     return words
 
 
