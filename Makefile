@@ -18,6 +18,9 @@ JSON   ?=
 LATENCY ?= 1
 # make test
 JOBS   ?= auto
+# A guard on every simulator process (seconds): the harness times kernels out by
+# cycles; this catches a simulator that stops advancing time.
+export SIM_RUN_TIMEOUT ?= 1800
 # make fuzz
 N      ?= 1000
 SEED   ?= 1

@@ -279,7 +279,10 @@ def _quiet_runner(sim: str):
     """A fresh cocotb runner whose INFO chatter ("Running command ...") is silenced."""
     from cocotb_tools.runner import get_runner
 
-    runner = get_runner(sim)
+    try:
+        runner = get_runner(sim)  # exits (SystemExit) when the simulator is not on PATH
+    except SystemExit as exc:
+        raise BuildError(f"{sim}: {exc}; run `bash scripts/setup_env.sh`") from None
     runner.log.setLevel(logging.WARNING)
     return runner
 
