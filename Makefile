@@ -24,6 +24,7 @@ export SIM_RUN_TIMEOUT ?= 1800
 # make fuzz
 N      ?= 1000
 SEED   ?= 1
+FUZZ_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup test test-all run waves lint fuzz coverage bench clean
@@ -34,7 +35,7 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "  variables: KERNEL=$(KERNEL) SIM=$(SIM) CONFIG=$(CONFIG) WAVES=$(WAVES) JSON=$(JSON)"
-	@echo "             LATENCY=$(LATENCY) JOBS=$(JOBS) N=$(N) SEED=$(SEED)"
+	@echo "             LATENCY=$(LATENCY) JOBS=$(JOBS) N=$(N) SEED=$(SEED) FUZZ_ARGS=$(FUZZ_ARGS)"
 
 $(STAMP): requirements.txt scripts/setup_env.sh
 	@bash scripts/setup_env.sh
@@ -58,8 +59,8 @@ waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
 lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
 	$(ENV) $(PYTHON) scripts/lint.py
 
-fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7)
-	$(ENV) $(PYTHON) scripts/fuzz.py --count $(N) --seed $(SEED) --jobs $(JOBS)
+fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7 FUZZ_ARGS=...)
+	$(ENV) $(PYTHON) scripts/fuzz.py --count $(N) --seed $(SEED) --jobs $(JOBS) $(FUZZ_ARGS)
 
 coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report
 	$(ENV) $(PYTHON) scripts/coverage_report.py

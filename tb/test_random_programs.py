@@ -1,10 +1,11 @@
 """Random programs (scripts/randprog.py) on the RTL, checked in lock-step with the ISA model.
 
 Part of `make test`. For each simulator, a fixed list of seeds spread over the
-representative configurations (the generator's block_dim is the configuration's
-THREADS_PER_BLOCK), each with a memory latency of 1..4 cycles and random stalls of
-0..6 cycles drawn from its seed; every program of one (simulator, configuration) runs in
-one simulator process, so pytest-xdist spreads the (simulator, configuration) pairs.
+representative configurations (6 per configuration, 24 in all; `make test-all`, i.e.
+GPU_ALL_CONFIGS=1, takes every configuration), the generator's block_dim being the
+configuration's THREADS_PER_BLOCK, each with a memory latency of 1..4 cycles and random
+stalls of 0..6 cycles drawn from its seed. Every program of one (simulator,
+configuration) runs in one simulator process, so pytest-xdist spreads the pairs.
 
 Also every entry of tb/fuzz_regressions.toml: seeds that once failed (found by
 `make fuzz`), re-run on both simulators with exactly the configuration and memory
@@ -17,27 +18,32 @@ block_dim, configuration and simulator and prints the command that re-runs and s
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 import pytest
 
-from configs import get_config, representative_configs
+from configs import get_config, load_configs, representative_configs
 from fuzz import Case, Outcome, load_regressions, make_case, reproduce_command, run_cases
 
 SIMULATORS = ("icarus", "verilator")
-CONFIGS = representative_configs()
-PROGRAMS_PER_SIMULATOR = 24
+ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
+CONFIG_ORDER = list(load_configs())  # positions in tb/configs.toml pick the seeds
+CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()
+PROGRAMS_PER_CONFIG = 6
 SIZE = "medium"
 
-# Different seeds per simulator (more programs in total); both sets are fixed, so a run
-# of `make test` is repeatable. Seed k of a simulator goes to configuration k % 4.
+# Different seeds per simulator (more programs in total), fixed so that a run of
+# `make test` is repeatable, and the same for a configuration in `make test` and
+# `make test-all`: icarus on the n-th configuration of configs.toml runs seeds
+# 100*n + 1 .. 100*n + 6, verilator 5000 more.
 FIRST_SEED = {"icarus": 1, "verilator": 5001}
 
 
-def seeds_for(sim: str, config_index: int) -> list[int]:
-    """This (simulator, configuration)'s share of the simulator's fixed seeds."""
-    first = FIRST_SEED[sim]
-    return [first + k for k in range(PROGRAMS_PER_SIMULATOR) if k % len(CONFIGS) == config_index]
+def seeds_for(sim: str, config_name: str) -> list[int]:
+    """This (simulator, configuration)'s fixed seeds."""
+    first = FIRST_SEED[sim] + 100 * CONFIG_ORDER.index(config_name)
+    return list(range(first, first + PROGRAMS_PER_CONFIG))
 
 
 def describe(case: Case, outcome: Outcome, sim: str) -> str:
@@ -71,11 +77,10 @@ def run_and_check(sim: str, cases: list[Case], work_dir) -> None:
     assert compared > 0, "no instruction was compared"
 
 
-@pytest.mark.parametrize("config_index", range(len(CONFIGS)), ids=[c.name for c in CONFIGS])
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.name)
 @pytest.mark.parametrize("sim", SIMULATORS)
-def test_random_programs(sim, config_index, tmp_path):
-    config = CONFIGS[config_index]
-    cases = [make_case(seed, config, SIZE) for seed in seeds_for(sim, config_index)]
+def test_random_programs(sim, config, tmp_path):
+    cases = [make_case(seed, config, SIZE) for seed in seeds_for(sim, config.name)]
     run_and_check(sim, cases, tmp_path)
 
 
