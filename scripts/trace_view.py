@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from disassembler import disassemble
+from isa import Opcode
 
 
 def render_trace(trace_log: Path, commits: list, config) -> str:
@@ -50,15 +51,16 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
                     note += f"<-[{commit.mem_addr}]"
                 elif commit.mem_op == "W":
                     note += f"[{commit.mem_addr}]={commit.mem_data}"
-                if commit.instr >> 12 == 0x2:
+                opcode = commit.instr >> 12
+                if opcode == Opcode.CMP:
                     note += f"nzp={commit.nzp:03b}"
-                if commit.next_pc != (commit.pc + 1) % 256 and commit.instr >> 12 != 0xF:
+                if commit.next_pc != (commit.pc + 1) % 256 and opcode != Opcode.RET:
                     note += f"->{commit.next_pc}"
-                if commit.instr >> 12 == 0xF:
+                if opcode == Opcode.RET:
                     note += "RET"
                 notes.append(note)
             row += "  " + " ".join(notes)
-            if any(c.instr >> 12 == 0xF for c in retired):
+            if any(c.instr >> 12 == Opcode.RET for c in retired):
                 for commit in retired:
                     regs = registers[(core, commit.block, commit.thread)]
                     row += (f"\n{'':13s}block {commit.block} thread {commit.thread} registers: "

@@ -14,9 +14,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from func_coverage import RtlCommit
+from isa import Opcode
 
-OPCODE_LDR = 0x7
-OPCODE_STR = 0x8
+MEMORY_OPS = {Opcode.LDR: "R", Opcode.STR: "W"}
 
 
 def parse_commit_line(line: str) -> tuple[int, RtlCommit]:
@@ -26,7 +26,7 @@ def parse_commit_line(line: str) -> tuple[int, RtlCommit]:
     (job, cycle, core, block, thread, pc, instr, next_pc, nzp,
      rd_written, rd_value, mem_addr, mem_data) = (int(f, 16) for f in fields[1:])
     opcode = instr >> 12
-    mem_op = {OPCODE_LDR: "R", OPCODE_STR: "W"}.get(opcode)
+    mem_op = MEMORY_OPS.get(opcode)
     commit = RtlCommit(
         cycle=cycle,
         core=core,

@@ -76,6 +76,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
+from isa import ARITHMETIC_OPCODES, Opcode, register_name
+
 # --------------------------------------------------------------------------------------
 # Records
 # --------------------------------------------------------------------------------------
@@ -141,13 +143,13 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
 
 
 # --------------------------------------------------------------------------------------
-# Instruction fields (kept here, rather than imported, so the module stands alone)
+# Instruction fields, from the one Python description of the ISA (scripts/isa.py)
 # --------------------------------------------------------------------------------------
 
-OPCODE_NAMES = {0x0: "NOP", 0x1: "BRnzp", 0x2: "CMP", 0x3: "ADD", 0x4: "SUB", 0x5: "MUL",
-                0x6: "DIV", 0x7: "LDR", 0x8: "STR", 0x9: "CONST", 0xF: "RET"}
-REG_NAMES = [f"R{i}" for i in range(13)] + ["%blockIdx", "%blockDim", "%threadIdx"]
-WRITES_RD = {0x3, 0x4, 0x5, 0x6, 0x7, 0x9}  # ADD SUB MUL DIV LDR CONST
+# Bin names spell opcodes as the assembler does (BRnzp, not BRNZP).
+OPCODE_NAMES = {int(op): ("BRnzp" if op is Opcode.BRNZP else op.name) for op in Opcode}
+REG_NAMES = [register_name(r) for r in range(16)]
+WRITES_RD = {*ARITHMETIC_OPCODES, Opcode.LDR, Opcode.CONST}
 
 
 def _cond_name(mask: int) -> str:
@@ -157,9 +159,9 @@ def _cond_name(mask: int) -> str:
 def _sources(instr: int) -> tuple[int, ...]:
     """Register numbers the instruction reads, from its s and t fields."""
     op, s, t = instr >> 12, (instr >> 4) & 0xF, instr & 0xF
-    if op in (0x2, 0x3, 0x4, 0x5, 0x6, 0x8):  # CMP ADD SUB MUL DIV STR
+    if op in (Opcode.CMP, *ARITHMETIC_OPCODES, Opcode.STR):
         return (s, t)
-    if op == 0x7:  # LDR
+    if op == Opcode.LDR:
         return (s,)
     return ()
 
@@ -307,20 +309,20 @@ class FunctionalCoverage:
             name = f"{_cond_name(mask)} {'taken' if taken else 'not-taken'}"
             impossible = (mask == 0 and taken) or (mask == 7 and not taken)
             self._hit("impossible" if impossible else "branch", name)
-        elif op == 0x2:
+        elif op == Opcode.CMP:
             self._hit("cmp", {4: "N", 2: "Z", 1: "P"}.get(c.nzp & 7, "invalid"))
 
-        if op in (0x3, 0x4, 0x5, 0x6):
+        if op in ARITHMETIC_OPCODES:
             a, b = regs[(c.instr >> 4) & 0xF], regs[c.instr & 0xF]
             if a is None or b is None:  # %blockDim without block_dim in the info dict
                 return
-            if op == 0x3 and a + b > 0xFF:
+            if op == Opcode.ADD and a + b > 0xFF:
                 self._hit("arith", "add-wrap")
-            elif op == 0x4 and a < b:
+            elif op == Opcode.SUB and a < b:
                 self._hit("arith", "sub-underflow")
-            elif op == 0x5 and a * b > 0xFF:
+            elif op == Opcode.MUL and a * b > 0xFF:
                 self._hit("arith", "mul-wrap")
-            elif op == 0x6 and b == 0:
+            elif op == Opcode.DIV and b == 0:
                 self._hit("arith", "div-by-zero")
 
     def _sample_group(self, members: list[RtlCommit], prevs: list) -> None:
@@ -332,9 +334,9 @@ class FunctionalCoverage:
                 taken = sum(_branch_taken(c) for c in members)
                 shape = "all" if taken == len(members) else "none" if taken == 0 else "some"
                 self._hit("divergence", shape)
-        elif op == 0x7 and sum(c.mem_op == "R" for c in members) >= 2:
+        elif op == Opcode.LDR and sum(c.mem_op == "R" for c in members) >= 2:
             self._hit("memory", "multi-thread-load")
-        elif op == 0x8 and sum(c.mem_op == "W" for c in members) >= 2:
+        elif op == Opcode.STR and sum(c.mem_op == "W" for c in members) >= 2:
             self._hit("memory", "multi-thread-store")
         known = [p for p in prevs if p is not None]
         if len({p[0] for p in known}) >= 2:
