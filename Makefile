@@ -6,6 +6,7 @@
 SHELL  := /bin/bash
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
+BIN    := $(VENV)/bin
 ENV    := scripts/env.sh
 STAMP  := $(VENV)/.requirements.sha256
 
@@ -37,7 +38,7 @@ help:  ## list the targets
 	@echo "  variables: KERNEL=$(KERNEL) SIM=$(SIM) CONFIG=$(CONFIG) WAVES=$(WAVES) JSON=$(JSON)"
 	@echo "             LATENCY=$(LATENCY) JOBS=$(JOBS) N=$(N) SEED=$(SEED) FUZZ_ARGS=$(FUZZ_ARGS)"
 
-$(STAMP): requirements.txt scripts/setup_env.sh
+$(STAMP): requirements.txt pyproject.toml scripts/setup_env.sh
 	@bash scripts/setup_env.sh
 
 setup: $(STAMP)  ## create .venv and install Debian packages if missing
@@ -50,23 +51,23 @@ test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml
 	GPU_ALL_CONFIGS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
 
 run: $(STAMP)  ## run KERNEL on SIM; WAVES=1 writes waveform + trace, JSON=f writes the result
-	$(ENV) $(PYTHON) scripts/run_kernel.py --kernel $(KERNEL) --sim $(SIM) --config $(CONFIG) \
+	$(ENV) $(BIN)/tinygpu-run --kernel $(KERNEL) --sim $(SIM) --config $(CONFIG) \
 		--latency $(LATENCY) $(if $(filter 1,$(WAVES)),--waves) $(if $(JSON),--json $(JSON))
 
 waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
 	@bash scripts/open_waves.sh
 
 lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
-	$(ENV) $(PYTHON) scripts/lint.py
+	$(ENV) $(BIN)/tinygpu-lint
 
 fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7 FUZZ_ARGS=...)
-	$(ENV) $(PYTHON) scripts/fuzz.py --count $(N) --seed $(SEED) --jobs $(JOBS) $(FUZZ_ARGS)
+	$(ENV) $(BIN)/tinygpu-fuzz --count $(N) --seed $(SEED) --jobs $(JOBS) $(FUZZ_ARGS)
 
 coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report
-	$(ENV) $(PYTHON) scripts/coverage_report.py
+	$(ENV) $(BIN)/tinygpu-coverage
 
 bench: $(STAMP)  ## cycle counts of matadd and matmul at several memory latencies
-	$(ENV) $(PYTHON) scripts/bench.py
+	$(ENV) $(BIN)/tinygpu-bench
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache

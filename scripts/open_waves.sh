@@ -16,7 +16,7 @@ SAVE="${WAVE%.fst}.gtkw"
 # The save file lists signals with their bit ranges, taken from the waveform itself
 # (fst2vcd comes with GTKWave); without GTKWave fall back to the committed one.
 if command -v fst2vcd >/dev/null 2>&1; then
-    "$REPO_ROOT/.venv/bin/python" "$REPO_ROOT/scripts/gtkwave_save.py" \
+    "$REPO_ROOT/.venv/bin/tinygpu-gtkwave-save" \
         --fst "$WAVE" --config "$CONFIG" -o "$SAVE" >/dev/null
 else
     SAVE="$REPO_ROOT/tb/gtkwave/gpu.gtkw"

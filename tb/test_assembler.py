@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from assembler import AsmError, Program, assemble, assemble_file, main, parse_number
+from tinygpu.assembler import (
+    AsmError,
+    Program,
+    assemble,
+    assemble_file,
+    parse_number,
+)
+from tinygpu.cli.asm import main
 
 REPO = Path(__file__).resolve().parent.parent
 KERNELS = REPO / "kernels"

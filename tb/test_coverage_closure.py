@@ -15,11 +15,11 @@ is built (`make test` builds it for the kernel tests anyway).
 
 from __future__ import annotations
 
-from configs import get_config
-from func_coverage import FunctionalCoverage
-from gpu_checks import check_run, guarded_memory
-from gpu_sim import Job, run_jobs
-from kernels import KERNELS_DIR, load_kernel
+from tinygpu.checks import check_run, guarded_memory
+from tinygpu.configs import get_config
+from tinygpu.func_coverage import FunctionalCoverage
+from tinygpu.harness import Job, run_jobs
+from tinygpu.kernels import KERNELS_DIR, load_kernel
 
 SIM = "verilator"
 

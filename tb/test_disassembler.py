@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from assembler import assemble, assemble_file
-from disassembler import disassemble, disassemble_program, main
-from isa import ARITHMETIC_OPCODES, WORD_MASK, Opcode, decode, is_canonical, is_read_only
+from tinygpu.assembler import assemble, assemble_file
+from tinygpu.cli.disasm import main
+from tinygpu.disassembler import disassemble, disassemble_program
+from tinygpu.isa import (
+    ARITHMETIC_OPCODES,
+    WORD_MASK,
+    Opcode,
+    decode,
+    is_canonical,
+    is_read_only,
+)
 
 KERNELS = Path(__file__).resolve().parent.parent / "kernels"
 

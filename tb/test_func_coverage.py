@@ -11,15 +11,15 @@ import random
 
 import pytest
 
-from assembler import assemble
-from func_coverage import (
+from tinygpu.assembler import assemble
+from tinygpu.func_coverage import (
     COMMIT_GROUPS,
     REQUIRED_BINS,
     FunctionalCoverage,
     RtlCommit,
     simt_commits_from_model,
 )
-from isa_model import Commit, run_kernel
+from tinygpu.model import Commit, run_kernel
 
 N, Z, P = 4, 2, 1
 INFO = {"threads": 4, "block_dim": 4, "num_cores": 2}

@@ -13,10 +13,10 @@ import os
 
 import pytest
 
-from configs import get_config, load_configs, representative_configs
-from gpu_checks import check_run, guarded_memory
-from gpu_sim import Job, run_jobs
-from kernels import discover_kernels
+from tinygpu.checks import check_run, guarded_memory
+from tinygpu.configs import get_config, load_configs, representative_configs
+from tinygpu.harness import Job, run_jobs
+from tinygpu.kernels import discover_kernels
 
 SIMULATORS = ("icarus", "verilator")
 # `make test` runs the representative configurations, `make test-all` every one.

@@ -14,13 +14,13 @@ import subprocess
 
 import pytest
 
-import gpu_checks
-import simulator
-from assembler import assemble
-from configs import get_config
-from gpu_checks import check_run, guarded_memory
-from gpu_sim import Job, run_jobs
-from kernels import load_kernel
+from tinygpu import checks as gpu_checks
+from tinygpu import simulator
+from tinygpu.assembler import assemble
+from tinygpu.checks import check_run, guarded_memory
+from tinygpu.configs import get_config
+from tinygpu.harness import Job, run_jobs
+from tinygpu.kernels import load_kernel
 
 SIMULATORS = ("icarus", "verilator")
 DEFAULT = get_config("default")

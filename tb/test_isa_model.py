@@ -6,9 +6,17 @@ import itertools
 
 import pytest
 
-from assembler import assemble
-from isa import NZP_N, NZP_P, NZP_Z
-from isa_model import Commit, ModelResult, ModelTimeout, ThreadState, compare, run_kernel, step
+from tinygpu.assembler import assemble
+from tinygpu.isa import NZP_N, NZP_P, NZP_Z
+from tinygpu.model import (
+    Commit,
+    ModelResult,
+    ModelTimeout,
+    ThreadState,
+    compare,
+    run_kernel,
+    step,
+)
 
 
 def run(

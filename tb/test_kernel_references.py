@@ -11,10 +11,10 @@ import random
 
 import pytest
 
-from isa import DATA_MEM_SIZE
-from isa_model import find_races, run_kernel
-from kernels import Kernel, discover_kernels
-from memory_diff import memory_diff
+from tinygpu.isa import DATA_MEM_SIZE
+from tinygpu.kernels import Kernel, discover_kernels
+from tinygpu.memory_diff import memory_diff
+from tinygpu.model import find_races, run_kernel
 
 KERNELS = discover_kernels()
 BLOCK_DIMS = range(1, 9)

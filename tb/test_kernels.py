@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from kernels import DEFAULT_MAX_CYCLES, KernelError, discover_kernels, load_kernel
+from tinygpu.kernels import (
+    DEFAULT_MAX_CYCLES,
+    KernelError,
+    discover_kernels,
+    load_kernel,
+)
 
 REFERENCES = "def double(memory, threads, block_dim):\n    return list(memory)\n"
 

@@ -23,8 +23,15 @@ from collections import defaultdict
 
 import pytest
 
-from configs import get_config, load_configs, representative_configs
-from fuzz import Case, Outcome, load_regressions, make_case, reproduce_command, run_cases
+from tinygpu.configs import get_config, load_configs, representative_configs
+from tinygpu.fuzz import (
+    Case,
+    Outcome,
+    load_regressions,
+    make_case,
+    reproduce_command,
+    run_cases,
+)
 
 SIMULATORS = ("icarus", "verilator")
 ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"

@@ -15,12 +15,17 @@ from collections import defaultdict
 
 import pytest
 
-import randprog
-from assembler import assemble
-from func_coverage import COMMIT_GROUPS, FunctionalCoverage, simt_commits_from_model
-from isa import decode
-from isa_model import ModelTimeout, run_kernel
-from randprog import INPUT_BYTES, OUTPUT_BASE, If, Loop, generate, shrink
+from tinygpu import randprog
+from tinygpu.cli import randprog as randprog_cli
+from tinygpu.assembler import assemble
+from tinygpu.func_coverage import (
+    COMMIT_GROUPS,
+    FunctionalCoverage,
+    simt_commits_from_model,
+)
+from tinygpu.isa import decode
+from tinygpu.model import ModelTimeout, run_kernel
+from tinygpu.randprog import INPUT_BYTES, OUTPUT_BASE, If, Loop, generate, shrink
 
 NUM_CORES = 2
 SIZES = ("small", "medium", "large")
@@ -80,10 +85,10 @@ def test_header_names_seed_and_launch():
 
 def test_cli_writes_program_and_prints_seed(tmp_path, capsys):
     out = tmp_path / "r.asm"
-    assert randprog.main(["--seed", "5", "--block-dim", "2", "-o", str(out)]) == 0
+    assert randprog_cli.main(["--seed", "5", "--block-dim", "2", "-o", str(out)]) == 0
     assert out.read_text() == generate(5, block_dim=2).asm
     assert "seed=5" in capsys.readouterr().err
-    assert randprog.main(["--seed", "6"]) == 0
+    assert randprog_cli.main(["--seed", "6"]) == 0
     captured = capsys.readouterr()
     assert captured.out == generate(6).asm and "seed=6" in captured.err
 
@@ -250,7 +255,7 @@ def test_shrink_with_a_syntactic_predicate():
 def test_shrink_with_a_model_mismatch():
     """The way shrink is used for real: a "DUT" (here, a model with a planted bug: DIV
     by zero gives 0 instead of 255) disagrees with the model on final memory."""
-    import isa_model
+    from tinygpu import model as isa_model
 
     def buggy_memory(prog):
         program = assemble(prog.asm)

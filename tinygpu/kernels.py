@@ -22,9 +22,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import cast
 
-from assembler import AsmError, Program, assemble_file
+from .assembler import AsmError, Program, assemble_file
+from .paths import KERNELS_DIR
 
-KERNELS_DIR = Path(__file__).resolve().parent.parent / "kernels"
 REFERENCES_FILE = "references.py"
 DEFAULT_MAX_CYCLES = 100_000
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 
-from checks import compare_commits
-from memory_diff import memory_diff
-from isa_model import ModelTimeout, run_kernel
+from .lockstep import compare_commits
+from .memory_diff import memory_diff
+from .model import ModelTimeout, run_kernel
 
 DATA_MEM_BYTES = 256
 

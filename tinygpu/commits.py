@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from func_coverage import RtlCommit
-from isa import Opcode
+from .func_coverage import RtlCommit
+from .isa import Opcode
 
 MEMORY_OPS = {Opcode.LDR: "R", Opcode.STR: "W"}
 

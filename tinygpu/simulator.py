@@ -48,7 +48,7 @@ Simulator options chosen (see ``_icarus_args`` / ``_verilator_args``)
   Verilator's default warnings stay enabled *and fatal* (no ``-Wno-fatal``): a warning in
   the RTL or harness stops the build and its text is shown. Silence a deliberate one in
   the HDL with ``/* verilator lint_off NAME */``. ``-Wall`` style lint is left to a
-  separate lint step (scripts/lint.py). Coverage builds add ``-Wno-UNOPTFLAT`` (see
+  separate lint step (tinygpu/lint.py). Coverage builds add ``-Wno-UNOPTFLAT`` (see
   ``_verilator_args``). No ``--timing``: the harness is purely clocked. Single-threaded
   model: parallelism comes from running tests side by side.
 * The runner itself adds ``--vpi --public-flat-rw`` (cocotb needs signal access).
@@ -85,17 +85,12 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 from xml.etree import ElementTree
 
+from .paths import REPO_ROOT, RTL_FILE_LIST, SIM_BUILD_ROOT
+
 SIMULATORS = ("icarus", "verilator")
 
-REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 
-# Where build folders go. SIM_BUILD_ROOT in the environment overrides it (e.g. for a
-# throwaway experiment outside the repository).
-BUILD_ROOT: Path = Path(os.environ.get("SIM_BUILD_ROOT", REPO_ROOT / "build" / "sim"))
-
-# Folders put on PYTHONPATH of the simulator process so that test modules import the
-# same way as under pytest (mirrors `pythonpath` in pytest.ini).
-SIM_PYTHONPATH = [REPO_ROOT / "tb", REPO_ROOT / "scripts", REPO_ROOT / "kernels"]
+BUILD_ROOT: Path = SIM_BUILD_ROOT
 
 # Time unit / precision for HDL files that carry no `timescale of their own.
 TIMESCALE = ("1ns", "1ps")
@@ -153,8 +148,9 @@ def _command_output(cmd: list[str]) -> str:
 @lru_cache(maxsize=None)
 def _tool_versions(sim: str) -> tuple[str, ...]:
     """Versions that go into the build hash (a tool upgrade means a rebuild)."""
-    import cocotb  # local imports: only needed here
     from importlib.metadata import version
+
+    import cocotb  # local imports: only needed here
 
     if sim == "icarus":
         return ("cocotb " + cocotb.__version__, _command_output(["iverilog", "-V"]).splitlines()[0])
@@ -187,7 +183,7 @@ def rtl_sources() -> list[Path]:
     One path per line, relative to the repository root; '#' starts a comment; blank lines
     are ignored.
     """
-    listing = REPO_ROOT / "rtl" / "gpu.f"
+    listing = RTL_FILE_LIST
     sources = []
     for raw in listing.read_text().splitlines():
         line = raw.split("#", 1)[0].strip()
@@ -485,8 +481,8 @@ def run(
     log_file = test_dir / "sim.log"
     test_args = ["-n"] if sim == "icarus" else []  # vvp -n: $stop ends the run, no prompt
 
-    # cocotb's runner copies os.environ *over* extra_env and sets PYTHONPATH from
-    # sys.path; patch its environment step so extra_env wins and our folders come first.
+    # cocotb's runner copies os.environ *over* extra_env; patch its environment step so
+    # extra_env wins. (PYTHONPATH comes from sys.path: the installed tinygpu package.)
     runner = _quiet_runner(sim)
     base_set_env_test = runner._set_env_test
     forced_env = dict(extra_env or {})
@@ -494,9 +490,6 @@ def run(
     def _set_env_test() -> None:
         base_set_env_test()
         runner.env.update(forced_env)
-        runner.env["PYTHONPATH"] = os.pathsep.join(
-            [str(p) for p in SIM_PYTHONPATH] + [runner.env.get("PYTHONPATH", "")]
-        )
 
     runner._set_env_test = _set_env_test
 
@@ -727,7 +720,7 @@ def coverage_summary(annotate_dir: Path) -> list[FileCoverage]:
     return summary
 
 
-if __name__ == "__main__":  # tiny self-description for `python tb/simulator.py`
+if __name__ == "__main__":  # tiny self-description for `python -m tinygpu.simulator`
     setup_tool_environment()
     print("REPO_ROOT      ", REPO_ROOT)
     print("BUILD_ROOT     ", BUILD_ROOT)

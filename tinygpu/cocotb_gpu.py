@@ -1,7 +1,7 @@
 """cocotb side of the GPU harness: run kernel launches ("jobs") and report raw results.
 
 This module only drives the harness (tb/hdl/gpu_harness.sv). It checks nothing: the
-pytest side (tb/gpu_sim.py) writes a list of jobs to a JSON file, runs the simulator,
+pytest side (tinygpu/harness.py) writes a list of jobs to a JSON file, runs the simulator,
 reads the results back and compares them with the golden models in plain Python.
 
 Per job Python acts a handful of times (reset, ask the harness to load the job's
@@ -52,7 +52,7 @@ async def run_job(dut, job: dict) -> dict:
     dut.cfg_max_cycles.value = job["max_cycles"]
     if job["reset"]:
         await reset_gpu(dut)
-    # The harness reads this job's program and data files (written by tb/gpu_sim.py).
+    # The harness reads this job's program and data files (written by tinygpu/harness.py).
     await pulse(dut, dut.load_memories)
 
     # Launch the way tiny-gpu's host does: thread count into the device control

@@ -5,7 +5,7 @@ launch a batch of jobs in one simulator process, and return what happened.
 
 Each JobResult carries the final data memory, the cycle count, whether the harness
 timed out, and the commit records the RTL retired (parsed from the harness log). The
-caller compares them with the golden models (tb/checks.py).
+caller compares them with the golden models (tinygpu/checks.py).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import simulator
-from hexfile import format_hex
-from commit_log import RtlCommit, parse_commit_log
-from configs import GpuConfig
+from . import simulator
+from .commits import RtlCommit, parse_commit_log
+from .configs import GpuConfig
+from .hexfile import format_hex
+from .paths import HDL_TB_DIR
 
-TB_DIR = Path(__file__).resolve().parent
-HARNESS_SOURCES = [TB_DIR / "hdl" / "memory_latency_model.sv", TB_DIR / "hdl" / "gpu_harness.sv"]
+HARNESS_SOURCES = [HDL_TB_DIR / "memory_latency_model.sv", HDL_TB_DIR / "gpu_harness.sv"]
 HARNESS_TOP = "gpu_harness"
 DEFAULT_MAX_CYCLES = 100_000
 PROGRAM_MEM_WORDS = 256
@@ -138,7 +138,7 @@ def run_jobs(
         sim,
         build_dir,
         toplevel=HARNESS_TOP,
-        test_module="cocotb_gpu",
+        test_module="tinygpu.cocotb_gpu",
         test_dir=work_dir,
         plusargs=plusargs,
         extra_env={"GPU_JOBS": str(jobs_file), "GPU_RESULTS": str(results_file)},

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from disassembler import disassemble
+from .disassembler import disassemble
 
 # Fields of a commit record that the RTL must match exactly.
 COMMIT_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data")

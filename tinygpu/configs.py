@@ -6,7 +6,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CONFIG_FILE = Path(__file__).with_name("configs.toml")
+from .paths import CONFIGS_FILE
+
+CONFIG_FILE = CONFIGS_FILE
 
 # gpu.sv's parameter defaults (tiny-gpu's).
 GPU_DEFAULTS = {

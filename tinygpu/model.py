@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from isa import (
+from .isa import (
     DATA_MASK,
     DATA_MEM_SIZE,
     NUM_REGISTERS,
@@ -39,7 +39,7 @@ from isa import (
 )
 
 if TYPE_CHECKING:
-    from assembler import Program
+    from .assembler import Program
 
 MAX_THREADS = 255  # the thread count register is 8 bits wide
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from disassembler import disassemble
-from isa import Opcode
+from .disassembler import disassemble
+from .isa import Opcode
 
 
 def render_trace(trace_log: Path, commits: list, config) -> str:

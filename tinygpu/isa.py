@@ -4,7 +4,7 @@ Everything the assembler, the disassembler and the golden model need to know abo
 16-bit instruction word lives here: opcode numbers, register numbering and names, the NZP
 condition bits, field extraction (`decode`) and one encoder per instruction format.
 The semantics (what each instruction *does*) are defined in docs/isa.md and implemented
-by tb/isa_model.py; this module only knows where the bits are.
+by tinygpu/model.py; this module only knows where the bits are.
 
 Instruction word layout (bit 15 on the left)::
 

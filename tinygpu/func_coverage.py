@@ -76,7 +76,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
-from isa import ARITHMETIC_OPCODES, Opcode, register_name
+from .isa import ARITHMETIC_OPCODES, Opcode, register_name
 
 # --------------------------------------------------------------------------------------
 # Records
@@ -143,7 +143,7 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
 
 
 # --------------------------------------------------------------------------------------
-# Instruction fields, from the one Python description of the ISA (scripts/isa.py)
+# Instruction fields, from the one Python description of the ISA (tinygpu/isa.py)
 # --------------------------------------------------------------------------------------
 
 # Bin names spell opcodes as the assembler does (BRnzp, not BRNZP).

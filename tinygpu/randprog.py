@@ -1,0 +1,849 @@
+#!/usr/bin/env python3
+"""Seeded random program generator (and shrinker) for the tiny-gpu ISA.
+
+Why this exists
+---------------
+Hand-written kernels exercise the paths their authors thought of. A random program
+generator (in the spirit of riscv-dv) exercises the rest: odd register choices, branches
+that split a block in every possible way, loops whose trip counts differ per thread,
+memory traffic from all threads at once. The RTL runs the program, the instruction-set
+model runs the same program, and the lock-step checker compares every retired
+instruction. When they disagree, `shrink` reduces the program to a small one that still
+fails, and the seed becomes a permanent regression test.
+
+What a generated program guarantees
+-----------------------------------
+Every program is *legal* (assembles, at most 256 words), *terminating* (all loops are
+counted, with a trip count bounded by construction; all other branches go forward; every
+path ends in RET) and *race-free* (no byte written by one thread is read or written by
+another), so its result is fully defined by docs/isa.md and the model's answer is the
+only right one.
+
+Memory layout (256 bytes of data memory)::
+
+    [0, 128)            read-only inputs: random bytes, never written by anyone
+    [128 + g*K, 128 + (g+1)*K)
+                        thread g's private output slot of K bytes (K = "slot bytes",
+                        1, 2, 4 or 8, with threads * K <= 128), where
+                        g = %blockIdx * %blockDim + %threadIdx is the global thread id
+    rest up to 256      unused guard bytes (random, never written)
+
+Loads read the input region (address = a constant, a read-only register below 128, or
+any register modulo 128) or the thread's own slot; stores go only to the thread's own
+slot (slot base + offset, offset = a constant or any register modulo K). "x mod m" is
+computed as ``x - (x / m) * m`` with DIV, MUL and SUB, since the ISA has no AND.
+
+Register conventions (a random permutation of R0-R12 per program, so that across a batch
+every register plays every role and is used as source and destination):
+
+    base        128 + g*K, the thread's slot address; written once in the prologue
+    t1          scratch: constants for compares, moduli and loop steps
+    t2          scratch: computed addresses, and the second compare constant
+    counter[d]  loop counter of the loop at nesting depth d (d = 0, 1)
+    limit[d]    loop limit of an up-counting loop at depth d
+    data        the remaining six registers: free for random computation
+
+Only loop headers write counters/limits and only the prologue writes base, and a loop
+body never writes its own counter, so every loop runs exactly its trip count (0..M or
+1..M, M <= 4). Writes to the read-only registers 13-15 (dropped by the ISA) are emitted
+as raw `.word`s, as are unused opcodes 0xA-0xE and the never-taken branch with nzp=000.
+
+The program is built as a tree of statements (the `ast`), rendered to assembly at the
+end. Reductions for `shrink` work on that tree, so a shrunk program keeps all of the
+guarantees above.
+
+CLI::
+
+    tinygpu-randprog --seed 42 [--block-dim 4] [--max-threads N]
+                               [--size small|medium|large] [-o file.asm]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Union
+
+# --------------------------------------------------------------------------------------
+# ISA constants (only what the generator needs; the assembler owns the full encoding)
+# --------------------------------------------------------------------------------------
+
+BLOCK_IDX, BLOCK_DIM, THREAD_IDX = 13, 14, 15
+READ_ONLY = (BLOCK_IDX, BLOCK_DIM, THREAD_IDX)
+SPECIAL_NAMES = {BLOCK_IDX: "%blockIdx", BLOCK_DIM: "%blockDim", THREAD_IDX: "%threadIdx"}
+ALU_OPCODES = {"ADD": 0x3, "SUB": 0x4, "MUL": 0x5, "DIV": 0x6}
+OP_LDR, OP_CONST = 0x7, 0x9
+
+INPUT_BYTES = 128  # inputs live at [0, 128)
+OUTPUT_BASE = 128  # thread slots start here
+PROGRAM_WORDS = 256
+MAX_LOOP_DEPTH = 2
+
+N, Z, P = 4, 2, 1  # NZP bits, as in the branch field (n = bit 11 of the word)
+
+
+def reg_name(r: int) -> str:
+    """Assembly spelling of register number r (0-15)."""
+    return SPECIAL_NAMES.get(r, f"R{r}")
+
+
+def branch_name(mask: int) -> str:
+    """Mnemonic of a branch with nzp mask 1..7, e.g. 5 -> 'BRnp'."""
+    assert 1 <= mask <= 7
+    return "BR" + ("n" if mask & N else "") + ("z" if mask & Z else "") + ("p" if mask & P else "")
+
+
+# --------------------------------------------------------------------------------------
+# The statement tree. Every node is an immutable dataclass; bodies are tuples, so a
+# reduction is a cheap `dataclasses.replace` and never aliases another program's tree.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alu:
+    """rd = rs <op> rt. rd may be a read-only register (the write is dropped)."""
+
+    op: str
+    rd: int
+    rs: int
+    rt: int
+
+
+@dataclass(frozen=True)
+class Const:
+    """rd = imm (0..255). rd may be a read-only register (the write is dropped)."""
+
+    rd: int
+    imm: int
+
+
+@dataclass(frozen=True)
+class Nop:
+    """A NOP, or (word != 0) a raw word with an unused opcode 0xA-0xE that runs as NOP."""
+
+    word: int = 0
+
+
+@dataclass(frozen=True)
+class Load:
+    """rd = mem[addr] from the read-only input region [0, 128).
+
+    mode 'const': addr = value;  'direct': addr = register `value` (a read-only register,
+    always < 128);  'mod': addr = register `value` mod 128.
+    """
+
+    rd: int
+    mode: str
+    value: int
+
+
+@dataclass(frozen=True)
+class SlotAccess:
+    """Load from or store to the thread's own slot: mem[base + offset].
+
+    store=True: mem[...] = register `reg`; store=False: register `reg` = mem[...].
+    mode 'const': offset = value (0..K-1);  'mod': offset = register `value` mod K.
+    """
+
+    store: bool
+    reg: int
+    mode: str
+    value: int
+
+
+@dataclass(frozen=True)
+class If:
+    """CMP a, b; then-body runs where (NZP & mask) != 0, else-body elsewhere.
+
+    `setup` are CONSTs into the scratch registers that a or b may name (compare against
+    a constant). mask 0 never takes, 7 always takes: those are the uniform branches.
+    """
+
+    setup: tuple[Const, ...]
+    a: int
+    b: int
+    mask: int
+    then: tuple["Stmt", ...]
+    orelse: tuple["Stmt", ...] = ()
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A counted loop with a per-thread trip count derived from register `src`.
+
+    style:
+      'down_top'    counter = src mod M (0..M-1), test at the top, count down to 0
+      'down_bottom' counter = src mod M + 1 (1..M), test at the bottom, count down
+      'up_top'      limit = src mod M, counter 0 up to limit, test at the top
+      'up_bottom'   limit = src mod M + 1, counter 0 up to limit, test at the bottom
+    swap: compare operands swapped (so the loop branches on N instead of P or back).
+    mask: the loop's branch condition (a valid one for the style and swap).
+    `counter`/`limit` are the reserved registers of the loop's nesting depth.
+    """
+
+    style: str
+    counter: int
+    limit: int
+    src: int
+    trips: int  # M
+    swap: bool
+    mask: int
+    body: tuple["Stmt", ...]
+
+
+Stmt = Union[Alu, Const, Nop, Load, SlotAccess, If, Loop]
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which physical register plays which role in one program (see module docstring)."""
+
+    base: int
+    t1: int
+    t2: int
+    counters: tuple[int, ...]
+    limits: tuple[int, ...]
+    data: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """The program's AST: register roles, slot size and the statement tree."""
+
+    roles: Roles
+    slot_bytes: int
+    body: tuple[Stmt, ...]
+
+
+@dataclass
+class RandomProgram:
+    """One generated program: launch size, initial memory, tree and rendered assembly."""
+
+    seed: int
+    block_dim: int
+    threads: int
+    data: list[int]  # full 256-byte initial data memory
+    ast: Kernel
+    size: str = "medium"
+    asm: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.asm:
+            self.asm = self.to_asm()
+
+    def to_asm(self) -> str:
+        """Render the complete assembly source (header, .threads, code, .data)."""
+        return _render_program(self)
+
+    def with_changes(self, **changes) -> "RandomProgram":
+        """A copy with some fields changed and the assembly re-rendered."""
+        changes.setdefault("asm", "")
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def num_words(self) -> int:
+        """Program size in instruction words."""
+        return _Renderer(self.ast).render().count_words()
+
+    @property
+    def max_retired_per_thread(self) -> int:
+        """Static upper bound on instructions any one thread retires (incl. RET)."""
+        return max_retired(self.ast)
+
+
+# --------------------------------------------------------------------------------------
+# Rendering: tree -> assembly text. Labels are resolved here too, because the nzp=000
+# branch has no mnemonic and is emitted as a raw `.word` holding the target address.
+# --------------------------------------------------------------------------------------
+
+
+def _encode(opcode: int, d: int = 0, s: int = 0, t: int = 0) -> int:
+    return (opcode << 12) | (d << 8) | (s << 4) | t
+
+
+class _Listing:
+    """Rendered lines: ('ins', text, comment) | ('label', name) | ('br0', label, comment)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple] = []
+
+    def count_words(self) -> int:
+        return sum(1 for item in self.items if item[0] != "label")
+
+    def text(self) -> list[str]:
+        # First pass: the address of every label.
+        labels, pc = {}, 0
+        for item in self.items:
+            if item[0] == "label":
+                labels[item[1]] = pc
+            else:
+                pc += 1
+        lines = []
+        for item in self.items:
+            if item[0] == "label":
+                lines.append(f"{item[1]}:")
+                continue
+            if item[0] == "br0":
+                text = f".word 0x{0x1000 | labels[item[1]]:04X}"
+            else:
+                text = item[1]
+            comment = item[2]
+            lines.append(f"    {text:<24} ; {comment}" if comment else f"    {text}")
+        return lines
+
+
+class _Renderer:
+    def __init__(self, kernel: Kernel) -> None:
+        self.k = kernel
+        self.r = kernel.roles
+        self.out = _Listing()
+        self.next_label = 0
+
+    # -- emit helpers ------------------------------------------------------------------
+    def ins(self, text: str, comment: str | None = None) -> None:
+        self.out.items.append(("ins", text, comment))
+
+    def label(self, name: str) -> None:
+        self.out.items.append(("label", name))
+
+    def new_label(self, hint: str) -> str:
+        self.next_label += 1
+        return f"L{self.next_label}_{hint}"
+
+    def branch(self, mask: int, target: str, comment: str | None = None) -> None:
+        if mask == 0:
+            self.out.items.append(("br0", target, comment or "branch nzp=000: never taken"))
+        else:
+            self.ins(f"{branch_name(mask)} {target}", comment)
+
+    def alu(self, op: str, rd: int, rs: int, rt: int, comment: str | None = None) -> None:
+        if rd in READ_ONLY:  # the assembler need not accept a read-only destination
+            word = _encode(ALU_OPCODES[op], rd, rs, rt)
+            self.ins(f".word 0x{word:04X}",
+                     f"{op} {reg_name(rd)}, {reg_name(rs)}, {reg_name(rt)} (write dropped)")
+        else:
+            self.ins(f"{op} {reg_name(rd)}, {reg_name(rs)}, {reg_name(rt)}", comment)
+
+    def const(self, rd: int, imm: int, comment: str | None = None) -> None:
+        if rd in READ_ONLY:
+            self.ins(f".word 0x{_encode(OP_CONST, rd) | imm:04X}",
+                     f"CONST {reg_name(rd)}, #{imm} (write dropped)")
+        else:
+            self.ins(f"CONST {reg_name(rd)}, #{imm}", comment)
+
+    def ldr(self, rd: int, rs: int, comment: str | None = None) -> None:
+        if rd in READ_ONLY:
+            self.ins(f".word 0x{_encode(OP_LDR, rd, rs):04X}",
+                     f"LDR {reg_name(rd)}, {reg_name(rs)} (read done, write dropped)")
+        else:
+            self.ins(f"LDR {reg_name(rd)}, {reg_name(rs)}", comment)
+
+    def modulo(self, dst: int, src: int, m: int, what: str) -> None:
+        """dst = src mod m, clobbering t1 (dst, src, t1 all distinct)."""
+        t1 = self.r.t1
+        self.const(t1, m, f"{what} = {reg_name(src)} mod {m}")
+        self.alu("DIV", dst, src, t1)
+        self.alu("MUL", dst, dst, t1)
+        self.alu("SUB", dst, src, dst)
+
+    # -- statements --------------------------------------------------------------------
+    def render(self) -> _Listing:
+        r = self.r
+        self.ins(f"MUL {reg_name(r.base)}, %blockIdx, %blockDim", "prologue: base = 128 + gid*K")
+        self.ins(f"ADD {reg_name(r.base)}, {reg_name(r.base)}, %threadIdx")
+        self.const(r.t1, self.k.slot_bytes)
+        self.alu("MUL", r.base, r.base, r.t1)
+        self.const(r.t1, OUTPUT_BASE)
+        self.alu("ADD", r.base, r.base, r.t1)
+        self.block(self.k.body)
+        self.ins("RET", "the only exit: every path ends here")
+        return self.out
+
+    def block(self, stmts) -> None:
+        for s in stmts:
+            self.stmt(s)
+
+    def stmt(self, s: Stmt) -> None:
+        r = self.r
+        if isinstance(s, Alu):
+            self.alu(s.op, s.rd, s.rs, s.rt)
+        elif isinstance(s, Const):
+            self.const(s.rd, s.imm)
+        elif isinstance(s, Nop):
+            if s.word:
+                self.ins(f".word 0x{s.word:04X}", "unused opcode: runs as NOP")
+            else:
+                self.ins("NOP")
+        elif isinstance(s, Load):
+            if s.mode == "const":
+                self.const(r.t2, s.value, f"load input[{s.value}]")
+                self.ldr(s.rd, r.t2)
+            elif s.mode == "direct":
+                self.ldr(s.rd, s.value, "load input[read-only register]")
+            else:
+                self.modulo(r.t2, s.value, INPUT_BYTES, "load address")
+                self.ldr(s.rd, r.t2)
+        elif isinstance(s, SlotAccess):
+            self.slot_access(s)
+        elif isinstance(s, If):
+            self.if_stmt(s)
+        elif isinstance(s, Loop):
+            self.loop(s)
+        else:  # pragma: no cover - the tree only holds the types above
+            raise TypeError(s)
+
+    def slot_access(self, s: SlotAccess) -> None:
+        r = self.r
+        what = "store to" if s.store else "reload from"
+        if s.mode == "const" and s.value == 0:
+            addr = r.base
+            comment = f"{what} own slot + 0"
+        elif s.mode == "const":
+            self.const(r.t1, s.value, f"{what} own slot + {s.value}")
+            self.alu("ADD", r.t2, r.base, r.t1)
+            addr, comment = r.t2, None
+        else:
+            self.modulo(r.t2, s.value, self.k.slot_bytes, f"{what} own slot: offset")
+            self.alu("ADD", r.t2, r.t2, r.base)
+            addr, comment = r.t2, None
+        if s.store:
+            self.ins(f"STR {reg_name(addr)}, {reg_name(s.reg)}", comment)
+        else:
+            self.ldr(s.reg, addr, comment)
+
+    def if_stmt(self, s: If) -> None:
+        for c in s.setup:
+            self.const(c.rd, c.imm)
+        self.ins(f"CMP {reg_name(s.a)}, {reg_name(s.b)}")
+        end = self.new_label("endif")
+        if s.orelse:
+            then = self.new_label("then")
+            self.branch(s.mask, then, "if: taken -> then, else fall into the else part")
+            self.block(s.orelse)
+            self.ins(f"BRnzp {end}")
+            self.label(then)
+            self.block(s.then)
+        else:
+            # Skip the then-part with the complementary condition.
+            self.branch(7 - s.mask, end, "if: skip the then part")
+            self.block(s.then)
+        self.label(end)
+
+    def loop(self, s: Loop) -> None:
+        r = self.r
+        c, lim = s.counter, s.limit
+        top, end = self.new_label("loop"), self.new_label("endloop")
+        bottom_tested = s.style.endswith("bottom")
+        x = c if s.style.startswith("down") else lim  # the register holding the trip count
+        if s.style.startswith("up"):
+            self.const(c, 0, "loop counter")
+        self.modulo(x, s.src, s.trips, "loop trips" + (" - 1" if bottom_tested else ""))
+        if bottom_tested:
+            self.const(r.t1, 1)
+            self.alu("ADD", x, x, r.t1)
+        self.label(top)
+        if not bottom_tested:
+            self.loop_test(s, exit_label=end)
+        self.block(s.body)
+        self.const(r.t1, 1)
+        self.alu("SUB" if s.style.startswith("down") else "ADD", c, c, r.t1)
+        if bottom_tested:
+            self.loop_test(s, exit_label=None, top=top)
+        else:
+            self.ins(f"BRnzp {top}")
+        self.label(end)
+
+    def loop_test(self, s: Loop, exit_label: str | None, top: str | None = None) -> None:
+        """Compare counter with 0 (down) or limit (up) and branch out / back."""
+        if s.style.startswith("down"):
+            self.const(self.r.t1, 0)
+            a, b = s.counter, self.r.t1
+        else:
+            a, b = s.counter, s.limit
+        if s.swap:
+            a, b = b, a
+        self.ins(f"CMP {reg_name(a)}, {reg_name(b)}")
+        if exit_label is not None:
+            self.branch(s.mask, exit_label, "loop exit")
+        else:
+            self.branch(s.mask, top, "loop back")
+
+
+# Valid branch masks of each loop style, as (not swapped, swapped). See Loop and
+# _Renderer.loop_test: the flags that can occur are {exit flag, continue flag}, and the
+# mask must contain the one that branches and not the other.
+LOOP_MASKS = {
+    # top-tested: branch out when done (Z); continue flag P (counter>0) or N (counter<limit)
+    "down_top": ((Z, N | Z), (Z, Z | P)),
+    "up_top": ((Z, Z | P), (Z, N | Z)),
+    # bottom-tested: branch back while not done; done = Z
+    "down_bottom": ((P, N | P), (N, N | P)),
+    "up_bottom": ((N, N | P), (P, N | P)),
+}
+
+
+# --------------------------------------------------------------------------------------
+# Static cost: worst-case instructions retired by one thread. It mirrors _Renderer; the
+# tests check it against the model (it must never be below the real count).
+# --------------------------------------------------------------------------------------
+
+PROLOGUE_COST = 6
+
+
+def _stmt_cost(s: Stmt) -> int:
+    if isinstance(s, (Alu, Const, Nop)):
+        return 1
+    if isinstance(s, Load):
+        return {"const": 2, "direct": 1, "mod": 5}[s.mode]
+    if isinstance(s, SlotAccess):
+        if s.mode == "const":
+            return 1 if s.value == 0 else 3
+        return 6
+    if isinstance(s, If):
+        head = len(s.setup) + 2
+        if s.orelse:
+            return head + max(_block_cost(s.orelse) + 1, _block_cost(s.then))
+        return head + _block_cost(s.then)
+    if isinstance(s, Loop):
+        body = _block_cost(s.body)
+        if s.style == "down_top":
+            return 4 + (s.trips - 1) * (body + 6) + 3
+        if s.style == "up_top":
+            return 5 + (s.trips - 1) * (body + 5) + 2
+        if s.style == "down_bottom":
+            return 6 + s.trips * (body + 5)
+        return 7 + s.trips * (body + 4)  # up_bottom
+    raise TypeError(s)
+
+
+def _block_cost(stmts) -> int:
+    return sum(_stmt_cost(s) for s in stmts)
+
+
+def max_retired(kernel: Kernel) -> int:
+    """Upper bound on the instructions one thread retires, prologue and RET included."""
+    return PROLOGUE_COST + _block_cost(kernel.body) + 1
+
+
+# --------------------------------------------------------------------------------------
+# Generation
+# --------------------------------------------------------------------------------------
+
+# size -> (top-level statements, max if/else nesting, max per-thread cost, max words)
+SIZES = {
+    "small": ((4, 10), 2, 300, 90),
+    "medium": ((8, 18), 3, 800, 190),
+    "large": ((14, 30), 3, 1200, 250),
+}
+
+# Which kinds of statement to draw, with weights.
+STMT_WEIGHTS = {
+    "alu": 30, "const": 6, "nop": 2, "unused": 2, "ro_write": 2,
+    "load": 12, "store": 12, "reload": 7, "if": 14, "loop": 7,
+}
+
+
+class _Gen:
+    """Draws one statement tree. All randomness comes from self.rng."""
+
+    def __init__(self, rng: random.Random, roles: Roles, slot_bytes: int, block_dim: int,
+                 max_nest: int) -> None:
+        self.rng = rng
+        self.r = roles
+        self.k = slot_bytes
+        self.block_dim = block_dim
+        self.max_nest = max_nest
+
+    # -- operand choice ----------------------------------------------------------------
+    def dst(self) -> int:
+        return self.rng.choice(self.r.data)
+
+    def src(self) -> int:
+        """Any readable register except the scratch ones, data registers most often."""
+        rng, r = self.rng, self.r
+        pick = rng.random()
+        if pick < 0.62:
+            return rng.choice(r.data)
+        if pick < 0.85:
+            return rng.choice(READ_ONLY)
+        return rng.choice((r.base,) + r.counters + r.limits)
+
+    def byte(self) -> int:
+        """A byte value biased toward the interesting ones."""
+        rng = self.rng
+        return rng.choice((0, 1, 2, 3, 7, 127, 128, 254, 255, rng.randrange(256)))
+
+    # -- statements --------------------------------------------------------------------
+    def block(self, n: int, nest: int, loop_depth: int) -> tuple[Stmt, ...]:
+        return tuple(self.stmt(nest, loop_depth) for _ in range(n))
+
+    def stmt(self, nest: int, loop_depth: int) -> Stmt:
+        rng = self.rng
+        kinds = dict(STMT_WEIGHTS)
+        if nest >= self.max_nest:
+            kinds["if"] = kinds["loop"] = 0
+        if loop_depth >= MAX_LOOP_DEPTH:
+            kinds["loop"] = 0
+        kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
+
+        if kind == "alu":
+            return Alu(rng.choice(tuple(ALU_OPCODES)), self.dst(), self.src(), self.src())
+        if kind == "const":
+            return Const(self.dst(), self.byte())
+        if kind == "nop":
+            return Nop()
+        if kind == "unused":
+            return Nop(word=(rng.randrange(0xA, 0xF) << 12) | rng.randrange(0x1000))
+        if kind == "ro_write":
+            rd = rng.choice(READ_ONLY)
+            form = rng.randrange(3)
+            if form == 0:
+                return Alu(rng.choice(tuple(ALU_OPCODES)), rd, self.src(), self.src())
+            if form == 1:
+                return Const(rd, self.byte())
+            return Load(rd, "direct", rng.choice(READ_ONLY))
+        if kind == "load":
+            mode = rng.choice(("const", "direct", "mod", "mod"))
+            if mode == "const":
+                return Load(self.dst(), mode, rng.randrange(INPUT_BYTES))
+            if mode == "direct":
+                return Load(self.dst(), mode, rng.choice(READ_ONLY))
+            return Load(self.dst(), mode, self.src())
+        if kind in ("store", "reload"):
+            store = kind == "store"
+            reg = self.src() if store else self.dst()
+            if self.k > 1 and rng.random() < 0.5:
+                return SlotAccess(store, reg, "mod", self.src())
+            return SlotAccess(store, reg, "const", rng.randrange(self.k))
+        if kind == "if":
+            return self.if_stmt(nest, loop_depth)
+        return self.loop(nest, loop_depth)
+
+    def if_stmt(self, nest: int, loop_depth: int) -> If:
+        rng, r = self.rng, self.r
+        shape = rng.choice(("thread", "thread", "data", "data", "const", "uniform"))
+        setup: tuple[Const, ...] = ()
+        if shape == "thread":
+            # thread index (or global slot base) against a constant: splits the block
+            a = rng.choice((THREAD_IDX, THREAD_IDX, r.base))
+            c = rng.randrange(self.block_dim + 1) if a == THREAD_IDX else rng.randrange(128, 256)
+            setup, b = (Const(r.t1, c),), r.t1
+        elif shape == "data":
+            a, b = self.src(), self.src()
+        elif shape == "const":
+            a, b = self.src(), r.t1
+            setup = (Const(r.t1, self.byte()),)
+        else:
+            # the same outcome in every thread: all or none take the branch
+            form = rng.randrange(3)
+            if form == 0:
+                a = b = self.src()
+            elif form == 1:
+                setup = (Const(r.t1, self.byte()), Const(r.t2, self.byte()))
+                a, b = r.t1, r.t2
+            else:
+                setup = (Const(r.t1, rng.randrange(10)),)
+                a, b = BLOCK_DIM, r.t1
+        if rng.random() < 0.5:
+            a, b = b, a
+        mask = rng.randrange(8) if rng.random() < 0.15 else rng.randrange(1, 7)
+        then = self.block(rng.randint(1, 4), nest + 1, loop_depth)
+        orelse = self.block(rng.randint(1, 3), nest + 1, loop_depth) if rng.random() < 0.6 else ()
+        return If(setup, a, b, mask, then, orelse)
+
+    def loop(self, nest: int, loop_depth: int) -> Loop:
+        rng, r = self.rng, self.r
+        style = rng.choice(tuple(LOOP_MASKS))
+        swap = rng.random() < 0.5
+        mask = rng.choice(LOOP_MASKS[style][swap])
+        trips = rng.randint(2, 4) if loop_depth == 0 else rng.randint(2, 3)
+        # trip count source: thread index, global slot base, loaded data, anything
+        src = rng.choice((THREAD_IDX, r.base, self.src(), rng.choice(r.data)))
+        if src in (r.counters[loop_depth], r.limits[loop_depth]):
+            src = THREAD_IDX  # (harmless, but its own counter would give a constant trip)
+        body = self.block(rng.randint(1, 4), nest + 1, loop_depth + 1)
+        return Loop(style, r.counters[loop_depth], r.limits[loop_depth], src, trips, swap,
+                    mask, body)
+
+
+def _random_data(rng: random.Random) -> list[int]:
+    """256 initial bytes: inputs, slots and guard bytes, biased to corner values."""
+    out = []
+    for _ in range(256):
+        pick = rng.random()
+        if pick < 0.12:
+            out.append(0)
+        elif pick < 0.22:
+            out.append(255)
+        elif pick < 0.45:
+            out.append(rng.randrange(8))
+        else:
+            out.append(rng.randrange(256))
+    return out
+
+
+def _pick_threads(rng: random.Random, block_dim: int, max_threads: int | None) -> int:
+    """1..max threads. Default max = 4*block_dim (so, with 2 cores, more blocks than
+    cores about half the time), capped at 128 (one output byte per thread at least)."""
+    hi = max_threads if max_threads is not None else max(4 * block_dim, 6)
+    hi = max(1, min(hi, 128))
+    pick = rng.random()
+    if pick < 0.2:
+        return rng.randint(1, min(hi, block_dim))  # single block
+    if pick < 0.35 and hi > block_dim:
+        # a partial last block on purpose
+        full = rng.randrange(0, max(1, hi // block_dim))
+        return max(1, min(hi, full * block_dim + rng.randint(1, max(1, block_dim - 1))))
+    return rng.randint(1, hi)
+
+
+def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
+             size: str = "medium") -> RandomProgram:
+    """A random legal, terminating, race-free program. Same arguments, same program."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {sorted(SIZES)}")
+    if not 1 <= block_dim <= 255:
+        raise ValueError("block_dim must be 1..255")
+    rng = random.Random(f"randprog:{seed}:{block_dim}:{max_threads}:{size}")
+    (lo, hi), max_nest, max_cost, max_words = SIZES[size]
+
+    threads = _pick_threads(rng, block_dim, max_threads)
+    slot_bytes = rng.choice([k for k in (1, 2, 4, 8) if threads * k <= 128])
+
+    regs = list(range(13))
+    rng.shuffle(regs)
+    roles = Roles(base=regs[0], t1=regs[1], t2=regs[2], counters=tuple(regs[3:5]),
+                  limits=tuple(regs[5:7]), data=tuple(regs[7:]))
+    data = _random_data(rng)
+
+    gen = _Gen(rng, roles, slot_bytes, block_dim, max_nest)
+    n = rng.randint(lo, hi)
+    for _attempt in range(100):
+        # Start with a few statements that bring thread-dependent values into data
+        # registers (all registers start at 0), then the random body.
+        intro = (
+            Load(gen.dst(), "direct", THREAD_IDX),
+            Alu(rng.choice(("ADD", "MUL", "SUB")), gen.dst(), gen.src(), rng.choice(READ_ONLY)),
+            Load(gen.dst(), "mod", roles.base),
+        )
+        body = intro[: rng.randint(1, 3)] + gen.block(n, 0, 0)
+        kernel = Kernel(roles, slot_bytes, body)
+        if (max_retired(kernel) <= max_cost
+                and _Renderer(kernel).render().count_words() <= max_words):
+            break
+        n = max(1, n - 1)  # too long: try again, a little smaller
+    else:  # pragma: no cover - 100 failures in a row do not happen with these sizes
+        raise RuntimeError(f"seed {seed}: no program within budget")
+    return RandomProgram(seed, block_dim, threads, data, kernel, size)
+
+
+def _render_program(p: RandomProgram) -> str:
+    k = p.ast
+    r = k.roles
+    listing = _Renderer(k).render()
+    names = lambda regs: ", ".join(reg_name(x) for x in regs)  # noqa: E731
+    lines = [
+        f"; randprog seed={p.seed} block_dim={p.block_dim} size={p.size}",
+        f"; threads={p.threads} slot_bytes={k.slot_bytes}: inputs [0,128) read-only,"
+        f" thread g owns [128+g*{k.slot_bytes}, 128+(g+1)*{k.slot_bytes})",
+        f"; registers: base={reg_name(r.base)} scratch={names((r.t1, r.t2))}"
+        f" counters={names(r.counters)} limits={names(r.limits)} data={names(r.data)}",
+        f"; {listing.count_words()} words, at most {max_retired(k)} instructions per thread",
+        f".threads {p.threads}",
+        "",
+        *listing.text(),
+        "",
+        "; initial data memory (256 bytes)",
+    ]
+    for i in range(0, 256, 16):
+        lines.append(".data " + " ".join(str(v) for v in p.data[i:i + 16]))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------
+# Shrinking
+# --------------------------------------------------------------------------------------
+
+
+def _list_variants(stmts: tuple[Stmt, ...]) -> Iterator[tuple[Stmt, ...]]:
+    """Every single reduction of a statement list, biggest first.
+
+    Removes chunks (halves, quarters, ... single statements, as in delta debugging),
+    then reduces each statement in place (see _stmt_variants).
+    """
+    n = len(stmts)
+    size = n
+    while size >= 1:
+        for start in range(0, n, size):
+            yield stmts[:start] + stmts[start + size:]
+        size //= 2
+    for i, s in enumerate(stmts):
+        for repl in _stmt_variants(s):
+            yield stmts[:i] + repl + stmts[i + 1:]
+
+
+def _stmt_variants(s: Stmt) -> Iterator[tuple[Stmt, ...]]:
+    """Replacements for one statement: unwrap it, or reduce inside it."""
+    if isinstance(s, If):
+        yield s.then                      # unwrap: keep only the then part
+        if s.orelse:
+            yield s.orelse                # unwrap: keep only the else part
+            yield (dataclasses.replace(s, orelse=()),)
+        for v in _list_variants(s.then):
+            yield (dataclasses.replace(s, then=v),)
+        for v in _list_variants(s.orelse):
+            yield (dataclasses.replace(s, orelse=v),)
+    elif isinstance(s, Loop):
+        # Unwrapping a loop lifts its body out; nested loops keep their own (different)
+        # counter registers, so no loop's counter is written by a body afterwards either.
+        yield s.body
+        if s.trips > 1:
+            yield (dataclasses.replace(s, trips=s.trips - 1),)
+        for v in _list_variants(s.body):
+            yield (dataclasses.replace(s, body=v),)
+    elif isinstance(s, SlotAccess) and s.mode == "mod":
+        yield (dataclasses.replace(s, mode="const", value=0),)
+    elif isinstance(s, Load) and s.mode == "mod":
+        yield (dataclasses.replace(s, mode="const", value=0),)
+
+
+def _reductions(p: RandomProgram) -> Iterator[RandomProgram]:
+    """Every single legal reduction of a program."""
+    t = p.threads
+    for smaller in sorted({1, (t + 1) // 2, t - 1}):
+        if 1 <= smaller < t:
+            yield p.with_changes(threads=smaller)
+    for body in _list_variants(p.ast.body):
+        yield p.with_changes(ast=dataclasses.replace(p.ast, body=body))
+
+
+def shrink(program: RandomProgram, still_fails: Callable[[RandomProgram], bool], *,
+           max_tries: int = 100_000) -> RandomProgram:
+    """Greedy delta reduction: apply the first single reduction that still fails, repeat
+    until none does (a local minimum: no single reduction of the result still fails).
+
+    Each reduction (fewer threads, statements or chunks removed, if/else or loop
+    unwrapped, fewer loop trips, computed offsets made constant) keeps the program
+    legal, terminating and race-free, so `still_fails` may run it on anything.
+    `program` itself must fail. `max_tries` bounds the predicate calls.
+    """
+    if not still_fails(program):
+        raise ValueError("shrink: the program given does not fail")
+    current, tries = program, 0
+    progress = True
+    while progress:
+        progress = False
+        for candidate in _reductions(current):
+            tries += 1
+            if tries > max_tries:
+                return current
+            if still_fails(candidate):
+                current, progress = candidate, True
+                break
+    return current
+
+
+# --------------------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------------------
