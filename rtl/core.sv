@@ -5,9 +5,15 @@
 // as in tiny-gpu. The dispatcher hands the core a block; the core reports when every
 // thread of it has returned.
 //
-// The commit_* outputs describe what retires in each cycle (which threads, the
-// instruction, what each wrote). Nothing in the GPU uses them: the simulation harness
-// reads them to compare every retired instruction with the golden model. In
+// The commit_* outputs describe what retires in each cycle, as effects (the way RVFI
+// does for RISC-V cores): which threads retire, the instruction, and per thread what
+// the hardware actually did: the register file's write (enable, index, value, taken
+// at its write port), the NZP the PC unit's flops take, the PC the scheduler's flops
+// take, and the data-memory request the thread's LSU put on the core's port (captured
+// at the valid/ready handshake: direction, address, data written or returned). None of
+// it is rebuilt from the instruction word, so a write that goes to the wrong place is
+// seen at the instruction that did it. Nothing in the GPU uses these outputs: the
+// simulation harness logs them and the golden model is compared with every field. In
 // synthesis they drive nothing and vanish.
 `default_nettype none
 
@@ -47,9 +53,12 @@ module core
   output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0]    commit_next_pc,
   output logic [THREADS_PER_BLOCK-1:0][NZP_BITS-1:0]   commit_nzp,
   output logic [THREADS_PER_BLOCK-1:0]                 commit_rd_written,
+  output logic [THREADS_PER_BLOCK-1:0][REG_ADDR_BITS-1:0] commit_rd,
   output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_rd_value,
+  output logic [THREADS_PER_BLOCK-1:0]                 commit_mem_read,   // a read was answered
+  output logic [THREADS_PER_BLOCK-1:0]                 commit_mem_write,  // a write was answered
   output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_address,
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_data,
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_data,   // read: returned; write: sent
   output logic [8*8-1:0]                               state_ascii
 );
 
@@ -69,6 +78,7 @@ module core
   logic [THREADS_PER_BLOCK-1:0]  lsu_busy;
   logic [THREADS_PER_BLOCK-1:0]  commit_mask;
   logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc;
+  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written;
 
   scheduler #(
     .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
@@ -92,6 +102,7 @@ module core
     .active_mask        (active_mask),
     .lsu_start          (lsu_start),
     .commit_mask        (commit_mask),
+    .pc_written         (pc_written),
     .state_ascii        (state_ascii)
   );
 
@@ -117,10 +128,8 @@ module core
   // Decoded fields every thread uses.
   rd_source_e           rd_source;
   logic [DATA_BITS-1:0] immediate;
-  logic                 issue_is_load;
   assign rd_source     = decoded.rd_source;
   assign immediate     = decoded.imm8;
-  assign issue_is_load = decoded.is_load;
 
   // ------------------------------------------------------------ threads
   for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_threads
@@ -128,10 +137,15 @@ module core
     logic [DATA_BITS-1:0] rt_value;
     logic [DATA_BITS-1:0] alu_result;
     logic [NZP_BITS-1:0]  compare_nzp;
-    logic [NZP_BITS-1:0]  nzp_next;
     logic [DATA_BITS-1:0] load_data;
     logic [DATA_BITS-1:0] rd_value;
     logic                 rd_written;
+    logic [NZP_BITS-1:0]  nzp_stored;
+    // The register file's write port, named so the commit port reports exactly it.
+    logic                     rf_write_enable;
+    logic [REG_ADDR_BITS-1:0] rf_write_index;
+    assign rf_write_enable = commit_mask[t] && decoded.writes_rd;
+    assign rf_write_index  = decoded.rd;
 
     register_file u_registers (
       .clk            (clk),
@@ -144,8 +158,8 @@ module core
       .rt_addr        (decoded.rt),
       .rs_value       (rs_value),
       .rt_value       (rt_value),
-      .write_enable   (commit_mask[t] && decoded.writes_rd),
-      .rd_addr        (decoded.rd),
+      .write_enable   (rf_write_enable),
+      .rd_addr        (rf_write_index),
       .rd_value       (rd_value),
       .write_accepted (rd_written)
     );
@@ -171,7 +185,7 @@ module core
       .pc          (issue_pc),
       .compare_nzp (compare_nzp),
       .next_pc     (next_pc[t]),
-      .nzp_next    (nzp_next)
+      .nzp_stored  (nzp_stored)
     );
 
     lsu u_lsu (
@@ -201,12 +215,58 @@ module core
       endcase
     end
 
-    assign commit_next_pc[t]     = next_pc[t];
-    assign commit_nzp[t]         = nzp_next;
+    // The request this thread's LSU put on the data-memory port, captured at the
+    // handshake and held until the instruction retires (commit port only).
+    logic                 bus_read_q,    bus_read_d;
+    logic                 bus_write_q,   bus_write_d;
+    logic [DATA_BITS-1:0] bus_address_q, bus_address_d;
+    logic [DATA_BITS-1:0] bus_data_q,    bus_data_d;
+    logic                 read_answered, write_answered;
+    assign read_answered  = data_mem_read_valid[t] && data_mem_read_ready[t];
+    assign write_answered = data_mem_write_valid[t] && data_mem_write_ready[t];
+    always_comb begin
+      bus_read_d    = bus_read_q;
+      bus_write_d   = bus_write_q;
+      bus_address_d = bus_address_q;
+      bus_data_d    = bus_data_q;
+      if (commit_mask[t]) begin
+        bus_read_d  = 1'b0;
+        bus_write_d = 1'b0;
+      end
+      if (read_answered) begin
+        bus_read_d    = 1'b1;
+        bus_address_d = data_mem_read_address[t];
+        bus_data_d    = data_mem_read_data[t];
+      end
+      if (write_answered) begin
+        bus_write_d   = 1'b1;
+        bus_address_d = data_mem_write_address[t];
+        bus_data_d    = data_mem_write_data[t];
+      end
+    end
+    always_ff @(posedge clk) begin
+      if (reset) begin
+        bus_read_q    <= 1'b0;
+        bus_write_q   <= 1'b0;
+        bus_address_q <= '0;
+        bus_data_q    <= '0;
+      end else begin
+        bus_read_q    <= bus_read_d;
+        bus_write_q   <= bus_write_d;
+        bus_address_q <= bus_address_d;
+        bus_data_q    <= bus_data_d;
+      end
+    end
+
+    assign commit_next_pc[t]     = pc_written[t];
+    assign commit_nzp[t]         = nzp_stored;
     assign commit_rd_written[t]  = rd_written;
+    assign commit_rd[t]          = rf_write_index;
     assign commit_rd_value[t]    = rd_value;
-    assign commit_mem_address[t] = rs_value;
-    assign commit_mem_data[t]    = issue_is_load ? load_data : rt_value;
+    assign commit_mem_read[t]    = bus_read_q;
+    assign commit_mem_write[t]   = bus_write_q;
+    assign commit_mem_address[t] = bus_address_q;
+    assign commit_mem_data[t]    = bus_data_q;
   end
 
   assign commit_valid     = commit_mask;

@@ -240,7 +240,10 @@ module gpu #(
       .commit_next_pc           (),
       .commit_nzp               (),
       .commit_rd_written        (),
+      .commit_rd                (),
       .commit_rd_value          (),
+      .commit_mem_read          (),
+      .commit_mem_write         (),
       .commit_mem_address       (),
       .commit_mem_data          (),
       .state_ascii              ()

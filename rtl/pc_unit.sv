@@ -22,10 +22,11 @@ module pc_unit
   input  logic [PC_BITS-1:0]   pc,            // the PC of the issued instruction
   input  logic [NZP_BITS-1:0]  compare_nzp,   // from the ALU, used by CMP
   output logic [PC_BITS-1:0]   next_pc,
-  output logic [NZP_BITS-1:0]  nzp_next       // NZP after this instruction
+  output logic [NZP_BITS-1:0]  nzp_stored     // what the NZP flops take at this edge (commit port)
 );
 
   logic [NZP_BITS-1:0] nzp_q;
+  logic [NZP_BITS-1:0] nzp_next;  // NZP after this instruction
 
   assign nzp_next = is_cmp ? compare_nzp : nzp_q;
 
@@ -48,6 +49,8 @@ module pc_unit
       nzp_d = nzp_next;
     end
   end
+
+  assign nzp_stored = nzp_d;
 
   always_ff @(posedge clk) begin
     if (reset) begin

@@ -25,7 +25,8 @@ module register_file
   input  logic                      write_enable,
   input  logic [REG_ADDR_BITS-1:0]  rd_addr,
   input  logic [DATA_BITS-1:0]      rd_value,
-  output logic                      write_accepted  // write_enable to a writable register
+  output logic                      write_accepted  // write_enable to a writable register:
+                                                    // the flops below take rd_value at rd_addr
 );
 
   logic [DATA_BITS-1:0] regs_q [NUM_WRITABLE_REGS];

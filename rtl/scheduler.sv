@@ -45,6 +45,7 @@ module scheduler
   output logic [THREADS_PER_BLOCK-1:0]  active_mask,
   output logic [THREADS_PER_BLOCK-1:0]  lsu_start,           // pulse: start this LDR/STR
   output logic [THREADS_PER_BLOCK-1:0]  commit_mask,         // these threads retire now
+  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written, // what each PC flop takes at this edge
   output logic [8*8-1:0]                state_ascii          // debug: state name as text
 );
 
@@ -157,6 +158,7 @@ module scheduler
   assign block_done  = (state_q == S_DONE);
   assign commit_mask = retire ? active_mask : '0;
   assign block_idx   = block_idx_q;
+  assign pc_written  = pc_d;
 
   always_ff @(posedge clk) begin
     if (reset) begin

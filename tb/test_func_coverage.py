@@ -1,6 +1,6 @@
 """Unit tests of tb/func_coverage.py on synthetic commit records and model runs.
 
-Each test builds a handful of RtlCommits by hand (one line each, with the instruction
+Each test builds a handful of Commits by hand (one line each, with the instruction
 written as assembly and assembled) and checks which bins they fill. A few tests feed
 model runs grouped by `simt_commits_from_model`.
 """
@@ -12,14 +12,14 @@ import random
 import pytest
 
 from tinygpu.assembler import assemble
+from tinygpu.commits import Commit
 from tinygpu.func_coverage import (
     COMMIT_GROUPS,
     REQUIRED_BINS,
     FunctionalCoverage,
-    RtlCommit,
     simt_commits_from_model,
 )
-from tinygpu.model import Commit, run_kernel
+from tinygpu.model import run_kernel
 
 N, Z, P = 4, 2, 1
 INFO = {"threads": 4, "block_dim": 4, "num_cores": 2}
@@ -31,10 +31,10 @@ def word(asm: str) -> int:
 
 
 def commit(cycle, pc, asm, *, thread=0, block=0, core=0, next_pc=None, nzp=Z, rd=None,
-           rd_value=None, mem=None) -> RtlCommit:
+           rd_value=None, mem=None) -> Commit:
     """One synthetic commit. mem = ('R' or 'W', address, data)."""
     mem_op, mem_addr, mem_data = mem or (None, None, None)
-    return RtlCommit(cycle=cycle, core=core, block=block, thread=thread, pc=pc,
+    return Commit(cycle=cycle, core=core, block=block, thread=thread, pc=pc,
                      instr=word(asm), next_pc=pc + 1 if next_pc is None else next_pc,
                      nzp=nzp, rd=rd, rd_value=rd_value, mem_op=mem_op, mem_addr=mem_addr,
                      mem_data=mem_data)
@@ -269,16 +269,6 @@ def test_simt_grouping_of_model_commits():
     block0 = [c for c in commits if c.block == 0]
     assert sorted(c.thread for c in block0 if c.pc == 3) == [0, 2, 3]
     assert len({c.cycle for c in block0 if c.pc == 4}) == 1
-    assert RtlCommit.from_commit(result.commits[(0, 0)][0], cycle=5, core=1).cycle == 5
-
-
-def test_from_commit_keeps_every_model_field():
-    c = Commit(block=1, thread=2, pc=3, instr=0x7120, next_pc=4, nzp=Z, rd=1, rd_value=9,
-               mem_op="R", mem_addr=2, mem_data=9)
-    r = RtlCommit.from_commit(c, cycle=7, core=1)
-    assert (r.cycle, r.core, r.block, r.thread, r.pc, r.instr, r.next_pc, r.nzp, r.rd,
-            r.rd_value, r.mem_op, r.mem_addr, r.mem_data) == \
-        (7, 1, 1, 2, 3, 0x7120, 4, Z, 1, 9, "R", 2, 9)
 
 
 def test_commit_groups_are_the_non_run_info_groups():

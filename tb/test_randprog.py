@@ -16,8 +16,8 @@ from collections import defaultdict
 import pytest
 
 from tinygpu import randprog
-from tinygpu.cli import randprog as randprog_cli
 from tinygpu.assembler import assemble
+from tinygpu.cli import randprog as randprog_cli
 from tinygpu.func_coverage import (
     COMMIT_GROUPS,
     FunctionalCoverage,

@@ -1,33 +1,62 @@
-"""Read the harness's commit log: one record per instruction a thread retired.
+"""Commit records: what one thread's retired instruction did. One type for both sides.
 
-Line format (written by tb/hdl/gpu_harness.sv, numbers in hex):
+The ISA model (tinygpu.model) produces them from the program's meaning; the RTL reports
+them through each core's commit port, which the simulation harness logs one line per
+thread per retired instruction. The RTL's fields are effects, the way RVFI reports them
+for RISC-V cores, never rebuilt from the instruction word:
 
-    C job cycle core block thread pc instr next_pc nzp rd_written rd_value mem_addr mem_data
+- ``next_pc`` and ``nzp``: what the thread's PC and NZP flops took;
+- ``rd`` / ``rd_value``: the register file's write port (None when it wrote nothing);
+- ``mem_op`` / ``mem_addr`` / ``mem_data``: the request the thread's LSU put on the
+  data-memory port ('R' or 'W'; the byte written, or the byte memory returned).
 
-The register written and the memory operation are read from the instruction word's
-fields; whether the register file accepted the write and every value come from the RTL.
+Log line (written by tb/hdl/gpu_harness.sv, numbers in hex):
+
+    C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
+      mem_read mem_write mem_addr mem_data
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-from .func_coverage import RtlCommit
-from .isa import Opcode
 
-MEMORY_OPS = {Opcode.LDR: "R", Opcode.STR: "W"}
+@dataclass(frozen=True)
+class Commit:
+    """One instruction retired by one thread (see "Commit records" in docs/isa.md)."""
+
+    block: int  # %blockIdx
+    thread: int  # %threadIdx
+    pc: int
+    instr: int  # the 16-bit word executed (0 beyond the end of the program)
+    next_pc: int  # PC after the instruction; RET keeps its own pc
+    nzp: int  # NZP after the instruction
+    rd: int | None = None  # register written; None when no register is written
+    rd_value: int | None = None
+    mem_op: str | None = None  # 'R' (a read), 'W' (a write), 'RW' (both: always wrong), None
+    mem_addr: int | None = None
+    mem_data: int | None = None  # the byte loaded or stored
+    cycle: int = 0  # where and when it retired (RTL only; the model leaves 0)
+    core: int = 0
 
 
-def parse_commit_line(line: str) -> tuple[int, RtlCommit]:
+# Fields the RTL must match exactly (everything but where and when).
+COMPARED_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data")
+
+_LINE_FIELDS = 17  # "C" and 16 numbers
+
+
+def parse_commit_line(line: str) -> tuple[int, Commit]:
+    """(job id, record) of one commit line; ValueError when the line is malformed."""
     fields = line.split()
-    if len(fields) != 14 or fields[0] != "C":
+    if len(fields) != _LINE_FIELDS or fields[0] != "C":
         raise ValueError(f"malformed commit line: {line!r}")
-    (job, cycle, core, block, thread, pc, instr, next_pc, nzp,
-     rd_written, rd_value, mem_addr, mem_data) = (int(f, 16) for f in fields[1:])
-    opcode = instr >> 12
-    mem_op = MEMORY_OPS.get(opcode)
-    commit = RtlCommit(
+    (job, cycle, core, block, thread, pc, instr, next_pc, nzp, rd_written, rd, rd_value,
+     mem_read, mem_write, mem_addr, mem_data) = (int(f, 16) for f in fields[1:])
+    mem_op = ("R" if mem_read else "") + ("W" if mem_write else "") or None
+    commit = Commit(
         cycle=cycle,
         core=core,
         block=block,
@@ -36,7 +65,7 @@ def parse_commit_line(line: str) -> tuple[int, RtlCommit]:
         instr=instr,
         next_pc=next_pc,
         nzp=nzp,
-        rd=(instr >> 8) & 0xF if rd_written else None,
+        rd=rd if rd_written else None,
         rd_value=rd_value if rd_written else None,
         mem_op=mem_op,
         mem_addr=mem_addr if mem_op else None,
@@ -45,9 +74,9 @@ def parse_commit_line(line: str) -> tuple[int, RtlCommit]:
     return job, commit
 
 
-def parse_commit_log(path: Path) -> dict[int, list[RtlCommit]]:
+def parse_commit_log(path: Path) -> dict[int, list[Commit]]:
     """Commit records per job id, in the order the RTL retired them."""
-    by_job: dict[int, list[RtlCommit]] = defaultdict(list)
+    by_job: dict[int, list[Commit]] = defaultdict(list)
     if not Path(path).exists():
         return {}
     with open(path) as log:

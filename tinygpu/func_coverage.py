@@ -27,8 +27,8 @@ lock-step comparison with the model). Everything below is derived from those rec
 
 Inputs
 ------
-`RtlCommit`: one retired instruction of one thread, with the `cycle` and `core` where it
-retired plus every field of `isa_model.Commit`. Commits with the same (core, cycle, pc)
+`Commit` (tinygpu.commits): one retired instruction of one thread, with the `cycle` and
+`core` where it retired. Commits with the same (core, cycle, pc)
 are one SIMT *issue group*: the threads of one block that ran that instruction together.
 
 Run info dict: ``{"threads": T, "block_dim": B, "num_cores": C, "mem_latency": L,
@@ -72,10 +72,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
+from .commits import Commit
 from .isa import ARITHMETIC_OPCODES, Opcode, register_name
 
 # --------------------------------------------------------------------------------------
@@ -83,34 +84,8 @@ from .isa import ARITHMETIC_OPCODES, Opcode, register_name
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RtlCommit:
-    """One instruction retired by one thread in the RTL (fields as isa_model.Commit,
-    plus where and when it retired)."""
-
-    cycle: int
-    core: int
-    block: int
-    thread: int
-    pc: int
-    instr: int
-    next_pc: int
-    nzp: int
-    rd: int | None = None
-    rd_value: int | None = None
-    mem_op: str | None = None  # 'R', 'W' or None
-    mem_addr: int | None = None
-    mem_data: int | None = None
-
-    @classmethod
-    def from_commit(cls, commit, *, cycle: int = 0, core: int = 0) -> "RtlCommit":
-        """Wrap an isa_model.Commit (or anything with the same fields)."""
-        names = [f.name for f in fields(cls) if f.name not in ("cycle", "core")]
-        return cls(cycle=cycle, core=core, **{n: getattr(commit, n) for n in names})
-
-
-def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> list[RtlCommit]:
-    """Turn an isa_model result into RtlCommits grouped as a SIMT core would issue them.
+def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> list[Commit]:
+    """Turn an isa_model result into Commits grouped as a SIMT core would issue them.
 
     The model runs each thread on its own, so its commits carry no issue groups. This
     replays each block as the RTL scheduler does: at every issue, the smallest PC among
@@ -122,7 +97,7 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
     for (block, thread), commits in result.commits.items():
         per_block[block][thread] = commits
     core_time = [0] * num_cores
-    out: list[RtlCommit] = []
+    out: list[Commit] = []
     for block in sorted(per_block):
         core = min(range(num_cores), key=lambda c: (core_time[c], c))
         cycle = core_time[core]
@@ -135,7 +110,7 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
             pc = min(c.pc for c in ready.values())
             for t in sorted(ready):
                 if ready[t].pc == pc:
-                    out.append(RtlCommit.from_commit(ready[t], cycle=cycle, core=core))
+                    out.append(replace(ready[t], cycle=cycle, core=core))
                     position[t] += 1
             cycle += 1
         core_time[core] = cycle
@@ -228,7 +203,7 @@ class FunctionalCoverage:
         return out
 
     # -- sampling ----------------------------------------------------------------------
-    def sample_run(self, commits: list[RtlCommit], info: dict) -> None:
+    def sample_run(self, commits: list[Commit], info: dict) -> None:
         """Add one run: its commit records (any order) and its run info dict."""
         self.runs += 1
         self.commits += len(commits)
@@ -262,9 +237,9 @@ class FunctionalCoverage:
             if cores is not None and blocks > cores:
                 self._hit("blocks", "more-blocks-than-cores")
 
-    def _sample_commits(self, commits: list[RtlCommit], block_dim: int | None) -> None:
+    def _sample_commits(self, commits: list[Commit], block_dim: int | None) -> None:
         # Each thread's commits in program order (stable: ties keep the list order).
-        per_thread: dict[tuple[int, int], list[RtlCommit]] = defaultdict(list)
+        per_thread: dict[tuple[int, int], list[Commit]] = defaultdict(list)
         for c in commits:
             per_thread[(c.block, c.thread)].append(c)
         # For every commit: the (pc, core, cycle) of the same thread's previous commit.
@@ -281,13 +256,13 @@ class FunctionalCoverage:
                     previous[id(c)] = (prev.pc, prev.core, prev.cycle)
                 prev = c
 
-        groups: dict[tuple[int, int, int], list[RtlCommit]] = defaultdict(list)
+        groups: dict[tuple[int, int, int], list[Commit]] = defaultdict(list)
         for c in commits:
             groups[(c.core, c.cycle, c.pc)].append(c)
         for members in groups.values():
             self._sample_group(members, [previous.get(id(c)) for c in members])
 
-    def _sample_one(self, c: RtlCommit, regs: list) -> None:
+    def _sample_one(self, c: Commit, regs: list) -> None:
         """Bins of a single commit. `regs` holds the thread's registers before it."""
         op = c.instr >> 12
         d = (c.instr >> 8) & 0xF
@@ -325,7 +300,7 @@ class FunctionalCoverage:
             elif op == Opcode.DIV and b == 0:
                 self._hit("arith", "div-by-zero")
 
-    def _sample_group(self, members: list[RtlCommit], prevs: list) -> None:
+    def _sample_group(self, members: list[Commit], prevs: list) -> None:
         """Bins of one issue group (threads of one core that retired one pc together)."""
         op = members[0].instr >> 12
         if op == 0x1:
@@ -422,7 +397,7 @@ class FunctionalCoverage:
         return total
 
 
-def _branch_taken(c: RtlCommit) -> bool:
+def _branch_taken(c: Commit) -> bool:
     """Did this branch jump? Read from next_pc; when the target is the next address
     anyway, taken and not taken look alike, so the NZP rule decides."""
     target = c.instr & 0xFF

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import simulator
-from .commits import RtlCommit, parse_commit_log
+from .commits import Commit, parse_commit_log
 from .configs import GpuConfig
 from .hexfile import format_hex
 from .paths import HDL_TB_DIR
@@ -73,7 +73,7 @@ class JobResult:
     memory: list[int]
     stall_cycles: int
     max_waiting: int
-    commits: list[RtlCommit] = field(default_factory=list)
+    commits: list[Commit] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
 
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .commits import COMPARED_FIELDS
 from .disassembler import disassemble
-
-# Fields of a commit record that the RTL must match exactly.
-COMMIT_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data")
 
 
 def format_commit(commit) -> str:
@@ -46,7 +44,7 @@ def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: lis
         actual = rtl_by_thread.get(key, [])
         block, thread = key
         for index, (want, got) in enumerate(zip(expected, actual)):
-            differing = [f for f in COMMIT_FIELDS if getattr(want, f) != getattr(got, f)]
+            differing = [f for f in COMPARED_FIELDS if getattr(want, f) != getattr(got, f)]
             if differing:
                 message = (
                     f"first wrong instruction: cycle {got.cycle}, core {got.core}, block {block}, "

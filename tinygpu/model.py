@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .commits import Commit
 from .isa import (
     DATA_MASK,
     DATA_MEM_SIZE,
@@ -42,23 +43,6 @@ if TYPE_CHECKING:
     from .assembler import Program
 
 MAX_THREADS = 255  # the thread count register is 8 bits wide
-
-
-@dataclass(frozen=True)
-class Commit:
-    """One retired instruction of one thread (see "Commit records" in docs/isa.md)."""
-
-    block: int  # %blockIdx
-    thread: int  # %threadIdx
-    pc: int
-    instr: int  # the 16-bit word executed (0 beyond the end of the program)
-    next_pc: int  # PC after the instruction; RET keeps its own pc
-    nzp: int  # NZP after the instruction
-    rd: int | None  # register written; None when no register is written
-    rd_value: int | None
-    mem_op: str | None  # 'R' (LDR), 'W' (STR) or None
-    mem_addr: int | None
-    mem_data: int | None  # the byte loaded or stored
 
 
 @dataclass

@@ -14,8 +14,12 @@
 //                      jobN_program.hex and jobN_data.hex (N = cfg_job), on
 //                      `dump_memory` it writes jobN_final.hex (the data memory)
 //
-// Commit line:  C job cycle core block thread pc instr next_pc nzp rd_written rd_value
-//               mem_addr mem_data                        (all numbers in hex)
+// Commit line (all numbers in hex), the effects reported by each core's commit port:
+//   C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
+//     mem_read mem_write mem_addr mem_data
+// next_pc and nzp are what the thread's PC and NZP flops took; rd_written, rd and
+// rd_value the register file's write port; mem_* the request the LSU put on the bus
+// (mem_data: the byte written, or the byte memory returned).
 // Trace line:   T job cycle core state pc instr active_mask
 `default_nettype none
 
@@ -226,14 +230,17 @@ module gpu_harness #(
       if (!reset && running_q && commit_fd != 0) begin
         for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
           if (u_gpu.g_cores[c].u_core.commit_valid[t]) begin
-            $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
+            $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
                     cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx, t,
                     u_gpu.g_cores[c].u_core.commit_pc,
                     u_gpu.g_cores[c].u_core.commit_instr,
                     u_gpu.g_cores[c].u_core.commit_next_pc[t],
                     u_gpu.g_cores[c].u_core.commit_nzp[t],
                     u_gpu.g_cores[c].u_core.commit_rd_written[t],
+                    u_gpu.g_cores[c].u_core.commit_rd[t],
                     u_gpu.g_cores[c].u_core.commit_rd_value[t],
+                    u_gpu.g_cores[c].u_core.commit_mem_read[t],
+                    u_gpu.g_cores[c].u_core.commit_mem_write[t],
                     u_gpu.g_cores[c].u_core.commit_mem_address[t],
                     u_gpu.g_cores[c].u_core.commit_mem_data[t]);
           end
