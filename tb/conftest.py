@@ -30,3 +30,27 @@ def pytest_terminal_summary(terminalreporter):
     for (kernel, setting), values in sorted(_cycles.items()):
         cells = " ".join(f"{values.get(s, '-'):>9}" for s in sims)
         terminalreporter.write_line(f"{kernel:<22s} {setting:<18s} {cells}")
+
+
+# --------------------------------------------------------------- --sim option ---
+# `pytest --sim icarus` (or verilator) runs the simulator tests on one simulator only;
+# the default runs both. Tests take the simulator as a parameter named `sim`.
+SIMULATOR_CHOICES = ("icarus", "verilator", "all")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--sim", default="all", choices=SIMULATOR_CHOICES,
+                     help="run the simulator tests on this simulator only (default: all)")
+
+
+def pytest_collection_modifyitems(config, items):
+    chosen = config.getoption("--sim")
+    if chosen == "all":
+        return
+    keep, drop = [], []
+    for item in items:
+        sim = getattr(item, "callspec", None) and item.callspec.params.get("sim")
+        (drop if sim and sim != chosen else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -15,11 +15,16 @@ is built (`make test` builds it for the kernel tests anyway).
 
 from __future__ import annotations
 
+import pytest
+
 from tinygpu.checks import check_run, guarded_memory
 from tinygpu.configs import get_config
 from tinygpu.func_coverage import FunctionalCoverage
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import KERNELS_DIR, load_kernel
+
+# Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
+pytestmark = pytest.mark.sim
 
 SIM = "verilator"
 

@@ -22,6 +22,9 @@ from tinygpu.configs import get_config
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import load_kernel
 
+# Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
+pytestmark = pytest.mark.sim
+
 SIMULATORS = ("icarus", "verilator")
 DEFAULT = get_config("default")
 BLOCK_DIM = DEFAULT.threads_per_block

@@ -10,6 +10,7 @@ from tinygpu.kernels import (
     DEFAULT_MAX_CYCLES,
     KernelError,
     discover_kernels,
+    kernel_paths,
     load_kernel,
 )
 
@@ -50,8 +51,9 @@ def test_discover_sorts_by_name(tmp_path: Path) -> None:
     assert [kernel.name for kernel in discover_kernels(tmp_path)] == ["alpha", "mid", "zeta"]
 
 
-def test_discover_default_folder_is_the_repository_kernels() -> None:
-    assert [k.name for k in discover_kernels()] == sorted(k.name for k in discover_kernels())
+def test_default_folder_is_the_repository_kernels() -> None:
+    names = [path.stem for path in kernel_paths()]
+    assert names == sorted(names) and "matmul" in names
 
 
 @pytest.mark.parametrize(
@@ -85,3 +87,11 @@ def test_lone_toml_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "orphan.toml").write_text('description = "d"\nreference = "double"\n')
     with pytest.raises(KernelError, match=r"missing .*orphan\.asm"):
         discover_kernels(tmp_path)
+
+
+@pytest.mark.parametrize("path", kernel_paths(), ids=lambda path: path.stem)
+def test_each_kernel_loads(path):
+    """One item per kernel file: a broken kernel fails here, under its own name (the
+    suites that run every kernel leave it out instead of failing as a whole)."""
+    kernel = load_kernel(path)
+    assert kernel.name == path.stem and kernel.program.words

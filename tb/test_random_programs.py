@@ -84,6 +84,7 @@ def run_and_check(sim: str, cases: list[Case], work_dir) -> None:
     assert compared > 0, "no instruction was compared"
 
 
+@pytest.mark.sim
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.name)
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_random_programs(sim, config, tmp_path):
@@ -111,6 +112,7 @@ def test_regression_list_is_valid():
         assert case.program.block_dim == entry.block_dim
 
 
+@pytest.mark.sim
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_fuzz_regressions(sim, tmp_path):
     if not REGRESSIONS:

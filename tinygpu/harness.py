@@ -77,15 +77,20 @@ class JobResult:
     raw: dict = field(default_factory=dict)
 
 
-def harness_sources() -> list[Path]:
-    return simulator.rtl_sources() + HARNESS_SOURCES
+def harness_sources(rtl_dir: Path | None = None) -> list[Path]:
+    """The GPU's sources (from rtl/, or from a modified copy in `rtl_dir`) and the harness."""
+    return simulator.rtl_sources(rtl_dir) + HARNESS_SOURCES
 
 
-def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = False) -> Path:
-    """Build (or reuse) the harness for this simulator and configuration."""
+def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = False,
+          rtl_dir: Path | None = None) -> Path:
+    """Build (or reuse) the harness for this simulator and configuration.
+
+    `rtl_dir`: build the GPU from this copy of rtl/ instead (the build folder is keyed by
+    the sources' contents, so each modified copy gets its own build)."""
     return simulator.build(
         sim,
-        sources=harness_sources(),
+        sources=harness_sources(rtl_dir),
         toplevel=HARNESS_TOP,
         parameters=dict(config.parameters),
         waves=waves,
@@ -104,11 +109,14 @@ def run_jobs(
     trace: bool = False,
     waves: bool = False,
     coverage: bool = False,
+    rtl_dir: Path | None = None,
 ) -> list[JobResult]:
-    """Run `jobs` in order in one simulator process; return one result per job."""
+    """Run `jobs` in order in one simulator process; return one result per job.
+
+    `rtl_dir`: run a modified copy of rtl/ (see `build`)."""
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = build(sim, config, waves=waves, coverage=coverage)
+    build_dir = build(sim, config, waves=waves, coverage=coverage, rtl_dir=rtl_dir)
 
     jobs_file = work_dir / "jobs.json"
     results_file = work_dir / "results.json"

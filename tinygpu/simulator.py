@@ -85,7 +85,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 from xml.etree import ElementTree
 
-from .paths import REPO_ROOT, RTL_FILE_LIST, SIM_BUILD_ROOT
+from .paths import REPO_ROOT, RTL_DIR, RTL_FILE_LIST, SIM_BUILD_ROOT
 
 SIMULATORS = ("icarus", "verilator")
 
@@ -177,18 +177,21 @@ def _check_sim(sim: str) -> None:
 # ------------------------------------------------------------------------- sources ---
 
 
-def rtl_sources() -> list[Path]:
+def rtl_sources(rtl_dir: Path | None = None) -> list[Path]:
     """The RTL files listed in rtl/gpu.f, in order, as absolute paths.
 
     One path per line, relative to the repository root; '#' starts a comment; blank lines
-    are ignored.
+    are ignored. `rtl_dir`: take the same files from this folder instead of rtl/ (a
+    modified copy: fault injection and mutation testing build from one).
     """
-    listing = RTL_FILE_LIST
     sources = []
-    for raw in listing.read_text().splitlines():
+    for raw in RTL_FILE_LIST.read_text().splitlines():
         line = raw.split("#", 1)[0].strip()
         if line:
-            sources.append(REPO_ROOT / line)
+            path = REPO_ROOT / line
+            if rtl_dir is not None:
+                path = Path(rtl_dir).resolve() / path.relative_to(RTL_DIR)
+            sources.append(path)
     return sources
 
 
