@@ -44,8 +44,10 @@ $(STAMP): requirements.txt pyproject.toml scripts/setup_env.sh
 setup: $(STAMP)  ## create .venv and install Debian packages if missing
 	@bash scripts/setup_env.sh
 
-test: $(STAMP)  ## the whole regression on Icarus and Verilator (pytest -n JOBS)
+test: $(STAMP)  ## lint, the whole regression on Icarus and Verilator (pytest -n JOBS), coverage closure
+	$(ENV) $(BIN)/tinygpu-lint
 	$(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
+	$(ENV) $(BIN)/tinygpu-coverage
 
 test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml
 	GPU_ALL_CONFIGS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb

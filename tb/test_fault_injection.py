@@ -23,8 +23,8 @@ from tinygpu.configs import get_config
 from tinygpu.harness import Job, run_jobs
 from tinygpu.paths import RTL_DIR
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
+from tinygpu.simulator import SIMULATORS
 
-SIMULATORS = ("icarus", "verilator")
 CONFIG = get_config("default")
 
 PROBE = """

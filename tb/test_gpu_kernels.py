@@ -17,11 +17,11 @@ from tinygpu.checks import check_run, guarded_memory
 from tinygpu.configs import get_config, load_configs, representative_configs
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import discover_kernels
+from tinygpu.simulator import SIMULATORS
 
 # Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
 pytestmark = pytest.mark.sim
 
-SIMULATORS = ("icarus", "verilator")
 # `make test` runs the representative configurations, `make test-all` every one.
 ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
 CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()

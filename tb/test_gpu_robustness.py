@@ -21,11 +21,11 @@ from tinygpu.checks import check_run, guarded_memory
 from tinygpu.configs import get_config
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import load_kernel
+from tinygpu.simulator import SIMULATORS
 
 # Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
 pytestmark = pytest.mark.sim
 
-SIMULATORS = ("icarus", "verilator")
 DEFAULT = get_config("default")
 BLOCK_DIM = DEFAULT.threads_per_block
 
@@ -415,3 +415,20 @@ def test_checker_fails_when_nothing_was_compared(matadd_run):
     silent = dataclasses.replace(result, commits=[])
     text = "\n".join(check_run(silent, block_dim=BLOCK_DIM))
     assert "retired 0 instructions" in text or "no instruction was compared" in text
+
+
+RACY = """
+; Every thread stores its index to byte 40: which value survives depends on timing.
+.threads 4
+    CONST R0, #40
+    STR R0, %threadIdx
+    RET
+"""
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_a_kernel_race_is_reported_as_the_kernels_not_the_rtls(sim, tmp_path):
+    result = run_jobs(sim, DEFAULT, [job_for(RACY)], tmp_path)[0]
+    (problem,) = check_run(result, block_dim=BLOCK_DIM, label="racy")
+    assert "KERNEL RACE, not an RTL fault" in problem
+    assert "address 40 is written and shared by block 0 thread 0, block 0 thread 1" in problem

@@ -7,9 +7,9 @@ configuration's THREADS_PER_BLOCK, each with a memory latency of 1..4 cycles and
 stalls of 0..6 cycles drawn from its seed. Every program of one (simulator,
 configuration) runs in one simulator process, so pytest-xdist spreads the pairs.
 
-Also every entry of tb/fuzz_regressions.toml: seeds that once failed (found by
-`make fuzz`), re-run on both simulators with exactly the configuration and memory
-behaviour they failed with.
+Also every program kept in tb/fuzz_regressions/ (found by `make fuzz`, shrunk, kept as
+.asm plus launch settings), re-run on both simulators with exactly the configuration and
+memory behaviour they failed with.
 
 A case is defined by scripts/fuzz.py (`make_case`): program from the seed, latency and
 stall_max from the seed, stall generator seeded with the seed. A failure names the seed,
@@ -23,17 +23,19 @@ from collections import defaultdict
 
 import pytest
 
+from tinygpu.checks import check_run
 from tinygpu.configs import get_config, load_configs, representative_configs
 from tinygpu.fuzz import (
     Case,
     Outcome,
-    load_regressions,
     make_case,
     reproduce_command,
     run_cases,
 )
+from tinygpu.harness import run_jobs
+from tinygpu.regressions import RegressionError, load_regressions
+from tinygpu.simulator import SIMULATORS
 
-SIMULATORS = ("icarus", "verilator")
 ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
 CONFIG_ORDER = list(load_configs())  # positions in tb/configs.toml pick the seeds
 CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()
@@ -99,44 +101,40 @@ def test_random_programs(sim, config, tmp_path):
 REGRESSIONS = load_regressions()
 
 
-def test_regression_list_is_valid():
-    """The file parses, every entry names a real configuration and a matching block_dim
-    (load_regressions checks both), and its program is generated and modelled cleanly."""
-    seen = set()
-    for entry in REGRESSIONS:
-        key = (entry.seed, entry.config, entry.size, entry.latency, entry.stall_max)
-        assert key not in seen, f"duplicate regression entry {entry}"
-        seen.add(key)
-        assert entry.note.strip(), f"seed {entry.seed}: say what the entry found in `note`"
-        case = entry.case()
-        assert case.program.block_dim == entry.block_dim
-
-
 @pytest.mark.sim
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_fuzz_regressions(sim, tmp_path):
-    if not REGRESSIONS:
-        pytest.skip("tb/fuzz_regressions.toml lists no regression")
-    for entry in REGRESSIONS:
-        print(f"regression seed {entry.seed} ({entry.config}): {entry.note}")
-    run_and_check(sim, [entry.case() for entry in REGRESSIONS], tmp_path)
+    """Every kept program of tb/fuzz_regressions/, with the launch settings it failed with,
+    in lock-step with the ISA model (one simulator process per configuration)."""
+    assert REGRESSIONS, "tb/fuzz_regressions/ holds no regression (the canary is missing)"
+    by_config = defaultdict(list)
+    for regression in REGRESSIONS:
+        by_config[regression.config.name].append(regression)
+    problems = []
+    for name, group in by_config.items():
+        config = group[0].config
+        results = run_jobs(sim, config, [r.job() for r in group], tmp_path / name)
+        for regression, result in zip(group, results):
+            problems += check_run(result, block_dim=config.threads_per_block,
+                                  label=f"regression {regression.name} on {sim}/{name}")
+    assert not problems, "\n".join(problems)
 
 
-def test_regression_loader_handles_empty_and_rejects_bad_entries(tmp_path):
-    assert load_regressions(tmp_path / "absent.toml") == []
-    empty = tmp_path / "empty.toml"
-    empty.write_text("# nothing yet\n")
-    assert load_regressions(empty) == []
-    good = ('[[regression]]\nseed = 3\nblock_dim = 3\nconfig = "odd"\nsize = "small"\n'
-            'latency = 2\nstall_max = 4\nnote = "x"\n')
-    path = tmp_path / "one.toml"
-    path.write_text(good)
-    (entry,) = load_regressions(path)
-    assert (entry.seed, entry.config, entry.latency, entry.stall_max) == (3, "odd", 2, 4)
-    for bad in (good.replace("block_dim = 3", "block_dim = 4"),     # not THREADS_PER_BLOCK
-                good.replace('"odd"', '"no_such_config"'),
-                good.replace('note = "x"\n', ""),                    # missing key
-                good.replace('"small"', '"huge"')):
-        path.write_text(bad)
-        with pytest.raises(ValueError):
-            load_regressions(path)
+def test_regression_loader_rejects_bad_entries(tmp_path):
+    assert load_regressions(tmp_path / "absent") == []
+    source = next(iter(REGRESSIONS))
+    good_toml = source.asm_path.with_suffix(".toml").read_text()
+    (tmp_path / "r.asm").write_text(source.asm_path.read_text())
+    (tmp_path / "r.toml").write_text(good_toml)
+    (entry,) = load_regressions(tmp_path)
+    assert (entry.name, entry.config.name, entry.latency) == ("r", source.config.name, source.latency)
+    for bad in (good_toml.replace(f'config = "{source.config.name}"', 'config = "no_such_config"'),
+                good_toml.replace("latency = ", "latency = 300 #"),
+                "\n".join(line for line in good_toml.splitlines() if not line.startswith("note")),
+                good_toml + "seed = 3\n"):
+        (tmp_path / "r.toml").write_text(bad)
+        with pytest.raises(RegressionError):
+            load_regressions(tmp_path)
+    (tmp_path / "r.toml").unlink()
+    with pytest.raises(RegressionError, match="missing"):
+        load_regressions(tmp_path)

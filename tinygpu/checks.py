@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import random
 
+from .isa import DATA_MEM_SIZE
 from .lockstep import compare_commits
 from .memory_diff import memory_diff
-from .model import ModelTimeout, run_kernel
-
-DATA_MEM_BYTES = 256
+from .model import ModelTimeout, find_races, run_kernel
 
 
 def guarded_memory(data: list[int], seed: int) -> list[int]:
     """The kernel's .data, then seeded random bytes up to 256: a stray write shows up."""
     rng = random.Random(seed)
-    return list(data) + [rng.randrange(256) for _ in range(DATA_MEM_BYTES - len(data))]
+    return list(data) + [rng.randrange(256) for _ in range(DATA_MEM_SIZE - len(data))]
 
 
 def check_run(result, *, block_dim: int, reference=None, label: str = "", wave_hint: str = "") -> list[str]:
@@ -39,6 +38,12 @@ def check_run(result, *, block_dim: int, reference=None, label: str = "", wave_h
         model = run_kernel(job.program, job.memory, job.threads, block_dim)
     except ModelTimeout as error:
         return [f"{header}: the model itself did not finish: {error}"]
+    races = find_races(model)
+    if races:
+        more = f" (and {len(races) - 3} more)" if len(races) > 3 else ""
+        return [f"{header}: KERNEL RACE, not an RTL fault: the kernel's result is undefined "
+                f"because threads share a byte that one of them writes: "
+                + "; ".join(races[:3]) + more]
 
     diff = memory_diff(model.memory, result.memory, initial=job.memory)
     if diff:

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import CONFIGS_FILE
+from .paths import CONFIGS_FILE, GPU_TOP_FILE
 
 CONFIG_FILE = CONFIGS_FILE
 
-# gpu.sv's parameter defaults (tiny-gpu's).
-GPU_DEFAULTS = {
-    "DATA_MEM_ADDR_BITS": 8,
-    "DATA_MEM_DATA_BITS": 8,
-    "DATA_MEM_NUM_CHANNELS": 4,
-    "PROGRAM_MEM_ADDR_BITS": 8,
-    "PROGRAM_MEM_DATA_BITS": 16,
-    "PROGRAM_MEM_NUM_CHANNELS": 1,
-    "NUM_CORES": 2,
-    "THREADS_PER_BLOCK": 4,
-}
+# The harness stops a kernel that runs longer than this many cycles (a run setting; a
+# kernel's .toml or a command-line option may choose another limit).
+DEFAULT_MAX_CYCLES = 100_000
+
+
+def read_gpu_parameter_defaults(source: Path = GPU_TOP_FILE) -> dict[str, int]:
+    """The `parameter int NAME = value` defaults of module gpu, read from the RTL itself
+    (so there is no second copy to drift)."""
+    text = source.read_text()
+    header = text[text.index("module gpu"):text.index(");")]
+    found = dict(re.findall(r"parameter\s+int\s+(\w+)\s*=\s*(\d+)", header))
+    if not found:
+        raise ValueError(f"{source}: no `parameter int NAME = value` in module gpu's header")
+    return {name: int(value) for name, value in found.items()}
+
+
+# gpu.sv's parameter defaults (tiny-gpu's names and values).
+GPU_DEFAULTS = read_gpu_parameter_defaults()
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ When a batch's simulator process dies, its cases are re-run one per process, so 
 crashing case loses nothing else. Failing cases are shrunk (``randprog.shrink``, each
 predicate call re-runs the reduced program on the same simulator, configuration and
 memory; at most ``--shrink-tries`` calls), the smallest program still failing is written
-to build/fuzz/failures/seed-<N>.asm with a header saying how to run it, and a
-ready-to-paste entry for tb/fuzz_regressions.toml is printed.
+to build/fuzz/failures/seed-<N>.asm with a header saying how to run it, and its launch
+settings to seed-<N>.toml beside it: copy both into tb/fuzz_regressions/ to keep the
+program as a permanent regression (tinygpu.regressions).
 
 With several simulators, a case that passes on each must also retire every instruction
 at the same cycle on the same core on each (the RTL and the harness' stalls are
@@ -37,8 +38,8 @@ deterministic); a difference is reported as a failure of kind "simdiff" (not shr
 Exit status: 0 when every case matched, 1 on any mismatch, timeout, crash, simulator
 timing difference or generator bug, 2 on a usage or build error.
 
-The helpers (`make_case`, `run_cases`, `memory_params`, `reproduce_command`,
-`load_regressions`) are shared with tb/test_random_programs.py.
+The helpers (`make_case`, `run_cases`, `memory_params`, `reproduce_command`) are shared
+with tb/test_random_programs.py.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ import random
 import re
 import shutil
 import time
-import tomllib
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,11 +64,10 @@ from .harness import Job, JobResult, run_jobs
 from .lockstep import compare_commits
 from .model import ModelResult, ModelTimeout, find_races, run_kernel
 from .paths import REPO_ROOT
+from .regressions import settings_toml
 
-SIMULATORS = ("icarus", "verilator")
 FUZZ_ROOT = REPO_ROOT / "build" / "fuzz"
 FAILURE_DIR = FUZZ_ROOT / "failures"
-REGRESSIONS_FILE = REPO_ROOT / "tb" / "fuzz_regressions.toml"
 PYTHON = ".venv/bin/python"
 
 LATENCY_RANGE = (1, 4)    # memory latency, cycles
@@ -330,79 +329,6 @@ def still_fails(case: Case, sim: str, work_dir: Path) -> bool:
 
 
 # --------------------------------------------------------------------------------------
-# Regression list (tb/fuzz_regressions.toml)
-# --------------------------------------------------------------------------------------
-
-REGRESSION_KEYS = {"seed": int, "block_dim": int, "config": str, "size": str,
-                   "latency": int, "stall_max": int, "note": str}
-
-
-@dataclass(frozen=True)
-class Regression:
-    """A seed that once failed: re-run with exactly its configuration and memory."""
-
-    seed: int
-    block_dim: int
-    config: str
-    size: str
-    latency: int
-    stall_max: int
-    note: str
-
-    def case(self) -> Case:
-        config = load_configs()[self.config]
-        return make_case(self.seed, config, self.size, latency=self.latency,
-                         stall_max=self.stall_max)
-
-
-def load_regressions(path: Path = REGRESSIONS_FILE) -> list[Regression]:
-    """Parse and validate the regression list; an absent file or empty list is fine."""
-    path = Path(path)
-    if not path.exists():
-        return []
-    raw = tomllib.loads(path.read_text())
-    unknown = set(raw) - {"regression"}
-    if unknown:
-        raise ValueError(f"{path}: unknown top-level keys {sorted(unknown)} (only [[regression]])")
-    configs = load_configs()
-    entries = []
-    for index, entry in enumerate(raw.get("regression", [])):
-        where = f"{path}: [[regression]] #{index + 1}"
-        missing = set(REGRESSION_KEYS) - set(entry)
-        extra = set(entry) - set(REGRESSION_KEYS)
-        if missing or extra:
-            raise ValueError(f"{where}: missing keys {sorted(missing)}, unknown keys {sorted(extra)}")
-        for key, kind in REGRESSION_KEYS.items():
-            if not isinstance(entry[key], kind) or isinstance(entry[key], bool):
-                raise ValueError(f"{where}: {key} must be a {kind.__name__}")
-        if entry["config"] not in configs:
-            raise ValueError(f"{where}: no configuration {entry['config']!r} in tb/configs.toml")
-        if entry["block_dim"] != configs[entry["config"]].threads_per_block:
-            raise ValueError(f"{where}: block_dim {entry['block_dim']} is not THREADS_PER_BLOCK "
-                             f"of {entry['config']} ({configs[entry['config']].threads_per_block})")
-        if entry["size"] not in randprog.SIZES:
-            raise ValueError(f"{where}: size must be one of {sorted(randprog.SIZES)}")
-        if not 1 <= entry["latency"] <= 255 or not 0 <= entry["stall_max"] <= 255:
-            raise ValueError(f"{where}: latency must be 1..255 and stall_max 0..255")
-        entries.append(Regression(**entry))
-    return entries
-
-
-def regression_entry(outcome: Outcome, note: str) -> str:
-    note = note.replace("\\", "/").replace('"', "'")
-    return (
-        "[[regression]]\n"
-        f"seed = {outcome.seed}\n"
-        f"block_dim = {outcome.block_dim}\n"
-        f'config = "{outcome.config}"\n'
-        f'size = "{outcome.size}"\n'
-        f"latency = {outcome.latency}\n"
-        f"stall_max = {outcome.stall_max}\n"
-        f'note = "{note}"\n'
-    )
-
-
-# --------------------------------------------------------------------------------------
 # Worker side (runs in the multiprocessing pool)
 # --------------------------------------------------------------------------------------
 
@@ -509,6 +435,9 @@ def _shrink(task: ShrinkTask) -> ShrinkResult:
         ";",
     ]
     path.write_text("\n".join(header) + "\n" + small.asm)
+    note = f"found by make fuzz on {o.sim}: {o.headline()[:200]}"
+    path.with_suffix(".toml").write_text(settings_toml(
+        config=o.config, latency=o.latency, stall_max=o.stall_max, stall_seed=o.seed, note=note))
     shutil.rmtree(work_root, ignore_errors=True)
     return ShrinkResult(o, str(rel), o.words, len(final.words), small.threads, calls)
 
@@ -618,6 +547,6 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detaile
             continue
         print(f"  shrunk ({s.calls} runs): {s.words_before} -> {s.words_after} words, "
               f"{o.threads} -> {s.threads_after} threads: {s.asm_path}")
-        print("  entry for tb/fuzz_regressions.toml:\n")
-        note = f"found by make fuzz on {o.sim}: {o.headline()[:240]}"
-        print("\n".join("    " + line for line in regression_entry(o, note).splitlines()))
+        stem = s.asm_path[:-len(".asm")]
+        print(f"  keep it as a regression (program and launch settings, re-run by make test):\n"
+              f"    cp {stem}.asm {stem}.toml tb/fuzz_regressions/   # then say in the .toml's note what it found")

@@ -16,15 +16,13 @@ from pathlib import Path
 
 from . import simulator
 from .commits import Commit, parse_commit_log
-from .configs import GpuConfig
+from .configs import DEFAULT_MAX_CYCLES, GpuConfig
 from .hexfile import format_hex
+from .isa import DATA_MEM_SIZE, PROGRAM_MEM_SIZE
 from .paths import HDL_TB_DIR
 
 HARNESS_SOURCES = [HDL_TB_DIR / "memory_latency_model.sv", HDL_TB_DIR / "gpu_harness.sv"]
 HARNESS_TOP = "gpu_harness"
-DEFAULT_MAX_CYCLES = 100_000
-PROGRAM_MEM_WORDS = 256
-DATA_MEM_BYTES = 256
 
 
 def read_memory_dump(path: Path) -> list[int]:
@@ -34,8 +32,8 @@ def read_memory_dump(path: Path) -> list[int]:
         line = line.split("//")[0].strip()
         if line:
             values.append(int(line, 16))
-    if len(values) != DATA_MEM_BYTES:
-        raise RuntimeError(f"{path}: expected {DATA_MEM_BYTES} bytes, found {len(values)}")
+    if len(values) != DATA_MEM_SIZE:
+        raise RuntimeError(f"{path}: expected {DATA_MEM_SIZE} bytes, found {len(values)}")
     return values
 
 
@@ -129,8 +127,8 @@ def run_jobs(
         stale.unlink(missing_ok=True)
     jobs_file.write_text(json.dumps([job.to_json(i) for i, job in enumerate(jobs)]))
     for i, job in enumerate(jobs):
-        program = list(job.program) + [0] * (PROGRAM_MEM_WORDS - len(job.program))
-        memory = list(job.memory) + [0] * (DATA_MEM_BYTES - len(job.memory))
+        program = list(job.program) + [0] * (PROGRAM_MEM_SIZE - len(job.program))
+        memory = list(job.memory) + [0] * (DATA_MEM_SIZE - len(job.memory))
         (memory_dir / f"job{i}_program.hex").write_text(format_hex(program, 4))
         (memory_dir / f"job{i}_data.hex").write_text(format_hex(memory, 2))
 

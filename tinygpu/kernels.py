@@ -23,10 +23,10 @@ from types import ModuleType
 from typing import cast
 
 from .assembler import AsmError, Program, assemble_file
+from .configs import DEFAULT_MAX_CYCLES
 from .paths import KERNELS_DIR
 
 REFERENCES_FILE = "references.py"
-DEFAULT_MAX_CYCLES = 100_000
 
 ReferenceFunction = Callable[[list[int], int, int], list[int]]
 

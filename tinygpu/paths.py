@@ -12,11 +12,12 @@ from pathlib import Path
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
 RTL_DIR: Path = REPO_ROOT / "rtl"
 RTL_FILE_LIST: Path = RTL_DIR / "gpu.f"
+GPU_TOP_FILE: Path = RTL_DIR / "gpu.sv"
 TB_DIR: Path = REPO_ROOT / "tb"
 HDL_TB_DIR: Path = TB_DIR / "hdl"
 KERNELS_DIR: Path = REPO_ROOT / "kernels"
 CONFIGS_FILE: Path = TB_DIR / "configs.toml"
-FUZZ_REGRESSIONS_FILE: Path = TB_DIR / "fuzz_regressions.toml"
+FUZZ_REGRESSIONS_DIR: Path = TB_DIR / "fuzz_regressions"
 BUILD_DIR: Path = REPO_ROOT / "build"
 # Where simulator builds go; SIM_BUILD_ROOT overrides it (e.g. for an experiment
 # outside the repository).

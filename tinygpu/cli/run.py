@@ -10,8 +10,8 @@ from pathlib import Path
 from .. import run_kernel as run_kernel_module
 from ..assembler import AsmError, assemble_file
 from ..checks import check_run
-from ..configs import get_config
-from ..harness import DEFAULT_MAX_CYCLES, Job, run_jobs
+from ..configs import DEFAULT_MAX_CYCLES, get_config
+from ..harness import Job, run_jobs
 from ..paths import REPO_ROOT
 from ..run_kernel import RUN_ROOT, load_reference, memory_rows
 from ..trace_view import render_trace
