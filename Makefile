@@ -27,6 +27,14 @@ N      ?= 1000
 SEED   ?= 1
 FUZZ_ARGS ?=
 
+# Variables the tools cannot check themselves (each tool checks its own options).
+ifneq ($(filter-out 0 1,$(WAVES)),)
+$(error WAVES=$(WAVES): use WAVES=1 (write a waveform and a trace) or WAVES=0)
+endif
+ifeq ($(shell [[ "$(JOBS)" == auto || "$(JOBS)" =~ ^[1-9][0-9]{0,2}$$ ]] && echo ok),)
+$(error JOBS=$(JOBS): use JOBS=auto (one per CPU) or a number of parallel jobs from 1 to 999)
+endif
+
 .DEFAULT_GOAL := help
 .PHONY: help setup test test-all run waves lint fuzz coverage bench clean
 
@@ -53,7 +61,7 @@ test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml
 	GPU_ALL_CONFIGS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
 
 run: $(STAMP)  ## run KERNEL on SIM; WAVES=1 writes waveform + trace, JSON=f writes the result
-	$(ENV) $(BIN)/tinygpu-run --kernel $(KERNEL) --sim $(SIM) --config $(CONFIG) \
+	@$(ENV) $(BIN)/tinygpu-run --kernel $(KERNEL) --sim $(SIM) --config $(CONFIG) \
 		--latency $(LATENCY) $(if $(filter 1,$(WAVES)),--waves) $(if $(JSON),--json $(JSON))
 
 waves:  ## open the last waveform of `make run WAVES=1` in GTKWave

@@ -533,5 +533,30 @@ def assemble(
 
 
 def assemble_file(path: str | Path) -> Program:
-    """Assemble the file at `path`; errors name the file as given."""
-    return assemble(Path(path).read_text(), filename=str(path))
+    """Assemble the file at `path`; errors name the file as given.
+
+    A file is a whole program, so besides `assemble`'s errors it must be UTF-8 text and
+    hold at least one instruction (an empty program would run NOPs until the PC wraps
+    and never finish). OSError when the file cannot be read."""
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise AsmError(f"not a text file: byte 0x{raw[error.start]:02x} at offset {error.start} "
+                       "is not UTF-8 (an assembly source is plain text)", str(path), line, 1) from None
+    program = assemble(text, filename=str(path))
+    if not program.words:
+        raise AsmError("no instructions: a program needs at least one (a thread ends at RET)",
+                       str(path), 1, 1)
+    return program
+
+
+def format_errors(error: AsmError) -> str:
+    """Every error of a failed assembly, in source order, each with its line and a caret."""
+    lines = []
+    for each in error.all_errors:
+        lines.append(str(each))
+        if each.caret_lines():
+            lines.append(each.caret_lines())
+    return "\n".join(lines)

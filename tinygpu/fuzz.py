@@ -44,13 +44,12 @@ with tb/test_random_programs.py.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
-import os
 import random
 import re
 import shutil
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -63,6 +62,7 @@ from .configs import GpuConfig, load_configs
 from .harness import Job, JobResult, run_jobs
 from .lockstep import compare_commits
 from .model import ModelResult, ModelTimeout, find_races, run_kernel
+from .parallel import parallel_map
 from .paths import REPO_ROOT
 from .regressions import settings_toml
 
@@ -447,15 +447,6 @@ def _shrink(task: ShrinkTask) -> ShrinkResult:
 # --------------------------------------------------------------------------------------
 
 
-def _parse_jobs(text: str) -> int:
-    if text == "auto":
-        return os.cpu_count() or 1
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("--jobs must be >= 1 or 'auto'")
-    return value
-
-
 def make_batches(seeds: list[int], configs: list[GpuConfig], sims: list[str], size: str,
                  batch_size: int, keep: bool) -> list[Batch]:
     """Group seeds by configuration, cut into batches, one list per simulator.
@@ -550,3 +541,74 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detaile
         stem = s.asm_path[:-len(".asm")]
         print(f"  keep it as a regression (program and launch settings, re-run by make test):\n"
               f"    cp {stem}.asm {stem}.toml tb/fuzz_regressions/   # then say in the .toml's note what it found")
+
+
+# --------------------------------------------------------------------------------------
+# A campaign (make fuzz)
+# --------------------------------------------------------------------------------------
+
+
+def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims: list[str],
+                 size: str, batch: int, jobs: int, shrink_tries: int, max_shrink: int,
+                 keep: bool) -> int:
+    """Run seeds first_seed.. on every simulator, shrink failures, print the report.
+
+    Exit status: 0 all matched, 1 any failure (or nothing compared), 2 the harness does
+    not build."""
+    seeds = list(range(first_seed, first_seed + count))
+    batches = make_batches(seeds, configs, sims, size, batch, keep)
+    used = sorted({(b.sim, b.config) for b in batches})
+    start = time.monotonic()
+    print(f"fuzz: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} programs, size {size}) on "
+          f"{', '.join(sims)}; {len(configs)} configuration(s); {len(batches)} batches of <= "
+          f"{batch}; {jobs} worker(s); work folders under {FUZZ_ROOT.relative_to(REPO_ROOT)}/",
+          flush=True)
+
+    outcomes: list[Outcome] = []
+    build_errors = []
+    build_start = time.monotonic()
+    for sim, name, seconds, error in parallel_map(_build, used, jobs=jobs):
+        if error:
+            build_errors.append(f"{sim}/{name}: {error}")
+        elif seconds > 2:
+            print(f"  built {sim}/{name} in {seconds:.0f} s", flush=True)
+    if build_errors:
+        print("fuzz: the harness does not build:\n" + "\n".join(build_errors), file=sys.stderr)
+        return 2
+    build_seconds = time.monotonic() - build_start
+    if build_seconds > 2:
+        print(f"  harness builds took {build_seconds:.0f} s (wall); runs start now", flush=True)
+
+    done_batches = 0
+    for result in parallel_map(_run_batch, batches, jobs=jobs):
+        done_batches += 1
+        outcomes += result
+        first = result[0]
+        failed = [o for o in result if o.failed]
+        seeds_text = f"{min(o.seed for o in result)}..{max(o.seed for o in result)}"
+        print(f"[{done_batches:3d}/{len(batches)}] {first.sim:9s} {first.config:20s} seeds "
+              f"{seeds_text:>11s}: {len(result) - len(failed)}/{len(result)} ok, "
+              f"{sum(o.compared for o in result):6d} instructions  "
+              f"({time.monotonic() - start:5.0f} s)", flush=True)
+        for o in failed:
+            print(f"      FAIL seed {o.seed} [{o.kind}] {o.headline()}", flush=True)
+
+    outcomes += timing_differences(outcomes)
+    failures = sorted((o for o in outcomes if o.failed), key=lambda o: (o.seed, o.sim))
+    rtl_failures = [o for o in failures if o.kind in ("mismatch", "crash")]
+    to_shrink = _pick_for_shrinking(rtl_failures, max_shrink)
+    shrink_results = []
+    if to_shrink:
+        print(f"\nshrinking {len(to_shrink)} of {len(rtl_failures)} failing case(s), "
+              f"<= {shrink_tries} simulator runs each ...", flush=True)
+        shrink_results = list(parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs, ordered=True))
+    elapsed = time.monotonic() - start
+
+    _print_summary(outcomes, sims, elapsed)
+    _print_failures(failures, shrink_results)
+    compared = sum(o.compared for o in outcomes)
+    if compared == 0:
+        print("fuzz: FAIL: no instruction was compared at all", file=sys.stderr)
+        return 1
+    return 1 if failures else 0
+

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run one kernel on the RTL and show what happened.
 
     tinygpu-run [--kernel kernels/matmul.asm] [--sim icarus|verilator]
@@ -14,15 +13,42 @@ paths; `make waves` opens the last waveform. Exit status 0 only when the result 
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import REPO_ROOT
+from .assembler import Program
+from .checks import check_run
+from .configs import DEFAULT_MAX_CYCLES, GpuConfig
+from .harness import Job, run_jobs
+from .isa import DATA_MEM_SIZE
+from .kernels import Kernel
+from .paths import BUILD_DIR, REPO_ROOT
+from .trace_view import render_trace
 
-RUN_ROOT = REPO_ROOT / "build" / "run"
+RUN_ROOT = BUILD_DIR / "run"
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One `make run`, every setting already checked (tinygpu.cli.run does that)."""
+
+    asm_path: Path
+    program: Program
+    kernel: Kernel | None  # the kernel's description, when it has a NAME.toml beside it
+    sim: str
+    config: GpuConfig
+    threads: int
+    latency: int = 1
+    stall_max: int = 0
+    seed: int = 1
+    max_cycles: int | None = None  # None: the kernel's own limit, else the default
+    waves: bool = False
+    json_path: Path | None = None
 
 
 def memory_rows(memory: list[int], *, compare: list[int] | None = None) -> list[str]:
-    """Hex dump, 16 bytes a row, rows that hold anything; '*' marks bytes that changed."""
+    """Decimal dump, 16 bytes a row, rows that hold anything; '*' marks bytes that changed."""
     rows = []
     for base in range(0, len(memory), 16):
         row = memory[base:base + 16]
@@ -32,15 +58,61 @@ def memory_rows(memory: list[int], *, compare: list[int] | None = None) -> list[
         cells = []
         for i, value in enumerate(row):
             mark = "*" if before is not None and before[i] != value else " "
-            cells.append(f"{value:3d}{mark}")
-        rows.append(f"  {base:3d}: " + "".join(cells))
+            cells.append(f"{value:4d}{mark}")
+        rows.append(f"  {base:3d}:" + "".join(cells).rstrip())
     return rows or ["  (all zero)"]
 
 
-def load_reference(asm_path: Path):
-    toml_path = asm_path.with_suffix(".toml")
-    if not toml_path.exists():
-        return None, None
-    from .kernels import load_kernel
-    kernel = load_kernel(asm_path)
-    return kernel.reference, kernel.max_cycles
+def run_and_report(request: RunRequest) -> int:
+    """Run the kernel, print memory, cycles and the verdict; 0 when it matches the models."""
+    r = request
+    memory = list(r.program.data) + [0] * (DATA_MEM_SIZE - len(r.program.data))
+    max_cycles = r.max_cycles or (r.kernel.max_cycles if r.kernel else DEFAULT_MAX_CYCLES)
+    work_dir = RUN_ROOT / f"{r.asm_path.stem}-{r.sim}-{r.config.name}"
+    job = Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
+              stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
+    shown = r.asm_path.relative_to(REPO_ROOT) if r.asm_path.is_relative_to(REPO_ROOT) else r.asm_path
+    stalls = f" + stalls 0..{r.stall_max} (seed {r.seed})" if r.stall_max else ""
+    print(f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "
+          f"config {r.config.name} ({r.config.num_cores} cores x {r.config.threads_per_block} threads), "
+          f"{r.sim}, memory latency {r.latency}{stalls}")
+    result = run_jobs(r.sim, r.config, [job], work_dir, trace=r.waves, waves=r.waves)[0]
+
+    print("initial data memory:")
+    print("\n".join(memory_rows(memory)))
+    print("final data memory (* = changed):")
+    print("\n".join(memory_rows(result.memory, compare=memory)))
+    reference = r.kernel.reference if r.kernel else None
+    problems = check_run(result, block_dim=r.config.threads_per_block, reference=reference,
+                         label=r.asm_path.stem)
+    checked = "ISA model" + (" and reference" if reference else "")
+    if result.timed_out:
+        print(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles")
+    else:
+        print(f"cycles: {result.cycles}")
+    print(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
+          f"{len(result.commits)} retired instructions checked)")
+    for problem in problems:
+        print(problem)
+
+    if r.waves:
+        trace_path = work_dir / "trace.txt"
+        trace_path.write_text(render_trace(work_dir / "trace.log", result.commits, r.config))
+        wave_path = work_dir / "waves.fst"
+        (work_dir / "config").write_text(r.config.name + "\n")  # for `make waves`
+        last = RUN_ROOT / "last_wave"
+        last.parent.mkdir(parents=True, exist_ok=True)
+        last.write_text(str(wave_path) + "\n")
+        print(f"waveform: {wave_path}")
+        print(f"trace:    {trace_path}")
+        print("open the waveform with: make waves")
+
+    if r.json_path:
+        r.json_path.write_text(json.dumps({
+            "kernel": str(r.asm_path), "simulator": r.sim, "config": r.config.name,
+            "threads": r.threads, "latency": r.latency, "stall_max": r.stall_max, "seed": r.seed,
+            "cycles": result.cycles, "timed_out": result.timed_out, "passed": not problems,
+            "problems": problems, "initial_memory": memory, "final_memory": result.memory,
+        }, indent=1))
+        print(f"json:     {r.json_path}")
+    return 0 if not problems else 1

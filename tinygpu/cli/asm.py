@@ -1,23 +1,20 @@
-"""Command line of tinygpu.assembler: assembler for tiny-gpu assembly: text in, 16-bit program words and data bytes out."""
+"""tinygpu-asm: assemble tiny-gpu assembly into hex files ($readmemh format)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
-from ..assembler import AsmError, assemble_file
+from ..assembler import AsmError, assemble_file, format_errors
 from ..hexfile import format_hex, write_text_atomically
+from .args import Parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Assemble tiny-gpu assembly into hex files ($readmemh format)."
-    )
+    parser = Parser(prog="tinygpu-asm",
+                    description="Assemble tiny-gpu assembly into hex files ($readmemh format).")
     parser.add_argument("source", help="assembly file (.asm)")
-    parser.add_argument(
-        "-o", "--output", help="program hex file, 4 digits a line (default: stdout)"
-    )
+    parser.add_argument("-o", "--output", help="program hex file, 4 digits a line (default: stdout)")
     parser.add_argument("--data-out", help="data hex file, 2 digits a line (the .data bytes)")
     args = parser.parse_args(argv)
 
@@ -27,10 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.source}: error: {error.strerror}", file=sys.stderr)
         return 1
     except AsmError as error:
-        for each in error.all_errors:
-            print(each, file=sys.stderr)
-            if each.caret_lines():
-                print(each.caret_lines(), file=sys.stderr)
+        print(format_errors(error), file=sys.stderr)
         return 1
 
     program_text = format_hex(program.words, 4)

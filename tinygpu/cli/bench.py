@@ -12,19 +12,20 @@ from pathlib import Path
 from .. import bench as bench_module
 from ..bench import KERNELS, SETTINGS, TINY_GPU_CYCLES
 from ..checks import check_run
-from ..configs import get_config
 from ..harness import Job, run_jobs
 from ..kernels import load_kernel
 from ..paths import REPO_ROOT
+from ..simulator import SIMULATORS
+from . import args as checked
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=bench_module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sims", default="icarus,verilator")
-    parser.add_argument("--config", default="default")
-    parser.add_argument("--json", help="write the numbers to this file")
-    args = parser.parse_args()
-    config = get_config(args.config)
+def main(argv: list[str] | None = None) -> int:
+    parser = checked.Parser(prog="tinygpu-bench", description=bench_module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sims", type=checked.simulator_list, default=list(SIMULATORS))
+    parser.add_argument("--config", type=checked.config_name, default="default")
+    parser.add_argument("--json", type=checked.output_file, help="write the numbers to this file")
+    args = parser.parse_args(argv)
+    config = args.config
 
     jobs = []
     for name in KERNELS:
@@ -37,7 +38,7 @@ def main() -> int:
     report = {"config": config.name, "runs": [], "speed": {}}
     failed = False
     print(f"configuration {config.name}: {config.num_cores} cores x {config.threads_per_block} threads")
-    for sim in args.sims.split(","):
+    for sim in args.sims:
         with tempfile.TemporaryDirectory(prefix=f"bench-{sim}-") as work:
             # Build first so that the timing below is simulation only.
             run_jobs(sim, config, jobs[:1], Path(work) / "warmup")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import shutil
 import sys
@@ -29,15 +28,16 @@ from ..coverage_report import (
 from ..func_coverage import FunctionalCoverage
 from ..kernels import discover_kernels
 from ..paths import REPO_ROOT
+from . import args as cli_args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=coverage_report_module.__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS,
+    parser = cli_args.Parser(prog="tinygpu-coverage", description=coverage_report_module.__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", type=cli_args.int_range(1, 10_000), default=DEFAULT_SEEDS,
                         help=f"random programs: seeds 1..N (default {DEFAULT_SEEDS})")
-    parser.add_argument("--workers", type=int, default=MAX_WORKERS,
+    parser.add_argument("--workers", type=cli_args.int_range(1, 64), default=MAX_WORKERS,
                         help=f"parallel simulator processes, at most {MAX_WORKERS}")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "coverage")
+    parser.add_argument("--out", type=cli_args.output_folder, default=REPO_ROOT / "build" / "coverage")
     args = parser.parse_args(argv)
     workers = max(1, min(args.workers, MAX_WORKERS))
     started = time.monotonic()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
 from ..disassembler import disassemble_program
 from ..hexfile import read_hex
+from . import args as checked
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Disassemble a program hex file.")
+    parser = checked.Parser(prog="tinygpu-disasm", description="Disassemble a program hex file.")
     parser.add_argument("hexfile", help="program words, one 16-bit hex value a line")
     parser.add_argument("--no-labels", action="store_true", help="branch targets as #N")
     args = parser.parse_args(argv)
