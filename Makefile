@@ -26,6 +26,8 @@ export SIM_RUN_TIMEOUT ?= 1800
 N      ?= 1000
 SEED   ?= 1
 FUZZ_ARGS ?=
+# make mutate
+MUTANTS ?= 150
 
 # Variables the tools cannot check themselves (each tool checks its own options).
 ifneq ($(filter-out 0 1,$(WAVES)),)
@@ -36,7 +38,7 @@ $(error JOBS=$(JOBS): use JOBS=auto (one per CPU) or a number of parallel jobs f
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-all run waves lint fuzz coverage bench clean
+.PHONY: help setup test test-all run waves lint fuzz coverage mutate bench clean
 
 help:  ## list the targets
 	@echo "tiny-gpu-sv: a small SIMT GPU in SystemVerilog and its verification suite"
@@ -75,6 +77,9 @@ fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1
 
 coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report
 	$(ENV) $(BIN)/tinygpu-coverage
+
+mutate: $(STAMP)  ## mutation testing: MUTANTS sampled mutants of rtl/ from SEED against a fast subset
+	$(ENV) $(BIN)/tinygpu-mutate --mutants $(MUTANTS) --seed $(SEED) --jobs $(JOBS)
 
 bench: $(STAMP)  ## cycle counts of matadd and matmul at several memory latencies
 	$(ENV) $(BIN)/tinygpu-bench

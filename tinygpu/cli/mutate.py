@@ -1,0 +1,43 @@
+"""tinygpu-mutate (make mutate): the suite measures its own strength on mutants of rtl/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .. import mutate
+from . import args as checked
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = checked.Parser(prog="tinygpu-mutate", description=mutate.__doc__.split("\n\n")[0],
+                            epilog=mutate.__doc__.split("\n\n", 1)[1],
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mutants", type=checked.int_range(1, 100_000), default=150,
+                        help="how many mutants to sample (default 150; more than exist: all)")
+    parser.add_argument("--seed", type=checked.int_range(0, 2**31 - 1), default=1, help="sample seed")
+    parser.add_argument("--jobs", type=checked.jobs_count, default=1, help="worker processes (1..256) or 'auto'")
+    parser.add_argument("--list", action="store_true", help="only list the sampled mutants")
+    args = parser.parse_args(argv)
+
+    everything = mutate.all_mutants()
+    chosen = mutate.sample(everything, args.mutants, args.seed)
+    if args.list:
+        for mutant in chosen:
+            print(mutant.key)
+        return 0
+    started = time.monotonic()
+    verdicts = mutate.run_mutants(chosen, jobs=args.jobs)
+    text = mutate.report(verdicts, total=len(everything), seed=args.seed,
+                         seconds=time.monotonic() - started)
+    mutate.MUTATE_ROOT.mkdir(parents=True, exist_ok=True)
+    (mutate.MUTATE_ROOT / "report.md").write_text(text)
+    killed, counted, rate = mutate.kill_rate(verdicts)
+    print("\n".join(text.splitlines()[4:8]))
+    print(f"report: {mutate.MUTATE_ROOT / 'report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,410 @@
+"""Mutation testing: how strong is the suite? Plant small bugs in copies of rtl/ and count
+how many of them a fast subset of the suite notices.
+
+A *mutant* is rtl/ with one small change, of the kinds real RTL bugs take:
+
+    relational   ==  !=  <  <=  >  >=  swapped for a neighbour
+    arithmetic   +  -  swapped
+    logical      &&  ||  and  &  |  swapped
+    negate       if (c)  becomes  if (!(c))
+    constant     1'b0 <-> 1'b1, '0 <-> '1, a decimal constant N becomes N+1
+    delete       a procedural assignment removed; a continuous one stuck at '0 or '1
+
+Each mutant is built (Icarus Verilog: it compiles in about a second) and runs the subset:
+every kernel at 1-cycle memory and at a slow memory with random stalls on the default
+configuration, plus random programs on larger and odd-sized configurations. It is
+
+    killed      when any run disagrees with the ISA model (lock-step, final memory,
+                timeout), or its cycle count differs from the unmutated RTL's (the cycle
+                gate: a mutant that only costs or saves cycles, such as a round-robin
+                pointer that stops rotating, is a performance bug and counts);
+    invalid     when it does not compile or elaborate (not counted);
+    equivalent  when tb/mutation_equivalents.toml says why no test can tell it apart
+                (each entry gives the reason);
+    survived    otherwise: the suite has a hole, or the table lacks an explanation.
+
+Mutants are enumerated in a fixed order and a seeded sample is drawn, so a run is
+repeatable: `make mutate MUTANTS=120 SEED=1`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+import shutil
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import check_run, guarded_memory
+from .configs import GpuConfig, get_config
+from .harness import Job, run_jobs
+from .kernels import discover_kernels
+from .parallel import parallel_map
+from .paths import BUILD_DIR, RTL_DIR, TB_DIR
+from .randprog import generate
+from .rtl_patch import RtlEdit, patched_rtl
+from .simulator import BuildError, SimulationError
+
+MUTATE_ROOT = BUILD_DIR / "mutate"
+EQUIVALENTS_FILE = TB_DIR / "mutation_equivalents.toml"
+SIM = "icarus"
+# Files not mutated: the package holds only constants and types (a changed opcode is a
+# different ISA, caught by every kernel), elaboration_error only stops bad configurations.
+SKIPPED_FILES = {"gpu_pkg.sv", "elaboration_error.sv"}
+
+
+# --------------------------------------------------------------------------------------
+# Mutants
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mutant:
+    file: str          # relative to rtl/
+    line: int          # 1-based line of the change
+    operator: str      # relational, arithmetic, logical, negate, constant, delete
+    original: str      # the whole source line before ...
+    mutated: str       # ... and after the change
+
+    @property
+    def key(self) -> str:
+        """A stable name: file, line and the change (the equivalents table uses the text)."""
+        return f"{self.file}:{self.line}:{self.operator}:{self.mutated.strip()}"
+
+    def edit(self, source_lines: list[str]) -> RtlEdit:
+        """The change as an exact-text edit, with as many lines before it as make it unique."""
+        text = "\n".join(source_lines)
+        index = self.line - 1
+        start = index
+        while True:
+            block = "\n".join(source_lines[start:index + 1])
+            if text.count(block) == 1 or start == 0:
+                break
+            start -= 1
+        before = "\n".join(source_lines[start:index] + [self.original])
+        after = "\n".join(source_lines[start:index] + [self.mutated])
+        return RtlEdit(self.file, before, after)
+
+    def diff(self) -> str:
+        return f"rtl/{self.file}:{self.line}\n-{self.original}\n+{self.mutated}"
+
+
+_SKIP_LINE = re.compile(
+    r"^\s*(//|/\*|\*|`|import|module|endmodule|function|endfunction|typedef|localparam|parameter|"
+    r"input|output|inout|logic|integer|int\b|bit\b|case|endcase|default:\s*;|begin|end\b|else\s*$|"
+    r"\)|\(|always|for \(genvar|generate|endgenerate|initial|\$)")
+_NBA = re.compile(r"^(\s*[\w.\[\]:+\-' ]+?\s*)(<=)(\s*)(.*;)\s*$")
+_BLOCKING = re.compile(r"^(\s*[\w.\[\]:+\-' ]+?\s*)(=)(?!=)(\s*)(.*;)\s*$")
+_CONTINUOUS = re.compile(r"^(\s*assign\s+[\w.\[\]:+\-' ]+?\s*=\s*)(.*)(;)\s*$")
+_IF = re.compile(r"^(\s*(?:end\s+else\s+|else\s+)?if\s*)\((.*)\)(\s*(begin)?.*)$")
+_CASE_ITEM = re.compile(r"^(\s*[\w:']+\s*:\s*)(\w[\w.\[\]]*\s*=\s*)(.*;)\s*$")
+
+_SWAPS = {
+    "relational": [("==", "!="), ("!=", "=="), ("<=", "<"), (">=", ">"), ("<", "<="), (">", ">=")],
+    "arithmetic": [("+", "-"), ("-", "+")],
+    "logical": [("&&", "||"), ("||", "&&"), ("&", "|"), ("|", "&")],
+}
+# Operators that must not be taken for another (e.g. '<' inside '<=', '&' inside '&&').
+_TOKEN = re.compile(r"&&|\|\||==|!=|<=|>=|\+:|-:|<<|>>|[<>+\-&|]")
+
+
+def _expression_mutants(expression: str) -> list[tuple[str, str]]:
+    """(operator kind, mutated expression) for every single change inside `expression`."""
+    out = []
+    for match in _TOKEN.finditer(expression):
+        token = match.group()
+        if token in ("+:", "-:", "<<", ">>"):
+            continue
+        # unary minus/reduction &,| (after '(' or '=' or at the start) is not a binary op
+        before = expression[:match.start()].rstrip()
+        if token in ("-", "&", "|") and (not before or before[-1] in "(=?:,{!~&|"):
+            continue
+        for kind, swaps in _SWAPS.items():
+            for old, new in swaps:
+                if token == old:
+                    out.append((kind, expression[:match.start()] + new + expression[match.end():]))
+    for match in re.finditer(r"1'b[01]|(?<![\w'])'[01]", expression):
+        flipped = match.group()[:-1] + ("1" if match.group()[-1] == "0" else "0")
+        out.append(("constant", expression[:match.start()] + flipped + expression[match.end():]))
+    for match in re.finditer(r"(?<![\w'\[:])(\d+)(?![\w'\]:])", expression):
+        bumped = str(int(match.group(1)) + 1)
+        out.append(("constant", expression[:match.start()] + bumped + expression[match.end():]))
+    return out
+
+
+def _strip_comment(line: str) -> tuple[str, str]:
+    code, sep, comment = line.partition("//")
+    return code.rstrip(), (sep + comment if sep else "")
+
+
+def line_mutants(file: str, number: int, line: str) -> list[Mutant]:
+    """Every mutant of one source line."""
+    code, comment = _strip_comment(line)
+    if not code.strip() or _SKIP_LINE.match(code) and not _IF.match(code):
+        return []
+    found: list[tuple[str, str]] = []
+
+    def tail(text: str) -> str:
+        return text + ("  " + comment if comment else "")
+
+    if match := _IF.match(code):
+        head, condition, rest = match.group(1), match.group(2), match.group(3)
+        found.append(("negate", f"{head}(!({condition})){rest}"))
+        found += [(k, f"{head}({c}){rest}") for k, c in _expression_mutants(condition)]
+    elif match := _CONTINUOUS.match(code):
+        head, expression, end = match.groups()
+        found += [(k, head + e + end) for k, e in _expression_mutants(expression)]
+        found += [("delete", head + "'0" + end), ("delete", head + "'1" + end)]
+    elif match := _CASE_ITEM.match(code):
+        label, target, expression = match.groups()
+        found += [(k, label + target + e) for k, e in _expression_mutants(expression)]
+    elif (match := _NBA.match(code)) or (match := _BLOCKING.match(code)):
+        target, op, space, expression = match.groups()
+        found += [(k, target + op + space + e) for k, e in _expression_mutants(expression)]
+        found.append(("delete", re.sub(r"\S.*", ";", code, count=1)))
+    seen, mutants = set(), []
+    for kind, new in found:
+        new = tail(new)
+        if new != line and new not in seen:
+            seen.add(new)
+            mutants.append(Mutant(file, number, kind, line, new))
+    return mutants
+
+
+def all_mutants(rtl_dir: Path = RTL_DIR) -> list[Mutant]:
+    """Every mutant of rtl/, in file and line order."""
+    mutants = []
+    for path in sorted(Path(rtl_dir).glob("*.sv")):
+        if path.name in SKIPPED_FILES:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            mutants += line_mutants(path.name, number, line)
+    return mutants
+
+
+def sample(mutants: list[Mutant], count: int, seed: int) -> list[Mutant]:
+    """A repeatable sample of `count` mutants (all of them when count >= len)."""
+    if count >= len(mutants):
+        return list(mutants)
+    chosen = random.Random(seed).sample(range(len(mutants)), count)
+    return [mutants[i] for i in sorted(chosen)]
+
+
+# --------------------------------------------------------------------------------------
+# Equivalents
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    file: str
+    original: str
+    mutated: str
+    reason: str
+
+
+def load_equivalents(path: Path = EQUIVALENTS_FILE) -> list[Equivalent]:
+    """tb/mutation_equivalents.toml: [[equivalent]] file, original, mutated, reason."""
+    if not path.exists():
+        return []
+    entries = []
+    for index, raw in enumerate(tomllib.loads(path.read_text()).get("equivalent", [])):
+        missing = {"file", "original", "mutated", "reason"} - raw.keys()
+        if missing or not str(raw.get("reason", "")).strip():
+            raise ValueError(f"{path}: [[equivalent]] #{index + 1}: needs file, original, mutated "
+                             f"and a reason (missing {sorted(missing)})")
+        entries.append(Equivalent(raw["file"], raw["original"].strip(), raw["mutated"].strip(),
+                                  raw["reason"]))
+    return entries
+
+
+def equivalence_reason(mutant: Mutant, equivalents: list[Equivalent]) -> str | None:
+    for entry in equivalents:
+        if (entry.file, entry.original, entry.mutated) == (
+                mutant.file, mutant.original.strip(), mutant.mutated.strip()):
+            return entry.reason
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# The subset of the suite each mutant runs
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SubsetRun:
+    config: GpuConfig
+    jobs: list[Job]
+    references: list  # per job: reference function or None
+
+
+def subset(random_programs: int = 3) -> list[SubsetRun]:
+    """Kernels on the default configuration at two memory timings; random programs (and
+    the kernels at 1-cycle memory) on a wide and an odd-sized configuration."""
+    kernels = discover_kernels()
+    runs = []
+    for name, timings, programs in (("default", [(1, 0), (3, 5)], 0),
+                                    ("wide", [(1, 0)], random_programs),
+                                    ("odd", [(2, 0)], random_programs),
+                                    ("single_thread", [(1, 0)], 1)):
+        config = get_config(name)
+        jobs, references = [], []
+        for kernel in kernels:
+            for latency, stall_max in timings:
+                jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 7), kernel.threads,
+                                latency=latency, stall_max=stall_max, seed=7,
+                                max_cycles=kernel.max_cycles, name=kernel.name))
+                references.append(kernel.reference)
+        for seed in range(programs):
+            program = generate(9000 + seed, block_dim=config.threads_per_block, size="small")
+            from .assembler import assemble
+            words = assemble(program.asm).words
+            jobs.append(Job(words, list(program.data), program.threads, latency=1 + seed % 3,
+                            stall_max=seed % 4, seed=seed, name=f"random-{seed}"))
+            references.append(None)
+        runs.append(SubsetRun(config, jobs, references))
+    return runs
+
+
+# --------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    mutant: Mutant | None
+    status: str                    # killed, survived, equivalent, invalid
+    reason: str = ""               # how it was killed, why equivalent or invalid
+    seconds: float = 0.0
+    cycles: list[int] = field(default_factory=list)
+
+
+def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -> tuple[str, list[int]]:
+    """('' or the first problem, cycles of every job) of the subset on this RTL.
+
+    With the unmutated RTL's cycles (`golden`), each job may take at most a few times its
+    golden count: a mutant that hangs is a timeout after a few hundred cycles, not 100000."""
+    cycles: list[int] = []
+    index = 0
+    for run in subset():
+        jobs = run.jobs
+        if golden is not None:
+            jobs = [dataclasses.replace(job, max_cycles=4 * golden[index + i] + 200)
+                    for i, job in enumerate(jobs)]
+        index += len(jobs)
+        results = run_jobs(SIM, run.config, jobs, work_dir / run.config.name, rtl_dir=rtl_dir)
+        for reference, result in zip(run.references, results):
+            problems = check_run(result, block_dim=run.config.threads_per_block, reference=reference,
+                                 label=f"{result.job.name} on {run.config.name}")
+            if problems:
+                return problems[0].splitlines()[0][:300], cycles
+            cycles.append(result.cycles)
+    if golden is not None and cycles != golden:
+        first = next(i for i, (a, b) in enumerate(zip(cycles, golden)) if a != b)
+        return f"cycle gate: job {first} took {cycles[first]} cycles, the unmutated RTL {golden[first]}", cycles
+    return "", cycles
+
+
+def _judge(task: tuple[Mutant, list[int], list[str]]) -> Verdict:
+    mutant, golden, source_lines = task
+    started = time.monotonic()
+    label = f"m{mutant.line:04d}-{mutant.file.removesuffix('.sv')}"
+    work = MUTATE_ROOT / "runs" / label
+    try:
+        rtl_dir = patched_rtl(mutant.edit(source_lines), label, root=MUTATE_ROOT / "rtl")
+        problem, _ = run_subset(rtl_dir, work, golden)
+        status = "killed" if problem else "survived"
+    except BuildError as error:
+        status, problem = "invalid", str(error).splitlines()[0][:200]
+    except SimulationError as error:
+        status, problem = "killed", "simulation failed: " + str(error).splitlines()[0][:200]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Verdict(mutant, status, problem, time.monotonic() - started)
+
+
+def run_mutants(mutants: list[Mutant], *, jobs: int, progress=print) -> list[Verdict]:
+    """Judge every mutant (in parallel); equivalents from the table are not run."""
+    started = time.monotonic()
+    problem, golden = run_subset(None, MUTATE_ROOT / "runs" / "unmutated", None)
+    if problem:
+        raise RuntimeError(f"the unmutated RTL fails the mutation subset: {problem}")
+    progress(f"unmutated RTL: {len(golden)} runs pass ({time.monotonic() - started:.0f} s); "
+             f"judging {len(mutants)} mutants with {jobs} worker(s)")
+    equivalents = load_equivalents()
+    sources = {p.name: p.read_text().splitlines() for p in RTL_DIR.glob("*.sv")}
+    verdicts, to_run = [], []
+    for mutant in mutants:
+        reason = equivalence_reason(mutant, equivalents)
+        if reason:
+            verdicts.append(Verdict(mutant, "equivalent", reason))
+        else:
+            to_run.append((mutant, golden, sources[mutant.file]))
+    for done, verdict in enumerate(parallel_map(_judge, to_run, jobs=jobs), start=1):
+        verdicts.append(verdict)
+        progress(f"[{done:3d}/{len(to_run)}] {verdict.status:9s} {verdict.mutant.key}  "
+                 f"({verdict.seconds:.0f} s) {verdict.reason[:90]}")
+    order = {m.key: i for i, m in enumerate(mutants)}
+    return sorted(verdicts, key=lambda v: order[v.mutant.key])
+
+
+# --------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------
+
+
+def kill_rate(verdicts: list[Verdict]) -> tuple[int, int, float]:
+    """(killed, non-equivalent valid mutants, killed percentage)."""
+    killed = sum(v.status == "killed" for v in verdicts)
+    counted = sum(v.status in ("killed", "survived") for v in verdicts)
+    return killed, counted, (100.0 * killed / counted if counted else 0.0)
+
+
+def report(verdicts: list[Verdict], *, total: int, seed: int, seconds: float) -> str:
+    counts = {s: sum(v.status == s for v in verdicts) for s in ("killed", "survived", "equivalent", "invalid")}
+    killed, counted, rate = kill_rate(verdicts)
+    lines = [
+        "# Mutation report",
+        "",
+        f"{len(verdicts)} of {total} mutants of rtl/ (seed {seed}), each run against the "
+        f"mutation subset on {SIM}; {seconds:.0f} s.",
+        "",
+        "| killed | survived | equivalent | invalid | kill rate (killed / (killed + survived)) |",
+        "|---|---|---|---|---|",
+        f"| {counts['killed']} | {counts['survived']} | {counts['equivalent']} | {counts['invalid']} "
+        f"| **{rate:.1f} %** ({killed} of {counted}) |",
+        "",
+        "Killed by: " + ", ".join(f"{how} {n}" for how, n in _kill_kinds(verdicts).items()),
+        "",
+    ]
+    for status, title in (("survived", "Survivors (holes in the suite)"),
+                          ("equivalent", "Equivalent (tb/mutation_equivalents.toml)"),
+                          ("invalid", "Invalid (do not compile)")):
+        chosen = [v for v in verdicts if v.status == status]
+        if not chosen:
+            continue
+        lines += [f"## {title}", ""]
+        for v in chosen:
+            lines += ["```diff", v.mutant.diff(), "```"]
+            if v.reason:
+                lines += [f"{v.reason}", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _kill_kinds(verdicts: list[Verdict]) -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for v in verdicts:
+        if v.status != "killed":
+            continue
+        text = v.reason
+        how = ("cycle gate" if text.startswith("cycle gate") else
+               "timeout" if "timeout" in text else
+               "lock-step" if "lock-step" in text else
+               "final memory" if "memory differs" in text else
+               "simulation failure" if text.startswith("simulation failed") else "other")
+        kinds[how] = kinds.get(how, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda item: -item[1]))
