@@ -28,7 +28,6 @@ module alu
       ALU_SUB: result = rs_value - rt_value;
       ALU_MUL: result = product_low;
       ALU_DIV: result = (rt_value == '0) ? '1 : rs_value / rt_value;
-      default: result = '0;
     endcase
   end
 

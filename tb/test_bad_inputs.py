@@ -30,7 +30,7 @@ def no_simulation(monkeypatch):
     monkeypatch.setattr(run_cli, "run_and_report", refuse)
     monkeypatch.setattr(fuzz_cli.fuzz, "run_campaign", refuse)
     monkeypatch.setattr(bench_cli, "run_jobs", refuse)
-    monkeypatch.setattr(coverage_cli, "run_batch", refuse)
+    monkeypatch.setattr(coverage_cli.coverage_report, "run_coverage", refuse)
 
 
 def run_bad(main, argv, capsys) -> str:

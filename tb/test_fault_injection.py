@@ -23,7 +23,7 @@ from tinygpu.configs import get_config
 from tinygpu.harness import Job, run_jobs
 from tinygpu.paths import RTL_DIR
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
-from tinygpu.simulator import SIMULATORS
+from tinygpu.sim import SIMULATORS
 
 CONFIG = get_config("default")
 

@@ -17,7 +17,7 @@ from tinygpu.checks import check_run, guarded_memory
 from tinygpu.configs import get_config, load_configs, representative_configs
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import discover_kernels
-from tinygpu.simulator import SIMULATORS
+from tinygpu.sim import SIMULATORS
 
 # Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
 pytestmark = pytest.mark.sim

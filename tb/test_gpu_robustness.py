@@ -3,8 +3,8 @@ bad or unusual launches: runaway kernels, zero and 255 threads, relaunch without
 reset, reset in the middle of a kernel, illegal configurations. Also proof that the
 checker itself can fail.
 
-Each test states the defect or behaviour it pins down; see ../shared/docs/tiny-gpu-facts.md
-("Its known defects") and docs/isa.md.
+Each test states the defect or behaviour it pins down; see docs/tiny-gpu.md
+and docs/isa.md.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import subprocess
 import pytest
 
 from tinygpu import checks as gpu_checks
-from tinygpu import simulator
+from tinygpu import sim as simulator
 from tinygpu.assembler import assemble
 from tinygpu.checks import check_run, guarded_memory
-from tinygpu.configs import get_config
+from tinygpu.configs import ELABORATION_CASES, get_config
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import load_kernel
-from tinygpu.simulator import SIMULATORS
+from tinygpu.sim import SIMULATORS
 
 # Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
 pytestmark = pytest.mark.sim
@@ -326,13 +326,7 @@ def test_reset_mid_kernel_then_clean_relaunch(sim, tmp_path):
 
 
 # --------------------------------------------------------------- configurations
-ILLEGAL_CONFIGS = [
-    ({"THREADS_PER_BLOCK": 0}, "THREADS_PER_BLOCK must be 1..32"),
-    ({"NUM_CORES": 0}, "NUM_CORES must be 1..16"),
-    ({"DATA_MEM_DATA_BITS": 16}, "DATA_MEM_DATA_BITS must be 8"),
-    ({"PROGRAM_MEM_NUM_CHANNELS": 3}, "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES"),
-    ({"DATA_MEM_NUM_CHANNELS": 9}, "DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*THREADS_PER_BLOCK"),
-]
+ILLEGAL_CONFIGS = [(overrides, message) for overrides, message in ELABORATION_CASES if message]
 
 
 @pytest.mark.parametrize("parameters,message", ILLEGAL_CONFIGS, ids=lambda p: str(p))

@@ -25,7 +25,7 @@ import pytest
 
 from tinygpu.checks import check_run
 from tinygpu.configs import get_config, load_configs, representative_configs
-from tinygpu.fuzz import (
+from tinygpu.fuzz_cases import (
     Case,
     Outcome,
     make_case,
@@ -34,7 +34,7 @@ from tinygpu.fuzz import (
 )
 from tinygpu.harness import run_jobs
 from tinygpu.regressions import RegressionError, load_regressions
-from tinygpu.simulator import SIMULATORS
+from tinygpu.sim import SIMULATORS
 
 ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
 CONFIG_ORDER = list(load_configs())  # positions in tb/configs.toml pick the seeds

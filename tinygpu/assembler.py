@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Assembler for tiny-gpu assembly: text in, 16-bit program words and data bytes out.
 
-The syntax is the one tiny-gpu's README shows (see /work/shared/docs/tiny-gpu-facts.md)::
+The syntax is the one tiny-gpu's README shows (see docs/tiny-gpu.md)::
 
     .threads 8                       ; thread count of the launch
     .data 0 1 2 3, 4 5 6 7           ; data memory bytes from address 0 (lines append)

@@ -31,6 +31,8 @@ def check_run(result, *, block_dim: int, reference=None, label: str = "", wave_h
     if result.timed_out or not result.done:
         problems.append(f"{header}: kernel did not finish within {job.max_cycles} cycles (timeout)")
         return problems
+    if job.reset and result.done_before_launch != 0:
+        problems.append(f"{header}: done was high after reset, before the launch")
     if result.done_after_launch != 0:
         problems.append(f"{header}: done was still high after the launch edge")
 

@@ -62,12 +62,16 @@ async def run_job(dut, job: dict) -> dict:
     dut.device_control_data.value = job["threads"]
     await RisingEdge(dut.clk)
     dut.device_control_write_enable.value = 0
+    await ReadOnly()
+    done_before_launch = int(dut.done.value)  # after a reset it must be low
+    await FallingEdge(dut.clk)
     dut.start.value = 1
     await RisingEdge(dut.clk)  # the launch edge
     await ReadOnly()
     done_after_launch = int(dut.done.value)
 
-    result = {"id": job["id"], "done_after_launch": done_after_launch, "aborted": False}
+    result = {"id": job["id"], "done_before_launch": done_before_launch,
+              "done_after_launch": done_after_launch, "aborted": False}
 
     if job.get("abort_after_cycles") is not None:
         # Reset in the middle of the kernel; the next job relaunches cleanly.

@@ -10,7 +10,8 @@ for RISC-V cores, never rebuilt from the instruction word:
 - ``mem_op`` / ``mem_addr`` / ``mem_data``: the request the thread's LSU put on the
   data-memory port ('R' or 'W'; the byte written, or the byte memory returned).
 
-Log line (written by tb/hdl/gpu_harness.sv, numbers in hex):
+Log line (written by tb/hdl/gpu_harness.sv, numbers in hex; a field with X or Z bits
+reads as UNKNOWN, -1, which matches no model value):
 
     C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
       mem_read mem_write mem_addr mem_data
@@ -46,6 +47,16 @@ class Commit:
 COMPARED_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data")
 
 _LINE_FIELDS = 17  # "C" and 16 numbers
+UNKNOWN = -1  # a field with X or Z bits (a simulator prints them as x/z): never a valid value
+
+
+def _number(field: str) -> int:
+    try:
+        return int(field, 16)
+    except ValueError:
+        if set(field.lower()) <= set("0123456789abcdefxz"):
+            return UNKNOWN
+        raise
 
 
 def parse_commit_line(line: str) -> tuple[int, Commit]:
@@ -54,7 +65,7 @@ def parse_commit_line(line: str) -> tuple[int, Commit]:
     if len(fields) != _LINE_FIELDS or fields[0] != "C":
         raise ValueError(f"malformed commit line: {line!r}")
     (job, cycle, core, block, thread, pc, instr, next_pc, nzp, rd_written, rd, rd_value,
-     mem_read, mem_write, mem_addr, mem_data) = (int(f, 16) for f in fields[1:])
+     mem_read, mem_write, mem_addr, mem_data) = (_number(f) for f in fields[1:])
     mem_op = ("R" if mem_read else "") + ("W" if mem_write else "") or None
     commit = Commit(
         cycle=cycle,

@@ -76,3 +76,26 @@ def get_config(name: str) -> GpuConfig:
 
 def representative_configs() -> list[GpuConfig]:
     return [c for c in load_configs().values() if c.representative]
+
+
+# The legal parameter values of `gpu` (rtl/gpu.sv refuses anything else at elaboration,
+# with these messages). Edges of the ranges, legal and illegal, for the tests.
+ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
+    # (overrides, None when legal / the message that refuses it)
+    ({"NUM_CORES": 1, "THREADS_PER_BLOCK": 1, "DATA_MEM_NUM_CHANNELS": 1}, None),
+    ({"NUM_CORES": 16, "THREADS_PER_BLOCK": 2, "PROGRAM_MEM_NUM_CHANNELS": 16,
+      "DATA_MEM_NUM_CHANNELS": 32}, None),
+    ({"NUM_CORES": 1, "THREADS_PER_BLOCK": 32, "DATA_MEM_NUM_CHANNELS": 32}, None),
+    ({"NUM_CORES": 0}, "NUM_CORES must be 1..16"),
+    ({"NUM_CORES": 17}, "NUM_CORES must be 1..16"),
+    ({"THREADS_PER_BLOCK": 0}, "THREADS_PER_BLOCK must be 1..32"),
+    ({"THREADS_PER_BLOCK": 33}, "THREADS_PER_BLOCK must be 1..32"),
+    ({"DATA_MEM_NUM_CHANNELS": 0}, "DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*THREADS_PER_BLOCK"),
+    ({"DATA_MEM_NUM_CHANNELS": 9}, "DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*THREADS_PER_BLOCK"),
+    ({"PROGRAM_MEM_NUM_CHANNELS": 0}, "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES"),
+    ({"PROGRAM_MEM_NUM_CHANNELS": 3}, "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES"),
+    ({"DATA_MEM_ADDR_BITS": 9}, "DATA_MEM_ADDR_BITS must be 8"),
+    ({"DATA_MEM_DATA_BITS": 16}, "DATA_MEM_DATA_BITS must be 8"),
+    ({"PROGRAM_MEM_ADDR_BITS": 7}, "PROGRAM_MEM_ADDR_BITS must be 8"),
+    ({"PROGRAM_MEM_DATA_BITS": 8}, "PROGRAM_MEM_DATA_BITS must be 16"),
+]

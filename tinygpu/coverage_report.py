@@ -43,20 +43,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 import traceback
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import simulator
+from . import line_coverage
 from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config, representative_configs
 from .func_coverage import FunctionalCoverage
 from .harness import Job, JobResult, build, harness_sources, run_jobs
 from .kernels import discover_kernels
-from .paths import REPO_ROOT
+from .parallel import parallel_map
 from .randprog import generate
 
 SIM = "verilator"  # the only simulator with line/toggle coverage
@@ -292,283 +292,8 @@ def run_batch(args: tuple[Batch, str]) -> dict:
 
 
 # --------------------------------------------------------------------------------------
-# Report
+# The regression and its report
 # --------------------------------------------------------------------------------------
-
-
-def _pct(hit: int, total: int) -> str:
-    return f"{100.0 * hit / total:5.1f}%" if total else "    -"
-
-
-def rtl_table(summary, missed: list["MissedLine"], expected_toggles: dict[str, int]) -> list[str]:
-    """Per rtl/ file: Verilator's line and toggle numbers, then both again with what is
-    unreachable by design left out (lines: UNREACHABLE; toggles: TOGGLE_NOTES). A line
-    partly hit whose missed points are all unreachable counts as hit."""
-    waived_partly, waived_never = defaultdict(int), defaultdict(int)
-    for m in missed:
-        if m.unreachable:
-            (waived_partly if m.partly else waived_never)[m.file] += 1
-
-    def cell(hit: int, total: int) -> str:
-        return f"{hit:>6}/{total:<6} {_pct(hit, total)}"
-
-    rows = [f"{'':<30} {'Verilator':<41}   {'unreachable by design left out':<41}",
-            f"{'file':<30} {'lines':<20} {'toggles':<20}   {'lines':<20} {'toggles':<20}"]
-    sums = [0] * 8
-    for entry in summary:
-        if not entry.file.startswith("rtl/"):
-            continue
-        values = (entry.lines_hit, entry.lines_total, entry.toggles_hit, entry.toggles_total,
-                  entry.lines_hit + waived_partly[entry.file],
-                  entry.lines_total - waived_never[entry.file],
-                  entry.toggles_hit, entry.toggles_total - expected_toggles.get(entry.file, 0))
-        rows.append(f"{entry.file:<30} {cell(*values[0:2])} {cell(*values[2:4])}   "
-                    f"{cell(*values[4:6])} {cell(*values[6:8])}")
-        sums = [a + b for a, b in zip(sums, values)]
-    rows.append(f"{'total (rtl/)':<30} {cell(*sums[0:2])} {cell(*sums[2:4])}   "
-                f"{cell(*sums[4:6])} {cell(*sums[6:8])}")
-    return rows
-
-
-def _rtl_name(filename: str) -> str | None:
-    """'rtl/x.sv' for a source inside rtl/, else None."""
-    try:
-        name = str(Path(filename).resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return None
-    return name if name.startswith("rtl/") else None
-
-
-@dataclass
-class MissedLine:
-    file: str
-    line: int
-    code: str
-    partly: bool  # some points of the line were hit
-    missed: list[str]  # "instance comment [configs]" of every point never hit
-    unreachable: str = ""  # the reason, when every missed point is unreachable by design
-
-
-def missed_rtl_lines(out_dir: Path, point_configs: dict[str, list[GpuConfig]]) -> list[MissedLine]:
-    """Every rtl/ line with a line/branch point that was never hit, with the instances
-    and configurations where it was missed, and whether that is unreachable by design."""
-    per_line: dict[tuple[str, int], list] = defaultdict(list)
-    for point in simulator.read_coverage(out_dir / "coverage.dat"):
-        name = _rtl_name(point.filename)
-        if name is None or point.type not in ("line", "branch"):
-            continue
-        for line in point.lines():
-            per_line[(name, line)].append(point)
-    sources: dict[str, list[str]] = {}
-    out = []
-    for (name, line), points in sorted(per_line.items()):
-        if min(p.count for p in points) > 0:
-            continue
-        text = sources.setdefault(name, (REPO_ROOT / name).read_text().splitlines())
-        missed, reasons = [], []
-        for point in (p for p in points if p.count == 0):
-            configs = point_configs.get(point.key, [])
-            instance = point.fields.get("h", "?").removeprefix("gpu_harness.u_gpu.")
-            missed.append(f"{instance} {point.fields.get('o', '')} "
-                          f"[{','.join(sorted(c.name for c in configs)) or '?'}]")
-            reasons.append(unreachable_reason(name, text, point, configs))
-        out.append(MissedLine(name, line, text[line - 1].strip() if line <= len(text) else "",
-                              max(p.count for p in points) > 0, missed,
-                              "; ".join(sorted(set(reasons))) if all(reasons) else ""))
-    return out
-
-
-# --------------------------------------------------------------------------------------
-# RTL coverage points that no stimulus can hit, and why. A missed point is "unreachable
-# by design" when it matches an entry: same file, the point's own source line contains
-# `code`, its comment (Verilator's "if", "else", "case", "cond_then", ...) is one of
-# `comments` (empty: any), its instance path ends with `instance` (empty: any), and
-# `applies(config, instance)` holds for every configuration the point was missed in.
-# Matching on source text rather than line numbers keeps the list valid when lines move;
-# a point that matches nothing is reported as open.
-# --------------------------------------------------------------------------------------
-
-
-def _consumers(config: GpuConfig, instance: str) -> int:
-    """Requesters of a memory controller instance: fetchers or LSUs."""
-    if instance.endswith("u_program_mem_controller"):
-        return config.num_cores
-    return config.num_cores * config.threads_per_block
-
-
-@dataclass(frozen=True)
-class Unreachable:
-    file: str
-    code: str
-    reason: str
-    comments: tuple[str, ...] = ()
-    instance: str = ""
-    applies: object = None  # (GpuConfig, instance) -> bool, None: always
-
-
-UNREACHABLE = (
-    Unreachable("rtl/alu.sv", "default: result", "alu_op_e has 4 values in 2 bits: no other "
-                "value exists (the default is there for lint and X-safety)"),
-    Unreachable("rtl/scheduler.sv", "default: state_d = S_IDLE", "illegal state encoding: "
-                "state_q only ever holds S_* values"),
-    Unreachable("rtl/scheduler.sv", 'default:   state_ascii = "ILLEGAL', "illegal state "
-                "encoding (debug text only)"),
-    Unreachable("rtl/scheduler.sv", "if (!any_live)", "a block with no live thread in "
-                "S_FETCH: the dispatcher hands out a block only while threads remain, so "
-                "block_thread_count >= 1, and a block whose last thread retires goes to "
-                "S_DONE from the retire path (defensive guard)", comments=("if",)),
-    Unreachable("rtl/scheduler.sv", "if (active_mask[t]) pc_d[t]", "with one thread per "
-                "block the only live thread is in every issue group", comments=("else",),
-                applies=lambda config, _: config.threads_per_block == 1),
-    Unreachable("rtl/mem_controller.sv", "assign wants_write", "WRITE_ENABLE is a "
-                "parameter: each instance only ever takes one arm", comments=("cond_then",),
-                instance="u_program_mem_controller"),
-    Unreachable("rtl/mem_controller.sv", "assign wants_write", "WRITE_ENABLE is a "
-                "parameter: each instance only ever takes one arm", comments=("cond_else",),
-                instance="u_data_mem_controller"),
-    *(Unreachable("rtl/mem_controller.sv", code, "program memory is read-only "
-                  "(WRITE_ENABLE = 0): its controller never sees a write", comments=comments,
-                  instance="u_program_mem_controller")
-      for code, comments in (("CH_WRITE_WAIT: begin", ()), ("if (mem_write_ready[c])", ()),
-                             ("if (consumer_read_valid[grant_idx[c]])", ("else",)),
-                             ("if (state_q[c] == CH_RESPOND_WRITE)", ("if",)))),
-    Unreachable("rtl/mem_controller.sv", "if (candidate >= NUM_CONSUMERS)", "one requester: "
-                "the round-robin candidate never passes the end",
-                applies=lambda config, instance: _consumers(config, instance) == 1),
-    Unreachable("rtl/mem_controller.sv", "next_d = (int'(grant_idx[c]) == NUM_CONSUMERS - 1)",
-                "one requester: the granted index is always the last one",
-                comments=("cond_else",),
-                applies=lambda config, instance: _consumers(config, instance) == 1),
-)
-
-
-def unreachable_reason(file: str, text: list[str], point, configs: list[GpuConfig]) -> str:
-    """Why `point` (never hit) cannot be hit, or "" when nothing in UNREACHABLE says so."""
-    line = int(point.fields.get("l", "0"))
-    code = text[line - 1] if 0 < line <= len(text) else ""
-    instance = point.fields.get("h", "")
-    for entry in UNREACHABLE:
-        if (entry.file == file and entry.code in code
-                and (not entry.comments or point.fields.get("o", "") in entry.comments)
-                and instance.endswith(entry.instance)
-                and configs
-                and (entry.applies is None or all(entry.applies(c, instance) for c in configs))):
-            return entry.reason
-    return ""
-
-
-def _max_blocks(config: GpuConfig) -> int:
-    return -(-MAX_THREADS // config.threads_per_block)
-
-
-def _bits_never_set(values) -> set[int]:
-    """Bit positions (below 16) that no value in `values` has set."""
-    seen = 0
-    for value in values:
-        seen |= value
-    return {i for i in range(16) if not seen >> i & 1}
-
-
-# Signals whose untoggled bits are expected, and why: (file, signal substring, substring
-# of "instance (Verilator module page)", note, bits); "" matches anything. `bits`, when
-# given, is (GpuConfig) -> the bit positions that cannot toggle in that configuration:
-# the note then covers only those bits (the last [n] of the point), in every
-# configuration the point exists in. The first matching entry wins. Only a note in the
-# listing; the numbers stay Verilator's.
-TOGGLE_NOTES = (
-    ("", "_ascii", "", "debug text: ASCII letters keep some bits constant", None),
-    ("rtl/gpu.sv", "_fetch_write_", "", "tie-off: fetchers never write", None),
-    ("rtl/gpu.sv", "_program_write_", "", "tie-off: program memory has no write port", None),
-    ("rtl/mem_controller.sv", "write", "u_program_mem_controller",
-     "tie-off: program memory is read-only", None),
-    ("rtl/mem_controller.sv", "state_", "u_program_mem_controller",
-     "bit 2 = the write states, never entered by the read-only controller", lambda c: {2}),
-    ("rtl/register_file.sv", "thread_idx", "", "constant per thread slot", None),
-    ("rtl/register_file.sv", "block_dim", "", "the THREADS_PER_BLOCK parameter, a constant", None),
-    ("", "block_idx", "", "bits above the largest block index, ceil(255/B)-1",
-     lambda c: _bits_never_set(range(_max_blocks(c)))),
-    ("rtl/dispatcher.sv", "next_block", "", "bits above the block count, ceil(255/B)",
-     lambda c: _bits_never_set(range(_max_blocks(c) + 1))),
-    ("rtl/dispatcher.sv", "next_thread", "", "bits no multiple of B up to ceil(255/B)*B has",
-     lambda c: _bits_never_set(range(0, _max_blocks(c) * c.threads_per_block + 1,
-                                     c.threads_per_block))),
-    ("rtl/dispatcher.sv", "remaining", "", "255 at most with one thread per block",
-     lambda c: {8} if c.threads_per_block == 1 else set()),
-    ("rtl/mem_controller.sv", "", "_N1_", "one requester: its index is always 0", None),
-)
-
-
-def _bit_name(comment: str) -> str:
-    """'core_block_idx[1][7]:0->1' -> '[1][7]'."""
-    head = comment.split(":")[0]
-    return head[head.find("["):] if "[" in head else ""
-
-
-def _toggle_note(file: str, instance: str, signal: str, bit: int | None,
-                 configs: list[GpuConfig]) -> str:
-    for f, sig, inst, note, bits in TOGGLE_NOTES:
-        if (f and f != file) or sig not in signal or inst not in instance:
-            continue
-        if bits is not None and (bit is None or not configs
-                                 or not all(bit in bits(c) for c in configs)):
-            continue
-        return note
-    return ""
-
-
-def untoggled_rtl_signals(out_dir: Path, point_configs: dict[str, list[GpuConfig]]
-                          ) -> tuple[list[str], list[str], dict[str, int]]:
-    """rtl/ signals with toggle points never hit: (rows with no known reason, one per
-    signal instance; rows summing the expected ones per TOGGLE_NOTES reason; expected
-    points per file)."""
-    per_signal: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, 0, []])
-    expected: dict[str, list] = defaultdict(lambda: [0, set()])
-    expected_per_file: dict[str, int] = defaultdict(int)
-    for point in simulator.read_coverage(out_dir / "coverage.dat"):
-        name = _rtl_name(point.filename)
-        if name is None or point.type != "toggle":
-            continue
-        comment = point.fields.get("o", "?")
-        signal = comment.split("[")[0].split(":")[0]
-        instance = point.fields.get("h", "?").removeprefix("gpu_harness.").removeprefix("u_gpu.")
-        instance = f"{instance} ({point.fields.get('page', '').removeprefix('v_toggle/')})"
-        entry = per_signal[(name, instance, signal)]
-        entry[1] += 1
-        if point.count:
-            continue
-        bit_text = _bit_name(comment)
-        bit = int(bit_text.rsplit("[", 1)[1].rstrip("]")) if bit_text else None
-        note = _toggle_note(name, instance, signal, bit, point_configs.get(point.key, []))
-        if note:
-            expected_per_file[name] += 1
-            expected[note][0] += 1
-            expected[note][1].add(f"{Path(name).stem}.{signal}")
-            continue
-        entry[0] += 1
-        if bit_text not in entry[2]:
-            entry[2].append(bit_text)
-    open_rows = []
-    for (file, instance, signal), (missed, total, bits) in sorted(per_signal.items()):
-        if missed:
-            shown = " ".join(bits[:8]) + (" ..." if len(bits) > 8 else "")
-            open_rows.append(f"  {file} {instance}.{signal} {shown}: {missed} of {total} never")
-    expected_rows = [f"  {missed:>5} points: {note}  [{', '.join(sorted(signals))}]"
-                     for note, (missed, signals) in sorted(expected.items(), key=lambda x: -x[1][0])]
-    return open_rows, expected_rows, expected_per_file
-
-
-def point_configs(results: list[dict], configs: list[GpuConfig]) -> dict[str, list[GpuConfig]]:
-    """Coverage point key -> the configurations whose builds have that point."""
-    by_name = {c.name: c for c in configs}
-    one_dat: dict[str, str] = {}
-    for res in results:
-        if res["dat"]:
-            one_dat.setdefault(res["config"], res["dat"])
-    out: dict[str, list[GpuConfig]] = defaultdict(list)
-    for name, dat in sorted(one_dat.items()):
-        for point in simulator.read_coverage(Path(dat)):
-            out[point.key].append(by_name[name])
-    return out
 
 
 def tool_description(build_dir: str) -> str:
@@ -579,6 +304,103 @@ def tool_description(build_dir: str) -> str:
     return "; ".join(t for t in tools if "verilator" in t.lower() or "cocotb" in t.lower())
 
 
-# --------------------------------------------------------------------------------------
-# Main
-# --------------------------------------------------------------------------------------
+def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
+    """Run the coverage regression, write the reports into out_dir, print the summary.
+
+    Exit status 0 when every run matched the models, every required functional bin was
+    hit and every instrumented rtl/ line was hit; 1 otherwise."""
+    started = time.monotonic()
+    runs_dir = out_dir / "runs"
+    if runs_dir.exists():
+        shutil.rmtree(runs_dir)  # stale coverage.dat files must not be merged
+    runs_dir.mkdir(parents=True)
+
+    configs = representative_configs()
+    batches = plan(list(range(1, seeds + 1)))
+    print(f"coverage regression on {SIM}: {len(configs)} configurations "
+          f"({', '.join(c.name for c in configs)}), {len(batches)} batches, "
+          f"{seeds} random programs, {workers} workers", flush=True)
+
+    failures: list[str] = []
+    results: list[dict] = []
+    digest = sources_digest()
+    build_dirs: dict[str, str] = {}
+    for name, folder, error in parallel_map(build_config, [c.name for c in configs], jobs=workers):
+        print(f"  built {name}: {folder or error.splitlines()[0]}", flush=True)
+        if error:
+            failures.append(f"build of {name} failed: {error}")
+        build_dirs[name] = folder
+    todo = [(b, str(runs_dir)) for b in batches if build_dirs.get(b.config)]
+    for res in parallel_map(run_batch, todo, jobs=workers):
+        results.append(res)
+        state = "FAIL" if res["problems"] else "ok"
+        print(f"  {res['label']:<28} {res['checked']:>3} checked runs "
+              f"{res['seconds']:6.1f} s  {state}", flush=True)
+        failures.extend(res["problems"])
+
+    changed = sorted({r["label"] for r in results if r.get("sources") not in (None, digest)})
+    if changed or sources_digest() != digest:
+        failures.append("rtl/ or tb/hdl/ changed while the regression ran (batches "
+                        f"{', '.join(changed) or 'none yet'} saw other sources): the coverage "
+                        "adds up different RTL versions; run it again")
+
+    # Functional coverage of every checked run.
+    cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
+    for res in results:
+        if res["coverage"]:
+            cov.merge(FunctionalCoverage.from_json(res["coverage"]))
+    (out_dir / "functional.json").write_text(cov.to_json())
+    missing = cov.missing()
+
+    # Verilator line (and toggle) coverage, merged and rendered by verilator_coverage + lcov.
+    dats = sorted(Path(r["dat"]) for r in results if r["dat"])
+    files = []
+    if dats:
+        try:
+            files = line_coverage.read_info(line_coverage.merge_to_html(dats, out_dir))
+        except line_coverage.CoverageToolError as error:
+            failures.append(str(error))
+    open_lines = sum(len(f.missed) for f in files)
+
+    launches_run = sum(r["launches"] for r in results)
+    checked = sum(r["checked"] for r in results)
+    tool = tool_description(next(iter(build_dirs.values()), "")) if build_dirs else SIM
+    report = [
+        "tiny-gpu coverage report",
+        f"simulator: {tool} (coverage build: --coverage-line --coverage-toggle); functional "
+        f"coverage is sampled from the same Verilator runs' commit logs",
+        f"configurations: {', '.join(f'{c.name} ({c.num_cores}x{c.threads_per_block})' for c in configs)}",
+        f"stimulus: {len(discover_kernels())} kernels x {len(configs)} configurations x 2 timings, "
+        f"{seeds} random programs (seeds 1..{seeds}), edge launches and launch sequences; "
+        f"{launches_run} launches in {len(results)} simulator processes, {checked} checked "
+        f"against the ISA model, {len(failures)} failures",
+        f"wall time: {time.monotonic() - started:.1f} s",
+        "",
+        cov.report(),
+        "",
+        "empty required functional bins: " + (", ".join(missing) if missing else "none"),
+        "",
+        "line coverage of rtl/ (verilator_coverage + lcov; a line is hit when every point on it "
+        "is, toggles included; all configurations merged):",
+    ]
+    report += line_coverage.table(files) if files else ["  no coverage data"]
+    report += ["", f"HTML report: {out_dir / 'html' / 'index.html'}"]
+    if failures:
+        report += ["", f"FAILED RUNS ({len(failures)}):"] + failures
+    reasons = []
+    if failures:
+        reasons.append(f"{len(failures)} failed runs")
+    if missing:
+        reasons.append(f"{len(missing)} empty required bins: {', '.join(missing)}")
+    if open_lines:
+        reasons.append(f"{open_lines} rtl/ lines never hit")
+    if not files:
+        reasons.append("no line coverage")
+    verdict = "FAIL" if reasons else "PASS"
+    report += ["", f"coverage: {verdict}" + (f" ({'; '.join(reasons)})" if reasons else "")]
+    text = "\n".join(report) + "\n"
+    (out_dir / "report.txt").write_text(text)
+    print()
+    print(text, end="")
+    print(f"written: {out_dir / 'report.txt'}, {out_dir / 'functional.json'}, {out_dir / 'html'}/")
+    return 0 if verdict == "PASS" else 1

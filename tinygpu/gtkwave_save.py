@@ -1,126 +1,163 @@
-#!/usr/bin/env python3
-"""Write a GTKWave save file that groups the GPU's signals by block.
+"""Write the GTKWave save file `make waves` opens: every block's signals, grouped and named.
 
     tinygpu-gtkwave-save --fst build/run/.../waves.fst [--config default] [-o out.gtkw]
 
-Groups: host interface, dispatcher, each memory controller, and for every core its
-scheduler (state shown as text), fetcher, decoder (mnemonic as text) and each thread's
-operands, result, NZP flags and LSU. `make run WAVES=1` writes one beside each waveform, for
-that run's configuration; tb/gtkwave/gpu.gtkw is the one for the default configuration.
+Groups: host interface (the cycle counter in decimal), dispatcher, each memory channel
+(its bus and the controller's state for that channel, as text), and for every core its
+scheduler (state as text, issue PC, masks, each thread's PC), fetcher (the instruction as
+disassembly) and each thread (operands, result, NZP, LSU). Buses that carry one value per
+channel or thread are shown one value per line through the harness' view signals
+(tb/hdl/gpu_harness.sv, "waveform view"), which both simulators dump under the same names.
+
+States and opcodes are shown as words through GTKWave translate filters: files written
+from the RTL's own enums (tinygpu.waveform), and the disassembler as a filter process
+(tinygpu-gtkwave-disasm). The view opens on the first cycles of the kernel; every name
+in the file is checked against the waveform (a missing one is an error, not a silent gap).
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
+import io
+import sys
 from pathlib import Path
 
-from .configs import get_config
+from vcd.gtkw import GTKWSave
 
-# GTKWave trace flags (the '@' lines of a save file)
-FLAG_HEX = "@22"
-FLAG_BIN = "@28"
-FLAG_ASCII = "@820"   # ASCII text (decoded from the bit vector)
-GROUP_OPEN = "@800200"
-GROUP_CLOSE = "@1000200"
-GROUP_OPEN_CLOSED = "@c00200"
-GROUP_CLOSE_CLOSED = "@1401200"
+from .configs import GpuConfig
+from .waveform import rtl_enums, signal_names, write_enum_filter
 
-
-def waveform_signals(fst_path: Path) -> dict[str, str]:
-    """Map each signal's plain hierarchical name to the name GTKWave shows (with range)."""
-    header = []
-    with subprocess.Popen(["fst2vcd", str(fst_path)], stdout=subprocess.PIPE, text=True,
-                          stderr=subprocess.DEVNULL) as proc:
-        for line in proc.stdout:
-            if "$enddefinitions" in line:
-                break
-            header.append(line)
-        proc.kill()
-    names, scopes = {}, []
-    for line in header:
-        fields = line.split()
-        if fields[:1] == ["$scope"]:
-            scopes.append(fields[2])
-        elif fields[:1] == ["$upscope"]:
-            scopes.pop()
-        elif fields[:1] == ["$var"]:
-            base = fields[4]
-            rng = fields[5] if len(fields) > 6 and re.fullmatch(r"\[\d+(:\d+)?\]", fields[5]) else ""
-            names[".".join(scopes + [base])] = ".".join(scopes + [base + rng])
-    return names
+TOP = "gpu_harness"
+GPU = f"{TOP}.u_gpu"
+CLOCK_PERIOD_PS = 10_000  # the cocotb clock: 10 ns (tinygpu/cocotb_gpu.py), dumps in ps
+FIRST_VIEW_CYCLES = 60
 
 
-def group(lines: list[str], known: dict[str, str], title: str, signals: list[tuple[str, str]],
-          closed: bool = False) -> None:
-    """Append a group; signals the waveform does not have are left out."""
-    present = [(flag, known[name]) for flag, name in signals if name in known]
-    lines.append(GROUP_OPEN_CLOSED if closed else GROUP_OPEN)
-    lines.append(f"-{title}")
-    for flag, name in present:
-        lines.append(flag)
-        lines.append(name)
-    lines.append(GROUP_CLOSE_CLOSED if closed else GROUP_CLOSE)
-    lines.append(f"-{title}")
+class MissingSignals(ValueError):
+    """The save file names signals the waveform does not have."""
 
 
-def save_file(config_name: str, fst_path: Path) -> str:
-    config = get_config(config_name)
-    known = waveform_signals(fst_path)
-    top = "gpu_harness"  # both simulators put the harness at the top of the hierarchy
-    gpu = f"{top}.u_gpu"
-    lines = [
-        "[*] GTKWave save file written by tinygpu-gtkwave-save",
-        f"[*] configuration {config.name}: {config.num_cores} cores x {config.threads_per_block} threads",
-        "[timestart] 0",
-        "[size] 1600 1000",
-        "[sst_width] 260",
-        "[signals_width] 320",
-        "[sst_expanded] 1",
+def _filter_files(folder: Path) -> dict[str, Path]:
+    enums = rtl_enums()
+    return {
+        "scheduler": write_enum_filter(enums["scheduler.state_e"], folder / "scheduler_state.txt"),
+        "channel": write_enum_filter(enums["mem_controller.channel_state_e"], folder / "channel_state.txt"),
+    }
+
+
+def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str, dict]]]]:
+    """(group title, closed, [(signal, alias, trace options)]) for every group."""
+    dec = {"datafmt": "dec"}
+    binary = {"datafmt": "bin"}
+    groups = [
+        ("host", False, [
+            (f"{TOP}.clk", "clk", binary), (f"{TOP}.reset", "reset", binary),
+            (f"{TOP}.start", "start", binary), (f"{TOP}.done", "done", binary),
+            (f"{TOP}.cycles", "cycle", dec),
+            (f"{TOP}.device_control_write_enable", "thread count write", binary),
+            (f"{TOP}.device_control_data", "thread count", dec),
+        ]),
+        ("dispatcher", False, [
+            (f"{GPU}.u_dispatcher.running_q", "running", binary),
+            (f"{GPU}.u_dispatcher.total_q", "threads", dec),
+            (f"{GPU}.u_dispatcher.next_block_q", "next block", dec),
+            (f"{GPU}.u_dispatcher.busy_cores_q", "busy cores", dec),
+            (f"{GPU}.u_dispatcher.core_block_start", "block start (per core)", binary),
+            (f"{GPU}.u_dispatcher.core_block_done", "block done (per core)", binary),
+        ]),
     ]
-    group(lines, known, "host", [
-        (FLAG_BIN, f"{top}.clk"), (FLAG_BIN, f"{top}.reset"), (FLAG_BIN, f"{top}.start"),
-        (FLAG_BIN, f"{top}.done"), (FLAG_BIN, f"{top}.device_control_write_enable"),
-        (FLAG_HEX, f"{top}.device_control_data"), (FLAG_HEX, f"{top}.cycles"),
-    ])
-    group(lines, known, "dispatcher", [
-        (FLAG_BIN, f"{gpu}.u_dispatcher.running_q"), (FLAG_HEX, f"{gpu}.u_dispatcher.total_q"),
-        (FLAG_HEX, f"{gpu}.u_dispatcher.next_block_q"), (FLAG_HEX, f"{gpu}.u_dispatcher.busy_cores_q"),
-        (FLAG_BIN, f"{gpu}.u_dispatcher.core_idle"), (FLAG_BIN, f"{gpu}.u_dispatcher.core_block_start"),
-        (FLAG_BIN, f"{gpu}.u_dispatcher.core_block_done"),
-    ])
-    for name, ports in (("program memory", "program_mem"), ("data memory", "data_mem")):
-        controller = f"{gpu}.u_{ports}_controller"
-        signals = [(FLAG_BIN, f"{top}.{ports}_read_valid"), (FLAG_HEX, f"{top}.{ports}_read_address"),
-                   (FLAG_BIN, f"{top}.{ports}_read_ready"), (FLAG_HEX, f"{top}.{ports}_read_data")]
-        if ports == "data_mem":
-            signals += [(FLAG_BIN, f"{top}.data_mem_write_valid"), (FLAG_HEX, f"{top}.data_mem_write_address"),
-                        (FLAG_HEX, f"{top}.data_mem_write_data"), (FLAG_BIN, f"{top}.data_mem_write_ready")]
-        signals += [(FLAG_HEX, f"{controller}.state_q"), (FLAG_HEX, f"{controller}.owner_q"),
-                    (FLAG_BIN, f"{controller}.consumer_read_valid"), (FLAG_BIN, f"{controller}.consumer_read_ready")]
-        group(lines, known, f"{name} controller", signals)
+    for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
+        view = f"{TOP}.g_view_program[{k}]"
+        groups.append((f"program memory channel {k}", False, [
+            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+            (f"{view}.owner", "serving core", dec),
+            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "address", dec),
+            (f"{view}.read_ready", "ready", binary),
+            (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+        ]))
+    for k in range(config.parameter("DATA_MEM_NUM_CHANNELS")):
+        view = f"{TOP}.g_view_data[{k}]"
+        groups.append((f"data memory channel {k}", False, [
+            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+            (f"{view}.owner", "serving LSU", dec),
+            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "read address", dec),
+            (f"{view}.read_ready", "read ready", binary), (f"{view}.read_data", "read data", dec),
+            (f"{view}.write_valid", "write valid", binary), (f"{view}.write_address", "write address", dec),
+            (f"{view}.write_data", "write data", dec), (f"{view}.write_ready", "write ready", binary),
+        ]))
     for c in range(config.num_cores):
-        core = f"{gpu}.g_cores[{c}].u_core"
-        group(lines, known, f"core {c} scheduler", [
-            (FLAG_ASCII, f"{core}.u_scheduler.state_ascii"), (FLAG_HEX, f"{core}.u_scheduler.issue_pc"),
-            (FLAG_BIN, f"{core}.u_scheduler.active_mask"), (FLAG_BIN, f"{core}.u_scheduler.live_q"),
-            (FLAG_HEX, f"{core}.u_scheduler.pc_q"), (FLAG_HEX, f"{core}.u_scheduler.block_idx_q"),
-            (FLAG_BIN, f"{core}.u_scheduler.commit_mask"),
-        ])
-        group(lines, known, f"core {c} fetcher + decoder", [
-            (FLAG_BIN, f"{core}.u_fetcher.valid_q"), (FLAG_HEX, f"{core}.u_fetcher.address_q"),
-            (FLAG_HEX, f"{core}.u_fetcher.instruction_q"), (FLAG_ASCII, f"{core}.u_decoder.opcode_ascii"),
-        ])
+        core = f"{GPU}.g_cores[{c}].u_core"
+        view = f"{TOP}.g_view_core[{c}]"
+        scheduler = [
+            (f"{core}.u_scheduler.state_q", "state", {"datafmt": "hex", "filter": "scheduler"}),
+            (f"{core}.u_scheduler.block_idx_q", "block", dec),
+            (f"{core}.u_scheduler.issue_pc", "issue pc", dec),
+            (f"{core}.u_fetcher.instruction_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+            (f"{core}.u_scheduler.live_q", "live threads", binary),
+            (f"{core}.u_scheduler.active_mask", "active threads", binary),
+            (f"{core}.u_scheduler.commit_mask", "retiring threads", binary),
+        ]
+        scheduler += [(f"{view}.g_thread[{t}].pc", f"thread {t} pc", dec)
+                      for t in range(config.threads_per_block)]
+        groups.append((f"core {c}", False, scheduler))
         for t in range(config.threads_per_block):
             thread = f"{core}.g_threads[{t}]"
-            group(lines, known, f"core {c} thread {t}", [
-                (FLAG_HEX, f"{thread}.rs_value"), (FLAG_HEX, f"{thread}.rt_value"),
-                (FLAG_HEX, f"{thread}.rd_value"), (FLAG_BIN, f"{thread}.rd_written"),
-                (FLAG_BIN, f"{thread}.u_pc.nzp_q"), (FLAG_BIN, f"{thread}.u_lsu.read_valid_q"),
-                (FLAG_BIN, f"{thread}.u_lsu.write_valid_q"), (FLAG_HEX, f"{thread}.u_lsu.address_q"),
-            ], closed=True)
-            # Register files are unpacked arrays, which neither simulator dumps; the
-            # trace (trace.txt) shows every register value instead.
-    lines.append("[pattern_trace] 1")
-    lines.append("[pattern_trace] 0")
-    return "\n".join(lines) + "\n"
+            groups.append((f"core {c} thread {t}", True, [
+                (f"{thread}.rs_value", "rs", dec), (f"{thread}.rt_value", "rt", dec),
+                (f"{thread}.rd_value", "rd value", dec), (f"{thread}.rd_written", "rd written", binary),
+                (f"{thread}.u_pc.nzp_q", "nzp", binary),
+                (f"{thread}.u_lsu.read_valid_q", "load pending", binary),
+                (f"{thread}.u_lsu.write_valid_q", "store pending", binary),
+                (f"{thread}.u_lsu.address_q", "address", dec),
+            ]))
+    return groups
+
+
+def save_file(config: GpuConfig, wave_file: Path, filter_dir: Path) -> str:
+    """The text of the save file for a waveform of `config` (filter files go to filter_dir).
+
+    Raises MissingSignals when the waveform lacks any signal the plan names."""
+    known = signal_names(wave_file)
+    plan = signal_plan(config)
+    missing = [name for _, _, signals in plan for name, _, _ in signals if name not in known]
+    if missing:
+        raise MissingSignals(f"{wave_file} has no {', '.join(missing[:6])}"
+                             + (f" (and {len(missing) - 6} more)" if len(missing) > 6 else ""))
+    filters = {name: str(path) for name, path in _filter_files(filter_dir).items()}
+    disasm = str(Path(sys.executable).with_name("tinygpu-gtkwave-disasm"))
+    out = io.StringIO()
+    save = GTKWSave(out)
+    save.comment("GTKWave save file written by tinygpu-gtkwave-save",
+                 f"configuration {config.name}: {config.num_cores} cores x {config.threads_per_block} threads")
+    save.dumpfile(str(wave_file.resolve()))
+    save.savefile(None)
+    save.timestart(0)
+    save.size(1600, 1000)
+    save.signals_width(300)
+    save.sst_expanded(True)
+    for title, closed, signals in plan:
+        with save.group(title, closed=closed):
+            for name, alias, options in signals:
+                width = known[name]
+                full = name if width == 1 else f"{name}[{width - 1}:0]"
+                kind = options.get("filter")
+                save.trace(full, alias=alias, datafmt=options["datafmt"],
+                           translate_filter_file=filters.get(kind) if kind in filters else None,
+                           translate_filter_proc=disasm if kind == "disasm" else None)
+    return out.getvalue()
+
+
+def first_cycles_script(wave_file: Path, cycles: int = FIRST_VIEW_CYCLES) -> str:
+    """A GTKWave Tcl script that zooms to the launch and the `cycles` after it."""
+    import pywellen  # only needed here
+
+    waveform = pywellen.Waveform(str(wave_file))
+    start = next(v for v in waveform.all_vars() if v.full_name == f"{TOP}.start").signal
+    launch = 0
+    for step in range(10_000):
+        if str(start.value_at(step * CLOCK_PERIOD_PS)) == "1":
+            launch = step * CLOCK_PERIOD_PS
+            break
+    begin = max(0, launch - 2 * CLOCK_PERIOD_PS)
+    end = launch + cycles * CLOCK_PERIOD_PS
+    return ("# Written by tinygpu-gtkwave-save: show the launch and the first cycles after it.\n"
+            f"gtkwave::setZoomRangeTimes {begin} {end}\n")

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import simulator
+from . import sim as simulator
 from .commits import Commit, parse_commit_log
 from .configs import DEFAULT_MAX_CYCLES, GpuConfig
 from .hexfile import format_hex
@@ -66,6 +66,7 @@ class JobResult:
     cycles: int
     timed_out: bool
     done: bool
+    done_before_launch: int     # `done` just before the launch (must be 0 after a reset)
     done_after_launch: int      # `done` in the cycle after the launch edge (must be 0)
     aborted: bool
     memory: list[int]
@@ -163,6 +164,7 @@ def run_jobs(
                 cycles=raw["cycles"],
                 timed_out=bool(raw["timed_out"]),
                 done=bool(raw.get("done", 0)),
+                done_before_launch=raw["done_before_launch"],
                 done_after_launch=raw["done_after_launch"],
                 aborted=raw["aborted"],
                 memory=read_memory_dump(memory_dir / f"job{raw['id']}_final.hex"),

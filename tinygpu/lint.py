@@ -8,14 +8,42 @@ non-zero if any configuration reports anything.
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
-from . import simulator
+from . import sim as simulator
+from .configs import ELABORATION_CASES
 from .paths import REPO_ROOT
 
 
-def lint(parameters: dict[str, int]) -> subprocess.CompletedProcess:
+def lint(parameters: dict[str, int], *, rtl_dir: Path | None = None,
+         warnings: bool = True) -> subprocess.CompletedProcess:
+    """`verilator --lint-only [-Wall]` of module gpu with these parameters (of rtl/, or of
+    a modified copy in `rtl_dir`)."""
     simulator.setup_tool_environment()
-    command = ["verilator", "--lint-only", "-Wall", "--top-module", "gpu"]
+    command = ["verilator", "--lint-only", "--top-module", "gpu"] + (["-Wall"] if warnings else [])
     command += [f"-G{name}={value}" for name, value in parameters.items()]
-    command += [str(path) for path in simulator.rtl_sources()]
+    command += [str(path) for path in simulator.rtl_sources(rtl_dir)]
     return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
+
+
+def lint_problems(parameters: dict[str, int], *, rtl_dir: Path | None = None) -> str:
+    """Verilator -Wall's complaints about this configuration ('' when clean)."""
+    result = lint(parameters, rtl_dir=rtl_dir)
+    messages = (result.stdout + result.stderr).strip()
+    if result.returncode != 0 or "%Warning" in messages or "%Error" in messages:
+        return messages or f"verilator exited {result.returncode}"
+    return ""
+
+
+def elaboration_problems(*, rtl_dir: Path | None = None) -> list[str]:
+    """Each edge case of ELABORATION_CASES that elaborates when it must not, or the other
+    way round ([] when the parameter checks are right)."""
+    problems = []
+    for overrides, message in ELABORATION_CASES:
+        result = lint(overrides, rtl_dir=rtl_dir, warnings=False)
+        output = result.stdout + result.stderr
+        if message is None and result.returncode != 0:
+            problems.append(f"legal configuration {overrides} is refused: {output.strip()[:200]}")
+        elif message is not None and (result.returncode == 0 or message not in output):
+            problems.append(f"illegal configuration {overrides} is not refused with {message!r}")
+    return problems

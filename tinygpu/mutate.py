@@ -42,11 +42,12 @@ from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config
 from .harness import Job, run_jobs
 from .kernels import discover_kernels
+from .lint import elaboration_problems, lint_problems
 from .parallel import parallel_map
 from .paths import BUILD_DIR, RTL_DIR, TB_DIR
 from .randprog import generate
 from .rtl_patch import RtlEdit, patched_rtl
-from .simulator import BuildError, SimulationError
+from .sim import BuildError, SimulationError
 
 MUTATE_ROOT = BUILD_DIR / "mutate"
 EQUIVALENTS_FILE = TB_DIR / "mutation_equivalents.toml"
@@ -111,12 +112,18 @@ _SWAPS = {
 _TOKEN = re.compile(r"&&|\|\||==|!=|<=|>=|\+:|-:|<<|>>|[<>+\-&|]")
 
 
+def _inside_brackets(text: str, position: int) -> bool:
+    """Inside [...]: a bit or part select. Its index arithmetic is left alone (most such
+    mutants only change a truncation or index out of range, which the tools reject)."""
+    return text.count("[", 0, position) > text.count("]", 0, position)
+
+
 def _expression_mutants(expression: str) -> list[tuple[str, str]]:
     """(operator kind, mutated expression) for every single change inside `expression`."""
     out = []
     for match in _TOKEN.finditer(expression):
         token = match.group()
-        if token in ("+:", "-:", "<<", ">>"):
+        if token in ("+:", "-:", "<<", ">>") or _inside_brackets(expression, match.start()):
             continue
         # unary minus/reduction &,| (after '(' or '=' or at the start) is not a binary op
         before = expression[:match.start()].rstrip()
@@ -130,6 +137,8 @@ def _expression_mutants(expression: str) -> list[tuple[str, str]]:
         flipped = match.group()[:-1] + ("1" if match.group()[-1] == "0" else "0")
         out.append(("constant", expression[:match.start()] + flipped + expression[match.end():]))
     for match in re.finditer(r"(?<![\w'\[:])(\d+)(?![\w'\]:])", expression):
+        if _inside_brackets(expression, match.start()):
+            continue
         bumped = str(int(match.group(1)) + 1)
         out.append(("constant", expression[:match.start()] + bumped + expression[match.end():]))
     return out
@@ -175,13 +184,21 @@ def line_mutants(file: str, number: int, line: str) -> list[Mutant]:
 
 
 def all_mutants(rtl_dir: Path = RTL_DIR) -> list[Mutant]:
-    """Every mutant of rtl/, in file and line order."""
+    """Every mutant of rtl/, in file and line order. Code fenced with
+    `/* verilator coverage_off */` is unreachable by design (the fence says why): not
+    mutated, like it is not counted for coverage."""
     mutants = []
     for path in sorted(Path(rtl_dir).glob("*.sv")):
         if path.name in SKIPPED_FILES:
             continue
+        fenced = False
         for number, line in enumerate(path.read_text().splitlines(), start=1):
-            mutants += line_mutants(path.name, number, line)
+            if "verilator coverage_off" in line:
+                fenced = True
+            elif "verilator coverage_on" in line:
+                fenced = False
+            elif not fenced:
+                mutants += line_mutants(path.name, number, line)
     return mutants
 
 
@@ -258,6 +275,13 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                                 latency=latency, stall_max=stall_max, seed=7,
                                 max_cycles=kernel.max_cycles, name=kernel.name))
                 references.append(kernel.reference)
+        if name == "default":
+            # Launches right after the previous one, without a reset in between.
+            for kernel in kernels[:4]:
+                jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 8), kernel.threads,
+                                seed=8, max_cycles=kernel.max_cycles, reset=False,
+                                name=f"{kernel.name} relaunched"))
+                references.append(kernel.reference)
         for seed in range(programs):
             program = generate(9000 + seed, block_dim=config.threads_per_block, size="small")
             from .assembler import assemble
@@ -281,6 +305,21 @@ class Verdict:
     reason: str = ""               # how it was killed, why equivalent or invalid
     seconds: float = 0.0
     cycles: list[int] = field(default_factory=list)
+
+
+def static_problem(rtl_dir: Path, mutated_file: str) -> str:
+    """What `make lint` says about a mutant: verilator -Wall on the default configuration
+    (a deleted default assignment makes a latch, for example) and, for gpu.sv, whether the
+    parameter checks still refuse exactly the illegal configurations."""
+    problems = lint_problems({}, rtl_dir=rtl_dir)
+    if problems:
+        first = next((line for line in problems.splitlines() if line.startswith("%")), problems)
+        return f"lint: {first[:200]}"
+    if mutated_file == "gpu.sv":
+        edges = elaboration_problems(rtl_dir=rtl_dir)
+        if edges:
+            return f"parameter checks: {edges[0][:200]}"
+    return ""
 
 
 def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -> tuple[str, list[int]]:
@@ -316,12 +355,16 @@ def _judge(task: tuple[Mutant, list[int], list[str]]) -> Verdict:
     work = MUTATE_ROOT / "runs" / label
     try:
         rtl_dir = patched_rtl(mutant.edit(source_lines), label, root=MUTATE_ROOT / "rtl")
-        problem, _ = run_subset(rtl_dir, work, golden)
+        problem = static_problem(rtl_dir, mutant.file)
+        if not problem:
+            problem, _ = run_subset(rtl_dir, work, golden)
         status = "killed" if problem else "survived"
     except BuildError as error:
         status, problem = "invalid", str(error).splitlines()[0][:200]
-    except SimulationError as error:
+    except (SimulationError, RuntimeError) as error:  # the simulator died or stopped early
         status, problem = "killed", "simulation failed: " + str(error).splitlines()[0][:200]
+    except Exception as error:  # noqa: BLE001 - e.g. output the checks cannot even parse
+        status, problem = "killed", f"simulation failed: {type(error).__name__}: {error}"[:200]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Verdict(mutant, status, problem, time.monotonic() - started)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .disassembler import disassemble
 from .isa import Opcode
+from .waveform import rtl_enums
 
 
 def render_trace(trace_log: Path, commits: list, config) -> str:
@@ -22,6 +23,8 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
         commits_at[(commit.cycle, commit.core)].append(commit)
     registers: dict[tuple[int, int, int], list[int]] = {}  # (core, block, thread) -> R0..R12
 
+    state_names = {value: name.removeprefix("S_")
+                   for value, name in rtl_enums()["scheduler.state_e"].values.items()}
     out = [
         "# cycle core state     pc  instruction                 active   (per-thread results)",
         f"# {config.num_cores} cores x {threads} threads; active mask bit t = thread t of the core's block",
@@ -32,6 +35,7 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
             continue
         _, _job, cycle, core, state, pc, instr, active = fields
         cycle, core, pc, instr, active = int(cycle, 16), int(core, 16), int(pc, 16), int(instr, 16), int(active, 16)
+        state = state_names.get(int(state, 16), f"?{state}")
         if state == "IDLE":
             continue
         mask = "".join("1" if active >> t & 1 else "." for t in range(threads))

@@ -20,7 +20,7 @@
 // next_pc and nzp are what the thread's PC and NZP flops took; rd_written, rd and
 // rd_value the register file's write port; mem_* the request the LSU put on the bus
 // (mem_data: the byte written, or the byte memory returned).
-// Trace line:   T job cycle core state pc instr active_mask
+// Trace line:   T job cycle core state pc instr active_mask   (state: scheduler.state_e)
 `default_nettype none
 
 module gpu_harness #(
@@ -210,6 +210,65 @@ module gpu_harness #(
     end
   end
 
+  // ------------------------------------------------------------ known outputs
+  // After reset every output of the GPU is 0 or 1, in every cycle: an X or Z there (an
+  // unreset flop, an undriven net) is a bug even while nothing samples it. Both
+  // simulators report $error; the run then fails.
+  logic reset_q;
+  always_ff @(posedge clk) reset_q <= reset;
+  always @(posedge clk) begin
+    if (!reset && !reset_q && $isunknown({done, program_mem_read_valid, program_mem_read_address,
+        data_mem_read_valid, data_mem_read_address, data_mem_write_valid,
+        data_mem_write_address, data_mem_write_data})) begin
+      $error("a gpu output is X or Z after reset (cycle %0d): program %b/%h data %b/%h %b/%h/%h",
+             cycles, program_mem_read_valid, program_mem_read_address, data_mem_read_valid,
+             data_mem_read_address, data_mem_write_valid, data_mem_write_address,
+             data_mem_write_data);
+    end
+  end
+
+  // ------------------------------------------------------------ waveform view
+  // One signal per channel and per thread, for the GTKWave save file (make waves):
+  // Icarus dumps a packed 2-D array as one wide vector and Verilator as an array of
+  // elements, and the channel ports are flat vectors; these copies give both
+  // simulators the same name for each element. Nothing reads them.
+  for (genvar k = 0; k < PROGRAM_MEM_NUM_CHANNELS; k++) begin : g_view_program
+    logic          read_valid, read_ready;
+    logic [PA-1:0] read_address;
+    logic [PW-1:0] read_data;
+    logic [2:0]    state;
+    logic [$bits(u_gpu.u_program_mem_controller.owner_q[0])-1:0] owner;
+    assign read_valid   = program_mem_read_valid[k];
+    assign read_ready   = program_mem_read_ready[k];
+    assign read_address = program_mem_read_address[k*PA +: PA];
+    assign read_data    = program_mem_read_data[k*PW +: PW];
+    assign state        = u_gpu.u_program_mem_controller.state_q[k];
+    assign owner        = u_gpu.u_program_mem_controller.owner_q[k];
+  end
+  for (genvar k = 0; k < DATA_MEM_NUM_CHANNELS; k++) begin : g_view_data
+    logic          read_valid, read_ready, write_valid, write_ready;
+    logic [DA-1:0] read_address, write_address;
+    logic [DW-1:0] read_data, write_data;
+    logic [2:0]    state;
+    logic [$bits(u_gpu.u_data_mem_controller.owner_q[0])-1:0] owner;
+    assign read_valid    = data_mem_read_valid[k];
+    assign read_ready    = data_mem_read_ready[k];
+    assign read_address  = data_mem_read_address[k*DA +: DA];
+    assign read_data     = data_mem_read_data[k*DW +: DW];
+    assign write_valid   = data_mem_write_valid[k];
+    assign write_ready   = data_mem_write_ready[k];
+    assign write_address = data_mem_write_address[k*DA +: DA];
+    assign write_data    = data_mem_write_data[k*DW +: DW];
+    assign state         = u_gpu.u_data_mem_controller.state_q[k];
+    assign owner         = u_gpu.u_data_mem_controller.owner_q[k];
+  end
+  for (genvar c = 0; c < NUM_CORES; c++) begin : g_view_core
+    for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_thread
+      logic [PA-1:0] pc;
+      assign pc = u_gpu.g_cores[c].u_core.u_scheduler.pc_q[t];
+    end
+  end
+
   // ------------------------------------------------------------ logs and waves
   integer commit_fd = 0;
   integer trace_fd  = 0;
@@ -247,8 +306,8 @@ module gpu_harness #(
         end
       end
       if (!reset && running_q && trace_fd != 0) begin
-        $fwrite(trace_fd, "T %0h %0h %0h %s %0h %0h %0h\n",
-                cfg_job, cycles, c, u_gpu.g_cores[c].u_core.state_ascii,
+        $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h\n",
+                cfg_job, cycles, c, u_gpu.g_cores[c].u_core.u_scheduler.state_q,
                 u_gpu.g_cores[c].u_core.commit_pc,
                 u_gpu.g_cores[c].u_core.commit_instr,
                 u_gpu.g_cores[c].u_core.active_mask);

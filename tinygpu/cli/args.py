@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..configs import GpuConfig, load_configs
-from ..simulator import SIMULATORS
+from ..sim import SIMULATORS
 
 USAGE_ERROR = 2
 

@@ -15,7 +15,7 @@ from ..checks import check_run
 from ..harness import Job, run_jobs
 from ..kernels import load_kernel
 from ..paths import REPO_ROOT
-from ..simulator import SIMULATORS
+from ..sim import SIMULATORS
 from . import args as checked
 
 
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
                                 "cycles_per_second": round(total_cycles / wall)}
         print(f"\n{sim}: {total_cycles} cycles simulated in {wall:.2f} s "
               f"= {total_cycles / wall:,.0f} cycles/s (one process, start-up included)")
+        print("  (instr: thread-instructions retired, every thread counted; IPC: instr per cycle,"
+              " so the most a core can reach is its threads per block)")
         print(f"  {'kernel':<18s} {'latency':>7s} {'stalls':>6s} {'cycles':>7s} {'instr':>6s} {'IPC':>5s}  check")
         for result in results:
             kernel = load_kernel(REPO_ROOT / "kernels" / f"{result.job.name}.asm")

@@ -7,7 +7,7 @@ import sys
 
 from .. import fuzz
 from ..configs import load_configs
-from ..simulator import SIMULATORS
+from ..sim import SIMULATORS
 from . import args as checked
 
 

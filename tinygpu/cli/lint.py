@@ -1,26 +1,30 @@
-"""Command line of tinygpu.lint: lint rtl/ with `verilator --lint-only -Wall`, once per configuration in tb/configs.toml."""
+"""tinygpu-lint (make lint): verilator -Wall on rtl/ for every configuration, and the
+parameter checks at the edges of the legal ranges."""
 
 from __future__ import annotations
 
 import sys
 
 from ..configs import load_configs
-from ..lint import lint
+from ..lint import elaboration_problems, lint_problems
+from . import args as checked
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    checked.Parser(prog="tinygpu-lint", description=__doc__).parse_args(argv)
+    configs = load_configs()
     failed = 0
-    for config in load_configs().values():
-        result = lint(config.parameters)
-        messages = (result.stdout + result.stderr).strip()
-        if result.returncode != 0 or "%Warning" in messages or "%Error" in messages:
-            failed += 1
-            print(f"lint {config.name}: FAIL\n{messages}")
-        else:
-            print(f"lint {config.name}: clean")
-    print(f"lint: {failed} of {len(load_configs())} configurations failed" if failed
-          else f"lint: all {len(load_configs())} configurations clean")
-    return 1 if failed else 0
+    for config in configs.values():
+        problems = lint_problems(config.parameters)
+        failed += bool(problems)
+        print(f"lint {config.name}: FAIL\n{problems}" if problems else f"lint {config.name}: clean")
+    edges = elaboration_problems()
+    for problem in edges:
+        print(f"lint parameter checks: FAIL: {problem}")
+    print(f"lint: {failed} of {len(configs)} configurations failed" if failed
+          else f"lint: all {len(configs)} configurations clean", end="")
+    print(f"; parameter checks: {len(edges)} wrong" if edges else "; parameter checks right at every edge")
+    return 1 if failed or edges else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,222 @@
+"""Build the harness for a simulator, once per distinct set of sources and options.
+
+Each build gets its own folder ``build/sim/<sim>-<name>-<hash>``. The hash covers the
+contents of every source (and of ``*.svh``/``*.vh`` headers next to them), the parameters,
+defines, waves/coverage flags, every simulator option and the tool versions: an edited
+RTL file gives a new folder (a rebuild), an unchanged one reuses the old folder (not even
+a ``make`` call). Old folders stay until ``make clean``.
+
+pytest-xdist workers may ask for the same build at once: an ``fcntl`` lock
+(``build/sim/<folder>.lock``) is held around check-and-build, and a stamp file
+(``build.json``) written last marks a finished build; a folder without it is a leftover
+of an interrupted build and is rebuilt.
+
+Options: both simulators get timescale 1ns/1ps for files without a `timescale (Icarus'
+own default is 1s, which cocotb's ns clocks cannot use) and ``-I`` for every source
+folder. Icarus: ``-g2012`` (from the runner); it never fails on warnings, its output is
+kept in ``<build>/build.log``. Verilator: ``--assert``; its default warnings stay on *and
+fatal* (silence a deliberate one in the HDL with ``/* verilator lint_off NAME */``;
+``-Wall`` is the lint step's job); waves add ``--trace-fst --trace-structs``, coverage
+``--coverage-line --coverage-toggle``; the runner adds ``--vpi --public-flat-rw``. Its C++
+goes through ccache when installed (OBJCACHE), so a new configuration builds in seconds.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from ..paths import REPO_ROOT, RTL_DIR, RTL_FILE_LIST, SIM_BUILD_ROOT
+from .runner import build_environment, quiet_runner
+from .tools import (
+    BuildError,
+    check_sim,
+    log_tail,
+    setup_tool_environment,
+    tool_versions,
+)
+
+BUILD_ROOT: Path = SIM_BUILD_ROOT
+
+
+# Time unit / precision for HDL files that carry no `timescale of their own.
+TIMESCALE = ("1ns", "1ps")
+
+
+# Bump when the build recipe changes in a way the hash would not see.
+_BUILD_FORMAT = 1
+
+
+STAMP = "build.json"  # written last into a build folder: "this build is complete"
+
+
+def rtl_sources(rtl_dir: Path | None = None) -> list[Path]:
+    """The RTL files listed in rtl/gpu.f, in order, as absolute paths.
+
+    One path per line, relative to the repository root; '#' starts a comment; blank lines
+    are ignored. `rtl_dir`: take the same files from this folder instead of rtl/ (a
+    modified copy: fault injection and mutation testing build from one).
+    """
+    sources = []
+    for raw in RTL_FILE_LIST.read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            path = REPO_ROOT / line
+            if rtl_dir is not None:
+                path = Path(rtl_dir).resolve() / path.relative_to(RTL_DIR)
+            sources.append(path)
+    return sources
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _header_files(sources: list[Path]) -> list[Path]:
+    """`include-able headers next to the sources: they change the build too."""
+    headers: set[Path] = set()
+    for folder in {s.parent for s in sources}:
+        for pattern in ("*.svh", "*.vh"):
+            headers.update(folder.glob(pattern))
+    return sorted(headers - set(sources))
+
+
+def _define_value(value: object) -> str:
+    """`define values as the command line wants them: None/True -> 1, False -> 0."""
+    if value is None or value is True:
+        return "1"
+    if value is False:
+        return "0"
+    return str(value)
+
+
+def _verilator_args(waves: bool, coverage: bool) -> list[str]:
+    args = ["--assert"]
+    if waves:
+        # The runner's waves=True adds --trace and builds with VM_TRACE=1 (which makes
+        # cocotb's main() call traceEverOn); --trace-fst then switches the format to FST.
+        args += ["--trace-fst", "--trace-structs"]
+    if coverage:
+        # The coverage counters keep Verilator from splitting some always blocks, which
+        # turns harmless block-level feedback into UNOPTFLAT ("circular combinational
+        # logic") warnings that the plain build does not have. It is a speed note, not a
+        # bug, so it must not stop a coverage build.
+        args += ["--coverage-line", "--coverage-toggle", "-Wno-UNOPTFLAT"]
+    return args
+
+
+def _icarus_args() -> list[str]:
+    return []  # -g2012 comes from the runner
+
+
+def build(
+    sim: str,
+    *,
+    sources: list[Path],
+    toplevel: str,
+    parameters: dict[str, int] | None = None,
+    defines: dict[str, object] | None = None,
+    waves: bool = False,
+    coverage: bool = False,
+    name: str = "default",
+) -> Path:
+    """Compile `sources` for `sim` unless an identical build exists; return its folder.
+
+    parameters: top-level parameter overrides (Icarus -P, Verilator -G).
+    defines:    `define macros; None/True become 1, False 0, anything else str().
+    waves:      Verilator: compile in FST tracing (needed for run(waves=True)).
+                Icarus: no effect on the build (its waves are chosen per run).
+    coverage:   Verilator only: line + toggle coverage; each run writes coverage.dat.
+    name:       a readable label for the folder name; it is not part of the identity.
+
+    Quiet on success; raises BuildError with the tool output when compilation fails.
+    Safe to call from several processes at once.
+    """
+    check_sim(sim)
+    setup_tool_environment()
+    if coverage and sim != "verilator":
+        raise ValueError("coverage is collected with Verilator only")
+    if sim == "icarus":
+        waves = False  # the .vvp is identical either way: share one build
+
+    sources = [Path(s).resolve() for s in sources]
+    missing = [str(s) for s in sources if not s.is_file()]
+    if missing:
+        raise BuildError(f"missing HDL sources: {missing}")
+    parameters = dict(sorted((parameters or {}).items()))
+    defines = {k: _define_value(v) for k, v in sorted((defines or {}).items())}
+    extra_args = _verilator_args(waves, coverage) if sim == "verilator" else _icarus_args()
+    includes = sorted({str(s.parent) for s in sources})
+
+    # Everything that can change the compiled model goes into the identity.
+    identity = {
+        "format": _BUILD_FORMAT,
+        "sim": sim,
+        "toplevel": toplevel,
+        "tools": tool_versions(sim),
+        "sources": [[str(s), _file_digest(s)] for s in sources],
+        "headers": [[str(h), _file_digest(h)] for h in _header_files(sources)],
+        "parameters": parameters,
+        "defines": defines,
+        "waves": waves,
+        "coverage": coverage,
+        "args": extra_args,
+        "includes": includes,
+        "timescale": TIMESCALE,
+    }
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:12]
+    build_dir = BUILD_ROOT / f"{sim}-{name}-{digest}"
+    stamp = build_dir / STAMP
+    if stamp.is_file():  # fast path, no lock needed: the stamp is written last
+        return build_dir
+
+    BUILD_ROOT.mkdir(parents=True, exist_ok=True)
+    lock_path = BUILD_ROOT / f"{build_dir.name}.lock"
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building this right now
+        try:
+            if stamp.is_file():  # ... and has finished it while we waited
+                return build_dir
+            if build_dir.exists():  # leftover of an interrupted build
+                shutil.rmtree(build_dir)
+            build_dir.mkdir(parents=True)
+            log_file = build_dir / "build.log"
+            runner = quiet_runner(sim)
+            try:
+                with build_environment():
+                    runner.build(
+                        sources=sources,
+                        hdl_toplevel=toplevel,
+                        includes=includes,
+                        defines=defines,
+                        parameters=parameters,
+                        build_args=extra_args,
+                        build_dir=build_dir,
+                        always=True,
+                        waves=waves,
+                        timescale=TIMESCALE,
+                        log_file=log_file,
+                    )
+            except (RuntimeError, SystemExit) as exc:
+                raise BuildError(
+                    f"{sim} build of {toplevel} failed ({exc}); log {log_file}:\n"
+                    + log_tail(log_file, 200)
+                ) from None
+            info = {**identity, "name": name, "build_dir": str(build_dir)}
+            tmp = build_dir / (STAMP + ".tmp")
+            tmp.write_text(json.dumps(info, indent=1))
+            tmp.replace(stamp)  # atomic: a reader sees no stamp or a whole one
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return build_dir
+
+
+def read_build_info(build_dir: Path) -> dict:
+    stamp = Path(build_dir) / STAMP
+    if not stamp.is_file():
+        raise ValueError(f"{build_dir} is not a finished build (no {STAMP}); call build() first")
+    return json.loads(stamp.read_text())
+
