@@ -29,7 +29,7 @@ def no_simulation(monkeypatch):
         raise AssertionError("a simulator was started for a bad input")
     monkeypatch.setattr(run_cli, "run_and_report", refuse)
     monkeypatch.setattr(fuzz_cli.fuzz, "run_campaign", refuse)
-    monkeypatch.setattr(bench_cli, "run_jobs", refuse)
+    monkeypatch.setattr(bench_cli.bench, "run_bench", refuse)
     monkeypatch.setattr(coverage_cli.coverage_report, "run_coverage", refuse)
 
 

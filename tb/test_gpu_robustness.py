@@ -21,6 +21,7 @@ from tinygpu.checks import check_run, guarded_memory
 from tinygpu.configs import ELABORATION_CASES, get_config
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import load_kernel
+from tinygpu.paths import KERNELS_DIR
 from tinygpu.sim import SIMULATORS
 
 # Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
@@ -426,3 +427,14 @@ def test_a_kernel_race_is_reported_as_the_kernels_not_the_rtls(sim, tmp_path):
     (problem,) = check_run(result, block_dim=BLOCK_DIM, label="racy")
     assert "KERNEL RACE, not an RTL fault" in problem
     assert "address 40 is written and shared by block 0 thread 0, block 0 thread 1" in problem
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_start_after_reset_without_a_thread_count_runs_no_thread(sim, tmp_path):
+    """The device control register resets to 0: a start with no count written launches
+    nothing and is done at once (tiny-gpu's host always writes it first)."""
+    kernel = load_kernel(KERNELS_DIR / "matadd.asm")
+    job = Job(kernel.program.words, guarded_memory(kernel.data, 4), 0, write_thread_count=False)
+    result = run_jobs(sim, DEFAULT, [job], tmp_path)[0]
+    assert_passes(result, label="no thread count")
+    assert result.cycles <= 2 and result.memory == job.memory

@@ -58,8 +58,9 @@ async def run_job(dut, job: dict) -> dict:
     # Launch the way tiny-gpu's host does: thread count into the device control
     # register, then raise start and hold it until done.
     await RisingEdge(dut.clk)
-    dut.device_control_write_enable.value = 1
-    dut.device_control_data.value = job["threads"]
+    if job.get("write_thread_count", True):
+        dut.device_control_write_enable.value = 1
+        dut.device_control_data.value = job["threads"]
     await RisingEdge(dut.clk)
     dut.device_control_write_enable.value = 0
     await ReadOnly()

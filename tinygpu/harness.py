@@ -49,6 +49,8 @@ class Job:
     seed: int = 1               # seeds the stall generator
     max_cycles: int = DEFAULT_MAX_CYCLES
     reset: bool = True          # reset the GPU before this launch (False: launch right after the last)
+    write_thread_count: bool = True  # False: start without writing the device control register
+                                     # (after a reset it holds 0: the launch has no thread)
     abort_after_cycles: int | None = None  # reset the GPU this many cycles into the kernel
     name: str = ""
 

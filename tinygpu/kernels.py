@@ -50,18 +50,23 @@ class Kernel:
     max_cycles: int
 
 
-def load_kernel(path: str | Path) -> Kernel:
-    """Load the kernel whose `.asm` (or `.toml`) file is `path`."""
+def read_pair(path: str | Path, what: str, error: type[Exception]) -> tuple[Path, Path, dict]:
+    """(NAME.asm, NAME.toml, the TOML's settings) of a program kept as two files side by
+    side (a kernel, a fuzz regression); `error` when one is missing or the TOML is bad."""
     asm_path = Path(path).with_suffix(".asm")
     toml_path = asm_path.with_suffix(".toml")
     for needed in (asm_path, toml_path):
         if not needed.is_file():
-            raise KernelError(f"kernel {asm_path.stem!r}: missing {needed}")
-
+            raise error(f"{what} {asm_path.stem!r}: missing {needed}")
     try:
-        settings = tomllib.loads(toml_path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise KernelError(f"{toml_path}: invalid TOML: {error}") from None
+        return asm_path, toml_path, tomllib.loads(toml_path.read_text())
+    except tomllib.TOMLDecodeError as bad:
+        raise error(f"{toml_path}: invalid TOML: {bad}") from None
+
+
+def load_kernel(path: str | Path) -> Kernel:
+    """Load the kernel whose `.asm` (or `.toml`) file is `path`."""
+    asm_path, toml_path, settings = read_pair(path, "kernel", KernelError)
     _check_settings(toml_path, settings)
 
     try:

@@ -276,6 +276,11 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                                 max_cycles=kernel.max_cycles, name=kernel.name))
                 references.append(kernel.reference)
         if name == "default":
+            # A start right after a reset, without writing the thread count: the reset
+            # value (0 threads) must finish the launch at once.
+            jobs.append(Job(kernels[0].program.words, guarded_memory(kernels[0].data, 9), 0,
+                            seed=9, write_thread_count=False, name="start without a thread count"))
+            references.append(None)
             # Launches right after the previous one, without a reset in between.
             for kernel in kernels[:4]:
                 jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 8), kernel.threads,

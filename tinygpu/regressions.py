@@ -19,7 +19,6 @@ ISA model is the oracle (final memory and every retired instruction, in lock-ste
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from .assembler import AsmError, Program, assemble_file
 from .configs import DEFAULT_MAX_CYCLES, GpuConfig, load_configs
 from .harness import Job
 from .isa import DATA_MEM_SIZE
+from .kernels import read_pair
 from .paths import FUZZ_REGRESSIONS_DIR
 
 _KEYS = {"config": str, "latency": int, "stall_max": int, "stall_seed": int, "note": str}
@@ -64,15 +64,7 @@ def settings_toml(*, config: str, latency: int, stall_max: int, stall_seed: int,
 
 
 def load_regression(asm_path: str | Path) -> Regression:
-    asm_path = Path(asm_path).with_suffix(".asm")
-    toml_path = asm_path.with_suffix(".toml")
-    for needed in (asm_path, toml_path):
-        if not needed.is_file():
-            raise RegressionError(f"regression {asm_path.stem!r}: missing {needed}")
-    try:
-        settings = tomllib.loads(toml_path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise RegressionError(f"{toml_path}: invalid TOML: {error}") from None
+    asm_path, toml_path, settings = read_pair(asm_path, "regression", RegressionError)
     missing = _KEYS.keys() - settings.keys()
     unknown = settings.keys() - _KEYS.keys() - _OPTIONAL_KEYS.keys()
     if missing or unknown:
