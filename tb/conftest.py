@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from tinygpu.sim import SIMULATORS
+
 _cycles: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
 
 
@@ -35,7 +37,7 @@ def pytest_terminal_summary(terminalreporter):
 # --------------------------------------------------------------- --sim option ---
 # `pytest --sim icarus` (or verilator) runs the simulator tests on one simulator only;
 # the default runs both. Tests take the simulator as a parameter named `sim`.
-SIMULATOR_CHOICES = ("icarus", "verilator", "all")
+SIMULATOR_CHOICES = (*SIMULATORS, "all")
 
 
 def pytest_addoption(parser):
