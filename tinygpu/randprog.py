@@ -65,33 +65,42 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Union
 
-# --------------------------------------------------------------------------------------
-# ISA constants (only what the generator needs; the assembler owns the full encoding)
-# --------------------------------------------------------------------------------------
+from .isa import (
+    ARITHMETIC_OPCODES,
+    DATA_MEM_SIZE,
+    FIRST_READ_ONLY_REGISTER,
+    NUM_GENERAL_REGISTERS,
+    NUM_REGISTERS,
+    NZP_N,
+    NZP_P,
+    NZP_Z,
+    REG_BLOCK_DIM,
+    REG_BLOCK_IDX,
+    REG_THREAD_IDX,
+    Opcode,
+    encode_arithmetic,
+    encode_branch,
+    encode_const,
+    encode_ldr,
+    nzp_suffix,
+)
+from .isa import register_name as reg_name
 
-BLOCK_IDX, BLOCK_DIM, THREAD_IDX = 13, 14, 15
-READ_ONLY = (BLOCK_IDX, BLOCK_DIM, THREAD_IDX)
-SPECIAL_NAMES = {BLOCK_IDX: "%blockIdx", BLOCK_DIM: "%blockDim", THREAD_IDX: "%threadIdx"}
-ALU_OPCODES = {"ADD": 0x3, "SUB": 0x4, "MUL": 0x5, "DIV": 0x6}
-OP_LDR, OP_CONST = 0x7, 0x9
+# What the generator uses of the ISA; tinygpu.isa is the one table of it.
+BLOCK_IDX, BLOCK_DIM, THREAD_IDX = REG_BLOCK_IDX, REG_BLOCK_DIM, REG_THREAD_IDX
+READ_ONLY = tuple(range(FIRST_READ_ONLY_REGISTER, NUM_REGISTERS))  # writes are dropped
+ALU_OPS = tuple(opcode.name for opcode in ARITHMETIC_OPCODES)  # ADD, SUB, MUL, DIV
+N, Z, P = NZP_N, NZP_Z, NZP_P  # branch condition bits
 
 INPUT_BYTES = 128  # inputs live at [0, 128)
 OUTPUT_BASE = 128  # thread slots start here
-PROGRAM_WORDS = 256
 MAX_LOOP_DEPTH = 2
-
-N, Z, P = 4, 2, 1  # NZP bits, as in the branch field (n = bit 11 of the word)
-
-
-def reg_name(r: int) -> str:
-    """Assembly spelling of register number r (0-15)."""
-    return SPECIAL_NAMES.get(r, f"R{r}")
 
 
 def branch_name(mask: int) -> str:
     """Mnemonic of a branch with nzp mask 1..7, e.g. 5 -> 'BRnp'."""
     assert 1 <= mask <= 7
-    return "BR" + ("n" if mask & N else "") + ("z" if mask & Z else "") + ("p" if mask & P else "")
+    return "BR" + nzp_suffix(mask)
 
 
 # --------------------------------------------------------------------------------------
@@ -258,10 +267,6 @@ class RandomProgram:
 # --------------------------------------------------------------------------------------
 
 
-def _encode(opcode: int, d: int = 0, s: int = 0, t: int = 0) -> int:
-    return (opcode << 12) | (d << 8) | (s << 4) | t
-
-
 class _Listing:
     """Rendered lines: ('ins', text, comment) | ('label', name) | ('br0', label, comment)."""
 
@@ -285,7 +290,7 @@ class _Listing:
                 lines.append(f"{item[1]}:")
                 continue
             if item[0] == "br0":
-                text = f".word 0x{0x1000 | labels[item[1]]:04X}"
+                text = f".word 0x{encode_branch(0, labels[item[1]]):04X}"
             else:
                 text = item[1]
             comment = item[2]
@@ -319,7 +324,7 @@ class _Renderer:
 
     def alu(self, op: str, rd: int, rs: int, rt: int, comment: str | None = None) -> None:
         if rd in READ_ONLY:  # the assembler need not accept a read-only destination
-            word = _encode(ALU_OPCODES[op], rd, rs, rt)
+            word = encode_arithmetic(Opcode[op], rd, rs, rt)
             self.ins(f".word 0x{word:04X}",
                      f"{op} {reg_name(rd)}, {reg_name(rs)}, {reg_name(rt)} (write dropped)")
         else:
@@ -327,14 +332,14 @@ class _Renderer:
 
     def const(self, rd: int, imm: int, comment: str | None = None) -> None:
         if rd in READ_ONLY:
-            self.ins(f".word 0x{_encode(OP_CONST, rd) | imm:04X}",
+            self.ins(f".word 0x{encode_const(rd, imm):04X}",
                      f"CONST {reg_name(rd)}, #{imm} (write dropped)")
         else:
             self.ins(f"CONST {reg_name(rd)}, #{imm}", comment)
 
     def ldr(self, rd: int, rs: int, comment: str | None = None) -> None:
         if rd in READ_ONLY:
-            self.ins(f".word 0x{_encode(OP_LDR, rd, rs):04X}",
+            self.ins(f".word 0x{encode_ldr(rd, rs):04X}",
                      f"LDR {reg_name(rd)}, {reg_name(rs)} (read done, write dropped)")
         else:
             self.ins(f"LDR {reg_name(rd)}, {reg_name(rs)}", comment)
@@ -588,7 +593,7 @@ class _Gen:
         kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
 
         if kind == "alu":
-            return Alu(rng.choice(tuple(ALU_OPCODES)), self.dst(), self.src(), self.src())
+            return Alu(rng.choice(ALU_OPS), self.dst(), self.src(), self.src())
         if kind == "const":
             return Const(self.dst(), self.byte())
         if kind == "nop":
@@ -599,7 +604,7 @@ class _Gen:
             rd = rng.choice(READ_ONLY)
             form = rng.randrange(3)
             if form == 0:
-                return Alu(rng.choice(tuple(ALU_OPCODES)), rd, self.src(), self.src())
+                return Alu(rng.choice(ALU_OPS), rd, self.src(), self.src())
             if form == 1:
                 return Const(rd, self.byte())
             return Load(rd, "direct", rng.choice(READ_ONLY))
@@ -670,7 +675,7 @@ class _Gen:
 def _random_data(rng: random.Random) -> list[int]:
     """256 initial bytes: inputs, slots and guard bytes, biased to corner values."""
     out = []
-    for _ in range(256):
+    for _ in range(DATA_MEM_SIZE):
         pick = rng.random()
         if pick < 0.12:
             out.append(0)
@@ -679,7 +684,7 @@ def _random_data(rng: random.Random) -> list[int]:
         elif pick < 0.45:
             out.append(rng.randrange(8))
         else:
-            out.append(rng.randrange(256))
+            out.append(rng.randrange(DATA_MEM_SIZE))
     return out
 
 
@@ -711,7 +716,7 @@ def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
     threads = _pick_threads(rng, block_dim, max_threads)
     slot_bytes = rng.choice([k for k in (1, 2, 4, 8) if threads * k <= 128])
 
-    regs = list(range(13))
+    regs = list(range(NUM_GENERAL_REGISTERS))
     rng.shuffle(regs)
     roles = Roles(base=regs[0], t1=regs[1], t2=regs[2], counters=tuple(regs[3:5]),
                   limits=tuple(regs[5:7]), data=tuple(regs[7:]))
@@ -756,7 +761,7 @@ def _render_program(p: RandomProgram) -> str:
         "",
         "; initial data memory (256 bytes)",
     ]
-    for i in range(0, 256, 16):
+    for i in range(0, DATA_MEM_SIZE, 16):
         lines.append(".data " + " ".join(str(v) for v in p.data[i:i + 16]))
     return "\n".join(lines) + "\n"
 
