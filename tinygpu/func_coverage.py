@@ -77,7 +77,18 @@ from pathlib import Path
 from typing import Iterable
 
 from .commits import Commit
-from .isa import ARITHMETIC_OPCODES, Opcode, register_name
+from .isa import (
+    ARITHMETIC_OPCODES,
+    NUM_GENERAL_REGISTERS,
+    NUM_REGISTERS,
+    NZP_N,
+    NZP_P,
+    NZP_Z,
+    Opcode,
+    decode,
+    nzp_suffix,
+    register_name,
+)
 
 # --------------------------------------------------------------------------------------
 # Records
@@ -123,21 +134,21 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
 
 # Bin names spell opcodes as the assembler does (BRnzp, not BRNZP).
 OPCODE_NAMES = {int(op): ("BRnzp" if op is Opcode.BRNZP else op.name) for op in Opcode}
-REG_NAMES = [register_name(r) for r in range(16)]
+REG_NAMES = [register_name(r) for r in range(NUM_REGISTERS)]
 WRITES_RD = {*ARITHMETIC_OPCODES, Opcode.LDR, Opcode.CONST}
 
 
 def _cond_name(mask: int) -> str:
-    return ("n" if mask & 4 else "") + ("z" if mask & 2 else "") + ("p" if mask & 1 else "") or "000"
+    return nzp_suffix(mask) or "000"
 
 
 def _sources(instr: int) -> tuple[int, ...]:
     """Register numbers the instruction reads, from its s and t fields."""
-    op, s, t = instr >> 12, (instr >> 4) & 0xF, instr & 0xF
-    if op in (Opcode.CMP, *ARITHMETIC_OPCODES, Opcode.STR):
-        return (s, t)
-    if op == Opcode.LDR:
-        return (s,)
+    fields = decode(instr)
+    if fields.opcode in (Opcode.CMP, *ARITHMETIC_OPCODES, Opcode.STR):
+        return (fields.rs, fields.rt)
+    if fields.opcode == Opcode.LDR:
+        return (fields.rs,)
     return ()
 
 
@@ -159,7 +170,7 @@ REQUIRED_BINS: dict[str, list[str]] = {
     "memory": ["load", "store", "multi-thread-load", "multi-thread-store"],
     "stalls": ["mem_latency>1", "random-stalls", "waiting-requests>=2"],
     "blocks": ["single-block", "partial-last-block", "more-blocks-than-cores"],
-    "dest": REG_NAMES[:13],
+    "dest": REG_NAMES[:NUM_GENERAL_REGISTERS],
     "src": list(REG_NAMES),
     "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
               "read-only-write-dropped"],
@@ -246,11 +257,11 @@ class FunctionalCoverage:
         previous: dict[int, tuple[int, int, int]] = {}
         for (block, thread), stream in per_thread.items():
             stream.sort(key=lambda c: c.cycle)
-            regs = [0] * 13 + [block, block_dim, thread]
+            regs = [0] * NUM_GENERAL_REGISTERS + [block, block_dim, thread]
             prev = None
             for c in stream:
                 self._sample_one(c, regs)
-                if c.rd is not None and 0 <= c.rd < 13 and c.rd_value is not None:
+                if c.rd is not None and 0 <= c.rd < NUM_GENERAL_REGISTERS and c.rd_value is not None:
                     regs[c.rd] = c.rd_value
                 if prev is not None:
                     previous[id(c)] = (prev.pc, prev.core, prev.cycle)
@@ -264,31 +275,31 @@ class FunctionalCoverage:
 
     def _sample_one(self, c: Commit, regs: list) -> None:
         """Bins of a single commit. `regs` holds the thread's registers before it."""
-        op = c.instr >> 12
-        d = (c.instr >> 8) & 0xF
+        fields = decode(c.instr)
+        op = fields.opcode
         self._hit("opcode", OPCODE_NAMES.get(op, "illegal"))
         for r in _sources(c.instr):
             self._hit("src", REG_NAMES[r])
-        if c.rd is not None and 0 <= c.rd < 13:
+        if c.rd is not None and 0 <= c.rd < NUM_GENERAL_REGISTERS:
             self._hit("dest", REG_NAMES[c.rd])
-        if op in WRITES_RD and d >= 13 and c.rd is None:
+        if op in WRITES_RD and fields.rd >= NUM_GENERAL_REGISTERS and c.rd is None:
             self._hit("arith", "read-only-write-dropped")
         if c.mem_op == "R":
             self._hit("memory", "load")
         elif c.mem_op == "W":
             self._hit("memory", "store")
 
-        if op == 0x1:
-            mask = (c.instr >> 9) & 7
+        if op == Opcode.BRNZP:
+            mask = fields.nzp
             taken = _branch_taken(c)
             name = f"{_cond_name(mask)} {'taken' if taken else 'not-taken'}"
             impossible = (mask == 0 and taken) or (mask == 7 and not taken)
             self._hit("impossible" if impossible else "branch", name)
         elif op == Opcode.CMP:
-            self._hit("cmp", {4: "N", 2: "Z", 1: "P"}.get(c.nzp & 7, "invalid"))
+            self._hit("cmp", {NZP_N: "N", NZP_Z: "Z", NZP_P: "P"}.get(c.nzp, "invalid"))
 
         if op in ARITHMETIC_OPCODES:
-            a, b = regs[(c.instr >> 4) & 0xF], regs[c.instr & 0xF]
+            a, b = regs[fields.rs], regs[fields.rt]
             if a is None or b is None:  # %blockDim without block_dim in the info dict
                 return
             if op == Opcode.ADD and a + b > 0xFF:
@@ -302,9 +313,10 @@ class FunctionalCoverage:
 
     def _sample_group(self, members: list[Commit], prevs: list) -> None:
         """Bins of one issue group (threads of one core that retired one pc together)."""
-        op = members[0].instr >> 12
-        if op == 0x1:
-            mask = (members[0].instr >> 9) & 7
+        fields = decode(members[0].instr)
+        op = fields.opcode
+        if op == Opcode.BRNZP:
+            mask = fields.nzp
             if mask in CONDITIONAL_MASKS:
                 taken = sum(_branch_taken(c) for c in members)
                 shape = "all" if taken == len(members) else "none" if taken == 0 else "some"

@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .disassembler import disassemble
-from .isa import Opcode
+from .isa import NUM_GENERAL_REGISTERS, PC_MASK, Opcode, decode
 from .waveform import rtl_enums
 
 
@@ -45,7 +45,7 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
         if retired:
             notes = []
             for commit in retired:
-                regs = registers.setdefault((core, commit.block, commit.thread), [0] * 13)
+                regs = registers.setdefault((core, commit.block, commit.thread), [0] * NUM_GENERAL_REGISTERS)
                 if commit.rd is not None:
                     regs[commit.rd] = commit.rd_value
                 note = f"t{commit.thread}:"
@@ -55,16 +55,16 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
                     note += f"<-[{commit.mem_addr}]"
                 elif commit.mem_op == "W":
                     note += f"[{commit.mem_addr}]={commit.mem_data}"
-                opcode = commit.instr >> 12
+                opcode = decode(commit.instr).opcode
                 if opcode == Opcode.CMP:
                     note += f"nzp={commit.nzp:03b}"
-                if commit.next_pc != (commit.pc + 1) % 256 and opcode != Opcode.RET:
+                if commit.next_pc != (commit.pc + 1) & PC_MASK and opcode != Opcode.RET:
                     note += f"->{commit.next_pc}"
                 if opcode == Opcode.RET:
                     note += "RET"
                 notes.append(note)
             row += "  " + " ".join(notes)
-            if any(c.instr >> 12 == Opcode.RET for c in retired):
+            if any(decode(c.instr).opcode == Opcode.RET for c in retired):
                 for commit in retired:
                     regs = registers[(core, commit.block, commit.thread)]
                     row += (f"\n{'':13s}block {commit.block} thread {commit.thread} registers: "
