@@ -65,30 +65,11 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
             (f"{GPU}.u_dispatcher.core_block_done", "block done (per core)", binary),
         ]),
     ]
-    for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
-        view = f"{TOP}.g_view_program[{k}]"
-        groups.append((f"program memory channel {k}", False, [
-            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-            (f"{view}.owner", "serving core", dec),
-            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "address", dec),
-            (f"{view}.read_ready", "ready", binary),
-            (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
-        ]))
-    for k in range(config.parameter("DATA_MEM_NUM_CHANNELS")):
-        view = f"{TOP}.g_view_data[{k}]"
-        groups.append((f"data memory channel {k}", False, [
-            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-            (f"{view}.owner", "serving LSU", dec),
-            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "read address", dec),
-            (f"{view}.read_ready", "read ready", binary), (f"{view}.read_data", "read data", dec),
-            (f"{view}.write_valid", "write valid", binary), (f"{view}.write_address", "write address", dec),
-            (f"{view}.write_data", "write data", dec), (f"{view}.write_ready", "write ready", binary),
-        ]))
     for c in range(config.num_cores):
         core = f"{GPU}.g_cores[{c}].u_core"
         view = f"{TOP}.g_view_core[{c}]"
         scheduler = [
-            (f"{core}.u_scheduler.state_q", "state", {"datafmt": "hex", "filter": "scheduler"}),
+            (f"{view}.state", "state", {"datafmt": "hex", "filter": "scheduler"}),
             (f"{core}.u_scheduler.block_idx_q", "block", dec),
             (f"{core}.u_scheduler.issue_pc", "issue pc", dec),
             (f"{core}.u_fetcher.instruction_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
@@ -109,6 +90,25 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
                 (f"{thread}.u_lsu.write_valid_q", "store pending", binary),
                 (f"{thread}.u_lsu.address_q", "address", dec),
             ]))
+    for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
+        view = f"{TOP}.g_view_program[{k}]"
+        groups.append((f"program memory channel {k}", False, [
+            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+            (f"{view}.owner", "serving core", dec),
+            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "address", dec),
+            (f"{view}.read_ready", "ready", binary),
+            (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+        ]))
+    for k in range(config.parameter("DATA_MEM_NUM_CHANNELS")):
+        view = f"{TOP}.g_view_data[{k}]"
+        groups.append((f"data memory channel {k}", False, [
+            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+            (f"{view}.owner", "serving LSU", dec),
+            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "read address", dec),
+            (f"{view}.read_ready", "read ready", binary), (f"{view}.read_data", "read data", dec),
+            (f"{view}.write_valid", "write valid", binary), (f"{view}.write_address", "write address", dec),
+            (f"{view}.write_data", "write data", dec), (f"{view}.write_ready", "write ready", binary),
+        ]))
     return groups
 
 
@@ -129,7 +129,6 @@ def save_file(config: GpuConfig, wave_file: Path, filter_dir: Path) -> str:
     save.comment("GTKWave save file written by tinygpu-gtkwave-save",
                  f"configuration {config.name}: {config.num_cores} cores x {config.threads_per_block} threads")
     save.dumpfile(str(wave_file.resolve()))
-    save.savefile(None)
     save.timestart(0)
     save.size(1600, 1000)
     save.signals_width(300)

@@ -263,6 +263,8 @@ module gpu_harness #(
     assign owner         = u_gpu.u_data_mem_controller.owner_q[k];
   end
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_view_core
+    logic [2:0] state;  // a plain vector: GTKWave's filter names it (Verilator dumps enums typed)
+    assign state = u_gpu.g_cores[c].u_core.u_scheduler.state_q;
     for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_thread
       logic [PA-1:0] pc;
       assign pc = u_gpu.g_cores[c].u_core.u_scheduler.pc_q[t];

@@ -1,0 +1,80 @@
+"""`make waves`: the GTKWave save file names only signals the waveform has, on both
+simulators, shows states and instructions as text, and opens on the first cycles."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tinygpu import gtkwave_save
+from tinygpu.configs import get_config
+from tinygpu.harness import Job, run_jobs
+from tinygpu.kernels import load_kernel
+from tinygpu.paths import KERNELS_DIR
+from tinygpu.sim import SIMULATORS
+from tinygpu.waveform import rtl_enums, signal_names
+
+CONFIG = get_config("default")
+
+
+def test_state_names_come_from_the_rtl_enums():
+    enums = rtl_enums()
+    assert enums["scheduler.state_e"].values == {0: "S_IDLE", 1: "S_FETCH", 2: "S_EXECUTE",
+                                                 3: "S_MEMORY", 4: "S_DONE"}
+    assert enums["mem_controller.channel_state_e"].values[3] == "CH_RESPOND_READ"
+    assert enums["gpu_pkg.opcode_e"].values[15] == "OP_RET"
+
+
+def test_the_disassembly_filter_turns_words_into_instructions():
+    tool = Path(sys.executable).with_name("tinygpu-gtkwave-disasm")
+    done = subprocess.run([str(tool)], input="3010\nf000\nxxxx\n", capture_output=True, text=True, timeout=30)
+    assert done.stdout.splitlines() == ["ADD R0, R1, R0", "RET", "xxxx"]
+
+
+def saved_names(text: str) -> list[str]:
+    """The signal names a save file traces (its lines that are not comments, flags,
+    group markers or settings), without their bit ranges."""
+    names = []
+    for line in text.splitlines():
+        if not line or line[0] in "[*@-^#":
+            continue
+        if line.startswith("+{"):  # +{alias} name
+            line = line.split("} ", 1)[1]
+        names.append(re.sub(r"\[\d+:\d+\]$", "", line.split()[0]))
+    return names
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_save_file_names_only_signals_the_waveform_has(sim, tmp_path):
+    kernel = load_kernel(KERNELS_DIR / "matadd.asm")
+    job = Job(kernel.program.words, list(kernel.data), kernel.threads, name="matadd")
+    run_jobs(sim, CONFIG, [job], tmp_path, waves=True)
+    wave = tmp_path / "waves.fst"
+    text = gtkwave_save.save_file(CONFIG, wave, tmp_path / "filters")
+    known = signal_names(wave)
+    names = saved_names(text)
+    assert len(names) > 60  # every group is there
+    assert [n for n in names if n not in known] == []
+    # per-thread PCs and per-channel controller states, as text through the filters
+    assert f"{gtkwave_save.TOP}.g_view_core[1].g_thread[3].pc" in names
+    assert f"{gtkwave_save.TOP}.g_view_data[3].state" in names
+    assert "S_EXECUTE" in (tmp_path / "filters" / "scheduler_state.txt").read_text()
+    assert "^>1 " in text or "^1 " in text  # translate filters attached
+    # opens on the launch and 60 cycles after it, in the dump's picoseconds
+    begin, end = map(int, re.search(r"setZoomRangeTimes (\d+) (\d+)",
+                                    gtkwave_save.first_cycles_script(wave)).groups())
+    assert end - begin == (gtkwave_save.FIRST_VIEW_CYCLES + 2) * gtkwave_save.CLOCK_PERIOD_PS
+
+
+def test_a_waveform_of_another_configuration_is_refused(tmp_path):
+    """A save file for 4 cores on a 2-core waveform names signals that do not exist."""
+    fake = tmp_path / "empty.vcd"
+    fake.write_text("$timescale 1ps $end\n$scope module gpu_harness $end\n$var wire 1 ! clk $end\n"
+                    "$upscope $end\n$enddefinitions $end\n#0\n0!\n")
+    with pytest.raises(gtkwave_save.MissingSignals, match="has no gpu_harness"):
+        gtkwave_save.save_file(get_config("wide"), fake, tmp_path / "filters")
