@@ -1,12 +1,14 @@
-"""Tests of scripts/disassembler.py: canonical text and the assemble/disassemble round trip."""
+"""Tests of tinygpu.disassembler and its command lines: canonical text and the assemble/disassemble round trip."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
 from tinygpu.assembler import assemble, assemble_file
+from tinygpu.cli import gtkwave_disasm
 from tinygpu.cli.disasm import main
 from tinygpu.disassembler import disassemble, disassemble_program
 from tinygpu.isa import (
@@ -116,3 +118,11 @@ def test_cli_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     hex_file.write_text("9105\nzz\n")
     assert main([str(hex_file)]) == 1
     assert "not a hex number" in capsys.readouterr().err
+
+
+def test_gtkwave_translate_filter_disassembles_each_line() -> None:
+    """tinygpu-gtkwave-disasm: one answer line per word, x/z values passed through."""
+    words = io.StringIO("9105\n180C\nf000\nxxxx\n1z0c\n")
+    answer = io.StringIO()
+    assert gtkwave_disasm.main(words, answer) == 0
+    assert answer.getvalue().splitlines() == ["CONST R1, #5", "BRn #12", "RET", "xxxx", "1z0c"]

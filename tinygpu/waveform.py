@@ -4,19 +4,16 @@
 - ``rtl_enums()``: the state and opcode enums of rtl/, parsed from their typedefs, so
   GTKWave can show `S_EXECUTE` instead of 2 through a translate-filter file written from
   them (``write_enum_filter``). The RTL carries no text signals for this.
-- ``disassembly_filter_main``: a GTKWave translate-filter *process* (the console script
-  tinygpu-gtkwave-disasm): GTKWave writes instruction words, one per line, and reads back
-  their disassembly, so the fetched instruction reads `ADD R0, R0, %threadIdx`.
+- The instruction words are shown as text by a translate-filter *process*, the console
+  script tinygpu-gtkwave-disasm (tinygpu/cli/gtkwave_disasm.py).
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .disassembler import disassemble
 from .paths import RTL_DIR
 
 _ENUM = re.compile(r"typedef\s+enum\s+logic\s*\[(\d+):0\]\s*\{(.*?)\}\s*(\w+)\s*;", re.S)
@@ -78,14 +75,3 @@ def clock_period(wave_file: Path, clock: str) -> int:
         raise ValueError(f"{clock} does not toggle in {wave_file}")
     return rising[1] - rising[0]
 
-
-def disassembly_filter_main() -> int:
-    """GTKWave translate-filter process: hex words in, disassembly out, line by line."""
-    for line in sys.stdin:
-        text = line.strip()
-        try:
-            print(disassemble(int(text, 16) & 0xFFFF))
-        except ValueError:  # x/z bits: show them as they are
-            print(text)
-        sys.stdout.flush()
-    return 0
