@@ -42,6 +42,12 @@ class GpuConfig:
         return self.parameters.get(key, GPU_DEFAULTS[key])
 
     @property
+    def all_parameters(self) -> dict[str, int]:
+        """Every parameter of gpu.sv with this configuration's value: what builds pass, so
+        no other file's defaults (the harness has its own) can stand in for gpu.sv's."""
+        return {**GPU_DEFAULTS, **self.parameters}
+
+    @property
     def num_cores(self) -> int:
         return self.parameter("NUM_CORES")
 

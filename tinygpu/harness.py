@@ -93,7 +93,7 @@ def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = 
         sim,
         sources=harness_sources(rtl_dir),
         toplevel=HARNESS_TOP,
-        parameters=dict(config.parameters),
+        parameters=config.all_parameters,
         waves=waves,
         coverage=coverage,
         name=config.name,
