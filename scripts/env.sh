@@ -10,7 +10,8 @@
 #                                  # Makefile: $(ENV) verilator --version
 #   eval "$(scripts/env.sh)"       # no arguments: prints the export lines
 #
-# tb/simulator.py does the same by itself, so pytest works without this file.
+# tinygpu/sim/tools.py (setup_tool_environment) does the same by itself, so pytest
+# works without this file.
 
 _gpu_env_repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _gpu_env_venv="$_gpu_env_repo/.venv"

@@ -1,4 +1,4 @@
-"""Tests of scripts/assembler.py: every syntax form, tiny-gpu's listings, errors, the CLI."""
+"""Tests of tinygpu/assembler.py and tinygpu-asm: every syntax form, tiny-gpu's listings, errors, the CLI."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Functional coverage that can say no, shown on real RTL commits (Verilator).
 
-scripts/coverage.py (`make coverage`) fails when a required functional bin stays empty.
+tinygpu-coverage (`make coverage`) fails when a required functional bin stays empty.
 That is only worth something if an empty bin is really reported as empty when fed with
 commits from the RTL harness (not only with the synthetic ones of test_func_coverage.py):
 this test runs a straight-line kernel (matadd: no branch, no CMP, no DIV) at tiny-gpu's
@@ -81,6 +81,6 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
     # Still no stalls in either run: those bins must stay empty.
     assert {"stalls/mem_latency>1", "stalls/random-stalls"} <= now_missing
 
-    # The JSON form (what scripts/coverage.py writes) says the same.
+    # The JSON form (what tinygpu-coverage writes) says the same.
     again = FunctionalCoverage.from_json(cov.to_json())
     assert again.missing() == cov.missing()

@@ -1,4 +1,4 @@
-"""Unit tests of tb/func_coverage.py on synthetic commit records and model runs.
+"""Unit tests of tinygpu/func_coverage.py on synthetic commit records and model runs.
 
 Each test builds a handful of Commits by hand (one line each, with the instruction
 written as assembly and assembled) and checks which bins they fill. A few tests feed

@@ -1,4 +1,4 @@
-"""Tests of tb/isa_model.py against docs/isa.md, instruction by instruction."""
+"""Tests of the ISA model (tinygpu/model.py) against docs/isa.md, instruction by instruction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of tb/kernels.py: loading kernels and the errors for broken kernel folders."""
+"""Tests of tinygpu/kernels.py: loading kernels and the errors for broken kernel folders."""
 
 from __future__ import annotations
 

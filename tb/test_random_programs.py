@@ -1,4 +1,4 @@
-"""Random programs (scripts/randprog.py) on the RTL, checked in lock-step with the ISA model.
+"""Random programs (tinygpu/randprog.py) on the RTL, checked in lock-step with the ISA model.
 
 Part of `make test`. For each simulator, a fixed list of seeds spread over the
 representative configurations (6 per configuration, 24 in all; `make test-all`, i.e.
@@ -11,7 +11,7 @@ Also every program kept in tb/fuzz_regressions/ (found by `make fuzz`, shrunk, k
 .asm plus launch settings), re-run on both simulators with exactly the configuration and
 memory behaviour they failed with.
 
-A case is defined by scripts/fuzz.py (`make_case`): program from the seed, latency and
+A case is defined by tinygpu/fuzz_cases.py (`make_case`): program from the seed, latency and
 stall_max from the seed, stall generator seeded with the seed. A failure names the seed,
 block_dim, configuration and simulator and prints the command that re-runs and shrinks it.
 """

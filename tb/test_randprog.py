@@ -1,4 +1,4 @@
-"""Tests of the random program generator and shrinker (scripts/randprog.py).
+"""Tests of the random program generator and shrinker (tinygpu/randprog.py).
 
 Plain pytest, no simulator: every generated program is assembled and run in the
 instruction-set model, which checks that it is legal, terminates within its static bound

@@ -20,8 +20,8 @@ The model runs first (it is cheap): a program the model cannot finish, that race
 that retires more than the generator's static bound is a *generator* bug, reported as
 such and never sent to the RTL. Every case then runs on each simulator of ``--sims``,
 in batches of ``--batch`` cases of one configuration per simulator process
-(``gpu_sim.run_jobs``), on ``--jobs`` worker processes, and is checked with
-``gpu_checks.check_run``: final memory and every retired instruction of every thread.
+(``harness.run_jobs``), on ``--jobs`` worker processes, and is checked with
+``checks.check_run``: final memory and every retired instruction of every thread.
 
 When a batch's simulator process dies, its cases are re-run one per process, so one
 crashing case loses nothing else. Failing cases are shrunk (``randprog.shrink``, each
@@ -38,8 +38,8 @@ deterministic); a difference is reported as a failure of kind "simdiff" (not shr
 Exit status: 0 when every case matched, 1 on any mismatch, timeout, crash, simulator
 timing difference or generator bug, 2 on a usage or build error.
 
-The helpers (`make_case`, `run_cases`, `memory_params`, `reproduce_command`) are shared
-with tb/test_random_programs.py.
+A case and how it is run and judged (`make_case`, `run_cases`, `memory_params`,
+`reproduce_command`) live in tinygpu.fuzz_cases, shared with tb/test_random_programs.py.
 """
 
 from __future__ import annotations
