@@ -64,17 +64,24 @@ def read_pair(path: str | Path, what: str, error: type[Exception]) -> tuple[Path
         raise error(f"{toml_path}: invalid TOML: {bad}") from None
 
 
+def assemble_launch(asm_path: Path, what: str, error: type[Exception]) -> Program:
+    """The program of a kept NAME.asm (kernel, fuzz regression); `error` when it does
+    not assemble or sets no thread count (a kept program says how many threads it runs)."""
+    try:
+        program = assemble_file(asm_path)
+    except AsmError as bad:
+        raise error(f"{what} {asm_path.stem!r} does not assemble: {bad}") from bad
+    if program.threads is None:
+        raise error(f"{asm_path}: no .threads directive (every {what} sets its launch size)")
+    return program
+
+
 def load_kernel(path: str | Path) -> Kernel:
     """Load the kernel whose `.asm` (or `.toml`) file is `path`."""
     asm_path, toml_path, settings = read_pair(path, "kernel", KernelError)
     _check_settings(toml_path, settings)
 
-    try:
-        program = assemble_file(asm_path)
-    except AsmError as error:
-        raise KernelError(f"kernel {asm_path.stem!r} does not assemble: {error}") from error
-    if program.threads is None:
-        raise KernelError(f"{asm_path}: no .threads directive (every kernel sets its launch size)")
+    program = assemble_launch(asm_path, "kernel", KernelError)
 
     return Kernel(
         name=asm_path.stem,

@@ -22,11 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assembler import AsmError, Program, assemble_file
+from .assembler import Program
 from .configs import DEFAULT_MAX_CYCLES, GpuConfig, load_configs
 from .harness import Job
 from .isa import DATA_MEM_SIZE
-from .kernels import read_pair
+from .kernels import assemble_launch, read_pair
 from .paths import FUZZ_REGRESSIONS_DIR
 
 _KEYS = {"config": str, "latency": int, "stall_max": int, "stall_seed": int, "note": str}
@@ -81,12 +81,7 @@ def load_regression(asm_path: str | Path) -> Regression:
         raise RegressionError(f"{toml_path}: latency must be 1..255 and stall_max 0..255")
     if not settings["note"].strip():
         raise RegressionError(f"{toml_path}: say in `note` what the regression found")
-    try:
-        program = assemble_file(asm_path)
-    except AsmError as error:
-        raise RegressionError(f"regression {asm_path.stem!r} does not assemble: {error}") from None
-    if program.threads is None:
-        raise RegressionError(f"{asm_path}: no .threads directive")
+    program = assemble_launch(asm_path, "regression", RegressionError)
     return Regression(name=asm_path.stem, asm_path=asm_path, program=program,
                       config=configs[settings["config"]], latency=settings["latency"],
                       stall_max=settings["stall_max"], stall_seed=settings["stall_seed"],
