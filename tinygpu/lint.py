@@ -47,3 +47,25 @@ def elaboration_problems(*, rtl_dir: Path | None = None) -> list[str]:
         elif message is not None and (result.returncode == 0 or message not in output):
             problems.append(f"illegal configuration {overrides} is not refused with {message!r}")
     return problems
+
+
+def slang_problems(parameters: dict[str, int], *, top: str = "gpu",
+                   extra_sources: list[Path] | None = None, rtl_dir: Path | None = None) -> str:
+    """slang (pyslang), a strict SystemVerilog front end, elaborating `top` with these
+    parameters under its default warning set: '' when it reports nothing, else a count
+    (slang prints the diagnostics themselves, with source lines, on stdout). It finds
+    what Icarus and Verilator let through, such as a signal used before its declaration
+    or a hierarchical name in a constant expression."""
+    import pyslang  # imported late: only lint needs it
+
+    sources = [str(path) for path in simulator.rtl_sources(rtl_dir)] + [str(p) for p in extra_sources or []]
+    driver = pyslang.driver.Driver()
+    driver.addStandardArgs()
+    command = ["slang", "--top", top, *(f"-G{name}={value}" for name, value in parameters.items()), *sources]
+    ok = (driver.parseCommandLine(" ".join(command), pyslang.driver.CommandLineOptions())
+          and driver.processOptions() and driver.parseAllSources())
+    if not ok:
+        return f"slang could not read the sources: {' '.join(command)}"
+    driver.reportCompilation(driver.createCompilation(), True)
+    errors, warnings = driver.diagEngine.numErrors, driver.diagEngine.numWarnings
+    return f"slang: {errors} errors, {warnings} warnings (above)" if errors or warnings else ""

@@ -59,6 +59,9 @@ module gpu_harness #(
   localparam int PW = PROGRAM_MEM_DATA_BITS;
   localparam int PA = PROGRAM_MEM_ADDR_BITS;
   localparam int NUM_LSUS = NUM_CORES * THREADS_PER_BLOCK;
+  // Width of a memory controller's requester index (as mem_controller computes it).
+  localparam int FETCH_IDX_BITS = (NUM_CORES > 1) ? $clog2(NUM_CORES) : 1;
+  localparam int LSU_IDX_BITS   = (NUM_LSUS > 1) ? $clog2(NUM_LSUS) : 1;
 
   // Memories, filled from and dumped to the job's hex files.
   logic [PW-1:0] program_mem [2**PA];
@@ -237,7 +240,7 @@ module gpu_harness #(
     logic [PA-1:0] read_address;
     logic [PW-1:0] read_data;
     logic [2:0]    state;
-    logic [$bits(u_gpu.u_program_mem_controller.owner_q[0])-1:0] owner;
+    logic [FETCH_IDX_BITS-1:0] owner;
     assign read_valid   = program_mem_read_valid[k];
     assign read_ready   = program_mem_read_ready[k];
     assign read_address = program_mem_read_address[k*PA +: PA];
@@ -250,7 +253,7 @@ module gpu_harness #(
     logic [DA-1:0] read_address, write_address;
     logic [DW-1:0] read_data, write_data;
     logic [2:0]    state;
-    logic [$bits(u_gpu.u_data_mem_controller.owner_q[0])-1:0] owner;
+    logic [LSU_IDX_BITS-1:0] owner;
     assign read_valid    = data_mem_read_valid[k];
     assign read_ready    = data_mem_read_ready[k];
     assign read_address  = data_mem_read_address[k*DA +: DA];
@@ -274,7 +277,7 @@ module gpu_harness #(
   // ------------------------------------------------------------ logs and waves
   integer commit_fd = 0;
   integer trace_fd  = 0;
-  reg [8*512-1:0] path;
+  string  path;
 
   initial begin
     if (!$value$plusargs("memory_dir=%s", memory_dir)) memory_dir = ".";

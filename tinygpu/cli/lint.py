@@ -1,12 +1,14 @@
-"""tinygpu-lint (make lint): verilator -Wall on rtl/ for every configuration, and the
-parameter checks at the edges of the legal ranges."""
+"""tinygpu-lint (make lint): every configuration through two strict front ends, Verilator
+-Wall and slang (rtl/ and the harness), and the parameter checks at the edges of the legal
+ranges."""
 
 from __future__ import annotations
 
 import sys
 
 from ..configs import load_configs
-from ..lint import elaboration_problems, lint_problems
+from ..harness import HARNESS_SOURCES, HARNESS_TOP
+from ..lint import elaboration_problems, lint_problems, slang_problems
 from . import args as checked
 
 
@@ -15,9 +17,13 @@ def main(argv: list[str] | None = None) -> int:
     configs = load_configs()
     failed = 0
     for config in configs.values():
-        problems = lint_problems(config.parameters)
+        problems = "\n".join(p for p in (
+            lint_problems(config.parameters),
+            slang_problems(config.parameters),
+            slang_problems(config.parameters, top=HARNESS_TOP, extra_sources=HARNESS_SOURCES)) if p)
         failed += bool(problems)
-        print(f"lint {config.name}: FAIL\n{problems}" if problems else f"lint {config.name}: clean")
+        print(f"lint {config.name}: FAIL\n{problems}" if problems
+              else f"lint {config.name}: clean (verilator -Wall, slang: rtl/ and harness)", flush=True)
     edges = elaboration_problems()
     for problem in edges:
         print(f"lint parameter checks: FAIL: {problem}")

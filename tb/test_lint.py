@@ -1,0 +1,33 @@
+"""`make lint` can fail: each front end reports a planted problem in a copy of rtl/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinygpu.lint import elaboration_problems, lint_problems, slang_problems
+from tinygpu.rtl_patch import RtlEdit, patched_rtl
+
+# The real RTL is checked by `make lint` itself (the first step of `make test`).
+pytestmark = pytest.mark.sim  # runs Verilator and slang
+
+# A signal used before its declaration: Icarus and Verilator accept it, slang does not.
+USED_BEFORE_DECLARED = RtlEdit(
+    "gpu.sv", "  assign no_program_write_ready = '0;",
+    "  assign no_program_write_ready = '0;\n  assign late_wire = 1'b0;\n  logic late_wire;")
+# An always_comb that does not assign on every path: a latch.
+LATCH = RtlEdit("fetcher.sv", "    address_d     = address_q;\n", "")
+# A parameter check that lets 33 threads per block through.
+LOOSE_CHECK = RtlEdit("gpu.sv", "THREADS_PER_BLOCK > 32", "THREADS_PER_BLOCK > 33")
+
+
+def test_slang_reports_a_signal_used_before_its_declaration():
+    assert slang_problems({}, rtl_dir=patched_rtl(USED_BEFORE_DECLARED, "lint-late-wire")).startswith("slang: 1 errors")
+
+
+def test_verilator_reports_a_latch():
+    assert "LATCH" in lint_problems({}, rtl_dir=patched_rtl(LATCH, "lint-latch"))
+
+
+def test_parameter_checks_are_checked_at_their_edges():
+    (problem,) = elaboration_problems(rtl_dir=patched_rtl(LOOSE_CHECK, "lint-loose-check"))
+    assert "THREADS_PER_BLOCK': 33" in problem and "is not refused" in problem
