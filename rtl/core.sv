@@ -217,27 +217,35 @@ module core
     logic                 bus_write_q,   bus_write_d;
     logic [DATA_BITS-1:0] bus_address_q, bus_address_d;
     logic [DATA_BITS-1:0] bus_data_q,    bus_data_d;
-    logic                 read_answered, write_answered;
+    // This thread's slice of the ports, as plain wires: Icarus cannot sort an always_comb
+    // that reads a constant select of a wider bus (it would re-run it on every bit).
+    logic                 read_answered, write_answered, retiring;
+    logic [DATA_BITS-1:0] read_address, read_data, write_address, write_data;
     assign read_answered  = data_mem_read_valid[t] && data_mem_read_ready[t];
     assign write_answered = data_mem_write_valid[t] && data_mem_write_ready[t];
+    assign retiring       = commit_mask[t];
+    assign read_address   = data_mem_read_address[t];
+    assign read_data      = data_mem_read_data[t];
+    assign write_address  = data_mem_write_address[t];
+    assign write_data     = data_mem_write_data[t];
     always_comb begin
       bus_read_d    = bus_read_q;
       bus_write_d   = bus_write_q;
       bus_address_d = bus_address_q;
       bus_data_d    = bus_data_q;
-      if (commit_mask[t]) begin
+      if (retiring) begin
         bus_read_d  = 1'b0;
         bus_write_d = 1'b0;
       end
       if (read_answered) begin
         bus_read_d    = 1'b1;
-        bus_address_d = data_mem_read_address[t];
-        bus_data_d    = data_mem_read_data[t];
+        bus_address_d = read_address;
+        bus_data_d    = read_data;
       end
       if (write_answered) begin
         bus_write_d   = 1'b1;
-        bus_address_d = data_mem_write_address[t];
-        bus_data_d    = data_mem_write_data[t];
+        bus_address_d = write_address;
+        bus_data_d    = write_data;
       end
     end
     always_ff @(posedge clk) begin

@@ -154,8 +154,9 @@ module mem_controller #(
           address_d[c] = consumer_write_address[grant_idx[c]];
           data_d[c]    = consumer_write_data[grant_idx[c]];
         end
-        // The next search starts after the requester granted last.
-        next_d = (int'(grant_idx[c]) == NUM_CONSUMERS - 1) ? '0 : grant_idx[c] + 1'b1;
+        // The next search starts after the requester granted last (the search itself
+        // wraps a start of NUM_CONSUMERS around to 0; a power of two wraps by itself).
+        next_d = grant_idx[c] + 1'b1;
       end
     end
   end
