@@ -20,6 +20,7 @@ import pytest
 from tinygpu.assembler import assemble
 from tinygpu.checks import check_run, guarded_memory
 from tinygpu.configs import get_config
+from tinygpu.disassembler import disassemble
 from tinygpu.harness import Job, run_jobs
 from tinygpu.paths import RTL_DIR
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
@@ -116,10 +117,12 @@ def test_planted_fault_is_named_at_its_instruction(fault, sim, tmp_path):
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
     report = lockstep_report(check_run(result, block_dim=CONFIG.threads_per_block,
                                        label=fault.name))
-    where = re.search(r"first wrong instruction: cycle \d+, core \d+, block (\d+), thread (\d+)", report)
+    where = re.search(r"first wrong instruction: cycle \d+, core \d+, block (\d+), thread (\d+), "
+                      r"instruction #\d+ of this thread: pc (\d+) \((.*)\)\n", report)
     assert where, report
     expected_pc = re.search(r"expected: pc=\s*(\d+)", report)
     fields = re.search(r"differing fields: (.*)", report)
     assert (int(where.group(1)), int(where.group(2))) == (0, fault.thread), report
-    assert int(expected_pc.group(1)) == fault.pc, report
+    assert int(where.group(3)) == int(expected_pc.group(1)) == fault.pc, report
+    assert where.group(4) == disassemble(probe_job().program[fault.pc]), report
     assert frozenset(f.strip() for f in fields.group(1).split(",")) == fault.fields, report

@@ -48,7 +48,8 @@ def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: lis
             if differing:
                 message = (
                     f"first wrong instruction: cycle {got.cycle}, core {got.core}, block {block}, "
-                    f"thread {thread}, instruction #{index} of this thread\n"
+                    f"thread {thread}, instruction #{index} of this thread: "
+                    f"pc {want.pc} ({disassemble(want.instr)})\n"
                     f"  expected: {format_commit(want)}\n"
                     f"  actual:   {format_commit(got)}\n"
                     f"  differing fields: {', '.join(differing)}"
@@ -64,8 +65,9 @@ def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: lis
                 extra = "more" if len(actual) > len(expected) else "fewer"
                 nxt = (format_commit(actual[len(expected)]) if len(actual) > len(expected)
                        else format_commit(expected[len(actual)]))
+                where = (f"cycle {cycle}, core {actual[-1].core}, " if actual else "")
                 message = (
-                    f"block {block}, thread {thread} retired {len(actual)} instructions, "
+                    f"{where}block {block}, thread {thread} retired {len(actual)} instructions, "
                     f"the model {len(expected)} ({extra} than expected); first unmatched: {nxt}"
                 )
                 if first_bad is None or cycle < first_bad[0]:
