@@ -847,8 +847,3 @@ def shrink(program: RandomProgram, still_fails: Callable[[RandomProgram], bool],
                 current, progress = candidate, True
                 break
     return current
-
-
-# --------------------------------------------------------------------------------------
-# CLI
-# --------------------------------------------------------------------------------------
