@@ -34,7 +34,6 @@ module alu
   // Unsigned comparison: tiny-gpu took N from the wrapped 8-bit difference, so it was
   // never set. Comparing the operands directly gives the right flags.
   always_comb begin
-    compare_nzp        = '0;
     compare_nzp[NZP_N] = rs_value <  rt_value;
     compare_nzp[NZP_Z] = rs_value == rt_value;
     compare_nzp[NZP_P] = rs_value >  rt_value;

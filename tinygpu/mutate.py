@@ -38,6 +38,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config
 from .harness import Job, run_jobs
@@ -276,11 +277,12 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                                 max_cycles=kernel.max_cycles, name=kernel.name))
                 references.append(kernel.reference)
         if name == "default":
-            # A start right after a reset, without writing the thread count: the reset
-            # value (0 threads) must finish the launch at once.
-            jobs.append(Job(kernels[0].program.words, guarded_memory(kernels[0].data, 9), 0,
-                            seed=9, write_thread_count=False, name="start without a thread count"))
-            references.append(None)
+            # First of all (so no earlier launch has written the register): a start right
+            # after a reset without writing the thread count; the reset value, 0 threads,
+            # must finish the launch at once.
+            jobs.insert(0, Job(kernels[0].program.words, guarded_memory(kernels[0].data, 9), 0,
+                               seed=9, write_thread_count=False, name="start without a thread count"))
+            references.insert(0, None)
             # Launches right after the previous one, without a reset in between.
             for kernel in kernels[:4]:
                 jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 8), kernel.threads,
@@ -289,7 +291,6 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                 references.append(kernel.reference)
         for seed in range(programs):
             program = generate(9000 + seed, block_dim=config.threads_per_block, size="small")
-            from .assembler import assemble
             words = assemble(program.asm).words
             jobs.append(Job(words, list(program.data), program.threads, latency=1 + seed % 3,
                             stall_max=seed % 4, seed=seed, name=f"random-{seed}"))
@@ -450,6 +451,8 @@ def _kill_kinds(verdicts: list[Verdict]) -> dict[str, int]:
             continue
         text = v.reason
         how = ("cycle gate" if text.startswith("cycle gate") else
+               "lint" if text.startswith("lint:") else
+               "parameter checks" if text.startswith("parameter checks") else
                "timeout" if "timeout" in text else
                "lock-step" if "lock-step" in text else
                "final memory" if "memory differs" in text else

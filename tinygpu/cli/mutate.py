@@ -18,11 +18,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="how many mutants to sample (default 150; more than exist: all)")
     parser.add_argument("--seed", type=checked.int_range(0, 2**31 - 1), default=1, help="sample seed")
     parser.add_argument("--jobs", type=checked.jobs_count, default=1, help="worker processes (1..256) or 'auto'")
+    parser.add_argument("--match", action="append", default=[],
+                        help="judge only mutants whose name contains this text (repeatable), "
+                             "e.g. --match dispatcher.sv:115 (names as --list prints them)")
     parser.add_argument("--list", action="store_true", help="only list the sampled mutants")
     args = parser.parse_args(argv)
 
     everything = mutate.all_mutants()
-    chosen = mutate.sample(everything, args.mutants, args.seed)
+    if args.match:
+        chosen = [m for m in everything if any(text in m.key for text in args.match)]
+        if not chosen:
+            checked.fail("tinygpu-mutate", f"no mutant's name contains {' or '.join(args.match)} "
+                                           "(see --list)")
+    else:
+        chosen = mutate.sample(everything, args.mutants, args.seed)
     if args.list:
         for mutant in chosen:
             print(mutant.key)
