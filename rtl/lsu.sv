@@ -83,4 +83,13 @@ module lsu
   assign mem_write_address = address_q;
   assign mem_write_data    = store_data_q;
 
+`ifndef SYNTHESIS
+  // The request flags are never X after reset: an X valid would be read as "no request"
+  // by some logic and as a request by other logic.
+  always @(posedge clk) begin
+    if (!reset) assert (!$isunknown(read_valid_q) && !$isunknown(write_valid_q))
+      else $error("lsu: valid is X or Z");
+  end
+`endif
+
 endmodule

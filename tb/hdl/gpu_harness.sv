@@ -225,12 +225,15 @@ module gpu_harness #(
   // After reset every output of the GPU is 0 or 1, in every cycle: an X or Z there (an
   // unreset flop, an undriven net) is a bug even while nothing samples it. Both
   // simulators report $error; the run then fails.
+  // (Icarus 11's $isunknown of a concatenation is always true: check a named vector.)
   logic reset_q;
+  logic [1 + PROGRAM_MEM_NUM_CHANNELS * (1 + PA) + DATA_MEM_NUM_CHANNELS * (2 + 2 * DA + DW) - 1:0] gpu_outputs;
+  assign gpu_outputs = {done, program_mem_read_valid, program_mem_read_address, data_mem_read_valid,
+                        data_mem_read_address, data_mem_write_valid, data_mem_write_address,
+                        data_mem_write_data};
   always_ff @(posedge clk) reset_q <= reset;
   always @(posedge clk) begin
-    if (!reset && !reset_q && $isunknown({done, program_mem_read_valid, program_mem_read_address,
-        data_mem_read_valid, data_mem_read_address, data_mem_write_valid,
-        data_mem_write_address, data_mem_write_data})) begin
+    if (!reset && !reset_q && $isunknown(gpu_outputs)) begin
       $error("a gpu output is X or Z after reset (cycle %0d): program %b/%h data %b/%h %b/%h/%h",
              cycles, program_mem_read_valid, program_mem_read_address, data_mem_read_valid,
              data_mem_read_address, data_mem_write_valid, data_mem_write_address,

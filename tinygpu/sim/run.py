@@ -153,10 +153,12 @@ def run(
         problems.append(report)
     elif num_tests == 0 and not problems:
         problems.append("no cocotb test ran (wrong test_module or testcase?)")
+    # An HDL $error (a failed assertion) fails the run even when the simulator carries
+    # on and the cocotb test passes (Icarus does not stop at $error; Verilator does).
+    hdl_errors = _hdl_errors(log_file)
+    if hdl_errors:
+        problems.append("the simulator reported:\n" + "\n".join(hdl_errors))
     if problems:
-        hdl_errors = _hdl_errors(log_file)
-        if hdl_errors:
-            problems.append("the simulator reported:\n" + "\n".join(hdl_errors))
         raise SimulationError(
             f"{sim} run of {test_module} in {test_dir}: " + "; ".join(problems)
             + f"\n--- last lines of {log_file} ---\n{log_tail(log_file)}"
