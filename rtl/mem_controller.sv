@@ -71,12 +71,21 @@ module mem_controller #(
   assign wants_any   = consumer_read_valid | wants_write;
 
   // ------------------------------------------------------------ arbitration
-  // Channels grant in order 0, 1, ...; a requester already held by a channel, or granted
-  // by a lower channel this cycle, is skipped. Each channel searches from `next_q`.
-  // The search runs in a function so its scratch state is local: an always_comb that
-  // reads what it writes can re-trigger itself forever in Icarus 11.
+  // Round-robin from `next_q`: the free channels, in order 0, 1, ..., take the waiting
+  // requesters in the order next_q, next_q + 1, ... (wrapping), skipping any requester a
+  // channel already holds. Channel c is free when it is IDLE or RESPONDing (its last
+  // cycle). This is what a channel-by-channel search would give, computed in parallel
+  // so the logic is a few levels deep, not one search per channel in a row (which was
+  // the GPU's critical path): requester i, if it may be granted, is the k-th in line,
+  // k = the number of grantable requesters before it in round-robin order; the free
+  // channel whose rank among free channels is k takes it.
+  // (A function keeps the scratch state local: an always_comb that reads what it writes
+  // can re-trigger itself forever in Icarus 11.)
   // Result: channel c's {granted, requester index} at [c*GRANT_BITS +: GRANT_BITS].
   localparam int GRANT_BITS = IDX_BITS + 1;
+  // Places in line are 0..NUM_CONSUMERS-1 and free channels at most NUM_CONSUMERS:
+  // modulo 2**RANK_BITS the sums below are exact for every requester that counts.
+  localparam int RANK_BITS  = $clog2(NUM_CONSUMERS + 1);
 
   function automatic logic [NUM_CHANNELS*GRANT_BITS-1:0] arbitrate(
     input logic [NUM_CHANNELS-1:0][2:0]          states,
@@ -84,27 +93,44 @@ module mem_controller #(
     input logic [NUM_CONSUMERS-1:0]              requests,
     input logic [IDX_BITS-1:0]                   first
   );
-    logic [NUM_CONSUMERS-1:0]              taken;
-    logic [NUM_CHANNELS*GRANT_BITS-1:0]    grants;
-    logic                                  granted;
-    int unsigned                           candidate;
-    taken  = '0;
+    logic [NUM_CONSUMERS-1:0]                 held;       // owned by a busy channel
+    logic [NUM_CONSUMERS-1:0]                 grantable;
+    logic [NUM_CONSUMERS:0][RANK_BITS-1:0]    grantable_below;  // grantable ones below index i
+    logic [RANK_BITS-1:0]                     skipped;    // grantable below `first`
+    logic [NUM_CONSUMERS-1:0][RANK_BITS-1:0]  place;      // requester i's place in line
+    logic [RANK_BITS-1:0]                     free_rank;  // free channels below channel c
+    logic [NUM_CHANNELS*GRANT_BITS-1:0]       grants;
+    held   = '0;
     grants = '0;
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      if (states[c] != CH_IDLE) taken[owners[c]] = 1'b1;
+      if (states[c] != CH_IDLE) held[owners[c]] = 1'b1;
     end
+    grantable = requests & ~held;
+    grantable_below[0] = '0;
+    for (int i = 0; i < NUM_CONSUMERS; i++) begin
+      grantable_below[i+1] = grantable_below[i] + RANK_BITS'(grantable[i]);
+    end
+    // `first` is 0..NUM_CONSUMERS (after the last requester it is NUM_CONSUMERS when that
+    // is not a power of two): NUM_CONSUMERS then counts like 0, every requester wraps.
+    skipped = '0;
+    for (int i = 0; i <= NUM_CONSUMERS; i++) begin
+      if (int'(first) == i) skipped = grantable_below[i];
+    end
+    for (int i = 0; i < NUM_CONSUMERS; i++) begin
+      // From `first` up to i, or (i below `first`: wrapped) from `first` to the end and
+      // then from 0 to i.
+      place[i] = (i >= int'(first)) ? grantable_below[i] - skipped
+                                    : grantable_below[NUM_CONSUMERS] - skipped + grantable_below[i];
+    end
+    free_rank = '0;
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      granted = 1'b0;
       if (states[c] == CH_IDLE || states[c] == CH_RESPOND_READ || states[c] == CH_RESPOND_WRITE) begin
-        for (int k = 0; k < NUM_CONSUMERS; k++) begin
-          candidate = int'(first) + k;
-          if (candidate >= NUM_CONSUMERS) candidate = candidate - NUM_CONSUMERS;
-          if (!granted && requests[candidate] && !taken[candidate]) begin
-            granted                         = 1'b1;
-            taken[candidate]                = 1'b1;
-            grants[c*GRANT_BITS +: GRANT_BITS] = {1'b1, IDX_BITS'(candidate)};
+        for (int i = 0; i < NUM_CONSUMERS; i++) begin
+          if (grantable[i] && place[i] == free_rank) begin
+            grants[c*GRANT_BITS +: GRANT_BITS] = {1'b1, IDX_BITS'(i)};
           end
         end
+        free_rank = free_rank + 1'b1;
       end
     end
     return grants;
