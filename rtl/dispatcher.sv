@@ -132,4 +132,27 @@ module dispatcher
 
   assign done = done_q;
 
+`ifndef SYNTHESIS
+  // ------------------------------------------------------------ assertions
+  // Checked in every simulation and by `make formal`; synthesis never sees them.
+  // (X checks XOR the bits together: Icarus 11's $isunknown of a concatenation can
+  // report X where there is none.)
+  always @(posedge clk) begin
+    if (!reset) begin
+      // A block goes to one core at a time, and only to an idle one.
+      assert ($onehot0(core_block_start)) else $error("dispatcher: blocks to several cores at once (%b)", core_block_start);
+      assert ((core_block_start & ~core_idle) == '0) else $error("dispatcher: a block to a busy core (%b)", core_block_start);
+      // The count of busy cores neither underflows nor exceeds the cores there are.
+      assert (int'(busy_cores_q) + int'(hand_out) >= int'(count_set(core_block_done)))
+        else $error("dispatcher: more blocks finished than were handed out");
+      assert (int'(busy_cores_q) <= NUM_CORES) else $error("dispatcher: %0d busy cores of %0d", busy_cores_q, NUM_CORES);
+      assert (!(done_q && running_q)) else $error("dispatcher: done while running");
+      // Blocks are handed out in steps of THREADS_PER_BLOCK up to the thread count.
+      assert (!running_q || int'(next_thread_q) < int'(total_q) + THREADS_PER_BLOCK)
+        else $error("dispatcher: next thread %0d past the %0d threads", next_thread_q, total_q);
+      assert ((^{done, core_block_start}) !== 1'bx) else $error("dispatcher: an output is X or Z after reset");
+    end
+  end
+`endif
+
 endmodule

@@ -225,10 +225,88 @@ module mem_controller #(
   end
 
 `ifndef SYNTHESIS
-  // The arbitration decides every channel in every cycle: a grant bit that is X (a
-  // channel the search forgot) would be read as "no grant" and hide the bug.
+  // ------------------------------------------------------------ assertions
+  // Checked in every simulation (Verilator --assert, Icarus) and by `make formal`;
+  // synthesis never sees them. Each names the rule it checks. `last_*` hold what a
+  // bus showed in the previous cycle; `checking_q`: out of reset for a cycle. (X checks
+  // XOR the bits together: Icarus 11's $isunknown of a concatenation can report X where
+  // there is none.)
+  logic                                    checking_q;
+  logic [NUM_CONSUMERS-1:0]                last_read_waiting_q, last_write_waiting_q;
+  logic [NUM_CONSUMERS-1:0][ADDR_BITS-1:0] last_read_address_q, last_write_address_q;
+  logic [NUM_CONSUMERS-1:0][DATA_BITS-1:0] last_write_data_q;
+  logic [NUM_CHANNELS-1:0]                 last_mem_waiting_q;
+  logic [NUM_CHANNELS-1:0]                 last_mem_read_q;
+  logic [NUM_CHANNELS-1:0][ADDR_BITS-1:0]  last_mem_address_q;
+  logic [NUM_CHANNELS-1:0][DATA_BITS-1:0]  last_mem_data_q;
+  always_ff @(posedge clk) begin
+    checking_q           <= !reset;
+    last_read_waiting_q  <= consumer_read_valid & ~consumer_read_ready;
+    last_write_waiting_q <= wants_write & ~consumer_write_ready;
+    last_read_address_q  <= consumer_read_address;
+    last_write_address_q <= consumer_write_address;
+    last_write_data_q    <= consumer_write_data;
+    last_mem_waiting_q   <= (mem_read_valid & ~mem_read_ready) | (mem_write_valid & ~mem_write_ready);
+    last_mem_read_q      <= mem_read_valid;
+    last_mem_address_q   <= mem_read_address;
+    last_mem_data_q      <= mem_write_data;
+  end
+
   always @(posedge clk) begin
-    if (!reset) assert (!$isunknown(grants)) else $error("mem_controller: a grant is X or Z");
+    if (!reset) begin
+      // The arbitration decides every channel in every cycle: a grant bit that is X (a
+      // channel the search forgot) would be read as "no grant" and hide the bug.
+      assert (!$isunknown(grants)) else $error("mem_controller: a grant is X or Z");
+      assert (int'(next_q) <= NUM_CONSUMERS) else $error("mem_controller: round-robin start %0d out of range", next_q);
+      for (int c = 0; c < NUM_CHANNELS; c++) begin
+        assert (state_q[c] <= CH_RESPOND_WRITE) else $error("mem_controller: channel %0d in no state (%0d)", c, state_q[c]);
+        // A grant goes only to a requester that asks, and that no channel holds.
+        assert (!grant[c] || wants_any[grant_idx[c]])
+          else $error("mem_controller: channel %0d granted requester %0d, which is not asking", c, grant_idx[c]);
+        for (int d = 0; d < NUM_CHANNELS; d++) begin
+          assert (!grant[c] || state_q[d] == CH_IDLE || owner_q[d] != grant_idx[c])
+            else $error("mem_controller: channel %0d granted requester %0d, which channel %0d holds", c, grant_idx[c], d);
+          // One grant per requester: no two channels serve the same one.
+          assert (c == d || !grant[c] || !grant[d] || grant_idx[c] != grant_idx[d])
+            else $error("mem_controller: channels %0d and %0d both granted requester %0d", c, d, grant_idx[c]);
+          assert (c == d || state_q[c] == CH_IDLE || state_q[d] == CH_IDLE || owner_q[c] != owner_q[d])
+            else $error("mem_controller: channels %0d and %0d both serve requester %0d", c, d, owner_q[c]);
+        end
+        // Memory answers only a request.
+        assert (!mem_read_ready[c] || mem_read_valid[c]) else $error("mem_controller: read ready on idle channel %0d", c);
+        assert (!mem_write_ready[c] || mem_write_valid[c]) else $error("mem_controller: write ready on idle channel %0d", c);
+      end
+      for (int i = 0; i < NUM_CONSUMERS; i++) begin
+        // Ready only to a requester that asks; a requester asks one thing at a time.
+        assert (!consumer_read_ready[i] || consumer_read_valid[i])
+          else $error("mem_controller: read ready to requester %0d, which is not reading", i);
+        assert (!consumer_write_ready[i] || wants_write[i])
+          else $error("mem_controller: write ready to requester %0d, which is not writing", i);
+        assert (!(consumer_read_valid[i] && wants_write[i]))
+          else $error("mem_controller: requester %0d reads and writes at once", i);
+      end
+      if (checking_q) begin
+        for (int i = 0; i < NUM_CONSUMERS; i++) begin
+          // A requester holds its request, unchanged, until it is answered.
+          assert (!last_read_waiting_q[i] || (consumer_read_valid[i] && consumer_read_address[i] == last_read_address_q[i]))
+            else $error("mem_controller: requester %0d dropped or changed its read before ready", i);
+          assert (!last_write_waiting_q[i] || (wants_write[i] && consumer_write_address[i] == last_write_address_q[i]
+                                               && consumer_write_data[i] == last_write_data_q[i]))
+            else $error("mem_controller: requester %0d dropped or changed its write before ready", i);
+        end
+        for (int c = 0; c < NUM_CHANNELS; c++) begin
+          // The same on the memory side: the controller holds each channel's request.
+          assert (!last_mem_waiting_q[c] || ((mem_read_valid[c] || mem_write_valid[c]) && mem_read_valid[c] == last_mem_read_q[c]
+                                             && mem_read_address[c] == last_mem_address_q[c]
+                                             && mem_write_data[c] == last_mem_data_q[c]))
+            else $error("mem_controller: channel %0d dropped or changed its request before memory answered", c);
+        end
+        // No X on the outputs after reset.
+        assert ((^{mem_read_valid, mem_read_address, mem_write_valid, mem_write_address, mem_write_data,
+                   consumer_read_ready, consumer_write_ready, consumer_read_data}) !== 1'bx)
+          else $error("mem_controller: an output is X or Z after reset");
+      end
+    end
   end
 `endif
 

@@ -60,4 +60,11 @@ module pc_unit
     end
   end
 
+`ifndef SYNTHESIS
+  // NZP holds exactly one flag (checked in every simulation; not synthesized).
+  always @(posedge clk) begin
+    if (!reset) assert ($onehot(nzp_q)) else $error("pc_unit: NZP %b is not one-hot", nzp_q);
+  end
+`endif
+
 endmodule

@@ -173,4 +173,34 @@ module scheduler
     end
   end
 
+`ifndef SYNTHESIS
+  // ------------------------------------------------------------ assertions
+  // Checked in every simulation and by `make formal`; synthesis never sees them.
+  // (X checks XOR the bits together: Icarus 11's $isunknown of a concatenation can
+  // report X where there is none.)
+  logic running;  // a block is on the core and not finished
+  assign running = (state_q == S_FETCH || state_q == S_EXECUTE || state_q == S_MEMORY);
+  always @(posedge clk) begin
+    if (!reset) begin
+      assert (state_q <= S_DONE) else $error("scheduler: in no state (%0d)", state_q);
+      assert (!block_start || state_q == S_IDLE) else $error("scheduler: a block arrived while busy");
+      // The active mask lies within the live mask, and is never empty while running.
+      assert ((active_mask & ~live_q) == '0) else $error("scheduler: active %b outside live %b", active_mask, live_q);
+      assert (!running || active_mask != '0) else $error("scheduler: running with no active thread");
+      // The issued PC is the smallest live PC.
+      for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+        assert (!live_q[t] || pc_q[t] >= issue_pc)
+          else $error("scheduler: thread %0d is live at PC %0d, below the issued %0d", t, pc_q[t], issue_pc);
+      end
+      // Loads and stores start, and instructions retire, only in active threads; the LSUs
+      // are busy only while the scheduler waits for them.
+      assert ((lsu_start & ~active_mask) == '0) else $error("scheduler: LSU start %b outside active %b", lsu_start, active_mask);
+      assert ((commit_mask & ~active_mask) == '0) else $error("scheduler: retire %b outside active %b", commit_mask, active_mask);
+      assert (state_q == S_MEMORY || lsu_busy == '0) else $error("scheduler: LSUs busy (%b) outside MEMORY", lsu_busy);
+      assert ((^{block_idle, block_done, fetch_request, issue_pc, active_mask, lsu_start, commit_mask}) !== 1'bx)
+        else $error("scheduler: an output is X or Z after reset");
+    end
+  end
+`endif
+
 endmodule
