@@ -28,17 +28,22 @@ SEED   ?= 1
 FUZZ_ARGS ?=
 # make mutate
 MUTANTS ?= 150
+# make synth: UPDATE=1 writes the results as the new baseline (tb/synth_baseline.json)
+UPDATE ?= 0
 
 # Variables the tools cannot check themselves (each tool checks its own options).
 ifneq ($(filter-out 0 1,$(WAVES)),)
 $(error WAVES=$(WAVES): use WAVES=1 (write a waveform and a trace) or WAVES=0)
+endif
+ifneq ($(filter-out 0 1,$(UPDATE)),)
+$(error UPDATE=$(UPDATE): use UPDATE=1 (write the synthesis baseline) or UPDATE=0 (check against it))
 endif
 ifeq ($(shell [[ "$(JOBS)" == auto || "$(JOBS)" =~ ^[1-9][0-9]{0,2}$$ ]] && echo ok),)
 $(error JOBS=$(JOBS): use JOBS=auto (one per CPU) or a number of parallel jobs from 1 to 999)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-all run waves lint fuzz coverage mutate bench clean
+.PHONY: help setup test test-all run waves lint formal synth fuzz coverage mutate bench clean
 
 help:  ## list the targets
 	@echo "tiny-gpu-sv: a small SIMT GPU in SystemVerilog and its verification suite"
@@ -71,6 +76,12 @@ waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
 
 lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
 	$(ENV) $(BIN)/tinygpu-lint
+
+formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, scheduler
+	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
+
+synth: $(STAMP)  ## iCE40 HX8K area and Fmax of every configuration, against tb/synth_baseline.json (UPDATE=1 rewrites it)
+	$(ENV) $(BIN)/tinygpu-synth --jobs $(JOBS) $(if $(filter 1,$(UPDATE)),--update)
 
 fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7 FUZZ_ARGS=...)
 	$(ENV) $(BIN)/tinygpu-fuzz --count $(N) --seed $(SEED) --jobs $(JOBS) $(FUZZ_ARGS)

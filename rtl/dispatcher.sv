@@ -150,7 +150,22 @@ module dispatcher
       // Blocks are handed out in steps of THREADS_PER_BLOCK up to the thread count.
       assert (!running_q || int'(next_thread_q) < int'(total_q) + THREADS_PER_BLOCK)
         else $error("dispatcher: next thread %0d past the %0d threads", next_thread_q, total_q);
+`ifndef FORMAL  // X and Z exist only in simulation
       assert ((^{done, core_block_start}) !== 1'bx) else $error("dispatcher: an output is X or Z after reset");
+`endif
+    end
+  end
+`endif
+
+`ifdef FORMAL
+  // Every phase of a launch is reachable (make formal shows a trace of each).
+  always @(posedge clk) begin
+    if (!reset) begin
+      cover (launch);
+      cover (hand_out && remaining < THREAD_BITS'(THREADS_PER_BLOCK));  // a partial block
+      cover (!hand_out && threads_left);                                // every core busy
+      cover (all_finished);
+      cover (done_q && start);
     end
   end
 `endif

