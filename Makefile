@@ -59,8 +59,9 @@ $(STAMP): requirements.txt pyproject.toml scripts/setup_env.sh
 setup: $(STAMP)  ## create .venv and install Debian packages if missing
 	@bash scripts/setup_env.sh
 
-test: $(STAMP)  ## lint, the whole regression on Icarus and Verilator (pytest -n JOBS), coverage closure
+test: $(STAMP)  ## lint, formal proofs, the whole regression on Icarus and Verilator (pytest -n JOBS), coverage closure
 	$(ENV) $(BIN)/tinygpu-lint
+	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
 	$(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
 	$(ENV) $(BIN)/tinygpu-coverage
 

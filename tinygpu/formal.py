@@ -190,7 +190,7 @@ def format_table(results: list[FormalResult]) -> str:
     return "\n".join(lines)
 
 
-README_BEGIN = "<!-- formal table: written by `make formal` -->"
+README_BEGIN = "<!-- formal table: written by `tinygpu-formal --readme` -->"
 README_END = "<!-- end of formal table -->"
 
 
