@@ -41,7 +41,7 @@ module dispatcher_formal
   logic [NUM_CORES-1:0][COUNT_BITS-1:0]  core_block_thread_count;
 
   dispatcher #(.NUM_CORES (NUM_CORES), .THREADS_PER_BLOCK (THREADS_PER_BLOCK)) dut (
-    .clk (clk), .reset (reset), .start (start), .thread_count (thread_count), .done (done),
+    .clk (clk), .reset (reset), .start (start), .thread_count (thread_count), .done (done), .launching (),
     .core_idle (core_idle), .core_block_done (core_block_done), .core_block_start (core_block_start),
     .core_block_idx (core_block_idx), .core_block_thread_count (core_block_thread_count)
   );

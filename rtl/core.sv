@@ -1,85 +1,126 @@
-// core: runs one block of threads at a time.
+// core: runs up to WARPS_PER_CORE blocks at once, one instruction per cycle.
 //
-// The shared front end (scheduler, fetcher, decoder) issues one instruction at a time
-// to the active threads; each thread has its own register file, ALU, PC unit and LSU,
-// as in tiny-gpu. The dispatcher hands the core a block; the core reports when every
-// thread of it has returned.
+//   ISSUE    scheduler.sv picks a ready warp whose next instruction is in the
+//            instruction cache (icache.sv) and reads the word; fetcher.sv fills the cache
+//            from program memory (demand misses first, then read-ahead).
+//   EXECUTE  here: the word is decoded, each lane (one per thread of a block) reads the
+//            executing warp's registers, computes in its ALU, and writes back; branches
+//            and CMP go through the lane's PC unit. LDR/STR start the warp's load/store
+//            units instead, and the warp waits (others issue) until memory has answered
+//            every thread; then the loaded values are written back.
 //
-// The commit_* outputs describe what retires in each cycle, as effects (the way RVFI
-// does for RISC-V cores): which threads retire, the instruction, and per thread what
-// the hardware actually did: the register file's write (enable, index, value, taken
-// at its write port), the NZP the PC unit's flops take, the PC the scheduler's flops
-// take, and the data-memory request the thread's LSU put on the core's port (captured
-// at the valid/ready handshake: direction, address, data written or returned). None of
-// it is rebuilt from the instruction word, so a write that goes to the wrong place is
-// seen at the instruction that did it. Nothing in the GPU uses these outputs: the
-// simulation harness logs them and the golden model is compared with every field. In
-// synthesis they drive nothing and vanish.
+// Each warp has its own registers, NZP flags and load/store unit per thread: a block's
+// state lives in its warp slot from start to finish, so blocks never share anything.
+// The lanes' ALUs are shared: one warp executes at a time.
+//
+// Loads are coalesced: threads of one LDR that read the same address are served by one
+// memory read (the first such thread's), and every one of them gets the byte.
+//
+// The commit_* outputs describe what retires in each cycle, per warp, as effects (the
+// way RVFI does for RISC-V cores): which threads retire, the instruction, and per thread
+// what the hardware actually did: the register file's write (enable, index, value, taken
+// at its write port), the NZP the PC unit's flops take, the PC the warp's flops take,
+// and the data-memory request its load/store unit put on the core's port (captured at
+// the valid/ready handshake: direction, address, data written or returned). A warp
+// retires at most one instruction per cycle, in program order. Nothing in the GPU uses
+// these outputs: the simulation harness logs them and the golden model is compared with
+// every field. In synthesis they drive nothing and vanish.
+//
+// Vectors indexed by warp and thread use index w * THREADS_PER_BLOCK + t ("slot").
 `default_nettype none
 
 module core
   import gpu_pkg::*;
 #(
   parameter int THREADS_PER_BLOCK = 4,
-  parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1)
+  parameter int WARPS             = 2,
+  parameter int ICACHE_LINES      = 32,
+  parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1),
+  parameter int SLOTS             = WARPS * THREADS_PER_BLOCK
 ) (
   input  logic                          clk,
   input  logic                          reset,
-  // block handshake with the dispatcher
-  input  logic                          block_start,
+  input  logic                          launch,              // a kernel starts
+  // block handshake with the dispatcher, one per warp
+  input  logic [WARPS-1:0]              block_start,
   input  logic [DATA_BITS-1:0]          block_idx_in,
   input  logic [COUNT_BITS-1:0]         block_thread_count,
-  output logic                          block_idle,
-  output logic                          block_done,
+  output logic [WARPS-1:0]              block_idle,
+  output logic [WARPS-1:0]              block_done,
   // program memory: one requester, the fetcher
   output logic                          program_mem_read_valid,
   output logic [PC_BITS-1:0]            program_mem_read_address,
   input  logic                          program_mem_read_ready,
   input  logic [INSTR_BITS-1:0]         program_mem_read_data,
-  // data memory: one requester per thread (its LSU)
-  output logic [THREADS_PER_BLOCK-1:0]                 data_mem_read_valid,
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_read_address,
-  input  logic [THREADS_PER_BLOCK-1:0]                 data_mem_read_ready,
-  input  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_read_data,
-  output logic [THREADS_PER_BLOCK-1:0]                 data_mem_write_valid,
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_write_address,
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  data_mem_write_data,
-  input  logic [THREADS_PER_BLOCK-1:0]                 data_mem_write_ready,
+  // data memory: one requester per warp and thread (its load/store unit)
+  output logic [SLOTS-1:0]                             data_mem_read_valid,
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              data_mem_read_address,
+  input  logic [SLOTS-1:0]                             data_mem_read_ready,
+  input  logic [SLOTS-1:0][DATA_BITS-1:0]              data_mem_read_data,
+  output logic [SLOTS-1:0]                             data_mem_write_valid,
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              data_mem_write_address,
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              data_mem_write_data,
+  input  logic [SLOTS-1:0]                             data_mem_write_ready,
   // commit port (simulation only; see the header)
-  output logic [THREADS_PER_BLOCK-1:0]                 commit_valid,
-  output logic [PC_BITS-1:0]                           commit_pc,
-  output logic [INSTR_BITS-1:0]                        commit_instr,
-  output logic [DATA_BITS-1:0]                         commit_block_idx,
-  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0]    commit_next_pc,
-  output logic [THREADS_PER_BLOCK-1:0][NZP_BITS-1:0]   commit_nzp,
-  output logic [THREADS_PER_BLOCK-1:0]                 commit_rd_written,
-  output logic [THREADS_PER_BLOCK-1:0][REG_ADDR_BITS-1:0] commit_rd,
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_rd_value,
-  output logic [THREADS_PER_BLOCK-1:0]                 commit_mem_read,   // a read was answered
-  output logic [THREADS_PER_BLOCK-1:0]                 commit_mem_write,  // a write was answered
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_address,
-  output logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]  commit_mem_data    // read: returned; write: sent
+  output logic [SLOTS-1:0]                             commit_valid,
+  output logic [WARPS-1:0][PC_BITS-1:0]                commit_pc,
+  output logic [WARPS-1:0][INSTR_BITS-1:0]             commit_instr,
+  output logic [WARPS-1:0][DATA_BITS-1:0]              commit_block_idx,
+  output logic [SLOTS-1:0][PC_BITS-1:0]                commit_next_pc,
+  output logic [SLOTS-1:0][NZP_BITS-1:0]               commit_nzp,
+  output logic [SLOTS-1:0]                             commit_rd_written,
+  output logic [SLOTS-1:0][REG_ADDR_BITS-1:0]          commit_rd,
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_rd_value,
+  output logic [SLOTS-1:0]                             commit_mem_read,   // a read was answered
+  output logic [SLOTS-1:0]                             commit_mem_write,  // a write was answered
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_mem_address,
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_mem_data    // read: returned; write: sent
 );
 
-  logic                          clear_threads;
-  logic                          fetch_request;
-  logic [PC_BITS-1:0]            issue_pc;
-  logic                          instruction_ready;
-  logic [INSTR_BITS-1:0]         instruction;
-  decoded_instr_t                decoded;
-  logic [DATA_BITS-1:0]          block_idx;
-  // Threads the current instruction is issued to; shown in waveforms and traces.
+  localparam int WARP_BITS = (WARPS > 1) ? $clog2(WARPS) : 1;
+  localparam int LANE_BITS = (THREADS_PER_BLOCK > 1) ? $clog2(THREADS_PER_BLOCK) : 1;
+  // Read-ahead needs room: with a tiny cache it would evict the words about to run.
+  localparam int PREFETCH_DEPTH = (ICACHE_LINES >= 8) ? 4 : ICACHE_LINES / 2;
+
+  // ------------------------------------------------------------ issue
+  logic [WARPS-1:0]                   clear_warp;
+  logic [WARPS-1:0][DATA_BITS-1:0]    block_idx;
+  logic [WARPS-1:0][PC_BITS-1:0]      warp_pc;
+  logic [WARPS-1:0]                   warp_pc_cached;
+  logic [WARPS-1:0]                   warp_pc_blocks;
+  logic                               demand_valid;
+  logic [PC_BITS-1:0]                 demand_pc;
+  logic [PC_BITS-1:0]                 last_issue_pc;
+  // Which warp issues this cycle: shown in waveforms.
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [THREADS_PER_BLOCK-1:0]  active_mask;
+  logic                               issue_valid;
+  logic [WARP_BITS-1:0]               issue_warp;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [THREADS_PER_BLOCK-1:0]  lsu_start;
-  logic [THREADS_PER_BLOCK-1:0]  lsu_busy;
-  logic [THREADS_PER_BLOCK-1:0]  commit_mask;
+  logic [PC_BITS-1:0]                 issue_pc;
+  logic                               exec_valid;
+  logic [WARP_BITS-1:0]               exec_warp;
+  logic [PC_BITS-1:0]                 exec_pc;
+  logic [INSTR_BITS-1:0]              instruction;
+  decoded_instr_t                     decoded;
   logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc;
-  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written;
+  logic [THREADS_PER_BLOCK-1:0]       exec_active;
+  logic [WARPS-1:0]                   mem_complete;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] mem_active;
+  logic [WARPS-1:0]                   mem_waiting;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] exec_commit;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] commit_mask;
+  // Live threads of each warp: shown in waveforms and traces.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] live_mask;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written;
+  logic                               exec_is_memory;
+
+  assign exec_is_memory = decoded.is_load || decoded.is_store;
 
   scheduler #(
-    .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
+    .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
+    .WARPS             (WARPS)
   ) u_scheduler (
     .clk                (clk),
     .reset              (reset),
@@ -89,31 +130,78 @@ module core
     .block_idle         (block_idle),
     .block_done         (block_done),
     .block_idx          (block_idx),
-    .clear_threads      (clear_threads),
-    .fetch_request      (fetch_request),
+    .clear_warp         (clear_warp),
+    .warp_pc            (warp_pc),
+    .warp_pc_cached     (warp_pc_cached),
+    .warp_pc_blocks     (warp_pc_blocks),
+    .demand_valid       (demand_valid),
+    .demand_pc          (demand_pc),
+    .last_issue_pc      (last_issue_pc),
+    .issue_valid        (issue_valid),
+    .issue_warp         (issue_warp),
     .issue_pc           (issue_pc),
-    .instruction_ready  (instruction_ready),
-    .issue_is_memory    (decoded.is_load || decoded.is_store),
-    .issue_is_ret       (decoded.is_ret),
+    .exec_valid         (exec_valid),
+    .exec_warp          (exec_warp),
+    .exec_pc            (exec_pc),
+    .exec_is_memory     (exec_is_memory),
+    .exec_is_ret        (decoded.is_ret),
     .next_pc            (next_pc),
-    .lsu_busy           (lsu_busy),
-    .active_mask        (active_mask),
-    .lsu_start          (lsu_start),
+    .exec_active        (exec_active),
+    .mem_complete       (mem_complete),
+    .mem_active         (mem_active),
+    .mem_waiting        (mem_waiting),
+    .exec_commit        (exec_commit),
     .commit_mask        (commit_mask),
+    .live_mask          (live_mask),
     .pc_written         (pc_written)
   );
 
-  fetcher u_fetcher (
-    .clk               (clk),
-    .reset             (reset),
-    .request           (fetch_request),
-    .pc                (issue_pc),
-    .instruction_ready (instruction_ready),
-    .instruction       (instruction),
-    .mem_read_valid    (program_mem_read_valid),
-    .mem_read_address  (program_mem_read_address),
-    .mem_read_ready    (program_mem_read_ready),
-    .mem_read_data     (program_mem_read_data)
+  // ------------------------------------------------------------ instruction supply
+  logic [PC_BITS-1:0]    probe_pc;
+  logic                  probe_hit;
+  logic                  fill;
+  logic [PC_BITS-1:0]    fill_pc;
+  logic [INSTR_BITS-1:0] fill_data;
+  logic                  demand_fill;
+
+  icache #(
+    .LINES       (ICACHE_LINES),
+    .NUM_LOOKUPS (WARPS)
+  ) u_icache (
+    .clk           (clk),
+    .reset         (reset),
+    .invalidate    (launch),
+    .lookup_pc     (warp_pc),
+    .lookup_hit    (warp_pc_cached),
+    .lookup_blocks (warp_pc_blocks),
+    .probe_pc      (probe_pc),
+    .probe_hit     (probe_hit),
+    .read_pc       (issue_pc),
+    .read_data     (instruction),
+    .fill          (fill),
+    .fill_pc       (fill_pc),
+    .fill_data     (fill_data)
+  );
+
+  fetcher #(
+    .PREFETCH_DEPTH (PREFETCH_DEPTH)
+  ) u_fetcher (
+    .clk              (clk),
+    .reset            (reset),
+    .launch           (launch),
+    .demand_valid     (demand_valid),
+    .demand_pc        (demand_pc),
+    .last_issue_pc    (last_issue_pc),
+    .probe_pc         (probe_pc),
+    .probe_hit        (probe_hit),
+    .fill             (fill),
+    .fill_pc          (fill_pc),
+    .fill_data        (fill_data),
+    .demand_fill      (demand_fill),
+    .mem_read_valid   (program_mem_read_valid),
+    .mem_read_address (program_mem_read_address),
+    .mem_read_ready   (program_mem_read_ready),
+    .mem_read_data    (program_mem_read_data)
   );
 
   decoder u_decoder (
@@ -121,162 +209,340 @@ module core
     .decoded     (decoded)
   );
 
-  // Decoded fields every thread uses.
-  rd_source_e           rd_source;
-  logic [DATA_BITS-1:0] immediate;
-  assign rd_source     = decoded.rd_source;
-  assign immediate     = decoded.imm8;
+  // ------------------------------------------------------------ per warp and thread state
+  // Register files, NZP flags and load/store units; the executing warp's are selected
+  // for the lanes below.
+  logic [SLOTS-1:0][DATA_BITS-1:0]  slot_rs_value, slot_rt_value;
+  logic [SLOTS-1:0][PC_BITS-1:0]    slot_next_pc;
+  logic [SLOTS-1:0]                 slot_lsu_done;      // idle, or answered now
+  logic [SLOTS-1:0][DATA_BITS-1:0]  slot_load_result;   // the byte its last load returned
+  logic [SLOTS-1:0]                 slot_bus_read, slot_bus_write;
+  logic [SLOTS-1:0][DATA_BITS-1:0]  slot_bus_address, slot_bus_data;
+  // Lane values of the executing warp.
+  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] rs_value, rt_value, alu_result;
+  logic [THREADS_PER_BLOCK-1:0][NZP_BITS-1:0]  compare_nzp;
+  // Coalescing: the lane whose read serves each lane's load (itself if it leads).
+  logic [THREADS_PER_BLOCK-1:0][LANE_BITS-1:0] load_source;
+  logic [THREADS_PER_BLOCK-1:0]                load_leader;
 
-  // ------------------------------------------------------------ threads
-  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_threads
-    logic [DATA_BITS-1:0] rs_value;
-    logic [DATA_BITS-1:0] rt_value;
-    logic [DATA_BITS-1:0] alu_result;
-    logic [NZP_BITS-1:0]  compare_nzp;
-    logic [DATA_BITS-1:0] load_data;
-    logic [DATA_BITS-1:0] rd_value;
-    logic                 rd_written;
-    logic [NZP_BITS-1:0]  nzp_stored;
-    // The register file's write port, named so the commit port reports exactly it.
-    logic                     rf_write_enable;
-    logic [REG_ADDR_BITS-1:0] rf_write_index;
-    assign rf_write_enable = commit_mask[t] && decoded.writes_rd;
-    assign rf_write_index  = decoded.rd;
+  // Memory instruction each warp has out: its word, PC, threads that started a
+  // request, and which lane serves each thread's load.
+  logic [WARPS-1:0][INSTR_BITS-1:0]                   mem_instr_q;
+  logic [WARPS-1:0][PC_BITS-1:0]                      mem_pc_q;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]            mem_started_q;
+  logic [WARPS-1:0][THREADS_PER_BLOCK*LANE_BITS-1:0]  mem_source_q;
 
-    register_file u_registers (
-      .clk            (clk),
-      .reset          (reset),
-      .clear          (clear_threads),
-      .block_idx      (block_idx),
-      .block_dim      (DATA_BITS'(THREADS_PER_BLOCK)),
-      .thread_idx     (DATA_BITS'(t)),
-      .rs_addr        (decoded.rs),
-      .rt_addr        (decoded.rt),
-      .rs_value       (rs_value),
-      .rt_value       (rt_value),
-      .write_enable   (rf_write_enable),
-      .rd_addr        (rf_write_index),
-      .rd_value       (rd_value),
-      .write_accepted (rd_written)
-    );
+  // The first lane (lowest index) among active ones whose address equals lane t's.
+  function automatic logic [THREADS_PER_BLOCK*LANE_BITS-1:0] coalesce(
+    input logic [THREADS_PER_BLOCK-1:0]                active,
+    input logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] addresses
+  );
+    logic [THREADS_PER_BLOCK*LANE_BITS-1:0] sources;
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+      sources[t*LANE_BITS +: LANE_BITS] = LANE_BITS'(t);
+      for (int u = THREADS_PER_BLOCK - 1; u >= 0; u--) begin
+        if (u < t && active[u] && addresses[u] == addresses[t]) sources[t*LANE_BITS +: LANE_BITS] = LANE_BITS'(u);
+      end
+    end
+    return sources;
+  endfunction
+
+  assign load_source = coalesce(exec_active, rs_value);
+  always_comb begin
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) load_leader[t] = (int'(load_source[t]) == t);
+  end
+
+  for (genvar w = 0; w < WARPS; w++) begin : g_warps
+    logic executing;  // this warp's instruction is in EXECUTE
+    logic mem_is_load;
+    logic [REG_ADDR_BITS-1:0] mem_rd;
+    assign executing   = exec_valid && (int'(exec_warp) == w);
+    assign mem_is_load = (mem_instr_q[w][15:12] == OP_LDR);
+    assign mem_rd      = mem_instr_q[w][11:8];
+
+    // Complete when every thread that sent a request has its answer (this cycle at the
+    // latest).
+    assign mem_complete[w] = mem_waiting[w] &&
+        ((mem_started_q[w] & ~slot_lsu_done[w*THREADS_PER_BLOCK +: THREADS_PER_BLOCK]) == '0);
+
+    always_ff @(posedge clk) begin
+      if (reset) begin
+        mem_instr_q[w]   <= '0;
+        mem_pc_q[w]      <= '0;
+        mem_started_q[w] <= '0;
+        mem_source_q[w]  <= '0;
+      end else if (executing && exec_is_memory) begin
+        mem_instr_q[w]   <= instruction;
+        mem_pc_q[w]      <= exec_pc;
+        mem_started_q[w] <= decoded.is_load ? (exec_active & load_leader) : exec_active;
+        mem_source_q[w]  <= load_source;
+      end
+    end
+
+    for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_threads
+      localparam int SLOT = w * THREADS_PER_BLOCK + t;
+      logic [LANE_BITS-1:0] source;   // the lane whose read serves this thread's load
+      logic                 load_writes;
+      logic                 exec_writes;
+      logic [NZP_BITS-1:0]  nzp_stored;
+      logic [DATA_BITS-1:0] lane_rd_value;
+      // The register file's write port, named so the commit port reports exactly it.
+      logic                     rf_write_enable;
+      logic [REG_ADDR_BITS-1:0] rf_write_index;
+      logic [DATA_BITS-1:0]     rf_write_value;
+      logic                     rd_written;
+
+      assign source        = mem_source_q[w][t*LANE_BITS +: LANE_BITS];
+      assign exec_writes   = exec_commit[w][t] && decoded.writes_rd;
+      assign load_writes   = mem_complete[w] && mem_active[w][t] && mem_is_load;
+      assign lane_rd_value = (decoded.rd_source == RD_FROM_IMM) ? decoded.imm8 : alu_result[t];
+      assign rf_write_enable = exec_writes || load_writes;
+      assign rf_write_index  = load_writes ? mem_rd : decoded.rd;
+      assign rf_write_value  = load_writes ? slot_load_result[w*THREADS_PER_BLOCK + int'(source)] : lane_rd_value;
+
+      register_file u_registers (
+        .clk            (clk),
+        .reset          (reset),
+        .clear          (clear_warp[w]),
+        .block_idx      (block_idx[w]),
+        .block_dim      (DATA_BITS'(THREADS_PER_BLOCK)),
+        .thread_idx     (DATA_BITS'(t)),
+        .rs_addr        (decoded.rs),
+        .rt_addr        (decoded.rt),
+        .rs_value       (slot_rs_value[SLOT]),
+        .rt_value       (slot_rt_value[SLOT]),
+        .write_enable   (rf_write_enable),
+        .rd_addr        (rf_write_index),
+        .rd_value       (rf_write_value),
+        .write_accepted (rd_written)
+      );
+
+      pc_unit u_pc (
+        .clk           (clk),
+        .reset         (reset),
+        .clear         (clear_warp[w]),
+        .commit        (exec_commit[w][t]),
+        .is_cmp        (decoded.is_cmp),
+        .is_branch     (decoded.is_branch),
+        .is_ret        (decoded.is_ret),
+        .branch_nzp    (decoded.branch_nzp),
+        .branch_target (decoded.imm8),
+        .pc            (exec_pc),
+        .compare_nzp   (compare_nzp[t]),
+        .next_pc       (slot_next_pc[SLOT]),
+        .nzp_stored    (nzp_stored)
+      );
+
+      logic                 lsu_busy;
+      logic [DATA_BITS-1:0] load_data;
+      lsu u_lsu (
+        .clk               (clk),
+        .reset             (reset),
+        .start_load        (executing && exec_active[t] && decoded.is_load && load_leader[t]),
+        .start_store       (executing && exec_active[t] && decoded.is_store),
+        .address           (rs_value[t]),
+        .store_data        (rt_value[t]),
+        .busy              (lsu_busy),
+        .load_data         (load_data),
+        .mem_read_valid    (data_mem_read_valid[SLOT]),
+        .mem_read_address  (data_mem_read_address[SLOT]),
+        .mem_read_ready    (data_mem_read_ready[SLOT]),
+        .mem_read_data     (data_mem_read_data[SLOT]),
+        .mem_write_valid   (data_mem_write_valid[SLOT]),
+        .mem_write_address (data_mem_write_address[SLOT]),
+        .mem_write_data    (data_mem_write_data[SLOT]),
+        .mem_write_ready   (data_mem_write_ready[SLOT])
+      );
+
+      // This unit's answer, as wires: Icarus cannot sort an always_comb that reads a
+      // constant select of a wider bus (it would re-run it on every bit).
+      logic                 read_answered, write_answered;
+      logic [DATA_BITS-1:0] read_address, read_data, write_address, write_data;
+      assign read_answered  = data_mem_read_valid[SLOT] && data_mem_read_ready[SLOT];
+      assign write_answered = data_mem_write_valid[SLOT] && data_mem_write_ready[SLOT];
+      assign read_address   = data_mem_read_address[SLOT];
+      assign read_data      = data_mem_read_data[SLOT];
+      assign write_address  = data_mem_write_address[SLOT];
+      assign write_data     = data_mem_write_data[SLOT];
+      assign slot_lsu_done[SLOT]    = !lsu_busy || read_answered || write_answered;
+      assign slot_load_result[SLOT] = read_answered ? read_data : load_data;
+
+      // The request this unit put on the data-memory port, captured at the handshake
+      // (commit port only); a new request starts with nothing captured.
+      logic                 bus_read_q,    bus_read_d;
+      logic                 bus_write_q,   bus_write_d;
+      logic [DATA_BITS-1:0] bus_address_q, bus_address_d;
+      logic [DATA_BITS-1:0] bus_data_q,    bus_data_d;
+      logic                 starting;
+      assign starting = executing && exec_is_memory;
+      always_comb begin
+        bus_read_d    = bus_read_q;
+        bus_write_d   = bus_write_q;
+        bus_address_d = bus_address_q;
+        bus_data_d    = bus_data_q;
+        if (starting) begin
+          bus_read_d  = 1'b0;
+          bus_write_d = 1'b0;
+        end
+        if (read_answered) begin
+          bus_read_d    = 1'b1;
+          bus_address_d = read_address;
+          bus_data_d    = read_data;
+        end
+        if (write_answered) begin
+          bus_write_d   = 1'b1;
+          bus_address_d = write_address;
+          bus_data_d    = write_data;
+        end
+      end
+      always_ff @(posedge clk) begin
+        if (reset) begin
+          bus_read_q    <= 1'b0;
+          bus_write_q   <= 1'b0;
+          bus_address_q <= '0;
+          bus_data_q    <= '0;
+        end else begin
+          bus_read_q    <= bus_read_d;
+          bus_write_q   <= bus_write_d;
+          bus_address_q <= bus_address_d;
+          bus_data_q    <= bus_data_d;
+        end
+      end
+      assign slot_bus_read[SLOT]    = bus_read_d;
+      assign slot_bus_write[SLOT]   = bus_write_d;
+      assign slot_bus_address[SLOT] = bus_address_d;
+      assign slot_bus_data[SLOT]    = bus_data_d;
+
+      // Commit port: a load reports the request that served it (its own, or the lane's
+      // it was coalesced with).
+      logic [LANE_BITS-1:0] bus_lane;
+      logic                 mem_retiring;
+      assign bus_lane     = mem_is_load ? source : LANE_BITS'(t);
+      assign mem_retiring = mem_complete[w] && mem_active[w][t];
+      assign commit_valid[SLOT]       = commit_mask[w][t];
+      assign commit_next_pc[SLOT]     = pc_written[w][t*PC_BITS +: PC_BITS];
+      assign commit_nzp[SLOT]         = nzp_stored;
+      assign commit_rd_written[SLOT]  = rd_written;
+      assign commit_rd[SLOT]          = rf_write_index;
+      assign commit_rd_value[SLOT]    = rf_write_value;
+      assign commit_mem_read[SLOT]    = mem_retiring && slot_bus_read[w*THREADS_PER_BLOCK + int'(bus_lane)];
+      assign commit_mem_write[SLOT]   = mem_retiring && slot_bus_write[w*THREADS_PER_BLOCK + int'(bus_lane)];
+      assign commit_mem_address[SLOT] = slot_bus_address[w*THREADS_PER_BLOCK + int'(bus_lane)];
+      assign commit_mem_data[SLOT]    = slot_bus_data[w*THREADS_PER_BLOCK + int'(bus_lane)];
+    end
+
+    assign commit_pc[w]        = executing ? exec_pc : mem_pc_q[w];
+    assign commit_instr[w]     = executing ? instruction : mem_instr_q[w];
+    assign commit_block_idx[w] = block_idx[w];
+  end
+
+  // ------------------------------------------------------------ lanes (EXECUTE)
+  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_lanes
+    assign rs_value[t] = slot_rs_value[int'(exec_warp) * THREADS_PER_BLOCK + t];
+    assign rt_value[t] = slot_rt_value[int'(exec_warp) * THREADS_PER_BLOCK + t];
+    assign next_pc[t]  = slot_next_pc[int'(exec_warp) * THREADS_PER_BLOCK + t];
 
     alu u_alu (
       .op          (decoded.alu_op),
-      .rs_value    (rs_value),
-      .rt_value    (rt_value),
-      .result      (alu_result),
-      .compare_nzp (compare_nzp)
+      .rs_value    (rs_value[t]),
+      .rt_value    (rt_value[t]),
+      .result      (alu_result[t]),
+      .compare_nzp (compare_nzp[t])
     );
-
-    pc_unit u_pc (
-      .clk         (clk),
-      .reset       (reset),
-      .clear       (clear_threads),
-      .commit      (commit_mask[t]),
-      .is_cmp        (decoded.is_cmp),
-      .is_branch     (decoded.is_branch),
-      .is_ret        (decoded.is_ret),
-      .branch_nzp    (decoded.branch_nzp),
-      .branch_target (decoded.imm8),
-      .pc          (issue_pc),
-      .compare_nzp (compare_nzp),
-      .next_pc     (next_pc[t]),
-      .nzp_stored  (nzp_stored)
-    );
-
-    lsu u_lsu (
-      .clk               (clk),
-      .reset             (reset),
-      .start_load        (lsu_start[t] && decoded.is_load),
-      .start_store       (lsu_start[t] && decoded.is_store),
-      .address           (rs_value),
-      .store_data        (rt_value),
-      .busy              (lsu_busy[t]),
-      .load_data         (load_data),
-      .mem_read_valid    (data_mem_read_valid[t]),
-      .mem_read_address  (data_mem_read_address[t]),
-      .mem_read_ready    (data_mem_read_ready[t]),
-      .mem_read_data     (data_mem_read_data[t]),
-      .mem_write_valid   (data_mem_write_valid[t]),
-      .mem_write_address (data_mem_write_address[t]),
-      .mem_write_data    (data_mem_write_data[t]),
-      .mem_write_ready   (data_mem_write_ready[t])
-    );
-
-    always_comb begin
-      case (rd_source)
-        RD_FROM_IMM:  rd_value = immediate;
-        RD_FROM_LOAD: rd_value = load_data;
-        default:      rd_value = alu_result;
-      endcase
-    end
-
-    // The request this thread's LSU put on the data-memory port, captured at the
-    // handshake and held until the instruction retires (commit port only).
-    logic                 bus_read_q,    bus_read_d;
-    logic                 bus_write_q,   bus_write_d;
-    logic [DATA_BITS-1:0] bus_address_q, bus_address_d;
-    logic [DATA_BITS-1:0] bus_data_q,    bus_data_d;
-    // This thread's slice of the ports, as plain wires: Icarus cannot sort an always_comb
-    // that reads a constant select of a wider bus (it would re-run it on every bit).
-    logic                 read_answered, write_answered, retiring;
-    logic [DATA_BITS-1:0] read_address, read_data, write_address, write_data;
-    assign read_answered  = data_mem_read_valid[t] && data_mem_read_ready[t];
-    assign write_answered = data_mem_write_valid[t] && data_mem_write_ready[t];
-    assign retiring       = commit_mask[t];
-    assign read_address   = data_mem_read_address[t];
-    assign read_data      = data_mem_read_data[t];
-    assign write_address  = data_mem_write_address[t];
-    assign write_data     = data_mem_write_data[t];
-    always_comb begin
-      bus_read_d    = bus_read_q;
-      bus_write_d   = bus_write_q;
-      bus_address_d = bus_address_q;
-      bus_data_d    = bus_data_q;
-      if (retiring) begin
-        bus_read_d  = 1'b0;
-        bus_write_d = 1'b0;
-      end
-      if (read_answered) begin
-        bus_read_d    = 1'b1;
-        bus_address_d = read_address;
-        bus_data_d    = read_data;
-      end
-      if (write_answered) begin
-        bus_write_d   = 1'b1;
-        bus_address_d = write_address;
-        bus_data_d    = write_data;
-      end
-    end
-    always_ff @(posedge clk) begin
-      if (reset) begin
-        bus_read_q    <= 1'b0;
-        bus_write_q   <= 1'b0;
-        bus_address_q <= '0;
-        bus_data_q    <= '0;
-      end else begin
-        bus_read_q    <= bus_read_d;
-        bus_write_q   <= bus_write_d;
-        bus_address_q <= bus_address_d;
-        bus_data_q    <= bus_data_d;
-      end
-    end
-
-    assign commit_next_pc[t]     = pc_written[t];
-    assign commit_nzp[t]         = nzp_stored;
-    assign commit_rd_written[t]  = rd_written;
-    assign commit_rd[t]          = rf_write_index;
-    assign commit_rd_value[t]    = rd_value;
-    assign commit_mem_read[t]    = bus_read_q;
-    assign commit_mem_write[t]   = bus_write_q;
-    assign commit_mem_address[t] = bus_address_q;
-    assign commit_mem_data[t]    = bus_data_q;
   end
 
-  assign commit_valid     = commit_mask;
-  assign commit_pc        = issue_pc;
-  assign commit_instr     = instruction;
-  assign commit_block_idx = block_idx;
+  // ------------------------------------------------------------ activity and counters
+  // What the core does this cycle, for traces, waveforms and the counters.
+  typedef enum logic [2:0] {
+    A_IDLE,          // no block on the core
+    A_EXECUTE,       // an instruction executes
+    A_FETCH_WAIT,    // a warp could issue, but its instruction is not in the cache yet
+    A_MEMORY_WAIT,   // every running warp waits on memory
+    A_BUBBLE         // a warp can issue now, after a branch, RET or memory answer
+  } activity_e;
 
+  activity_e activity;
+  logic      any_block;  // a block is on the core (running, or reporting its end)
+  assign any_block = (block_idle != '1);
+  always_comb begin
+    if (exec_valid)          activity = A_EXECUTE;
+    else if (!any_block)     activity = A_IDLE;
+    else if (demand_valid)   activity = A_FETCH_WAIT;
+    else if (|mem_waiting)   activity = A_MEMORY_WAIT;
+    else                     activity = A_BUBBLE;
+  end
+
+  // Per-cycle event counts.
+  function automatic logic [8:0] count_ones(input logic [SLOTS-1:0] bits);
+    logic [8:0] count;
+    count = '0;
+    for (int i = 0; i < SLOTS; i++) count = count + 9'(bits[i]);
+    return count;
+  endfunction
+  function automatic logic [8:0] count_lanes(input logic [THREADS_PER_BLOCK-1:0] bits);
+    logic [8:0] count;
+    count = '0;
+    for (int i = 0; i < THREADS_PER_BLOCK; i++) count = count + 9'(bits[i]);
+    return count;
+  endfunction
+
+  logic [WARP_BITS-1:0] last_exec_warp_q;
+  logic                 executed_before_q;
+  always_ff @(posedge clk) begin
+    if (reset || launch) begin
+      last_exec_warp_q  <= '0;
+      executed_before_q <= 1'b0;
+    end else if (exec_valid) begin
+      last_exec_warp_q  <= exec_warp;
+      executed_before_q <= 1'b1;
+    end
+  end
+
+  logic [THREADS_PER_BLOCK-1:0] exec_live;
+  logic [THREADS_PER_BLOCK-1:0] coalesced;  // lanes whose load another lane's read serves
+  assign exec_live = live_mask[exec_warp];
+  assign coalesced = (exec_valid && decoded.is_load) ? (exec_active & ~load_leader) : '0;
+
+  perf_counters u_counters (
+    .clk                 (clk),
+    .reset               (reset),
+    .launch              (launch),
+    .busy                (any_block),
+    .issued              (exec_valid),
+    .retired_threads     (count_ones(commit_valid)),
+    .icache_miss         (demand_fill),
+    .fetch_stall         (activity == A_FETCH_WAIT),
+    .memory_stall        (activity == A_MEMORY_WAIT),
+    .divergent           (exec_valid && exec_active != exec_live),
+    .merged_loads        (count_lanes(coalesced)),
+    .warp_switch         (exec_valid && executed_before_q && exec_warp != last_exec_warp_q),
+    // Read by the harness through hierarchical references (see the module header).
+    /* verilator lint_off PINCONNECTEMPTY */
+    .busy_cycles         (),
+    .issued_count        (),
+    .thread_instructions (),
+    .icache_hits         (),
+    .icache_misses       (),
+    .fetch_stall_cycles  (),
+    .memory_stall_cycles (),
+    .divergent_issues    (),
+    .merged_load_count   (),
+    .warp_switches       ()
+    /* verilator lint_on PINCONNECTEMPTY */
+  );
+
+`ifndef SYNTHESIS
+  // ------------------------------------------------------------ assertions
+  always @(posedge clk) begin
+    if (!reset) begin
+      for (int w = 0; w < WARPS; w++) begin
+        // A warp's load/store units work only while it waits on its memory instruction.
+        assert (mem_waiting[w] || (data_mem_read_valid[w*THREADS_PER_BLOCK +: THREADS_PER_BLOCK] == '0
+                                   && data_mem_write_valid[w*THREADS_PER_BLOCK +: THREADS_PER_BLOCK] == '0))
+          else $error("core: warp %0d has memory requests out while not waiting on memory", w);
+      end
+    end
+  end
+`endif
 
 endmodule

@@ -1,7 +1,9 @@
 // dispatcher: splits a kernel launch into blocks and hands them to free cores.
 //
 // A launch (rising edge of `start`) takes the thread count from the device control
-// register. Blocks of THREADS_PER_BLOCK threads (the last one may be partial) go to
+// register. (A "core" here is a place a block can run: gpu.sv gives the dispatcher one
+// per resident warp of every core, in the order warp 0 of each core, then warp 1 of
+// each core, ..., so blocks spread over the cores before they double up.) Blocks of THREADS_PER_BLOCK threads (the last one may be partial) go to
 // idle cores, one block a cycle, lowest core first, until every thread is handed out;
 // `done` rises when the last block has finished and stays high until the next launch
 // or reset. A thread count of 0 is done at once. Raising `start` again while a kernel
@@ -20,6 +22,7 @@ module dispatcher
   input  logic                                     start,
   input  logic [DATA_BITS-1:0]                     thread_count,
   output logic                                     done,
+  output logic                                     launching,   // a launch is taken this cycle
   // per-core block handshake
   input  logic [NUM_CORES-1:0]                     core_idle,
   input  logic [NUM_CORES-1:0]                     core_block_done,
@@ -130,7 +133,8 @@ module dispatcher
     end
   end
 
-  assign done = done_q;
+  assign done      = done_q;
+  assign launching = launch;
 
 `ifndef SYNTHESIS
   // ------------------------------------------------------------ assertions

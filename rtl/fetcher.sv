@@ -1,21 +1,41 @@
-// fetcher: reads the next instruction word from program memory.
+// fetcher: fills the core's instruction cache from program memory.
 //
-// One fetcher per core: all active threads of a block share the instruction (SIMT).
-// When the scheduler asks (`request`, held while it waits) the fetcher raises a
-// program-memory read at `pc` and holds it until the memory controller answers;
-// `instruction_ready` is high in the cycle the word arrives, and `instruction` holds
-// it from the next cycle on. An instruction cache will sit here later.
+// The core reads instructions only from its cache (icache.sv); this unit brings them
+// in, one program-memory read at a time:
+//
+//   demand    a warp that could issue waits for an instruction the cache does not hold
+//             (`demand_pc`, from the scheduler): read it first;
+//   prefetch  otherwise read ahead, the words after the last demand, while they are
+//             within PREFETCH_DEPTH words of the last PC the core issued. Programs run
+//             mostly straight ahead, so the next words are read while the current ones
+//             execute, and a cold program streams in at the memory's pace instead of one
+//             round trip per instruction. The window keeps read-ahead from running past
+//             a loop and evicting it.
+//
+// The request is held until memory answers (`mem_read_ready`, with the word); the next
+// one goes out in the following cycle. Every answer is written into the cache, except one
+// to a read chosen before the current kernel's launch.
 `default_nettype none
 
 module fetcher
   import gpu_pkg::*;
-(
+#(
+  parameter int PREFETCH_DEPTH = 4  // words read ahead of the last issued PC; 0: none
+) (
   input  logic                   clk,
   input  logic                   reset,
-  input  logic                   request,
-  input  logic [PC_BITS-1:0]     pc,
-  output logic                   instruction_ready,
-  output logic [INSTR_BITS-1:0]  instruction,
+  input  logic                   launch,          // a kernel starts: forget the read-ahead
+  // from the scheduler
+  input  logic                   demand_valid,
+  input  logic [PC_BITS-1:0]     demand_pc,
+  input  logic [PC_BITS-1:0]     last_issue_pc,
+  // to and from the cache
+  output logic [PC_BITS-1:0]     probe_pc,
+  input  logic                   probe_hit,
+  output logic                   fill,
+  output logic [PC_BITS-1:0]     fill_pc,
+  output logic [INSTR_BITS-1:0]  fill_data,
+  output logic                   demand_fill,     // the fill is one a warp waited for (a miss)
   // to the program memory controller
   output logic                   mem_read_valid,
   output logic [PC_BITS-1:0]     mem_read_address,
@@ -23,38 +43,71 @@ module fetcher
   input  logic [INSTR_BITS-1:0]  mem_read_data
 );
 
-  logic                  valid_q,       valid_d;
-  logic [PC_BITS-1:0]    address_q,     address_d;
-  logic [INSTR_BITS-1:0] instruction_q, instruction_d;
+  logic               valid_q,    valid_d;      // a read is out
+  logic [PC_BITS-1:0] address_q,  address_d;
+  logic [PC_BITS-1:0] prefetch_q, prefetch_d;   // next word to read ahead
+  logic               stale_q,    stale_d;      // the read out was chosen before this launch
+  logic               demand_q,   demand_d;     // the read out is a demand, not read-ahead
 
-  assign instruction_ready = valid_q && mem_read_ready;
+  logic answered;        // the word arrives now
+  logic free;            // a new read may be chosen now (it goes out next cycle)
+  logic demand_waiting;  // a demand not already on its way
+  logic [PC_BITS-1:0] ahead;  // how far the read-ahead word is past the last issued PC
+  logic prefetch_in_window;
+  logic prefetch_needed;
+
+  assign answered           = valid_q && mem_read_ready;
+  assign free               = !valid_q || answered;
+  assign demand_waiting     = demand_valid && !(valid_q && address_q == demand_pc);
+  assign ahead              = prefetch_q - last_issue_pc;
+  assign prefetch_in_window = (ahead != '0) && (int'(ahead) <= PREFETCH_DEPTH);
+  assign probe_pc           = prefetch_q;
+  assign prefetch_needed    = prefetch_in_window && !probe_hit && !(valid_q && address_q == prefetch_q);
 
   always_comb begin
-    valid_d       = valid_q;
-    address_d     = address_q;
-    instruction_d = instruction_q;
-    if (instruction_ready) begin
-      valid_d       = 1'b0;
-      instruction_d = mem_read_data;
-    end else if (request && !valid_q) begin
-      valid_d   = 1'b1;
-      address_d = pc;
+    valid_d    = free ? 1'b0 : valid_q;
+    address_d  = address_q;
+    prefetch_d = prefetch_q;
+    stale_d    = free ? 1'b0 : stale_q;
+    demand_d   = demand_q;
+    if (launch) begin
+      // The host may have loaded a new program: a word still on its way is dropped.
+      stale_d    = valid_q && !answered;
+      prefetch_d = '0;
+    end else if (free && demand_waiting) begin
+      valid_d    = 1'b1;
+      demand_d   = 1'b1;
+      address_d  = demand_pc;
+      prefetch_d = demand_pc + 1'b1;
+    end else if (free && prefetch_in_window) begin
+      // Read the word ahead, or step over it when the cache has it (or it is arriving).
+      valid_d    = prefetch_needed;
+      demand_d   = 1'b0;
+      address_d  = prefetch_needed ? prefetch_q : address_q;
+      prefetch_d = prefetch_q + 1'b1;
     end
   end
 
   always_ff @(posedge clk) begin
     if (reset) begin
-      valid_q       <= 1'b0;
-      address_q     <= '0;
-      instruction_q <= '0;
+      valid_q    <= 1'b0;
+      address_q  <= '0;
+      prefetch_q <= '0;
+      stale_q    <= 1'b0;
+      demand_q   <= 1'b0;
     end else begin
-      valid_q       <= valid_d;
-      address_q     <= address_d;
-      instruction_q <= instruction_d;
+      valid_q    <= valid_d;
+      address_q  <= address_d;
+      prefetch_q <= prefetch_d;
+      stale_q    <= stale_d;
+      demand_q   <= demand_d;
     end
   end
 
-  assign instruction      = instruction_q;
+  assign fill             = answered && !stale_q;
+  assign demand_fill      = fill && demand_q;
+  assign fill_pc          = address_q;
+  assign fill_data        = mem_read_data;
   assign mem_read_valid   = valid_q;
   assign mem_read_address = address_q;
 

@@ -10,7 +10,10 @@ rtl/alu.sv
 rtl/register_file.sv
 rtl/pc_unit.sv
 rtl/lsu.sv
+rtl/icache.sv
 rtl/fetcher.sv
+rtl/warp.sv
 rtl/scheduler.sv
+rtl/perf_counters.sv
 rtl/core.sv
 rtl/gpu.sv

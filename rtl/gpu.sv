@@ -1,7 +1,7 @@
 // gpu: the top level. One kernel at a time, tiny-gpu's interface.
 //
 //   host ──► device_control_register (thread count)
-//        ──► dispatcher ──blocks──► core 0 .. core NUM_CORES-1
+//        ──► dispatcher ──blocks──► core 0 .. core NUM_CORES-1 (WARPS_PER_CORE blocks each)
 //   core fetchers ──► program memory controller ──► PROGRAM_MEM_NUM_CHANNELS channels
 //   core LSUs     ──► data memory controller    ──► DATA_MEM_NUM_CHANNELS channels
 //
@@ -10,8 +10,10 @@
 // may take any number of cycles. Multi-channel ports are flat vectors, channel k at
 // bits [k*W +: W].
 //
-// Parameters keep tiny-gpu's names and defaults. The ISA fixes 8-bit data and addresses
-// and 16-bit instructions; other widths are rejected at elaboration.
+// Parameters keep tiny-gpu's names and defaults; two are new: WARPS_PER_CORE, the blocks
+// a core keeps resident at once (it switches between them to hide memory latency), and
+// ICACHE_LINES, the instructions each core's cache holds. The ISA fixes 8-bit data and
+// addresses and 16-bit instructions; other widths are rejected at elaboration.
 `default_nettype none
 
 module gpu #(
@@ -22,7 +24,9 @@ module gpu #(
   parameter int PROGRAM_MEM_DATA_BITS    = 16,
   parameter int PROGRAM_MEM_NUM_CHANNELS = 1,
   parameter int NUM_CORES                = 2,
-  parameter int THREADS_PER_BLOCK        = 4
+  parameter int THREADS_PER_BLOCK        = 4,
+  parameter int WARPS_PER_CORE           = 2,
+  parameter int ICACHE_LINES             = 32
 ) (
   input  logic                                                  clk,
   input  logic                                                  reset,
@@ -50,7 +54,9 @@ module gpu #(
 
   import gpu_pkg::*;
 
-  localparam int NUM_LSUS   = NUM_CORES * THREADS_PER_BLOCK;
+  localparam int CORE_LSUS  = WARPS_PER_CORE * THREADS_PER_BLOCK;  // one per warp and thread
+  localparam int NUM_LSUS   = NUM_CORES * CORE_LSUS;
+  localparam int NUM_SLOTS  = NUM_CORES * WARPS_PER_CORE;            // blocks resident at once
   localparam int COUNT_BITS = $clog2(THREADS_PER_BLOCK + 1);
 
   // ------------------------------------------------------------ legal configurations
@@ -72,8 +78,14 @@ module gpu #(
   if (THREADS_PER_BLOCK < 1 || THREADS_PER_BLOCK > 32) begin : g_bad_threads_per_block
     elaboration_error #(.MESSAGE("gpu: THREADS_PER_BLOCK must be 1..32")) u_error ();
   end
+  if (WARPS_PER_CORE < 1 || WARPS_PER_CORE > 8) begin : g_bad_warps_per_core
+    elaboration_error #(.MESSAGE("gpu: WARPS_PER_CORE must be 1..8")) u_error ();
+  end
+  if (ICACHE_LINES < 1 || ICACHE_LINES > 256 || (ICACHE_LINES & (ICACHE_LINES - 1)) != 0) begin : g_bad_icache_lines
+    elaboration_error #(.MESSAGE("gpu: ICACHE_LINES must be a power of two, 1..256")) u_error ();
+  end
   if (DATA_MEM_NUM_CHANNELS < 1 || DATA_MEM_NUM_CHANNELS > NUM_LSUS) begin : g_bad_data_channels
-    elaboration_error #(.MESSAGE("gpu: DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*THREADS_PER_BLOCK")) u_error ();
+    elaboration_error #(.MESSAGE("gpu: DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*WARPS_PER_CORE*THREADS_PER_BLOCK")) u_error ();
   end
   if (PROGRAM_MEM_NUM_CHANNELS < 1 || PROGRAM_MEM_NUM_CHANNELS > NUM_CORES) begin : g_bad_program_channels
     elaboration_error #(.MESSAGE("gpu: PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES")) u_error ();
@@ -90,14 +102,21 @@ module gpu #(
     .thread_count (thread_count)
   );
 
-  logic [NUM_CORES-1:0]                  core_idle;
-  logic [NUM_CORES-1:0]                  core_block_done;
-  logic [NUM_CORES-1:0]                  core_block_start;
-  logic [NUM_CORES-1:0][DATA_BITS-1:0]   core_block_idx;
-  logic [NUM_CORES-1:0][COUNT_BITS-1:0]  core_block_thread_count;
+  // Block slots: slot s is warp s / NUM_CORES of core s % NUM_CORES, so the dispatcher
+  // (lowest free slot first) fills warp 0 of every core before any core's warp 1.
+  logic                                  launching;
+  logic [NUM_SLOTS-1:0]                  slot_idle;
+  logic [NUM_SLOTS-1:0]                  slot_block_done;
+  logic [NUM_SLOTS-1:0]                  slot_block_start;
+  // Every slot is offered the same block (the next one) and its thread count; core c
+  // reads them at its warp-0 slot, c, so the other slots' copies go unread.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [NUM_SLOTS-1:0][DATA_BITS-1:0]   slot_block_idx;
+  logic [NUM_SLOTS-1:0][COUNT_BITS-1:0]  slot_block_thread_count;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   dispatcher #(
-    .NUM_CORES         (NUM_CORES),
+    .NUM_CORES         (NUM_SLOTS),
     .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
   ) u_dispatcher (
     .clk                     (clk),
@@ -105,16 +124,17 @@ module gpu #(
     .start                   (start),
     .thread_count            (thread_count),
     .done                    (done),
-    .core_idle               (core_idle),
-    .core_block_done         (core_block_done),
-    .core_block_start        (core_block_start),
-    .core_block_idx          (core_block_idx),
-    .core_block_thread_count (core_block_thread_count)
+    .launching               (launching),
+    .core_idle               (slot_idle),
+    .core_block_done         (slot_block_done),
+    .core_block_start        (slot_block_start),
+    .core_block_idx          (slot_block_idx),
+    .core_block_thread_count (slot_block_thread_count)
   );
 
   // ------------------------------------------------------------ memory controllers
-  // Requesters: fetcher of core c is program requester c; the LSU of thread t in
-  // core c is data requester c*THREADS_PER_BLOCK + t.
+  // Requesters: fetcher of core c is program requester c; the LSU of thread t of warp w
+  // in core c is data requester c*CORE_LSUS + w*THREADS_PER_BLOCK + t.
   // Buses are flat here (requester i at [i*W +: W]): Icarus 11 cannot take a
   // part-select of the outer dimension of a 2-D packed array.
   logic [NUM_CORES-1:0]                   fetch_read_valid;
@@ -136,7 +156,8 @@ module gpu #(
     .DATA_BITS     (DATA_MEM_DATA_BITS),
     .NUM_CONSUMERS (NUM_LSUS),
     .NUM_CHANNELS  (DATA_MEM_NUM_CHANNELS),
-    .WRITE_ENABLE  (1'b1)
+    .WRITE_ENABLE  (1'b1),
+    .MERGE_READS   (1'b0)   // loads are coalesced in the cores
   ) u_data_mem_controller (
     .clk                    (clk),
     .reset                  (reset),
@@ -176,7 +197,8 @@ module gpu #(
     .DATA_BITS     (PROGRAM_MEM_DATA_BITS),
     .NUM_CONSUMERS (NUM_CORES),
     .NUM_CHANNELS  (PROGRAM_MEM_NUM_CHANNELS),
-    .WRITE_ENABLE  (1'b0)
+    .WRITE_ENABLE  (1'b0),
+    .MERGE_READS   (1'b1)   // cores fetching the same word share one read
   ) u_program_mem_controller (
     .clk                    (clk),
     .reset                  (reset),
@@ -209,30 +231,39 @@ module gpu #(
 
   // ------------------------------------------------------------ cores
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_cores
-    localparam int FIRST = c * THREADS_PER_BLOCK;
+    localparam int FIRST = c * CORE_LSUS;
+    logic [WARPS_PER_CORE-1:0] block_start, block_idle, block_done;
+    for (genvar w = 0; w < WARPS_PER_CORE; w++) begin : g_slots
+      assign block_start[w]                    = slot_block_start[w*NUM_CORES + c];
+      assign slot_idle[w*NUM_CORES + c]        = block_idle[w];
+      assign slot_block_done[w*NUM_CORES + c]  = block_done[w];
+    end
 
     core #(
-      .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
+      .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
+      .WARPS             (WARPS_PER_CORE),
+      .ICACHE_LINES      (ICACHE_LINES)
     ) u_core (
       .clk                      (clk),
       .reset                    (reset),
-      .block_start              (core_block_start[c]),
-      .block_idx_in             (core_block_idx[c]),
-      .block_thread_count       (core_block_thread_count[c]),
-      .block_idle               (core_idle[c]),
-      .block_done               (core_block_done[c]),
+      .launch                   (launching),
+      .block_start              (block_start),
+      .block_idx_in             (slot_block_idx[c]),
+      .block_thread_count       (slot_block_thread_count[c]),
+      .block_idle               (block_idle),
+      .block_done               (block_done),
       .program_mem_read_valid   (fetch_read_valid[c]),
       .program_mem_read_address (fetch_read_address[c*PC_BITS +: PC_BITS]),
       .program_mem_read_ready   (fetch_read_ready[c]),
       .program_mem_read_data    (fetch_read_data[c*INSTR_BITS +: INSTR_BITS]),
-      .data_mem_read_valid      (lsu_read_valid[FIRST +: THREADS_PER_BLOCK]),
-      .data_mem_read_address    (lsu_read_address[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
-      .data_mem_read_ready      (lsu_read_ready[FIRST +: THREADS_PER_BLOCK]),
-      .data_mem_read_data       (lsu_read_data[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
-      .data_mem_write_valid     (lsu_write_valid[FIRST +: THREADS_PER_BLOCK]),
-      .data_mem_write_address   (lsu_write_address[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
-      .data_mem_write_data      (lsu_write_data[FIRST*DATA_BITS +: THREADS_PER_BLOCK*DATA_BITS]),
-      .data_mem_write_ready     (lsu_write_ready[FIRST +: THREADS_PER_BLOCK]),
+      .data_mem_read_valid      (lsu_read_valid[FIRST +: CORE_LSUS]),
+      .data_mem_read_address    (lsu_read_address[FIRST*DATA_BITS +: CORE_LSUS*DATA_BITS]),
+      .data_mem_read_ready      (lsu_read_ready[FIRST +: CORE_LSUS]),
+      .data_mem_read_data       (lsu_read_data[FIRST*DATA_BITS +: CORE_LSUS*DATA_BITS]),
+      .data_mem_write_valid     (lsu_write_valid[FIRST +: CORE_LSUS]),
+      .data_mem_write_address   (lsu_write_address[FIRST*DATA_BITS +: CORE_LSUS*DATA_BITS]),
+      .data_mem_write_data      (lsu_write_data[FIRST*DATA_BITS +: CORE_LSUS*DATA_BITS]),
+      .data_mem_write_ready     (lsu_write_ready[FIRST +: CORE_LSUS]),
       // The commit port feeds only the simulation harness, which reads it through
       // hierarchical references; in hardware it is left open on purpose.
       /* verilator lint_off PINCONNECTEMPTY */

@@ -2,15 +2,25 @@
 //
 // A GPU has far more threads asking for memory than the memory has ports. Every
 // requester (an LSU, or a core's fetcher) holds a request (valid + address [+ data])
-// until it is answered. Each channel serves one request at a time:
+// until it is answered with `ready`. Each channel carries one request at a time, and
+// the controller adds no cycle of its own on the way there or back:
 //
-//   IDLE ---grant---> READ_WAIT / WRITE_WAIT ---memory ready---> RESPOND ---> IDLE
+//   - a free channel takes a waiting requester in the same cycle (round-robin order, so
+//     no requester waits forever) and puts its request on the memory port at once;
+//   - memory's `ready` (and read data) goes straight back to the requester, which may
+//     present its next request in the following cycle (streaming);
+//   - the channel is free again in the cycle after `ready`.
 //
-// A free channel (IDLE, or RESPOND in its last cycle) grants the next waiting
-// requester in round-robin order, so no requester waits forever. The request goes out
-// on the channel and stays up until memory answers with `ready` (after any number of
-// cycles); the answer goes back to the requester as a one-cycle `ready` (with the
-// read data), and the requester then drops its request.
+// With a memory that answers one cycle after it sees `valid`, a channel therefore moves
+// one word every two cycles. The channel keeps the granted address and data in its own
+// flops (the requester holds them too, by the handshake rules).
+//
+// MERGE_READS = 1 (program memory: read-only, so a read never goes stale) serves every
+// requester that reads an address a channel is reading by that one read: requesters
+// asking for the same address in the same cycle share a grant, and a requester that
+// asks for an address already on its way joins it. Several cores running the same
+// kernel then fetch each instruction once. (Data loads are coalesced inside each core,
+// among the threads of one instruction; see core.sv.)
 //
 // Parameters: NUM_CONSUMERS requesters, NUM_CHANNELS channels, ADDR_BITS/DATA_BITS
 // widths, WRITE_ENABLE = 0 for a read-only memory (program memory): its write ports
@@ -22,7 +32,8 @@ module mem_controller #(
   parameter int DATA_BITS     = 8,
   parameter int NUM_CONSUMERS = 8,
   parameter int NUM_CHANNELS  = 4,
-  parameter bit WRITE_ENABLE  = 1'b1
+  parameter bit WRITE_ENABLE  = 1'b1,
+  parameter bit MERGE_READS   = 1'b0
 ) (
   input  logic                                       clk,
   input  logic                                       reset,
@@ -48,21 +59,14 @@ module mem_controller #(
 
   localparam int IDX_BITS = (NUM_CONSUMERS > 1) ? $clog2(NUM_CONSUMERS) : 1;
 
-  typedef enum logic [2:0] {
-    CH_IDLE,
-    CH_READ_WAIT,
-    CH_WRITE_WAIT,
-    CH_RESPOND_READ,
-    CH_RESPOND_WRITE
-  } channel_state_e;
-
-  // Icarus 11 has no packed arrays of enums: each channel's state is a plain 3-bit
-  // vector holding a channel_state_e value.
-  logic [NUM_CHANNELS-1:0][2:0]                     state_q,   state_d;
-  logic [NUM_CHANNELS-1:0][IDX_BITS-1:0]            owner_q,   owner_d;    // requester served
-  logic [NUM_CHANNELS-1:0][ADDR_BITS-1:0]           address_q, address_d;
-  logic [NUM_CHANNELS-1:0][DATA_BITS-1:0]           data_q,    data_d;     // write or read data
-  logic [IDX_BITS-1:0]                              next_q,    next_d;     // round-robin start
+  // Per channel: busy (a request out, not yet answered), whether it is a write, the
+  // requesters it serves (one, or several merged reads), and the request itself.
+  logic [NUM_CHANNELS-1:0]                     busy_q,    busy_d;
+  logic [NUM_CHANNELS-1:0]                     write_q,   write_d;
+  logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0]  owners_q,  owners_d;
+  logic [NUM_CHANNELS-1:0][ADDR_BITS-1:0]      address_q, address_d;
+  logic [NUM_CHANNELS-1:0][DATA_BITS-1:0]      data_q,    data_d;      // write data
+  logic [IDX_BITS-1:0]                         next_q,    next_d;      // round-robin start
 
   // Requests that exist. A read-only controller ignores its write inputs.
   logic [NUM_CONSUMERS-1:0] wants_write;
@@ -70,15 +74,51 @@ module mem_controller #(
   assign wants_write = WRITE_ENABLE ? consumer_write_valid : '0;
   assign wants_any   = consumer_read_valid | wants_write;
 
+  // ------------------------------------------------------------ who still needs a channel
+  // held: a busy channel serves it. joining: (MERGE_READS) it reads what a busy channel
+  // is reading, and is served by that read. duplicate: (MERGE_READS) a lower-numbered
+  // new requester reads the same address; only the first of equals is arbitrated, the
+  // others share its grant.
+  function automatic logic [3*NUM_CONSUMERS-1:0] classify(
+    input logic [NUM_CHANNELS-1:0]                    busy,
+    input logic [NUM_CHANNELS-1:0]                    writing,
+    input logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0] owners,
+    input logic [NUM_CHANNELS-1:0][ADDR_BITS-1:0]     addresses,
+    input logic [NUM_CONSUMERS-1:0]                   reads,
+    input logic [NUM_CONSUMERS-1:0][ADDR_BITS-1:0]    read_addresses
+  );
+    logic [NUM_CONSUMERS-1:0] held, joining, duplicate;
+    held      = '0;
+    joining   = '0;
+    duplicate = '0;
+    for (int c = 0; c < NUM_CHANNELS; c++) begin
+      if (busy[c]) held = held | owners[c];
+    end
+    if (MERGE_READS) begin
+      for (int i = 0; i < NUM_CONSUMERS; i++) begin
+        for (int c = 0; c < NUM_CHANNELS; c++) begin
+          if (busy[c] && !writing[c] && reads[i] && !held[i] && addresses[c] == read_addresses[i])
+            joining[i] = 1'b1;
+        end
+        for (int j = 0; j < i; j++) begin
+          if (reads[i] && reads[j] && read_addresses[j] == read_addresses[i]) duplicate[i] = 1'b1;
+        end
+      end
+    end
+    return {held, joining, duplicate};
+  endfunction
+
+  logic [NUM_CONSUMERS-1:0] held, joining, duplicate, grantable;
+  assign {held, joining, duplicate} = classify(busy_q, write_q, owners_q, address_q,
+                                               consumer_read_valid, consumer_read_address);
+  assign grantable = wants_any & ~held & ~joining & ~duplicate;
+
   // ------------------------------------------------------------ arbitration
-  // Round-robin from `next_q`: the free channels, in order 0, 1, ..., take the waiting
-  // requesters in the order next_q, next_q + 1, ... (wrapping), skipping any requester a
-  // channel already holds. Channel c is free when it is IDLE or RESPONDing (its last
-  // cycle). This is what a channel-by-channel search would give, computed in parallel
-  // so the logic is a few levels deep, not one search per channel in a row (which was
-  // the GPU's critical path): requester i, if it may be granted, is the k-th in line,
-  // k = the number of grantable requesters before it in round-robin order; the free
-  // channel whose rank among free channels is k takes it.
+  // Round-robin from `next_q`: the free channels, in order 0, 1, ..., take the grantable
+  // requesters in the order next_q, next_q + 1, ... (wrapping). Computed in parallel, so
+  // the logic is a few levels deep rather than one search per channel in a row:
+  // requester i is the k-th in line, k = the number of grantable requesters before it in
+  // round-robin order; the free channel whose rank among free channels is k takes it.
   // (A function keeps the scratch state local: an always_comb that reads what it writes
   // can re-trigger itself forever in Icarus 11.)
   // Result: channel c's {granted, requester index} at [c*GRANT_BITS +: GRANT_BITS].
@@ -88,45 +128,37 @@ module mem_controller #(
   localparam int RANK_BITS  = $clog2(NUM_CONSUMERS + 1);
 
   function automatic logic [NUM_CHANNELS*GRANT_BITS-1:0] arbitrate(
-    input logic [NUM_CHANNELS-1:0][2:0]          states,
-    input logic [NUM_CHANNELS-1:0][IDX_BITS-1:0] owners,
-    input logic [NUM_CONSUMERS-1:0]              requests,
-    input logic [IDX_BITS-1:0]                   first
+    input logic [NUM_CHANNELS-1:0]   free,
+    input logic [NUM_CONSUMERS-1:0]  candidates,
+    input logic [IDX_BITS-1:0]       first
   );
-    logic [NUM_CONSUMERS-1:0]                 held;       // owned by a busy channel
-    logic [NUM_CONSUMERS-1:0]                 grantable;
-    logic [NUM_CONSUMERS:0][RANK_BITS-1:0]    grantable_below;  // grantable ones below index i
-    logic [RANK_BITS-1:0]                     skipped;    // grantable below `first`
+    logic [NUM_CONSUMERS:0][RANK_BITS-1:0]    candidates_below;  // candidates below index i
+    logic [RANK_BITS-1:0]                     skipped;    // candidates below `first`
     logic [NUM_CONSUMERS-1:0][RANK_BITS-1:0]  place;      // requester i's place in line
     logic [RANK_BITS-1:0]                     free_rank;  // free channels below channel c
     logic [NUM_CHANNELS*GRANT_BITS-1:0]       grants;
-    held   = '0;
     grants = '0;
-    for (int c = 0; c < NUM_CHANNELS; c++) begin
-      if (states[c] != CH_IDLE) held[owners[c]] = 1'b1;
-    end
-    grantable = requests & ~held;
-    grantable_below[0] = '0;
+    candidates_below[0] = '0;
     for (int i = 0; i < NUM_CONSUMERS; i++) begin
-      grantable_below[i+1] = grantable_below[i] + RANK_BITS'(grantable[i]);
+      candidates_below[i+1] = candidates_below[i] + RANK_BITS'(candidates[i]);
     end
     // `first` is 0..NUM_CONSUMERS (after the last requester it is NUM_CONSUMERS when that
     // is not a power of two): NUM_CONSUMERS then counts like 0, every requester wraps.
     skipped = '0;
     for (int i = 0; i <= NUM_CONSUMERS; i++) begin
-      if (int'(first) == i) skipped = grantable_below[i];
+      if (int'(first) == i) skipped = candidates_below[i];
     end
     for (int i = 0; i < NUM_CONSUMERS; i++) begin
       // From `first` up to i, or (i below `first`: wrapped) from `first` to the end and
       // then from 0 to i.
-      place[i] = (i >= int'(first)) ? grantable_below[i] - skipped
-                                    : grantable_below[NUM_CONSUMERS] - skipped + grantable_below[i];
+      place[i] = (i >= int'(first)) ? candidates_below[i] - skipped
+                                    : candidates_below[NUM_CONSUMERS] - skipped + candidates_below[i];
     end
     free_rank = '0;
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      if (states[c] == CH_IDLE || states[c] == CH_RESPOND_READ || states[c] == CH_RESPOND_WRITE) begin
+      if (free[c]) begin
         for (int i = 0; i < NUM_CONSUMERS; i++) begin
-          if (grantable[i] && place[i] == free_rank) begin
+          if (candidates[i] && place[i] == free_rank) begin
             grants[c*GRANT_BITS +: GRANT_BITS] = {1'b1, IDX_BITS'(i)};
           end
         end
@@ -140,63 +172,98 @@ module mem_controller #(
   logic [NUM_CHANNELS-1:0]                grant;
   logic [NUM_CHANNELS-1:0][IDX_BITS-1:0]  grant_idx;
 
-  assign grants = arbitrate(state_q, owner_q, wants_any, next_q);
+  assign grants = arbitrate(~busy_q, grantable, next_q);
   always_comb begin
     for (int c = 0; c < NUM_CHANNELS; c++) begin
       {grant[c], grant_idx[c]} = grants[c*GRANT_BITS +: GRANT_BITS];
     end
   end
 
-  // ------------------------------------------------------------ channel state
+  // ------------------------------------------------------------ this cycle's requests
+  // What each channel carries now: the request it holds, or the one it was granted this
+  // cycle (which goes out on the memory port in the same cycle).
+  logic [NUM_CHANNELS-1:0]                     active, reading;
+  logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0]  owners;
+  logic [NUM_CHANNELS-1:0][ADDR_BITS-1:0]      address;
+  logic [NUM_CHANNELS-1:0][DATA_BITS-1:0]      write_data;
+
+  // The requesters channel c serves this cycle: those it holds, or the one granted now;
+  // and with merged reads every requester reading the same address that no channel
+  // serves yet (joining a busy channel, or sharing this grant).
+  function automatic logic [NUM_CONSUMERS-1:0] channel_owners(
+    input logic                                    is_busy,
+    input logic [NUM_CONSUMERS-1:0]                held_owners,
+    input logic                                    is_granted,
+    input logic [IDX_BITS-1:0]                     granted,
+    input logic                                    is_read,
+    input logic [ADDR_BITS-1:0]                    channel_address,
+    input logic [NUM_CONSUMERS-1:0]                unserved_reads,
+    input logic [NUM_CONSUMERS-1:0][ADDR_BITS-1:0] read_addresses
+  );
+    logic [NUM_CONSUMERS-1:0] served;
+    served = '0;
+    if (is_busy)         served = held_owners;
+    else if (is_granted) served[granted] = 1'b1;
+    if (MERGE_READS && (is_busy || is_granted) && is_read) begin
+      for (int i = 0; i < NUM_CONSUMERS; i++) begin
+        if (unserved_reads[i] && read_addresses[i] == channel_address) served[i] = 1'b1;
+      end
+    end
+    return served;
+  endfunction
+
   always_comb begin
-    state_d   = state_q;
-    owner_d   = owner_q;
+    for (int c = 0; c < NUM_CHANNELS; c++) begin
+      active[c]     = busy_q[c] || grant[c];
+      reading[c]    = busy_q[c] ? !write_q[c] : consumer_read_valid[grant_idx[c]];
+      address[c]    = busy_q[c] ? address_q[c]
+                    : (consumer_read_valid[grant_idx[c]] ? consumer_read_address[grant_idx[c]]
+                                                         : consumer_write_address[grant_idx[c]]);
+      write_data[c] = busy_q[c] ? data_q[c] : consumer_write_data[grant_idx[c]];
+    end
+  end
+  always_comb begin
+    for (int c = 0; c < NUM_CHANNELS; c++) begin
+      owners[c] = channel_owners(busy_q[c], owners_q[c], grant[c], grant_idx[c], reading[c], address[c],
+                                 consumer_read_valid & ~held, consumer_read_address);
+    end
+  end
+
+  // ------------------------------------------------------------ channel state
+  logic [NUM_CHANNELS-1:0] answered;  // memory answers the channel's request now
+  assign answered = (mem_read_valid & mem_read_ready) | (mem_write_valid & mem_write_ready);
+
+  always_comb begin
+    busy_d    = busy_q;
+    write_d   = write_q;
+    owners_d  = owners_q;
     address_d = address_q;
     data_d    = data_q;
     next_d    = next_q;
-
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      case (state_q[c])
-        CH_READ_WAIT: begin
-          if (mem_read_ready[c]) begin
-            data_d[c]  = mem_read_data[c];
-            state_d[c] = CH_RESPOND_READ;
-          end
-        end
-        CH_WRITE_WAIT: begin
-          if (mem_write_ready[c]) state_d[c] = CH_RESPOND_WRITE;
-        end
-        CH_RESPOND_READ, CH_RESPOND_WRITE: state_d[c] = CH_IDLE;
-        default: ;
-      endcase
-
-      if (grant[c]) begin
-        owner_d[c] = grant_idx[c];
-        if (consumer_read_valid[grant_idx[c]]) begin
-          state_d[c]   = CH_READ_WAIT;
-          address_d[c] = consumer_read_address[grant_idx[c]];
-        end else begin
-          state_d[c]   = CH_WRITE_WAIT;
-          address_d[c] = consumer_write_address[grant_idx[c]];
-          data_d[c]    = consumer_write_data[grant_idx[c]];
-        end
-        // The next search starts after the requester granted last (the search itself
-        // wraps a start of NUM_CONSUMERS around to 0; a power of two wraps by itself).
-        next_d = grant_idx[c] + 1'b1;
-      end
+      busy_d[c]    = active[c] && !answered[c];
+      write_d[c]   = !reading[c];
+      owners_d[c]  = owners[c];
+      address_d[c] = address[c];
+      data_d[c]    = write_data[c];
+      // The next search starts after the requester granted last (the search itself
+      // wraps a start of NUM_CONSUMERS around to 0; a power of two wraps by itself).
+      if (grant[c]) next_d = grant_idx[c] + 1'b1;
     end
   end
 
   always_ff @(posedge clk) begin
     if (reset) begin
-      state_q   <= {NUM_CHANNELS{CH_IDLE}};
-      owner_q   <= '0;
+      busy_q    <= '0;
+      write_q   <= '0;
+      owners_q  <= '0;
       address_q <= '0;
       data_q    <= '0;
       next_q    <= '0;
     end else begin
-      state_q   <= state_d;
-      owner_q   <= owner_d;
+      busy_q    <= busy_d;
+      write_q   <= write_d;
+      owners_q  <= owners_d;
       address_q <= address_d;
       data_q    <= data_d;
       next_q    <= next_d;
@@ -204,28 +271,76 @@ module mem_controller #(
   end
 
   // ------------------------------------------------------------ outputs
+  // Memory answers go straight back to every requester the channel serves.
+  function automatic logic [2*NUM_CONSUMERS-1:0] answers(
+    input logic [NUM_CHANNELS-1:0]                    ch_active,
+    input logic [NUM_CHANNELS-1:0]                    ch_reading,
+    input logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0] ch_owners,
+    input logic [NUM_CHANNELS-1:0]                    read_ready,
+    input logic [NUM_CHANNELS-1:0]                    write_ready
+  );
+    logic [NUM_CONSUMERS-1:0] read_answers, write_answers;
+    read_answers  = '0;
+    write_answers = '0;
+    for (int c = 0; c < NUM_CHANNELS; c++) begin
+      if (ch_active[c] && ch_reading[c] && read_ready[c])    read_answers  = read_answers | ch_owners[c];
+      if (ch_active[c] && !ch_reading[c] && write_ready[c])  write_answers = write_answers | ch_owners[c];
+    end
+    return {read_answers, write_answers};
+  endfunction
+
+  function automatic logic [NUM_CONSUMERS*DATA_BITS-1:0] read_data_out(
+    input logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0] ch_owners,
+    input logic [NUM_CHANNELS-1:0]                    ch_answered,
+    input logic [NUM_CHANNELS-1:0][DATA_BITS-1:0]     ch_data
+  );
+    logic [NUM_CONSUMERS*DATA_BITS-1:0] data;
+    logic [NUM_CONSUMERS-1:0]           served;
+    data = '0;
+    for (int c = 0; c < NUM_CHANNELS; c++) begin
+      served = ch_answered[c] ? ch_owners[c] : '0;
+      for (int i = 0; i < NUM_CONSUMERS; i++) begin
+        if (served[i]) data[i*DATA_BITS +: DATA_BITS] = ch_data[c];
+      end
+    end
+    return data;
+  endfunction
+
   always_comb begin
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      mem_read_valid[c]    = (state_q[c] == CH_READ_WAIT);
-      mem_write_valid[c]   = (state_q[c] == CH_WRITE_WAIT);
-      mem_read_address[c]  = address_q[c];
-      mem_write_address[c] = address_q[c];
-      mem_write_data[c]    = data_q[c];
+      mem_read_valid[c]    = active[c] && reading[c];
+      mem_write_valid[c]   = WRITE_ENABLE && active[c] && !reading[c];
+      mem_read_address[c]  = address[c];
+      mem_write_address[c] = address[c];
+      mem_write_data[c]    = write_data[c];
     end
-    consumer_read_ready  = '0;
-    consumer_write_ready = '0;
-    consumer_read_data   = '0;
+  end
+  assign {consumer_read_ready, consumer_write_ready} = answers(active, reading, owners, mem_read_ready, mem_write_ready);
+  assign consumer_read_data = read_data_out(owners, mem_read_valid & mem_read_ready, mem_read_data);
+
+  // What each channel does, for waveforms (the harness shows it as text).
+  typedef enum logic [1:0] {
+    CH_IDLE,
+    CH_READ,
+    CH_WRITE
+  } channel_state_e;
+  // Icarus 11 has no packed arrays of enums: a plain 2-bit vector per channel.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [NUM_CHANNELS-1:0][1:0] channel_state;
+  /* verilator lint_on UNUSEDSIGNAL */
+  always_comb begin
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      if (state_q[c] == CH_RESPOND_READ) begin
-        consumer_read_ready[owner_q[c]] = 1'b1;
-        consumer_read_data[owner_q[c]]  = data_q[c];
-      end
-      if (state_q[c] == CH_RESPOND_WRITE) consumer_write_ready[owner_q[c]] = 1'b1;
+      channel_state[c] = !active[c] ? CH_IDLE : (reading[c] ? CH_READ : CH_WRITE);
     end
   end
 
 `ifndef SYNTHESIS
   // ------------------------------------------------------------ assertions
+  // (Icarus 11 evaluates $onehot of an element picked by a loop variable wrongly.)
+  function automatic logic one_owner(input logic [NUM_CONSUMERS-1:0] served);
+    return served != '0 && (served & (served - 1'b1)) == '0;
+  endfunction
+
   // Checked in every simulation (Verilator --assert, Icarus) and by `make formal`;
   // synthesis never sees them. Each names the rule it checks. `last_*` hold what a
   // bus showed in the previous cycle; `checking_q`: out of reset for a cycle. (X checks
@@ -261,18 +376,24 @@ module mem_controller #(
 `endif
       assert (int'(next_q) <= NUM_CONSUMERS) else $error("mem_controller: round-robin start %0d out of range", next_q);
       for (int c = 0; c < NUM_CHANNELS; c++) begin
-        assert (state_q[c] <= CH_RESPOND_WRITE) else $error("mem_controller: channel %0d in no state (%0d)", c, state_q[c]);
-        // A grant goes only to a requester that asks, and that no channel holds.
+        // A grant goes only to a free channel, and to a requester that asks and that no
+        // channel holds.
+        assert (!grant[c] || !busy_q[c]) else $error("mem_controller: busy channel %0d granted", c);
         assert (!grant[c] || wants_any[grant_idx[c]])
           else $error("mem_controller: channel %0d granted requester %0d, which is not asking", c, grant_idx[c]);
+        assert (!grant[c] || !held[grant_idx[c]])
+          else $error("mem_controller: channel %0d granted requester %0d, which a channel holds", c, grant_idx[c]);
+        // A channel serves only requesters that ask, and at least one while active.
+        assert ((owners[c] & ~wants_any) == '0)
+          else $error("mem_controller: channel %0d serves %b, which are not all asking", c, owners[c]);
+        assert (!active[c] || owners[c] != '0) else $error("mem_controller: channel %0d active for nobody", c);
+        // A write serves exactly one requester.
+        assert (!active[c] || reading[c] || one_owner(owners[c]))
+          else $error("mem_controller: channel %0d writes for %b", c, owners[c]);
         for (int d = 0; d < NUM_CHANNELS; d++) begin
-          assert (!grant[c] || state_q[d] == CH_IDLE || owner_q[d] != grant_idx[c])
-            else $error("mem_controller: channel %0d granted requester %0d, which channel %0d holds", c, grant_idx[c], d);
-          // One grant per requester: no two channels serve the same one.
-          assert (c == d || !grant[c] || !grant[d] || grant_idx[c] != grant_idx[d])
-            else $error("mem_controller: channels %0d and %0d both granted requester %0d", c, d, grant_idx[c]);
-          assert (c == d || state_q[c] == CH_IDLE || state_q[d] == CH_IDLE || owner_q[c] != owner_q[d])
-            else $error("mem_controller: channels %0d and %0d both serve requester %0d", c, d, owner_q[c]);
+          // One channel per requester: no two channels serve the same one.
+          assert (c == d || (owners[c] & owners[d]) == '0)
+            else $error("mem_controller: channels %0d and %0d both serve %b", c, d, owners[c] & owners[d]);
         end
         // Memory answers only a request.
         assert (!mem_read_ready[c] || mem_read_valid[c]) else $error("mem_controller: read ready on idle channel %0d", c);
@@ -314,16 +435,20 @@ module mem_controller #(
   end
 `endif
 `ifdef FORMAL
-  // Every state of every channel is reachable (make formal shows a trace of each).
+  // Every kind of channel cycle is reachable (make formal shows a trace of each).
   always @(posedge clk) begin
     if (!reset) begin
       for (int c = 0; c < NUM_CHANNELS; c++) begin
-        cover (state_q[c] == CH_IDLE);
-        cover (state_q[c] == CH_READ_WAIT);
-        cover (state_q[c] == CH_WRITE_WAIT && WRITE_ENABLE);
-        cover (state_q[c] == CH_RESPOND_READ);
-        cover (state_q[c] == CH_RESPOND_WRITE && WRITE_ENABLE);
+        cover (!active[c]);
+        cover (grant[c] && answered[c]);                  // answered in the cycle it went out
+        cover (busy_q[c] && reading[c] && !answered[c]);  // a read waiting on memory
+        cover (busy_q[c] && !reading[c] && WRITE_ENABLE);
       end
+    end
+  end
+  if (MERGE_READS) begin : g_merge_covers
+    always @(posedge clk) begin
+      if (!reset) cover (answered[0] && !one_owner(owners[0]));  // one read served several
     end
   end
 `endif

@@ -1,220 +1,184 @@
-// scheduler: the core's control. It owns every thread's PC and the mask of live threads.
+// scheduler: picks, every cycle, which resident warp issues its next instruction.
 //
-// A block runs as a group of threads that share one fetcher and one decoder (SIMT).
-// Threads may branch apart (divergence). Each keeps its own PC here; every issue the
-// scheduler picks the smallest PC among live threads and issues that instruction to
-// the threads sitting at it (`active_mask`). The others wait. Because the smallest PC
-// goes first, the threads that took the short side of an if/else or left a loop early
-// wait at the join point until the rest catch up, and from there run together again
-// (reconvergence). Each thread executes exactly its own path, so results are right for
-// any branch pattern; the policy only decides how often threads run together.
+// The core keeps WARPS_PER_CORE blocks at once (warp.sv holds each one's PCs and live
+// threads). The pipeline has two stages:
 //
-// One instruction goes through the states
-//   FETCH   -> read the word at the selected PC (as many cycles as memory takes)
-//   EXECUTE -> decode, read registers, ALU; non-memory instructions retire here
-//   MEMORY  -> LDR/STR only: wait until every active thread's LSU has finished
-// and retires by writing registers, NZP and the active threads' next PCs (`commit`).
-// RET takes a thread out of the live mask; the block is done when none is left.
+//   ISSUE    (this module) among warps that are ready (not waiting on a branch or on
+//            memory) and whose next instruction is in the instruction cache, take the
+//            next one after the warp that issued last (round robin); read its word from
+//            the cache. A warp whose instruction is missing asks the fetcher for it
+//            (`demand`), while the others go on.
+//   EXECUTE  (core.sv) the word arrives from the cache: decode, read registers, ALU,
+//            write back; LDR/STR start their threads' loads and stores.
+//
+// So a core issues one instruction per cycle while the cache hits and some warp is
+// ready; a warp that waits on memory costs nothing while another can run. Divergence
+// stays exact: each warp issues its smallest live PC to exactly the threads at it.
 `default_nettype none
 
 module scheduler
   import gpu_pkg::*;
 #(
   parameter int THREADS_PER_BLOCK = 4,
-  parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1)
+  parameter int WARPS             = 2,
+  parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1),
+  parameter int WARP_BITS         = (WARPS > 1) ? $clog2(WARPS) : 1
 ) (
   input  logic                          clk,
   input  logic                          reset,
-  // block handshake with the dispatcher
-  input  logic                          block_start,         // pulse, only while block_idle
+  // block handshake with the dispatcher, one per warp
+  input  logic [WARPS-1:0]              block_start,
   input  logic [DATA_BITS-1:0]          block_idx_in,
-  input  logic [COUNT_BITS-1:0]         block_thread_count,  // 1..THREADS_PER_BLOCK
-  output logic                          block_idle,
-  output logic                          block_done,          // pulse: the block finished
-  output logic [DATA_BITS-1:0]          block_idx,           // of the block running now
-  output logic                          clear_threads,       // a new block starts this cycle
-  // instruction fetch
-  output logic                          fetch_request,
+  input  logic [COUNT_BITS-1:0]         block_thread_count,
+  output logic [WARPS-1:0]              block_idle,
+  output logic [WARPS-1:0]              block_done,
+  output logic [WARPS-1:0][DATA_BITS-1:0] block_idx,
+  output logic [WARPS-1:0]              clear_warp,          // a new block starts in warp w
+  // instruction cache lookups (one per warp) and the fetcher's demand
+  output logic [WARPS-1:0][PC_BITS-1:0] warp_pc,
+  input  logic [WARPS-1:0]              warp_pc_cached,
+  input  logic [WARPS-1:0]              warp_pc_blocks,
+  output logic                          demand_valid,
+  output logic [PC_BITS-1:0]            demand_pc,
+  output logic [PC_BITS-1:0]            last_issue_pc,
+  // issue: read the word at issue_pc from the cache (it arrives in EXECUTE)
+  output logic                          issue_valid,
+  output logic [WARP_BITS-1:0]          issue_warp,
   output logic [PC_BITS-1:0]            issue_pc,
-  input  logic                          instruction_ready,
-  input  logic                          issue_is_memory,     // the issued instruction is LDR/STR
-  input  logic                          issue_is_ret,
-  // per-thread state
-  input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,
-  input  logic [THREADS_PER_BLOCK-1:0]  lsu_busy,
-  output logic [THREADS_PER_BLOCK-1:0]  active_mask,
-  output logic [THREADS_PER_BLOCK-1:0]  lsu_start,           // pulse: start this LDR/STR
-  output logic [THREADS_PER_BLOCK-1:0]  commit_mask,         // these threads retire now
-  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written  // what each PC flop takes at this edge
+  // execute
+  output logic                          exec_valid,
+  output logic [WARP_BITS-1:0]          exec_warp,
+  output logic [PC_BITS-1:0]            exec_pc,
+  input  logic                          exec_is_memory,
+  input  logic                          exec_is_ret,
+  input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,  // of the executing warp's threads
+  output logic [THREADS_PER_BLOCK-1:0]  exec_active,         // its threads at exec_pc
+  input  logic [WARPS-1:0]              mem_complete,
+  output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] mem_active,
+  output logic [WARPS-1:0]              mem_waiting,
+  // per-warp state for the commit port, traces and waveforms (pc_written: thread t's PC
+  // at [t*PC_BITS +: PC_BITS])
+  output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] exec_commit,
+  output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] commit_mask,
+  output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] live_mask,
+  output logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written
 );
 
-  typedef enum logic [2:0] {
-    S_IDLE,     // waiting for a block from the dispatcher
-    S_FETCH,
-    S_EXECUTE,
-    S_MEMORY,
-    S_DONE      // report the finished block, then idle
-  } state_e;
+  logic [WARPS-1:0]                         ready;
+  logic [WARPS-1:0]                         issue_to;
+  logic [WARPS-1:0]                         exec_to;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]  active;
 
-  state_e                                   state_q, state_d;
-  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_q,    pc_d;
-  logic [THREADS_PER_BLOCK-1:0]             live_q,  live_d;   // started, not yet RET
-  logic [DATA_BITS-1:0]                     block_idx_q, block_idx_d;
+  for (genvar w = 0; w < WARPS; w++) begin : g_warps
+    warp #(
+      .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
+    ) u_warp (
+      .clk                (clk),
+      .reset              (reset),
+      .block_start        (block_start[w]),
+      .block_idx_in       (block_idx_in),
+      .block_thread_count (block_thread_count),
+      .block_idle         (block_idle[w]),
+      .block_done         (block_done[w]),
+      .block_idx          (block_idx[w]),
+      .clear              (clear_warp[w]),
+      .ready              (ready[w]),
+      .issue_pc           (warp_pc[w]),
+      .issue              (issue_to[w]),
+      .issue_blocks       (warp_pc_blocks[w]),
+      .exec               (exec_to[w]),
+      .exec_pc            (exec_pc),
+      .exec_is_memory     (exec_is_memory),
+      .exec_is_ret        (exec_is_ret),
+      .next_pc            (next_pc),
+      .active             (active[w]),
+      .mem_complete       (mem_complete[w]),
+      .mem_active         (mem_active[w]),
+      .mem_waiting        (mem_waiting[w]),
+      .exec_commit        (exec_commit[w]),
+      .commit             (commit_mask[w]),
+      .live               (live_mask[w]),
+      .pc_written         (pc_written[w])
+    );
+  end
 
-  // ------------------------------------------------------------ selection
-  // The smallest PC among live threads, and the threads that sit at it. (A function
-  // keeps the running minimum in a local variable: an always_comb that reads what it
-  // writes can re-trigger itself forever in Icarus 11.)
-  function automatic logic [PC_BITS-1:0] smallest_live_pc(
-    input logic [THREADS_PER_BLOCK-1:0]              live,
-    input logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pcs
+  // ------------------------------------------------------------ issue
+  // Round robin: the first candidate after the warp that issued last.
+  function automatic logic [WARP_BITS:0] pick_after(
+    input logic [WARPS-1:0]     candidates,
+    input logic [WARP_BITS-1:0] last
   );
-    logic [PC_BITS-1:0] smallest;
-    smallest = '1;
-    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      if (live[t] && pcs[t] < smallest) smallest = pcs[t];
+    logic [WARP_BITS:0] chosen;  // {found, warp}
+    chosen = '0;
+    for (int step = WARPS; step >= 1; step--) begin
+      if (candidates[(int'(last) + step) % WARPS]) chosen = {1'b1, WARP_BITS'((int'(last) + step) % WARPS)};
     end
-    return smallest;
+    return chosen;
   endfunction
 
-  assign issue_pc = smallest_live_pc(live_q, pc_q);
+  function automatic logic [WARP_BITS:0] pick_first(input logic [WARPS-1:0] candidates);
+    logic [WARP_BITS:0] chosen;  // {found, warp}
+    chosen = '0;
+    for (int w = WARPS - 1; w >= 0; w--) begin
+      if (candidates[w]) chosen = {1'b1, WARP_BITS'(w)};
+    end
+    return chosen;
+  endfunction
+
+  logic [WARP_BITS-1:0] last_warp_q;
+  logic [PC_BITS-1:0]   last_issue_pc_q;
+  logic                 exec_valid_q;
+  logic [WARP_BITS-1:0] exec_warp_q;
+  logic [PC_BITS-1:0]   exec_pc_q;
+  logic [WARP_BITS-1:0] demand_warp;
+
+  assign {issue_valid, issue_warp}   = pick_after(ready & warp_pc_cached, last_warp_q);
+  assign {demand_valid, demand_warp} = pick_first(ready & ~warp_pc_cached);
+  assign issue_pc      = warp_pc[issue_warp];
+  assign demand_pc     = warp_pc[demand_warp];
+  assign last_issue_pc = last_issue_pc_q;
 
   always_comb begin
-    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      active_mask[t] = live_q[t] && (pc_q[t] == issue_pc);
+    for (int w = 0; w < WARPS; w++) begin
+      issue_to[w] = issue_valid && (int'(issue_warp) == w);
+      exec_to[w]  = exec_valid_q && (int'(exec_warp_q) == w);
     end
   end
-
-  // ------------------------------------------------------------ control
-  // The issued instruction retires at the end of this cycle: at once for everything
-  // but LDR/STR, after the last active LSU has finished for those.
-  logic                         retire;
-  logic [THREADS_PER_BLOCK-1:0] live_after_retire;  // RET takes its threads out
-  assign retire = (state_q == S_EXECUTE && !issue_is_memory) ||
-                  (state_q == S_MEMORY && (lsu_busy & active_mask) == '0);
-  assign live_after_retire = issue_is_ret ? (live_q & ~active_mask) : live_q;
-
-  always_comb begin
-    state_d       = state_q;
-    pc_d          = pc_q;
-    live_d        = live_q;
-    block_idx_d   = block_idx_q;
-    clear_threads = 1'b0;
-    fetch_request = 1'b0;
-    lsu_start     = '0;
-
-    case (state_q)
-      S_IDLE: begin
-        if (block_start) begin
-          clear_threads = 1'b1;
-          block_idx_d   = block_idx_in;
-          for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-            live_d[t] = (t < int'(block_thread_count));
-            pc_d[t]   = '0;
-          end
-          state_d = S_FETCH;
-        end
-      end
-      S_FETCH: begin
-        // A block always has a live thread here: it starts with at least one, and the
-        // retire that ends its last thread goes to S_DONE (below).
-        fetch_request = 1'b1;
-        if (instruction_ready) state_d = S_EXECUTE;
-      end
-      S_EXECUTE: begin
-        if (issue_is_memory) begin
-          lsu_start = active_mask;
-          state_d   = S_MEMORY;
-        end
-      end
-      S_MEMORY: ;  // wait for the LSUs (see `retire`)
-      S_DONE: state_d = S_IDLE;
-      /* verilator coverage_off */
-      // Unreachable: state_q only ever holds S_* values (3 of the 8 encodings are
-      // unused); the default makes an upset state return to idle.
-      default: state_d = S_IDLE;
-      /* verilator coverage_on */
-    endcase
-
-    if (retire) begin
-      for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-        if (active_mask[t]) pc_d[t] = next_pc[t];
-      end
-      live_d = live_after_retire;
-      if (live_after_retire == '0) begin
-        state_d = S_DONE;
-      end else begin
-        state_d = S_FETCH;
-      end
-    end
-  end
-
-  // Outputs that depend on the state alone are continuous assignments: written inside
-  // the always_comb above (default, then override), they would glitch, and in Icarus
-  // the glitch re-triggers the dispatcher's logic that drives block_start, and so on
-  // forever at one instant of time.
-  assign block_idle  = (state_q == S_IDLE);
-  assign block_done  = (state_q == S_DONE);
-  assign commit_mask = retire ? active_mask : '0;
-  assign block_idx   = block_idx_q;
-  assign pc_written  = pc_d;
 
   always_ff @(posedge clk) begin
     if (reset) begin
-      state_q     <= S_IDLE;
-      pc_q        <= '0;
-      live_q      <= '0;
-      block_idx_q <= '0;
+      last_warp_q     <= '0;
+      last_issue_pc_q <= '0;
+      exec_valid_q    <= 1'b0;
+      exec_warp_q     <= '0;
+      exec_pc_q       <= '0;
     end else begin
-      state_q     <= state_d;
-      pc_q        <= pc_d;
-      live_q      <= live_d;
-      block_idx_q <= block_idx_d;
+      exec_valid_q <= issue_valid;
+      if (issue_valid) begin
+        last_warp_q     <= issue_warp;
+        last_issue_pc_q <= issue_pc;
+        exec_warp_q     <= issue_warp;
+        exec_pc_q       <= issue_pc;
+      end
     end
   end
+
+  assign exec_valid  = exec_valid_q;
+  assign exec_warp   = exec_warp_q;
+  assign exec_pc     = exec_pc_q;
+  assign exec_active = exec_valid_q ? active[exec_warp_q] : '0;
 
 `ifndef SYNTHESIS
   // ------------------------------------------------------------ assertions
-  // Checked in every simulation and by `make formal`; synthesis never sees them.
-  // (X checks XOR the bits together: Icarus 11's $isunknown of a concatenation can
-  // report X where there is none.)
-  logic running;  // a block is on the core and not finished
-  assign running = (state_q == S_FETCH || state_q == S_EXECUTE || state_q == S_MEMORY);
   always @(posedge clk) begin
     if (!reset) begin
-      assert (state_q <= S_DONE) else $error("scheduler: in no state (%0d)", state_q);
-      assert (!block_start || state_q == S_IDLE) else $error("scheduler: a block arrived while busy");
-      // The active mask lies within the live mask, and is never empty while running.
-      assert ((active_mask & ~live_q) == '0) else $error("scheduler: active %b outside live %b", active_mask, live_q);
-      assert (!running || active_mask != '0) else $error("scheduler: running with no active thread");
-      // The issued PC is the smallest live PC.
-      for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-        assert (!live_q[t] || pc_q[t] >= issue_pc)
-          else $error("scheduler: thread %0d is live at PC %0d, below the issued %0d", t, pc_q[t], issue_pc);
-      end
-      // Loads and stores start, and instructions retire, only in active threads; the LSUs
-      // are busy only while the scheduler waits for them.
-      assert ((lsu_start & ~active_mask) == '0) else $error("scheduler: LSU start %b outside active %b", lsu_start, active_mask);
-      assert ((commit_mask & ~active_mask) == '0) else $error("scheduler: retire %b outside active %b", commit_mask, active_mask);
-      assert (state_q == S_MEMORY || lsu_busy == '0) else $error("scheduler: LSUs busy (%b) outside MEMORY", lsu_busy);
+      assert (!issue_valid || (ready[issue_warp] && warp_pc_cached[issue_warp]))
+        else $error("scheduler: issued warp %0d, which cannot issue", issue_warp);
+      assert (!exec_valid_q || exec_active != '0) else $error("scheduler: executing with no active thread");
 `ifndef FORMAL  // X and Z exist only in simulation
-      assert ((^{block_idle, block_done, fetch_request, issue_pc, active_mask, lsu_start, commit_mask}) !== 1'bx)
+      assert ((^{issue_valid, demand_valid, exec_valid_q, block_idle, block_done}) !== 1'bx)
         else $error("scheduler: an output is X or Z after reset");
 `endif
-    end
-  end
-`endif
-
-`ifdef FORMAL
-  // Every state is reachable, and so are divergence and a block's end (make formal).
-  always @(posedge clk) begin
-    if (!reset) begin
-      cover (state_q == S_IDLE);
-      cover (state_q == S_FETCH);
-      cover (state_q == S_EXECUTE);
-      cover (state_q == S_MEMORY);
-      cover (state_q == S_DONE);
-      cover (running && active_mask != live_q);  // threads at different PCs
     end
   end
 `endif

@@ -20,7 +20,9 @@
 // next_pc and nzp are what the thread's PC and NZP flops took; rd_written, rd and
 // rd_value the register file's write port; mem_* the request the LSU put on the bus
 // (mem_data: the byte written, or the byte memory returned).
-// Trace line:   T job cycle core state pc instr active_mask   (state: scheduler.state_e)
+// Trace line:   T job cycle core activity warp pc instr active_mask
+//   (activity: core.activity_e; warp, pc, instr and active_mask: the instruction in
+//   EXECUTE, when there is one)
 `default_nettype none
 
 module gpu_harness #(
@@ -31,7 +33,9 @@ module gpu_harness #(
   parameter int PROGRAM_MEM_DATA_BITS    = 16,
   parameter int PROGRAM_MEM_NUM_CHANNELS = 1,
   parameter int NUM_CORES                = 2,
-  parameter int THREADS_PER_BLOCK        = 4
+  parameter int THREADS_PER_BLOCK        = 4,
+  parameter int WARPS_PER_CORE           = 2,
+  parameter int ICACHE_LINES             = 32
 ) (
   input  logic        clk,
   input  logic        reset,
@@ -58,10 +62,8 @@ module gpu_harness #(
   localparam int DA = DATA_MEM_ADDR_BITS;
   localparam int PW = PROGRAM_MEM_DATA_BITS;
   localparam int PA = PROGRAM_MEM_ADDR_BITS;
-  localparam int NUM_LSUS = NUM_CORES * THREADS_PER_BLOCK;
-  // Width of a memory controller's requester index (as mem_controller computes it).
-  localparam int FETCH_IDX_BITS = (NUM_CORES > 1) ? $clog2(NUM_CORES) : 1;
-  localparam int LSU_IDX_BITS   = (NUM_LSUS > 1) ? $clog2(NUM_LSUS) : 1;
+  localparam int CORE_LSUS = WARPS_PER_CORE * THREADS_PER_BLOCK;
+  localparam int NUM_LSUS  = NUM_CORES * CORE_LSUS;
 
   // Memories, filled from and dumped to the job's hex files.
   logic [PW-1:0] program_mem [2**PA];
@@ -99,7 +101,9 @@ module gpu_harness #(
     .PROGRAM_MEM_DATA_BITS    (PROGRAM_MEM_DATA_BITS),
     .PROGRAM_MEM_NUM_CHANNELS (PROGRAM_MEM_NUM_CHANNELS),
     .NUM_CORES                (NUM_CORES),
-    .THREADS_PER_BLOCK        (THREADS_PER_BLOCK)
+    .THREADS_PER_BLOCK        (THREADS_PER_BLOCK),
+    .WARPS_PER_CORE           (WARPS_PER_CORE),
+    .ICACHE_LINES             (ICACHE_LINES)
   ) u_gpu (
     .clk                         (clk),
     .reset                       (reset),
@@ -183,7 +187,7 @@ module gpu_harness #(
   // at the core instances' ports, like the commit port below, not inside `gpu`.
   logic [NUM_LSUS-1:0] lsu_request;
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_lsu_requests
-    assign lsu_request[c*THREADS_PER_BLOCK +: THREADS_PER_BLOCK] =
+    assign lsu_request[c*CORE_LSUS +: CORE_LSUS] =
         u_gpu.g_cores[c].u_core.data_mem_read_valid | u_gpu.g_cores[c].u_core.data_mem_write_valid;
   end
 
@@ -250,21 +254,21 @@ module gpu_harness #(
     logic          read_valid, read_ready;
     logic [PA-1:0] read_address;
     logic [PW-1:0] read_data;
-    logic [2:0]    state;
-    logic [FETCH_IDX_BITS-1:0] owner;
+    logic [1:0]    state;
+    logic [NUM_CORES-1:0] serving;
     assign read_valid   = program_mem_read_valid[k];
     assign read_ready   = program_mem_read_ready[k];
     assign read_address = program_mem_read_address[k*PA +: PA];
     assign read_data    = program_mem_read_data[k*PW +: PW];
-    assign state        = u_gpu.u_program_mem_controller.state_q[k];
-    assign owner        = u_gpu.u_program_mem_controller.owner_q[k];
+    assign state        = u_gpu.u_program_mem_controller.channel_state[k];
+    assign serving      = u_gpu.u_program_mem_controller.owners[k];
   end
   for (genvar k = 0; k < DATA_MEM_NUM_CHANNELS; k++) begin : g_view_data
     logic          read_valid, read_ready, write_valid, write_ready;
     logic [DA-1:0] read_address, write_address;
     logic [DW-1:0] read_data, write_data;
-    logic [2:0]    state;
-    logic [LSU_IDX_BITS-1:0] owner;
+    logic [1:0]    state;
+    logic [NUM_LSUS-1:0] serving;
     assign read_valid    = data_mem_read_valid[k];
     assign read_ready    = data_mem_read_ready[k];
     assign read_address  = data_mem_read_address[k*DA +: DA];
@@ -273,15 +277,17 @@ module gpu_harness #(
     assign write_ready   = data_mem_write_ready[k];
     assign write_address = data_mem_write_address[k*DA +: DA];
     assign write_data    = data_mem_write_data[k*DW +: DW];
-    assign state         = u_gpu.u_data_mem_controller.state_q[k];
-    assign owner         = u_gpu.u_data_mem_controller.owner_q[k];
+    assign state         = u_gpu.u_data_mem_controller.channel_state[k];
+    assign serving       = u_gpu.u_data_mem_controller.owners[k];
   end
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_view_core
-    logic [2:0] state;  // a plain vector: GTKWave's filter names it (Verilator dumps enums typed)
-    assign state = u_gpu.g_cores[c].u_core.u_scheduler.state_q;
-    for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_thread
-      logic [PA-1:0] pc;
-      assign pc = u_gpu.g_cores[c].u_core.u_scheduler.pc_q[t];
+    logic [2:0] activity;  // a plain vector: GTKWave's filter names it (Verilator dumps enums typed)
+    assign activity = u_gpu.g_cores[c].u_core.activity;
+    for (genvar w = 0; w < WARPS_PER_CORE; w++) begin : g_warp
+      for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_thread
+        logic [PA-1:0] pc;
+        assign pc = u_gpu.g_cores[c].u_core.u_scheduler.g_warps[w].u_warp.pc_q[t];
+      end
     end
   end
 
@@ -309,30 +315,33 @@ module gpu_harness #(
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_logs
     always @(posedge clk) begin
       if (!reset && running_q && commit_fd != 0) begin
-        for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-          if (u_gpu.g_cores[c].u_core.commit_valid[t]) begin
-            $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
-                    cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx, t,
-                    u_gpu.g_cores[c].u_core.commit_pc,
-                    u_gpu.g_cores[c].u_core.commit_instr,
-                    u_gpu.g_cores[c].u_core.commit_next_pc[t],
-                    u_gpu.g_cores[c].u_core.commit_nzp[t],
-                    u_gpu.g_cores[c].u_core.commit_rd_written[t],
-                    u_gpu.g_cores[c].u_core.commit_rd[t],
-                    u_gpu.g_cores[c].u_core.commit_rd_value[t],
-                    u_gpu.g_cores[c].u_core.commit_mem_read[t],
-                    u_gpu.g_cores[c].u_core.commit_mem_write[t],
-                    u_gpu.g_cores[c].u_core.commit_mem_address[t],
-                    u_gpu.g_cores[c].u_core.commit_mem_data[t]);
+        for (int w = 0; w < WARPS_PER_CORE; w++) begin
+          for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+            if (u_gpu.g_cores[c].u_core.commit_valid[w*THREADS_PER_BLOCK + t]) begin
+              $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
+                      cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx[w], t,
+                      u_gpu.g_cores[c].u_core.commit_pc[w],
+                      u_gpu.g_cores[c].u_core.commit_instr[w],
+                      u_gpu.g_cores[c].u_core.commit_next_pc[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_nzp[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_rd_written[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_rd[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_rd_value[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_mem_read[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_mem_write[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_mem_address[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_mem_data[w*THREADS_PER_BLOCK + t]);
+            end
           end
         end
       end
       if (!reset && running_q && trace_fd != 0) begin
-        $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h\n",
-                cfg_job, cycles, c, u_gpu.g_cores[c].u_core.u_scheduler.state_q,
-                u_gpu.g_cores[c].u_core.commit_pc,
-                u_gpu.g_cores[c].u_core.commit_instr,
-                u_gpu.g_cores[c].u_core.active_mask);
+        $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h %0h\n",
+                cfg_job, cycles, c, u_gpu.g_cores[c].u_core.activity,
+                u_gpu.g_cores[c].u_core.exec_warp,
+                u_gpu.g_cores[c].u_core.exec_pc,
+                u_gpu.g_cores[c].u_core.instruction,
+                u_gpu.g_cores[c].u_core.exec_active);
       end
     end
   end

@@ -4,9 +4,9 @@
 // random extra 0..stall_max cycles drawn from a seeded xorshift32 generator, so a run
 // is reproducible from its seed on either simulator. `respond` is high in the cycle
 // whose closing edge should raise the channel's one-cycle `ready`: latency 1 answers
-// at the first edge that sees valid, like tiny-gpu's own test memory. After answering,
-// the model waits for valid to drop before it accepts the next request, as the
-// handshake requires.
+// at the first edge that sees valid, like tiny-gpu's own test memory. `valid` is still
+// high in the cycle of `ready` (that is the handshake); from the cycle after, a high
+// `valid` is the next request (a requester may stream them back to back).
 `default_nettype none
 
 module memory_latency_model #(
@@ -25,7 +25,7 @@ module memory_latency_model #(
   typedef enum logic [1:0] {
     M_IDLE,     // no request
     M_COUNT,    // request seen, counting down
-    M_RELEASE   // answered, waiting for valid to drop
+    M_RELEASE   // the cycle of `ready`: valid belongs to the request being answered
   } model_state_e;
 
   model_state_e state_q, state_d;
@@ -75,9 +75,7 @@ module memory_latency_model #(
           state_d = M_RELEASE;
         end
       end
-      M_RELEASE: begin
-        if (!valid) state_d = M_IDLE;
-      end
+      M_RELEASE: state_d = M_IDLE;
       default: state_d = M_IDLE;
     endcase
   end

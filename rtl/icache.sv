@@ -1,0 +1,94 @@
+// icache: a core's instruction cache.
+//
+// Direct-mapped, one instruction per line (the program channel delivers one 16-bit word
+// per read, so a longer line would only add latency before the first word). Line i holds
+// the instruction at an address whose low bits are i; its tag is the whole address,
+// which keeps every size from 1 to 256 lines the same code. Three kinds of access:
+//
+//   lookup  combinational: does line `lookup_pc[w]` hold that address (one lookup per
+//           warp, so the scheduler sees every warp's next instruction at once), and
+//           does that instruction stop its warp from issuing again before it executes
+//           (`lookup_blocks`: a branch, RET, LDR or STR; predecoded at fill time)?
+//   read    registered: the word at `read_pc` comes out in the next cycle (the core's
+//           execute stage), the way a block RAM reads;
+//   fill    the fetcher writes a word that arrived from program memory.
+//
+// `invalidate` (a kernel launch) empties the cache: the host may have loaded another
+// program since the last one.
+`default_nettype none
+
+module icache
+  import gpu_pkg::*;
+#(
+  parameter int LINES       = 32,  // 1..256, a power of two
+  parameter int NUM_LOOKUPS = 2
+) (
+  input  logic                                    clk,
+  input  logic                                    reset,
+  input  logic                                    invalidate,
+  // lookups
+  input  logic [NUM_LOOKUPS-1:0][PC_BITS-1:0]     lookup_pc,
+  output logic [NUM_LOOKUPS-1:0]                  lookup_hit,
+  output logic [NUM_LOOKUPS-1:0]                  lookup_blocks,
+  input  logic [PC_BITS-1:0]                      probe_pc,     // the fetcher's prefetch check
+  output logic                                    probe_hit,
+  // read (data next cycle)
+  input  logic [PC_BITS-1:0]                      read_pc,
+  output logic [INSTR_BITS-1:0]                   read_data,
+  // fill
+  input  logic                                    fill,
+  input  logic [PC_BITS-1:0]                      fill_pc,
+  input  logic [INSTR_BITS-1:0]                   fill_data
+);
+
+  localparam int INDEX_BITS = (LINES > 1) ? $clog2(LINES) : 1;
+
+  logic [LINES-1:0]                valid_q;
+  logic [LINES-1:0][PC_BITS-1:0]   tag_q;
+  logic [LINES-1:0]                blocks_q;
+  logic [INSTR_BITS-1:0]           words_q [LINES];   // a block RAM in synthesis
+  logic [INSTR_BITS-1:0]           read_data_q;
+
+  function automatic logic [INDEX_BITS-1:0] line_of(input logic [PC_BITS-1:0] pc);
+    return (LINES > 1) ? INDEX_BITS'(pc % LINES) : '0;
+  endfunction
+
+  // An instruction after which its warp's next PC is not simply PC + 1, or that waits
+  // for memory: the warp issues nothing more until it has executed.
+  function automatic logic stops_issue(input logic [3:0] opcode);
+    return opcode == OP_BRNZP || opcode == OP_RET || opcode == OP_LDR || opcode == OP_STR;
+  endfunction
+
+  always_comb begin
+    for (int w = 0; w < NUM_LOOKUPS; w++) begin
+      lookup_hit[w]    = valid_q[line_of(lookup_pc[w])] && tag_q[line_of(lookup_pc[w])] == lookup_pc[w];
+      lookup_blocks[w] = blocks_q[line_of(lookup_pc[w])];
+    end
+  end
+  assign probe_hit = valid_q[line_of(probe_pc)] && tag_q[line_of(probe_pc)] == probe_pc;
+
+  always_ff @(posedge clk) begin
+    if (reset || invalidate) begin
+      valid_q <= '0;
+    end else if (fill) begin
+      valid_q[line_of(fill_pc)] <= 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (fill) begin
+      tag_q[line_of(fill_pc)]    <= fill_pc;
+      blocks_q[line_of(fill_pc)] <= stops_issue(fill_data[15:12]);
+    end
+  end
+
+  // The word array and its registered read, in the shape synthesis maps to block RAM
+  // (a line being filled while it is read gives the old word; the scheduler reads only
+  // lines that hit, and a fill replaces a line that does not hold the address asked).
+  always_ff @(posedge clk) begin
+    if (fill) words_q[line_of(fill_pc)] <= fill_data;
+    read_data_q <= words_q[line_of(read_pc)];
+  end
+  assign read_data = read_data_q;
+
+endmodule

@@ -1,0 +1,211 @@
+// warp: the control state of one block resident on a core.
+//
+// A core keeps WARPS_PER_CORE blocks at once, each a warp: its threads share one
+// instruction stream but each keeps its own PC (they may branch apart). This module
+// holds one warp's PCs, the mask of live threads (started, not yet RET), and where its
+// instruction stream stands:
+//
+//   issue_pc  the next instruction it will issue: the smallest PC among live threads
+//             (the threads that took the short side of a branch wait there for the rest:
+//             reconvergence). After an instruction that simply moves on (ALU, CMP,
+//             CONST, NOP) it is PC + 1 at once, so the warp can issue again in the next
+//             cycle. After a branch or RET the next PC is known only once the
+//             instruction has executed, and after LDR/STR only once memory has answered:
+//             the warp is `blocked` until then, and other warps issue meanwhile.
+//
+// Executing an instruction (`exec`) commits it for the threads at its PC (`active`):
+// they take their next PC, and RET takes them out of the live mask. A memory
+// instruction commits when the core reports `mem_complete`. When no thread is left
+// the warp reports `block_done` for one cycle and is idle again.
+`default_nettype none
+
+module warp
+  import gpu_pkg::*;
+#(
+  parameter int THREADS_PER_BLOCK = 4,
+  parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1)
+) (
+  input  logic                          clk,
+  input  logic                          reset,
+  // block handshake (through the dispatcher)
+  input  logic                          block_start,         // pulse, only while block_idle
+  input  logic [DATA_BITS-1:0]          block_idx_in,
+  input  logic [COUNT_BITS-1:0]         block_thread_count,  // 1..THREADS_PER_BLOCK
+  output logic                          block_idle,
+  output logic                          block_done,          // pulse: the block finished
+  output logic [DATA_BITS-1:0]          block_idx,
+  output logic                          clear,               // a new block starts now
+  // issue (the scheduler picks this warp)
+  output logic                          ready,               // running and not blocked
+  output logic [PC_BITS-1:0]            issue_pc,
+  input  logic                          issue,
+  input  logic                          issue_blocks,        // the issued word is BR/RET/LDR/STR
+  // execute (the core executes this warp's instruction at exec_pc)
+  input  logic                          exec,
+  input  logic [PC_BITS-1:0]            exec_pc,
+  input  logic                          exec_is_memory,
+  input  logic                          exec_is_ret,
+  input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,
+  output logic [THREADS_PER_BLOCK-1:0]  active,              // threads at exec_pc
+  input  logic                          mem_complete,        // its LDR/STR is answered for all
+  output logic [THREADS_PER_BLOCK-1:0]  mem_active,          // threads of that LDR/STR
+  output logic                          mem_waiting,         // its LDR/STR is out
+  // state, for the commit port, traces and waveforms
+  output logic [THREADS_PER_BLOCK-1:0]  exec_commit,         // threads retiring the executed instruction
+  output logic [THREADS_PER_BLOCK-1:0]  commit,              // threads retiring now (either kind)
+  output logic [THREADS_PER_BLOCK-1:0]  live,
+  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written  // what each PC flop takes now
+);
+
+  logic                                      running_q,     running_d;
+  logic                                      done_q,        done_d;
+  logic                                      blocked_q,     blocked_d;
+  logic                                      mem_wait_q,    mem_wait_d;
+  logic [THREADS_PER_BLOCK-1:0]              live_q,        live_d;
+  logic [THREADS_PER_BLOCK-1:0]              mem_active_q,  mem_active_d;
+  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_q,          pc_d;
+  logic [PC_BITS-1:0]                        issue_pc_q,    issue_pc_d;
+  logic [DATA_BITS-1:0]                      block_idx_q,   block_idx_d;
+
+  // The smallest PC among live threads. (A function keeps the running minimum in a local
+  // variable: an always_comb that reads what it writes can re-trigger itself forever in
+  // Icarus 11.)
+  function automatic logic [PC_BITS-1:0] smallest_live_pc(
+    input logic [THREADS_PER_BLOCK-1:0]              live_threads,
+    input logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pcs
+  );
+    logic [PC_BITS-1:0] smallest;
+    smallest = '1;
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+      if (live_threads[t] && pcs[t] < smallest) smallest = pcs[t];
+    end
+    return smallest;
+  endfunction
+
+  always_comb begin
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+      active[t] = live_q[t] && (pc_q[t] == exec_pc);
+    end
+  end
+
+  // Threads that retire this cycle: a non-memory instruction as it executes, a memory
+  // instruction when memory has answered every one of its threads.
+  logic exec_commits;
+  assign exec_commits = exec && !exec_is_memory;
+  assign exec_commit  = exec_commits ? active : '0;
+  assign commit       = exec_commit | (mem_complete ? mem_active_q : '0);
+
+  always_comb begin
+    running_d    = running_q;
+    done_d       = 1'b0;
+    blocked_d    = blocked_q;
+    mem_wait_d   = mem_wait_q;
+    live_d       = live_q;
+    mem_active_d = mem_active_q;
+    pc_d         = pc_q;
+    issue_pc_d   = issue_pc_q;
+    block_idx_d  = block_idx_q;
+
+    if (block_start) begin
+      running_d   = 1'b1;
+      blocked_d   = 1'b0;
+      mem_wait_d  = 1'b0;
+      block_idx_d = block_idx_in;
+      issue_pc_d  = '0;
+      for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+        live_d[t] = (t < int'(block_thread_count));
+        pc_d[t]   = '0;
+      end
+    end
+
+    if (issue) begin
+      if (issue_blocks) blocked_d  = 1'b1;
+      else              issue_pc_d = issue_pc_q + 1'b1;
+    end
+
+    if (exec && exec_is_memory) begin
+      mem_wait_d   = 1'b1;
+      mem_active_d = active;
+    end
+
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+      if (exec_commit[t]) pc_d[t] = next_pc[t];
+      if (mem_complete && mem_active_q[t]) pc_d[t] = pc_q[t] + 1'b1;  // LDR/STR move on
+    end
+    if (exec_commits && exec_is_ret) live_d = live_q & ~active;
+
+    // Where the warp goes on is known: after a branch or RET as it executes, after a
+    // load or store when memory has answered.
+    if ((exec_commits && blocked_q) || mem_complete) begin
+      mem_wait_d = 1'b0;
+      blocked_d  = 1'b0;
+      issue_pc_d = smallest_live_pc(live_d, pc_d);
+      if (live_d == '0) begin
+        running_d = 1'b0;
+        done_d    = 1'b1;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      running_q    <= 1'b0;
+      done_q       <= 1'b0;
+      blocked_q    <= 1'b0;
+      mem_wait_q   <= 1'b0;
+      live_q       <= '0;
+      mem_active_q <= '0;
+      pc_q         <= '0;
+      issue_pc_q   <= '0;
+      block_idx_q  <= '0;
+    end else begin
+      running_q    <= running_d;
+      done_q       <= done_d;
+      blocked_q    <= blocked_d;
+      mem_wait_q   <= mem_wait_d;
+      live_q       <= live_d;
+      mem_active_q <= mem_active_d;
+      pc_q         <= pc_d;
+      issue_pc_q   <= issue_pc_d;
+      block_idx_q  <= block_idx_d;
+    end
+  end
+
+  assign block_idle = !running_q && !done_q;
+  assign block_done = done_q;
+  assign block_idx  = block_idx_q;
+  assign clear      = block_start;
+  assign ready      = running_q && !blocked_q;
+  assign issue_pc   = issue_pc_q;
+  assign mem_active = mem_active_q;
+  assign mem_waiting = mem_wait_q;
+  assign live       = live_q;
+  assign pc_written = pc_d;
+
+`ifndef SYNTHESIS
+  // ------------------------------------------------------------ assertions
+  always @(posedge clk) begin
+    if (!reset) begin
+      assert (!block_start || block_idle) else $error("warp: a block arrived while busy");
+      assert ((live_q & ~{THREADS_PER_BLOCK{running_q}}) == '0) else $error("warp: live threads %b while not running", live_q);
+      assert (!issue || ready) else $error("warp: issued while not ready");
+      assert (!exec || running_q) else $error("warp: executing while not running");
+      // An executed instruction is at the smallest live PC, and some thread sits there.
+      assert (!exec || active != '0) else $error("warp: executing PC %0d with no thread at it", exec_pc);
+      for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+        assert (!exec || !live_q[t] || pc_q[t] >= exec_pc)
+          else $error("warp: thread %0d is live at PC %0d, below the executed %0d", t, pc_q[t], exec_pc);
+      end
+      assert ((active & ~live_q) == '0) else $error("warp: active %b outside live %b", active, live_q);
+      assert (!mem_complete || mem_wait_q) else $error("warp: memory completed with nothing outstanding");
+      assert (!mem_wait_q || blocked_q) else $error("warp: waiting on memory but not blocked");
+      assert (!(exec && mem_complete)) else $error("warp: executing while its memory instruction is out");
+`ifndef FORMAL  // X and Z exist only in simulation
+      assert ((^{block_idle, block_done, ready, issue_pc, live_q}) !== 1'bx)
+        else $error("warp: an output is X or Z after reset");
+`endif
+    end
+  end
+`endif
+
+endmodule
