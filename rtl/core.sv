@@ -88,6 +88,7 @@ module core
   logic [WARPS-1:0][PC_BITS-1:0]      warp_pc;
   logic [WARPS-1:0]                   warp_pc_cached;
   logic [WARPS-1:0]                   warp_pc_blocks;
+  logic [WARPS-1:0]                   warp_pc_jumps;
   logic                               demand_valid;
   logic [PC_BITS-1:0]                 demand_pc;
   logic [PC_BITS-1:0]                 last_issue_pc;
@@ -134,6 +135,7 @@ module core
     .warp_pc            (warp_pc),
     .warp_pc_cached     (warp_pc_cached),
     .warp_pc_blocks     (warp_pc_blocks),
+    .warp_pc_jumps      (warp_pc_jumps),
     .demand_valid       (demand_valid),
     .demand_pc          (demand_pc),
     .last_issue_pc      (last_issue_pc),
@@ -174,6 +176,7 @@ module core
     .lookup_pc     (warp_pc),
     .lookup_hit    (warp_pc_cached),
     .lookup_blocks (warp_pc_blocks),
+    .lookup_jumps  (warp_pc_jumps),
     .probe_pc      (probe_pc),
     .probe_hit     (probe_hit),
     .read_pc       (issue_pc),

@@ -6,9 +6,10 @@
 // which keeps every size from 1 to 256 lines the same code. Three kinds of access:
 //
 //   lookup  combinational: does line `lookup_pc[w]` hold that address (one lookup per
-//           warp, so the scheduler sees every warp's next instruction at once), and
-//           does that instruction stop its warp from issuing again before it executes
-//           (`lookup_blocks`: a branch, RET, LDR or STR; predecoded at fill time)?
+//           warp, so the scheduler sees every warp's next instruction at once)? And,
+//           predecoded at fill time: does that instruction stop its warp from issuing
+//           again before it has executed (`lookup_blocks`: a branch, RET, LDR or STR),
+//           and is its successor not simply the next PC (`lookup_jumps`: branch, RET)?
 //   read    registered: the word at `read_pc` comes out in the next cycle (the core's
 //           execute stage), the way a block RAM reads;
 //   fill    the fetcher writes a word that arrived from program memory.
@@ -30,6 +31,7 @@ module icache
   input  logic [NUM_LOOKUPS-1:0][PC_BITS-1:0]     lookup_pc,
   output logic [NUM_LOOKUPS-1:0]                  lookup_hit,
   output logic [NUM_LOOKUPS-1:0]                  lookup_blocks,
+  output logic [NUM_LOOKUPS-1:0]                  lookup_jumps,
   input  logic [PC_BITS-1:0]                      probe_pc,     // the fetcher's prefetch check
   output logic                                    probe_hit,
   // read (data next cycle)
@@ -46,6 +48,7 @@ module icache
   logic [LINES-1:0]                valid_q;
   logic [LINES-1:0][PC_BITS-1:0]   tag_q;
   logic [LINES-1:0]                blocks_q;
+  logic [LINES-1:0]                jumps_q;
   logic [INSTR_BITS-1:0]           words_q [LINES];   // a block RAM in synthesis
   logic [INSTR_BITS-1:0]           read_data_q;
 
@@ -53,16 +56,21 @@ module icache
     return (LINES > 1) ? INDEX_BITS'(pc % LINES) : '0;
   endfunction
 
-  // An instruction after which its warp's next PC is not simply PC + 1, or that waits
-  // for memory: the warp issues nothing more until it has executed.
+  // An instruction after which its warp's next PC is not simply PC + 1.
+  function automatic logic jumps(input logic [3:0] opcode);
+    return opcode == OP_BRNZP || opcode == OP_RET;
+  endfunction
+  // One that, besides, waits for memory: the warp issues nothing more until it has
+  // executed (or memory has answered).
   function automatic logic stops_issue(input logic [3:0] opcode);
-    return opcode == OP_BRNZP || opcode == OP_RET || opcode == OP_LDR || opcode == OP_STR;
+    return jumps(opcode) || opcode == OP_LDR || opcode == OP_STR;
   endfunction
 
   always_comb begin
     for (int w = 0; w < NUM_LOOKUPS; w++) begin
       lookup_hit[w]    = valid_q[line_of(lookup_pc[w])] && tag_q[line_of(lookup_pc[w])] == lookup_pc[w];
       lookup_blocks[w] = blocks_q[line_of(lookup_pc[w])];
+      lookup_jumps[w]  = jumps_q[line_of(lookup_pc[w])];
     end
   end
   assign probe_hit = valid_q[line_of(probe_pc)] && tag_q[line_of(probe_pc)] == probe_pc;
@@ -79,6 +87,7 @@ module icache
     if (fill) begin
       tag_q[line_of(fill_pc)]    <= fill_pc;
       blocks_q[line_of(fill_pc)] <= stops_issue(fill_data[15:12]);
+      jumps_q[line_of(fill_pc)]  <= jumps(fill_data[15:12]);
     end
   end
 

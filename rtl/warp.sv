@@ -7,16 +7,17 @@
 //
 //   issue_pc  the next instruction it will issue: the smallest PC among live threads
 //             (the threads that took the short side of a branch wait there for the rest:
-//             reconvergence). After an instruction that simply moves on (ALU, CMP,
-//             CONST, NOP) it is PC + 1 at once, so the warp can issue again in the next
-//             cycle. After a branch or RET the next PC is known only once the
-//             instruction has executed, and after LDR/STR only once memory has answered:
-//             the warp is `blocked` until then, and other warps issue meanwhile.
+//             reconvergence). After any instruction but a branch or RET it is PC + 1 at
+//             once, so the warp can issue again in the next cycle. After a branch or RET
+//             the next PC is known only once the instruction has executed: the warp is
+//             `blocked` until then. After LDR/STR it is blocked until memory has answered
+//             every thread (it may issue again in that very cycle). Other warps issue
+//             meanwhile.
 //
 // Executing an instruction (`exec`) commits it for the threads at its PC (`active`):
 // they take their next PC, and RET takes them out of the live mask. A memory
-// instruction commits when the core reports `mem_complete`. When no thread is left
-// the warp reports `block_done` for one cycle and is idle again.
+// instruction commits when the core reports `mem_complete`. When the last live thread
+// executes RET the warp reports `block_done` in that cycle and is idle from the next.
 `default_nettype none
 
 module warp
@@ -40,6 +41,7 @@ module warp
   output logic [PC_BITS-1:0]            issue_pc,
   input  logic                          issue,
   input  logic                          issue_blocks,        // the issued word is BR/RET/LDR/STR
+  input  logic                          issue_jumps,         // the issued word is BR/RET
   // execute (the core executes this warp's instruction at exec_pc)
   input  logic                          exec,
   input  logic [PC_BITS-1:0]            exec_pc,
@@ -58,7 +60,6 @@ module warp
 );
 
   logic                                      running_q,     running_d;
-  logic                                      done_q,        done_d;
   logic                                      blocked_q,     blocked_d;
   logic                                      mem_wait_q,    mem_wait_d;
   logic [THREADS_PER_BLOCK-1:0]              live_q,        live_d;
@@ -90,6 +91,7 @@ module warp
 
   // Threads that retire this cycle: a non-memory instruction as it executes, a memory
   // instruction when memory has answered every one of its threads.
+  logic finished;  // the last live thread leaves now
   logic exec_commits;
   assign exec_commits = exec && !exec_is_memory;
   assign exec_commit  = exec_commits ? active : '0;
@@ -97,7 +99,7 @@ module warp
 
   always_comb begin
     running_d    = running_q;
-    done_d       = 1'b0;
+    finished     = 1'b0;
     blocked_d    = blocked_q;
     mem_wait_d   = mem_wait_q;
     live_d       = live_q;
@@ -118,11 +120,6 @@ module warp
       end
     end
 
-    if (issue) begin
-      if (issue_blocks) blocked_d  = 1'b1;
-      else              issue_pc_d = issue_pc_q + 1'b1;
-    end
-
     if (exec && exec_is_memory) begin
       mem_wait_d   = 1'b1;
       mem_active_d = active;
@@ -134,23 +131,31 @@ module warp
     end
     if (exec_commits && exec_is_ret) live_d = live_q & ~active;
 
-    // Where the warp goes on is known: after a branch or RET as it executes, after a
-    // load or store when memory has answered.
-    if ((exec_commits && blocked_q) || mem_complete) begin
+    // After a load or store, memory has answered: go on at PC + 1 (issue_pc already).
+    if (mem_complete) begin
       mem_wait_d = 1'b0;
+      blocked_d  = 1'b0;
+    end
+    // After a branch or RET: go on at the smallest live PC, or end the block.
+    if (exec_commits && blocked_q) begin
       blocked_d  = 1'b0;
       issue_pc_d = smallest_live_pc(live_d, pc_d);
       if (live_d == '0) begin
         running_d = 1'b0;
-        done_d    = 1'b1;
+        finished  = 1'b1;
       end
+    end
+
+    // Issue last: a warp whose load or store completes may issue in the same cycle.
+    if (issue) begin
+      if (issue_blocks) blocked_d  = 1'b1;
+      if (!issue_jumps) issue_pc_d = issue_pc_q + 1'b1;
     end
   end
 
   always_ff @(posedge clk) begin
     if (reset) begin
       running_q    <= 1'b0;
-      done_q       <= 1'b0;
       blocked_q    <= 1'b0;
       mem_wait_q   <= 1'b0;
       live_q       <= '0;
@@ -160,7 +165,6 @@ module warp
       block_idx_q  <= '0;
     end else begin
       running_q    <= running_d;
-      done_q       <= done_d;
       blocked_q    <= blocked_d;
       mem_wait_q   <= mem_wait_d;
       live_q       <= live_d;
@@ -171,11 +175,11 @@ module warp
     end
   end
 
-  assign block_idle = !running_q && !done_q;
-  assign block_done = done_q;
+  assign block_idle = !running_q;
+  assign block_done = finished;
   assign block_idx  = block_idx_q;
   assign clear      = block_start;
-  assign ready      = running_q && !blocked_q;
+  assign ready      = running_q && (!blocked_q || mem_complete);
   assign issue_pc   = issue_pc_q;
   assign mem_active = mem_active_q;
   assign mem_waiting = mem_wait_q;
@@ -199,6 +203,9 @@ module warp
       assert ((active & ~live_q) == '0) else $error("warp: active %b outside live %b", active, live_q);
       assert (!mem_complete || mem_wait_q) else $error("warp: memory completed with nothing outstanding");
       assert (!mem_wait_q || blocked_q) else $error("warp: waiting on memory but not blocked");
+      // Where a warp goes on after a load or store is the next PC, which it already holds.
+      assert (!mem_complete || issue_pc_q == smallest_live_pc(live_d, pc_d))
+        else $error("warp: after memory, issue PC %0d is not the smallest live PC", issue_pc_q);
       assert (!(exec && mem_complete)) else $error("warp: executing while its memory instruction is out");
 `ifndef FORMAL  // X and Z exist only in simulation
       assert ((^{block_idle, block_done, ready, issue_pc, live_q}) !== 1'bx)

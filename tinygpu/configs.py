@@ -55,6 +55,10 @@ class GpuConfig:
     def threads_per_block(self) -> int:
         return self.parameter("THREADS_PER_BLOCK")
 
+    @property
+    def warps_per_core(self) -> int:
+        return self.parameter("WARPS_PER_CORE")
+
 
 def load_configs(path: Path = CONFIG_FILE) -> dict[str, GpuConfig]:
     raw = tomllib.loads(path.read_text())

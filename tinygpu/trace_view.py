@@ -1,8 +1,8 @@
 """Render the harness's per-cycle trace and commit logs as readable text.
 
-For every cycle in which a core is busy: its state, the PC and instruction being
-issued, and which threads are active; when threads retire an instruction, what each
-wrote. Every few hundred lines, and at each block's end, the register values of
+For every cycle in which a core is busy: what it does (an instruction executes, or
+why none does), the executing warp, PC and instruction, and which threads are active;
+when threads retire an instruction, what each wrote. Every few hundred lines, and at each block's end, the register values of
 each thread (rebuilt from the commit records, which hold the RTL's own values).
 """
 
@@ -16,6 +16,10 @@ from .isa import NUM_GENERAL_REGISTERS, PC_MASK, Opcode, decode
 from .waveform import rtl_enums
 
 
+def _hex(field: str) -> int:
+    return int(field, 16) if all(ch in "0123456789abcdefABCDEF" for ch in field) else 0
+
+
 def render_trace(trace_log: Path, commits: list, config) -> str:
     threads = config.threads_per_block
     commits_at: dict[tuple[int, int], list] = defaultdict(list)
@@ -23,24 +27,28 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
         commits_at[(commit.cycle, commit.core)].append(commit)
     registers: dict[tuple[int, int, int], list[int]] = {}  # (core, block, thread) -> R0..R12
 
-    state_names = {value: name.removeprefix("S_")
-                   for value, name in rtl_enums()["scheduler.state_e"].values.items()}
+    activity_names = {value: name.removeprefix("A_")
+                      for value, name in rtl_enums()["core.activity_e"].values.items()}
     out = [
-        "# cycle core state     pc  instruction                 active   (per-thread results)",
-        f"# {config.num_cores} cores x {threads} threads; active mask bit t = thread t of the core's block",
+        "# cycle core activity     warp  pc  instruction                 active   (per-thread results)",
+        f"# {config.num_cores} cores x {config.warps_per_core} warps x {threads} threads; active mask bit t"
+        " = thread t of the warp's block; results are shown in the cycle the threads retire",
     ]
     for line in Path(trace_log).read_text().splitlines():
         fields = line.split()
-        if len(fields) != 8 or fields[0] != "T":
+        if len(fields) != 9 or fields[0] != "T":
             continue
-        _, _job, cycle, core, state, pc, instr, active = fields
-        cycle, core, pc, instr, active = int(cycle, 16), int(core, 16), int(pc, 16), int(instr, 16), int(active, 16)
-        state = state_names.get(int(state, 16), f"?{state}")
-        if state == "IDLE":
+        _, _job, cycle, core, activity, warp, pc, instr, active = fields
+        # The instruction word is unknown (x) in cycles where nothing executes.
+        cycle, core, warp, pc, instr, active = (_hex(field) for field in (cycle, core, warp, pc, instr, active))
+        activity = activity_names.get(int(activity, 16), f"?{activity}")
+        if activity == "IDLE":
             continue
-        mask = "".join("1" if active >> t & 1 else "." for t in range(threads))
-        shown = disassemble(instr) if state in ("EXECUTE", "MEMORY") else "-"
-        row = f"{cycle:7d} {core:4d} {state:<8s} {pc:3d}  {shown:<26s}  {mask:<8s}"
+        executing = activity == "EXECUTE"
+        mask = "".join("1" if active >> t & 1 else "." for t in range(threads)) if executing else "-"
+        shown = disassemble(instr) if executing else "-"
+        where = f"{warp:4d} {pc:3d}" if executing else f"{'-':>4s} {'-':>3s}"
+        row = f"{cycle:7d} {core:4d} {activity:<12s} {where}  {shown:<26s}  {mask:<8s}"
         retired = commits_at.get((cycle, core), [])
         if retired:
             notes = []
