@@ -2,8 +2,9 @@
 //
 // Requesters and memory are free inputs, constrained only by the protocol the GPU's
 // requesters and memories keep: a requester holds its request (valid, address, data)
-// unchanged until it is answered, never reads and writes at once, and drops valid for
-// a cycle after the answer; memory answers only a request, within MEM_LATENCY cycles
+// unchanged until it is answered, never reads and writes at once, and may present its
+// next request in the cycle after the answer; memory answers only a request, within
+// MEM_LATENCY cycles
 // (a responsive memory), and reads from a symbolic memory: whatever it returns for the
 // one address `symbolic_address`, chosen freely by the solver, is `symbolic_data`. The
 // properties then hold for every address and every value. Proven (k-induction):
@@ -21,7 +22,9 @@ module mem_controller_formal #(
   parameter int ADDR_BITS     = 2,
   parameter int DATA_BITS     = 2,
   parameter int MEM_LATENCY   = 2,
-  parameter int BOUND         = 7
+  parameter int BOUND         = 4,
+  parameter bit WRITE_ENABLE  = 1'b1,
+  parameter bit MERGE_READS   = 1'b0
 ) (
   input logic                                    clk,
   input logic [NUM_CONSUMERS-1:0]                read_valid,
@@ -57,7 +60,8 @@ module mem_controller_formal #(
 
   mem_controller #(
     .ADDR_BITS (ADDR_BITS), .DATA_BITS (DATA_BITS),
-    .NUM_CONSUMERS (NUM_CONSUMERS), .NUM_CHANNELS (NUM_CHANNELS), .WRITE_ENABLE (1'b1)
+    .NUM_CONSUMERS (NUM_CONSUMERS), .NUM_CHANNELS (NUM_CHANNELS), .WRITE_ENABLE (WRITE_ENABLE),
+    .MERGE_READS (MERGE_READS)
   ) dut (
     .clk (clk), .reset (reset),
     .consumer_read_valid (read_valid), .consumer_read_address (read_address),
@@ -71,7 +75,6 @@ module mem_controller_formal #(
   );
 
   // ------------------------------------------------------------ requesters
-  logic [NUM_CONSUMERS-1:0]                answered_q;   // answered last cycle
   logic [NUM_CONSUMERS-1:0]                waiting_q;    // asking, unanswered, last cycle
   logic [NUM_CONSUMERS-1:0]                was_read_q;
   logic [NUM_CONSUMERS-1:0][ADDR_BITS-1:0] address_q;
@@ -79,7 +82,6 @@ module mem_controller_formal #(
   logic [NUM_CONSUMERS-1:0][7:0]           wait_q;       // cycles the request has waited
   always_ff @(posedge clk) begin
     for (int i = 0; i < NUM_CONSUMERS; i++) begin
-      answered_q[i] <= read_ready[i] || write_ready[i];
       waiting_q[i]  <= (read_valid[i] || write_valid[i]) && !(read_ready[i] || write_ready[i]);
       was_read_q[i] <= read_valid[i];
       address_q[i]  <= read_valid[i] ? read_address[i] : write_address[i];
@@ -92,7 +94,8 @@ module mem_controller_formal #(
   always @(*) begin
     for (int i = 0; i < NUM_CONSUMERS; i++) begin
       assume (!(read_valid[i] && write_valid[i]));
-      if (reset || answered_q[i]) assume (!read_valid[i] && !write_valid[i]);
+      if (!WRITE_ENABLE) assume (!write_valid[i]);  // a read-only memory gets no writes
+      if (reset) assume (!read_valid[i] && !write_valid[i]);
       if (!reset && waiting_q[i]) begin
         assume (read_valid[i] == was_read_q[i] && write_valid[i] == !was_read_q[i]);
         assume (read_valid[i] ? read_address[i] == address_q[i] : write_address[i] == address_q[i]);
@@ -152,7 +155,9 @@ module mem_controller_formal #(
   always @(posedge clk) begin
     if (!reset) begin
       for (int i = 0; i < NUM_CONSUMERS; i++) cover (int'(wait_q[i]) == BOUND - 1);
-      cover (mem_read_valid[0] && mem_write_valid[NUM_CHANNELS-1]);
+      if (WRITE_ENABLE) cover (mem_read_valid[0] && mem_write_valid[NUM_CHANNELS-1]);
+      // Merged reads: two requesters answered by one read.
+      if (MERGE_READS) cover (read_ready[0] && read_ready[1] && mem_read_valid[1] == 1'b0);
     end
   end
 

@@ -441,14 +441,21 @@ module mem_controller #(
       for (int c = 0; c < NUM_CHANNELS; c++) begin
         cover (!active[c]);
         cover (grant[c] && answered[c]);                  // answered in the cycle it went out
-        cover (busy_q[c] && reading[c] && !answered[c]);  // a read waiting on memory
-        cover (busy_q[c] && !reading[c] && WRITE_ENABLE);
+        cover (busy_q[c] && reading[c]);                 // a read held over from an earlier cycle
       end
+    end
+  end
+  if (WRITE_ENABLE) begin : g_write_covers
+    always @(posedge clk) begin
+      if (!reset) cover (busy_q[0] && !reading[0]);  // a write held over from an earlier cycle
     end
   end
   if (MERGE_READS) begin : g_merge_covers
     always @(posedge clk) begin
-      if (!reset) cover (answered[0] && !one_owner(owners[0]));  // one read served several
+      if (!reset) begin
+        cover (answered[0] && !one_owner(owners[0]));             // one read served several
+        cover (busy_q[0] && (owners[0] & ~owners_q[0]) != '0);   // a requester joined a read on its way
+      end
     end
   end
 `endif

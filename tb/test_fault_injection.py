@@ -56,13 +56,12 @@ class Fault:
 
 FAULTS = [
     Fault("wrong_destination_register",
-          RtlEdit("core.sv", "assign rf_write_index  = decoded.rd;",
-                  "assign rf_write_index  = (decoded.rd == 4'd6) ? 4'd8 : decoded.rd;"),
+          RtlEdit("core.sv", "assign rf_write_index  = load_writes ? mem_rd : decoded.rd;",
+                  "assign rf_write_index  = load_writes ? mem_rd : ((decoded.rd == 4'd6) ? 4'd8 : decoded.rd);"),
           pc=1, thread=0, fields=frozenset({"rd"})),
     Fault("dropped_register_write",
-          RtlEdit("core.sv", "assign rf_write_enable = commit_mask[t] && decoded.writes_rd;",
-                  "assign rf_write_enable = commit_mask[t] && decoded.writes_rd"
-                  " && (decoded.rd != 4'd3 || t != 1);"),
+          RtlEdit("core.sv", "assign rf_write_enable = exec_writes || load_writes;",
+                  "assign rf_write_enable = (exec_writes && (decoded.rd != 4'd3 || t != 1)) || load_writes;"),
           pc=2, thread=1, fields=frozenset({"rd", "rd_value"})),
     Fault("wrong_store_address",
           RtlEdit("lsu.sv", "address_d     = address;",

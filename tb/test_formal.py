@@ -23,7 +23,8 @@ from tinygpu.paths import KERNELS_DIR, RTL_DIR
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
 from tinygpu.sim import SIMULATORS, SimulationError
 
-GRANT_NOT_ASKING = RtlEdit("mem_controller.sv", "grantable = requests & ~held;", "grantable = ~held;")
+GRANT_NOT_ASKING = RtlEdit("mem_controller.sv", "assign grantable = wants_any & ~held & ~joining & ~duplicate;",
+                           "assign grantable = ~held & ~joining & ~duplicate;")
 ASSERTION = "which is not asking"
 
 

@@ -15,7 +15,7 @@ USED_BEFORE_DECLARED = RtlEdit(
     "gpu.sv", "  assign no_program_write_ready = '0;",
     "  assign no_program_write_ready = '0;\n  assign late_wire = 1'b0;\n  logic late_wire;")
 # An always_comb that does not assign on every path: a latch.
-LATCH = RtlEdit("fetcher.sv", "    address_d     = address_q;\n", "")
+LATCH = RtlEdit("fetcher.sv", "    address_d  = address_q;\n", "")
 # A parameter check that lets 33 threads per block through.
 LOOSE_CHECK = RtlEdit("gpu.sv", "THREADS_PER_BLOCK > 32", "THREADS_PER_BLOCK > 33")
 

@@ -23,9 +23,9 @@ CONFIG = get_config("default")
 
 def test_state_names_come_from_the_rtl_enums():
     enums = rtl_enums()
-    assert enums["scheduler.state_e"].values == {0: "S_IDLE", 1: "S_FETCH", 2: "S_EXECUTE",
-                                                 3: "S_MEMORY", 4: "S_DONE"}
-    assert enums["mem_controller.channel_state_e"].values[3] == "CH_RESPOND_READ"
+    assert enums["core.activity_e"].values == {0: "A_IDLE", 1: "A_EXECUTE", 2: "A_FETCH_WAIT",
+                                               3: "A_MEMORY_WAIT", 4: "A_BUBBLE"}
+    assert enums["mem_controller.channel_state_e"].values[2] == "CH_WRITE"
     assert enums["gpu_pkg.opcode_e"].values[15] == "OP_RET"
 
 
@@ -61,9 +61,9 @@ def test_save_file_names_only_signals_the_waveform_has(sim, tmp_path):
     assert len(names) > 60  # every group is there
     assert [n for n in names if n not in known] == []
     # per-thread PCs and per-channel controller states, as text through the filters
-    assert f"{gtkwave_save.TOP}.g_view_core[1].g_thread[3].pc" in names
+    assert f"{gtkwave_save.TOP}.g_view_core[1].g_warp[1].g_thread[3].pc" in names
     assert f"{gtkwave_save.TOP}.g_view_data[3].state" in names
-    assert "S_EXECUTE" in (tmp_path / "filters" / "scheduler_state.txt").read_text()
+    assert "A_EXECUTE" in (tmp_path / "filters" / "core_activity.txt").read_text()
     assert "^>1 " in text or "^1 " in text  # translate filters attached
     # opens on the launch and 60 cycles after it, in the dump's picoseconds
     begin, end = map(int, re.search(r"setZoomRangeTimes (\d+) (\d+)",

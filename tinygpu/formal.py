@@ -54,15 +54,25 @@ class FormalTask:
 
 TASKS: list[FormalTask] = [
     FormalTask("mem_controller_prove", "mem_controller", "prove", 14,
-               "every request answered within 7 cycles (no starvation); a read returns the data of the "
+               "every request answered within 4 cycles (no starvation); a read returns the data of the "
                "requester's own address (symbolic memory); every write on memory is one a requester asked for; "
                "the module's assertions (grants only to requesters that ask, one grant and one channel per "
                "requester, requests held until answered)",
                "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles"),
     FormalTask("mem_controller_cover", "mem_controller", "cover", 16,
-               "every channel state reached; a requester waiting its longest (6 cycles); a read and a write "
+               "every channel state reached; a requester waiting its longest (3 cycles); a read held over a cycle; a request answered in the cycle it went out; a read and a write "
                "channel busy at once",
                "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles"),
+    FormalTask("program_mem_controller_prove", "mem_controller", "prove", 14,
+               "with merged reads (the program memory's controller): every read answered within 4 cycles; "
+               "each requester gets the data of its own address, also when its read was merged with "
+               "another's; the module's assertions (one channel per requester, requests held until answered)",
+               "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
+               "within 2 cycles", {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
+    FormalTask("program_mem_controller_cover", "mem_controller", "cover", 16,
+               "two requesters answered by one read; a read joined while on its way",
+               "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
+               "within 2 cycles", {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
     FormalTask("dispatcher_prove", "dispatcher", "prove", 10,
                "every block handed out exactly once, with its thread count; `done` rises exactly when every "
                "block has finished, and within 2 cycles of the last; the module's assertions (one block at a "
@@ -72,15 +82,16 @@ TASKS: list[FormalTask] = [
                "launch, partial block, every core busy, all finished, relaunch after done; a 3-block and a "
                "0-thread launch done",
                "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles"),
-    FormalTask("scheduler_prove", "scheduler", "prove", 10,
-               "the issued PC is the smallest live PC and the active mask exactly the live threads at it "
-               "(against a reference model); a thread retires at least every 7 cycles while a block runs; "
-               "done exactly when no thread is live; the module's assertions (active within live, LSU starts "
-               "and retires only in active threads)",
-               "3 threads, any branch targets, fetch within 2 cycles, LSUs within 2 cycles"),
-    FormalTask("scheduler_cover", "scheduler", "cover", 20,
-               "every state reached; threads at different PCs; diverged threads running together again",
-               "3 threads, any branch targets, fetch within 2 cycles, LSUs within 2 cycles"),
+    FormalTask("warp_prove", "warp", "prove", 12,
+               "an executed instruction is at the smallest live PC and its active threads are exactly the "
+               "live threads there (against a reference model); a thread retires at least every 8 cycles "
+               "while the block runs (fair issue, memory within 2 cycles); done exactly when the last live "
+               "thread leaves; the module's assertions (active within live, issue only when ready)",
+               "3 threads, any branch targets, issue within 2 cycles of ready, memory within 2 cycles"),
+    FormalTask("warp_cover", "warp", "cover", 20,
+               "threads at different PCs; diverged threads running together again; issue in the cycle memory "
+               "answers; back-to-back issue; a block's end",
+               "3 threads, any branch targets, issue within 2 cycles of ready, memory within 2 cycles"),
 ]
 
 

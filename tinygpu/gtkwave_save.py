@@ -3,9 +3,11 @@
     tinygpu-gtkwave-save --fst build/run/.../waves.fst [--config default] [-o out.gtkw]
 
 Groups: host interface (the cycle counter in decimal), dispatcher, each memory channel
-(its bus and the controller's state for that channel, as text), and for every core its
-scheduler (state as text, issue PC, masks, each thread's PC), fetcher (the instruction as
-disassembly) and each thread (operands, result, NZP, LSU). Buses that carry one value per
+(its bus, what the channel does as text, and which requesters it serves), and for every
+core: what it does each cycle (as text), the instruction in EXECUTE (as disassembly),
+its warp, PC and threads, and the fetcher; for every warp its block, next PC, live
+threads and each thread's PC; for every lane its ALU operands and result; for every
+warp and thread its register write, NZP and load/store unit. Buses that carry one value per
 channel or thread are shown one value per line through the harness' view signals
 (tb/hdl/gpu_harness.sv, "waveform view"), which both simulators dump under the same names.
 
@@ -39,7 +41,7 @@ class MissingSignals(ValueError):
 def _filter_files(folder: Path) -> dict[str, Path]:
     enums = rtl_enums()
     return {
-        "scheduler": write_enum_filter(enums["scheduler.state_e"], folder / "scheduler_state.txt"),
+        "activity": write_enum_filter(enums["core.activity_e"], folder / "core_activity.txt"),
         "channel": write_enum_filter(enums["mem_controller.channel_state_e"], folder / "channel_state.txt"),
     }
 
@@ -65,36 +67,55 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
             (f"{GPU}.u_dispatcher.core_block_done", "block done (per core)", binary),
         ]),
     ]
+    threads = config.threads_per_block
     for c in range(config.num_cores):
         core = f"{GPU}.g_cores[{c}].u_core"
         view = f"{TOP}.g_view_core[{c}]"
-        scheduler = [
-            (f"{view}.state", "state", {"datafmt": "hex", "filter": "scheduler"}),
-            (f"{core}.u_scheduler.block_idx_q", "block", dec),
-            (f"{core}.u_scheduler.issue_pc", "issue pc", dec),
-            (f"{core}.u_fetcher.instruction_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
-            (f"{core}.u_scheduler.live_q", "live threads", binary),
-            (f"{core}.u_scheduler.active_mask", "active threads", binary),
-            (f"{core}.u_scheduler.commit_mask", "retiring threads", binary),
-        ]
-        scheduler += [(f"{view}.g_thread[{t}].pc", f"thread {t} pc", dec)
-                      for t in range(config.threads_per_block)]
-        groups.append((f"core {c}", False, scheduler))
-        for t in range(config.threads_per_block):
-            thread = f"{core}.g_threads[{t}]"
-            groups.append((f"core {c} thread {t}", True, [
-                (f"{thread}.rs_value", "rs", dec), (f"{thread}.rt_value", "rt", dec),
-                (f"{thread}.rd_value", "rd value", dec), (f"{thread}.rd_written", "rd written", binary),
-                (f"{thread}.u_pc.nzp_q", "nzp", binary),
-                (f"{thread}.u_lsu.read_valid_q", "load pending", binary),
-                (f"{thread}.u_lsu.write_valid_q", "store pending", binary),
-                (f"{thread}.u_lsu.address_q", "address", dec),
+        groups.append((f"core {c}", False, [
+            (f"{view}.activity", "activity", {"datafmt": "hex", "filter": "activity"}),
+            (f"{core}.u_scheduler.exec_warp_q", "executing warp", dec),
+            (f"{core}.u_scheduler.exec_pc_q", "pc", dec),
+            (f"{core}.u_icache.read_data_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+            (f"{core}.exec_active", "active threads", binary),
+            (f"{core}.u_fetcher.valid_q", "fetch read out", binary),
+            (f"{core}.u_fetcher.address_q", "fetch address", dec),
+            (f"{core}.u_fetcher.demand_q", "fetch is a miss", binary),
+        ]))
+        for w in range(config.warps_per_core):
+            warp = f"{core}.u_scheduler.g_warps[{w}].u_warp"
+            signals = [
+                (f"{warp}.running_q", "running", binary),
+                (f"{warp}.block_idx_q", "block", dec),
+                (f"{warp}.issue_pc_q", "next pc", dec),
+                (f"{warp}.blocked_q", "blocked", binary),
+                (f"{warp}.mem_wait_q", "waiting on memory", binary),
+                (f"{warp}.live_q", "live threads", binary),
+            ]
+            signals += [(f"{view}.g_warp[{w}].g_thread[{t}].pc", f"thread {t} pc", dec) for t in range(threads)]
+            groups.append((f"core {c} warp {w}", False, signals))
+        for t in range(threads):
+            lane = f"{core}.g_lanes[{t}].u_alu"
+            groups.append((f"core {c} lane {t}", True, [
+                (f"{lane}.rs_value", "rs", dec), (f"{lane}.rt_value", "rt", dec),
+                (f"{lane}.result", "alu result", dec),
             ]))
+        for w in range(config.warps_per_core):
+            for t in range(threads):
+                thread = f"{core}.g_warps[{w}].g_threads[{t}]"
+                groups.append((f"core {c} warp {w} thread {t}", True, [
+                    (f"{thread}.rf_write_enable", "rd write", binary),
+                    (f"{thread}.rf_write_index", "rd", dec),
+                    (f"{thread}.rf_write_value", "rd value", dec),
+                    (f"{thread}.u_pc.nzp_q", "nzp", binary),
+                    (f"{thread}.u_lsu.read_valid_q", "load pending", binary),
+                    (f"{thread}.u_lsu.write_valid_q", "store pending", binary),
+                    (f"{thread}.u_lsu.address_q", "address", dec),
+                ]))
     for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
         view = f"{TOP}.g_view_program[{k}]"
         groups.append((f"program memory channel {k}", False, [
             (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-            (f"{view}.owner", "serving core", dec),
+            (f"{view}.serving", "serving cores", binary),
             (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "address", dec),
             (f"{view}.read_ready", "ready", binary),
             (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
@@ -103,7 +124,7 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
         view = f"{TOP}.g_view_data[{k}]"
         groups.append((f"data memory channel {k}", False, [
             (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-            (f"{view}.owner", "serving LSU", dec),
+            (f"{view}.serving", "serving LSUs", binary),
             (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "read address", dec),
             (f"{view}.read_ready", "read ready", binary), (f"{view}.read_data", "read data", dec),
             (f"{view}.write_valid", "write valid", binary), (f"{view}.write_address", "write address", dec),

@@ -1,0 +1,172 @@
+// warp_formal: the proof harness of warp (make formal).
+//
+// A warp holds one resident block's thread PCs, live threads and next issue PC (the
+// scheduler picks among warps; this is where "the smallest live PC, to exactly the
+// threads at it" lives). The rest of the core is free inputs, constrained as the core
+// behaves: the scheduler issues the warp only when it is ready, and within ISSUE_BOUND
+// cycles of it being ready (fair round robin); the issued instruction executes in the
+// next cycle, and its kind (branch, RET, load/store, other) matches the predecode bits
+// seen at issue; an "other" instruction's threads go to PC + 1 and a RET's stay, a
+// branch's go anywhere (next_pc is free); a load/store completes within MEM_BOUND
+// cycles. The harness keeps its own model of every thread's PC and liveness, updated
+// only from what the warp reports (block start, retiring threads), and proves
+// (k-induction), besides every assertion inside warp.sv:
+//   - an executed instruction is at the smallest live PC, and its active threads are
+//     exactly the live threads at that PC;
+//   - progress: while the block runs, some thread retires at least every
+//     PROGRESS_BOUND cycles;
+//   - the block is reported done exactly when its last live thread leaves.
+`default_nettype none
+
+module warp_formal
+  import gpu_pkg::*;
+#(
+  parameter int THREADS_PER_BLOCK = 3,
+  parameter int ISSUE_BOUND       = 2,
+  parameter int MEM_BOUND         = 2,
+  parameter int PROGRESS_BOUND    = 8
+) (
+  input logic                                      clk,
+  input logic                                      block_start,
+  input logic [DATA_BITS-1:0]                      block_idx_in,
+  input logic [$clog2(THREADS_PER_BLOCK + 1)-1:0]  block_thread_count,
+  input logic                                      issue,
+  input logic [1:0]                                kind,          // of the word issued now
+  input logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] branch_target,
+  input logic                                      mem_answer     // memory answers now
+);
+
+  localparam int T = THREADS_PER_BLOCK;
+  localparam logic [1:0] K_OTHER = 2'd0, K_BRANCH = 2'd1, K_RET = 2'd2, K_MEMORY = 2'd3;
+
+  logic started_q = 1'b0;
+  logic reset;
+  always_ff @(posedge clk) started_q <= 1'b1;
+  assign reset = !started_q;
+
+  // ------------------------------------------------------------ pipeline around the warp
+  logic               exec_q;      // the instruction issued last cycle executes now
+  logic [1:0]         exec_kind_q;
+  logic [PC_BITS-1:0] exec_pc_q;
+  logic               ready, block_idle, block_done, clear, mem_waiting;
+  logic [PC_BITS-1:0] issue_pc;
+  logic [DATA_BITS-1:0] block_idx;
+  logic [T-1:0]       active, mem_active, exec_commit, commit, live;
+  logic [T-1:0][PC_BITS-1:0] next_pc, pc_written;
+  logic               mem_complete;
+
+  always_ff @(posedge clk) begin
+    exec_q      <= !reset && issue;
+    exec_kind_q <= kind;
+    exec_pc_q   <= issue_pc;
+  end
+
+  // What each thread's PC unit computes for the executing instruction.
+  always @(*) begin
+    for (int t = 0; t < T; t++) begin
+      case (exec_kind_q)
+        K_BRANCH: next_pc[t] = branch_target[t];
+        K_RET:    next_pc[t] = exec_pc_q;
+        default:  next_pc[t] = exec_pc_q + 1'b1;
+      endcase
+    end
+  end
+
+  warp #(.THREADS_PER_BLOCK (T)) dut (
+    .clk (clk), .reset (reset), .block_start (block_start), .block_idx_in (block_idx_in),
+    .block_thread_count (block_thread_count), .block_idle (block_idle), .block_done (block_done),
+    .block_idx (block_idx), .clear (clear), .ready (ready), .issue_pc (issue_pc), .issue (issue),
+    .issue_blocks (kind != K_OTHER), .issue_jumps (kind == K_BRANCH || kind == K_RET),
+    .exec (exec_q), .exec_pc (exec_pc_q), .exec_is_memory (exec_kind_q == K_MEMORY),
+    .exec_is_ret (exec_kind_q == K_RET), .next_pc (next_pc), .active (active),
+    .mem_complete (mem_complete), .mem_active (mem_active), .mem_waiting (mem_waiting),
+    .exec_commit (exec_commit), .commit (commit), .live (live), .pc_written (pc_written)
+  );
+
+  logic [3:0] ready_for_q, mem_for_q;
+  always_ff @(posedge clk) begin
+    ready_for_q <= (reset || !ready || issue) ? 4'd0 : ready_for_q + 4'd1;
+    mem_for_q   <= (reset || !mem_waiting || mem_complete) ? 4'd0 : mem_for_q + 4'd1;
+  end
+  assign mem_complete = mem_waiting && (mem_answer || int'(mem_for_q) >= MEM_BOUND - 1);
+
+  always @(*) begin
+    assume (!block_start || block_idle);
+    assume (int'(block_thread_count) >= 1 && int'(block_thread_count) <= T);
+    assume (!issue || ready);
+    if (int'(ready_for_q) >= ISSUE_BOUND - 1) assume (!ready || issue);
+  end
+
+  // ------------------------------------------------------------ reference model
+  logic [T-1:0][PC_BITS-1:0] pc_q;
+  logic [T-1:0]              live_q;
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      live_q <= '0;
+      pc_q   <= '0;
+    end else if (block_start) begin
+      for (int t = 0; t < T; t++) begin
+        live_q[t] <= (t < int'(block_thread_count));
+        pc_q[t]   <= '0;
+      end
+    end else begin
+      for (int t = 0; t < T; t++) begin
+        if (exec_commit[t]) begin
+          pc_q[t] <= next_pc[t];
+          if (exec_kind_q == K_RET) live_q[t] <= 1'b0;
+        end
+        if (mem_complete && mem_active[t]) pc_q[t] <= pc_q[t] + 1'b1;
+      end
+    end
+  end
+
+  logic [PC_BITS-1:0] smallest;
+  logic [T-1:0]       at_smallest;
+  always @(*) begin
+    smallest = '1;
+    for (int t = 0; t < T; t++) if (live_q[t] && pc_q[t] < smallest) smallest = pc_q[t];
+    for (int t = 0; t < T; t++) at_smallest[t] = live_q[t] && pc_q[t] == smallest;
+  end
+
+  logic       running;
+  logic [3:0] since_retire_q;
+  assign running = !block_idle;
+  always_ff @(posedge clk) begin
+    since_retire_q <= (reset || !running || commit != '0) ? 4'd0 : since_retire_q + 4'd1;
+  end
+
+  always @(posedge clk) begin
+    if (!reset) begin
+      if (exec_q) begin
+        assert (exec_pc_q == smallest);
+        assert (active == at_smallest);
+      end
+      assert (int'(since_retire_q) < PROGRESS_BOUND);
+      assert (block_done == (live_q != '0 && (live_q & ~(exec_commit & {T{exec_kind_q == K_RET}})) == '0));
+      // The model is the warp's own state (the invariants that make induction work).
+      assert (dut.live_q == live_q);
+      for (int t = 0; t < T; t++) assert (!live_q[t] || dut.pc_q[t] == pc_q[t]);
+      assert ((live_q == '0) == block_idle);
+      if (running && !dut.blocked_q && !exec_q) assert (issue_pc == smallest);
+      if (exec_q && exec_kind_q == K_OTHER) assert (issue_pc == exec_pc_q + 1'b1 || dut.blocked_q);
+      if (exec_q && exec_kind_q != K_MEMORY) assert (!mem_waiting);
+    end
+  end
+
+  // Reachable: threads at different PCs, and back together after diverging.
+  logic [T-1:0] diverged_q;
+  always_ff @(posedge clk) begin
+    if (reset || block_start) diverged_q <= '0;
+    else if (exec_q && active != live_q) diverged_q <= diverged_q | (live_q & ~active);
+  end
+  always @(posedge clk) begin
+    if (!reset) begin
+      cover (exec_q && active != live_q);
+      cover (exec_q && diverged_q != '0 && active == live_q && live_q != '0);
+      cover (mem_complete && issue);           // issues again in the cycle memory answers
+      cover (exec_q && issue);                 // back-to-back issue
+      cover (block_done);
+    end
+  end
+
+endmodule
