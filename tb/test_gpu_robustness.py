@@ -190,6 +190,23 @@ def test_tinygpu_defect3_done_falls_at_each_launch(sim, tmp_path):
         assert_passes(result, reference=reference, label=result.job.name or "relaunch")
 
 
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_new_program_after_done_is_not_mixed_with_reads_of_the_old_one(sim, tmp_path):
+    """The fetcher reads ahead: when a kernel ends, reads past its end may still be on
+    their way (program memory here reads the word when it takes the request). The host
+    then loads a longer program and launches without a reset: the old words must not land
+    in the instruction cache, or the new kernel would run NOPs where its code is."""
+    matmul = load_kernel("kernels/matmul.asm")
+    matadd = load_kernel("kernels/matadd.asm")
+    jobs = [
+        Job(matadd.program.words, guarded_memory(matadd.data, 5), matadd.threads, latency=12),
+        Job(matmul.program.words, guarded_memory(matmul.data, 6), matmul.threads, latency=12, reset=False),
+    ]
+    first, second = run_jobs(sim, DEFAULT, jobs, tmp_path)
+    assert_passes(first, reference=matadd.reference, label="matadd")
+    assert_passes(second, reference=matmul.reference, label="matmul right after matadd")
+
+
 # --------------------------------------------------------------- tiny-gpu defect 4
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_tinygpu_defect4_any_memory_latency(sim, tmp_path):

@@ -129,18 +129,23 @@ module gpu_harness #(
   logic [DATA_MEM_NUM_CHANNELS-1:0] data_read_stalled;
   logic [DATA_MEM_NUM_CHANNELS-1:0] data_write_stalled;
 
+  // Program memory reads its word when it takes the request and answers with it later
+  // (as a memory with a read pipeline does): a read still on its way when the host
+  // loads another program returns the old word.
   for (genvar k = 0; k < PROGRAM_MEM_NUM_CHANNELS; k++) begin : g_program_channels
-    logic respond;
-    logic unused_stalled;
+    logic          respond, accept;
+    logic          unused_stalled;
+    logic [PW-1:0] word_q;
     memory_latency_model #(.SALT(32'h1000_0000 + k)) u_latency (
       .clk (clk), .reset (reset), .valid (program_mem_read_valid[k]),
       .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
-      .respond (respond), .stalled (unused_stalled)
+      .respond (respond), .accept (accept), .stalled (unused_stalled)
     );
     always_ff @(posedge clk) begin
       program_mem_read_ready[k] <= !reset && respond;
+      if (accept) word_q <= program_mem[program_mem_read_address[k*PA +: PA]];
       if (respond) begin
-        program_mem_read_data[k*PW +: PW] <= program_mem[program_mem_read_address[k*PA +: PA]];
+        program_mem_read_data[k*PW +: PW] <= accept ? program_mem[program_mem_read_address[k*PA +: PA]] : word_q;
       end
     end
   end
@@ -151,12 +156,12 @@ module gpu_harness #(
     memory_latency_model #(.SALT(32'h2000_0000 + k)) u_read_latency (
       .clk (clk), .reset (reset), .valid (data_mem_read_valid[k]),
       .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
-      .respond (read_respond), .stalled (data_read_stalled[k])
+      .respond (read_respond), .accept (), .stalled (data_read_stalled[k])
     );
     memory_latency_model #(.SALT(32'h3000_0000 + k)) u_write_latency (
       .clk (clk), .reset (reset), .valid (data_mem_write_valid[k]),
       .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
-      .respond (write_respond), .stalled (data_write_stalled[k])
+      .respond (write_respond), .accept (), .stalled (data_write_stalled[k])
     );
     // A plain always: several channels (and the loader) write data_mem.
     always @(posedge clk) begin

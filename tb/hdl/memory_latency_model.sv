@@ -19,6 +19,7 @@ module memory_latency_model #(
   input  logic [7:0]  stall_max,  // extra random cycles, 0..stall_max
   input  logic [31:0] seed,
   output logic        respond,
+  output logic        accept,     // a new request is taken this cycle
   output logic        stalled     // waiting beyond the base latency
 );
 
@@ -81,6 +82,7 @@ module memory_latency_model #(
   end
 
   assign stalled = (state_q == M_COUNT) && (extra_q != 9'd0);
+  assign accept  = (state_q == M_IDLE) && valid;
 
   always_ff @(posedge clk) begin
     if (reset) begin
