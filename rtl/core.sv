@@ -455,25 +455,31 @@ module core
   end
 
   // ------------------------------------------------------------ activity and counters
-  // What the core does this cycle, for traces, waveforms and the counters.
+  // What the core does this cycle, for traces, waveforms and the counters: EXECUTE, or
+  // why nothing executes, which is why ISSUE chose nothing in the cycle before.
   typedef enum logic [2:0] {
     A_IDLE,          // no block on the core
     A_EXECUTE,       // an instruction executes
-    A_FETCH_WAIT,    // a warp could issue, but its instruction is not in the cache yet
-    A_MEMORY_WAIT,   // every running warp waits on memory
-    A_BUBBLE         // a warp can issue now, after a branch, RET or memory answer
+    A_FETCH_WAIT,    // a warp could have issued, but its instruction was not in the cache
+    A_MEMORY_WAIT,   // every running warp waited on memory (or a branch, with one on memory)
+    A_BRANCH_WAIT    // every running warp waited for its branch or RET to execute
   } activity_e;
 
   activity_e activity;
-  logic      any_block;  // a block is on the core (running, or reporting its end)
+  activity_e issue_gap_q, issue_gap_d;  // why ISSUE chose nothing this cycle
+  logic      any_block;  // a block is on the core
   assign any_block = (block_idle != '1);
   always_comb begin
-    if (exec_valid)          activity = A_EXECUTE;
-    else if (!any_block)     activity = A_IDLE;
-    else if (demand_valid)   activity = A_FETCH_WAIT;
-    else if (|mem_waiting)   activity = A_MEMORY_WAIT;
-    else                     activity = A_BUBBLE;
+    if (!any_block)          issue_gap_d = A_IDLE;
+    else if (demand_valid)   issue_gap_d = A_FETCH_WAIT;
+    else if (|mem_waiting || (exec_valid && exec_is_memory)) issue_gap_d = A_MEMORY_WAIT;
+    else                     issue_gap_d = A_BRANCH_WAIT;
   end
+  always_ff @(posedge clk) begin
+    if (reset) issue_gap_q <= A_IDLE;
+    else       issue_gap_q <= issue_gap_d;
+  end
+  assign activity = exec_valid ? A_EXECUTE : issue_gap_q;
 
   // Per-cycle event counts.
   function automatic logic [8:0] count_ones(input logic [SLOTS-1:0] bits);

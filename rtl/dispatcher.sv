@@ -79,7 +79,9 @@ module dispatcher
   assign hand_out     = threads_left && (chosen_core < NUM_CORES);
   assign block_size   = (remaining > THREAD_BITS'(THREADS_PER_BLOCK))
                         ? COUNT_BITS'(THREADS_PER_BLOCK) : COUNT_BITS'(remaining);
-  assign all_finished = running_q && !threads_left && (busy_cores_q == '0);
+  // Finished when every thread is handed out and the last busy core reports its block
+  // done (this cycle at the latest): `done` rises at the next edge.
+  assign all_finished = running_q && !threads_left && (busy_cores_d == '0);
 
   always_comb begin
     for (int c = 0; c < NUM_CORES; c++) begin

@@ -12,8 +12,8 @@
 //             round trip per instruction. The window keeps read-ahead from running past
 //             a loop and evicting it.
 //
-// The request is held until memory answers (`mem_read_ready`, with the word); the next
-// one goes out in the following cycle. Every answer is written into the cache, except one
+// A read goes out in the cycle it is chosen and is held until memory answers
+// (`mem_read_ready`, with the word); the next one may go out in the following cycle. Every answer is written into the cache, except one
 // to a read chosen before the current kernel's launch.
 `default_nettype none
 
@@ -43,47 +43,51 @@ module fetcher
   input  logic [INSTR_BITS-1:0]  mem_read_data
 );
 
-  logic               valid_q,    valid_d;      // a read is out
+  logic               valid_q,    valid_d;      // a read went out earlier and is not answered
   logic [PC_BITS-1:0] address_q,  address_d;
   logic [PC_BITS-1:0] prefetch_q, prefetch_d;   // next word to read ahead
   logic               stale_q,    stale_d;      // the read out was chosen before this launch
   logic               demand_q,   demand_d;     // the read out is a demand, not read-ahead
 
-  logic answered;        // the word arrives now
-  logic free;            // a new read may be chosen now (it goes out next cycle)
-  logic demand_waiting;  // a demand not already on its way
-  logic [PC_BITS-1:0] ahead;  // how far the read-ahead word is past the last issued PC
-  logic prefetch_in_window;
-  logic prefetch_needed;
+  // This cycle's read: the one held since an earlier cycle, or else a new choice, which
+  // goes out at once (a warp's miss reaches memory in the cycle it is seen).
+  logic               choose;            // nothing held: pick a read now
+  logic               take_demand, take_prefetch;
+  logic               presenting;
+  logic [PC_BITS-1:0] address;
+  logic               answered;          // memory answers the read now
+  logic [PC_BITS-1:0] ahead;             // how far the read-ahead word is past the last issued PC
+  logic               prefetch_in_window;
 
-  assign answered           = valid_q && mem_read_ready;
-  assign free               = !valid_q || answered;
-  assign demand_waiting     = demand_valid && !(valid_q && address_q == demand_pc);
   assign ahead              = prefetch_q - last_issue_pc;
   assign prefetch_in_window = (ahead != '0) && (int'(ahead) <= PREFETCH_DEPTH);
   assign probe_pc           = prefetch_q;
-  assign prefetch_needed    = prefetch_in_window && !probe_hit && !(valid_q && address_q == prefetch_q);
+  // Nothing is chosen in a launch cycle: it would be a read for the program before.
+  assign choose        = !valid_q && !launch;
+  assign take_demand   = choose && demand_valid;
+  assign take_prefetch = choose && !demand_valid && prefetch_in_window && !probe_hit;
+  assign presenting    = valid_q || take_demand || take_prefetch;
+  assign address       = valid_q ? address_q : (take_demand ? demand_pc : prefetch_q);
+  assign answered      = presenting && mem_read_ready;
 
   always_comb begin
-    valid_d    = free ? 1'b0 : valid_q;
+    valid_d    = presenting && !answered;
     address_d  = address_q;
     prefetch_d = prefetch_q;
-    stale_d    = free ? 1'b0 : stale_q;
     demand_d   = demand_q;
+    stale_d    = stale_q && valid_d;
+    if (presenting) begin
+      address_d = address;
+      demand_d  = valid_q ? demand_q : take_demand;
+    end
     if (launch) begin
       // The host may have loaded a new program: a word still on its way is dropped.
-      stale_d    = valid_q && !answered;
+      stale_d    = valid_d;
       prefetch_d = '0;
-    end else if (free && demand_waiting) begin
-      valid_d    = 1'b1;
-      demand_d   = 1'b1;
-      address_d  = demand_pc;
+    end else if (take_demand) begin
       prefetch_d = demand_pc + 1'b1;
-    end else if (free && prefetch_in_window) begin
-      // Read the word ahead, or step over it when the cache has it (or it is arriving).
-      valid_d    = prefetch_needed;
-      demand_d   = 1'b0;
-      address_d  = prefetch_needed ? prefetch_q : address_q;
+    end else if (choose && prefetch_in_window) begin
+      // Past the word ahead: it is read now, or the cache has it already.
       prefetch_d = prefetch_q + 1'b1;
     end
   end
@@ -104,11 +108,11 @@ module fetcher
     end
   end
 
-  assign fill             = answered && !stale_q;
-  assign demand_fill      = fill && demand_q;
-  assign fill_pc          = address_q;
+  assign fill             = answered && !(valid_q && stale_q);
+  assign demand_fill      = fill && (valid_q ? demand_q : take_demand);
+  assign fill_pc          = address;
   assign fill_data        = mem_read_data;
-  assign mem_read_valid   = valid_q;
-  assign mem_read_address = address_q;
+  assign mem_read_valid   = presenting;
+  assign mem_read_address = address;
 
 endmodule

@@ -24,7 +24,7 @@ CONFIG = get_config("default")
 def test_state_names_come_from_the_rtl_enums():
     enums = rtl_enums()
     assert enums["core.activity_e"].values == {0: "A_IDLE", 1: "A_EXECUTE", 2: "A_FETCH_WAIT",
-                                               3: "A_MEMORY_WAIT", 4: "A_BUBBLE"}
+                                               3: "A_MEMORY_WAIT", 4: "A_BRANCH_WAIT"}
     assert enums["mem_controller.channel_state_e"].values[2] == "CH_WRITE"
     assert enums["gpu_pkg.opcode_e"].values[15] == "OP_RET"
 
