@@ -171,3 +171,20 @@ def readonly_and_illegal(memory: list[int], threads: int, block_dim: int) -> lis
 def zero_threads(memory: list[int], threads: int, block_dim: int) -> list[int]:
     """No thread runs: memory is unchanged."""
     return list(memory)
+
+
+def six_blocks(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """OUT[i] = 3 * IN[i]; IN at 0, OUT at 32."""
+    out = list(memory)
+    for i in range(threads):
+        out[32 + i] = _byte(3 * memory[i])
+    return out
+
+
+def broadcast_loop(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """OUT[i] = T[0] + ... + T[7] + i; T at 0, OUT at 64."""
+    out = list(memory)
+    table_sum = sum(memory[0:8])
+    for i in range(threads):
+        out[64 + i] = _byte(table_sum + i)
+    return out

@@ -4,10 +4,18 @@
 // threads). The pipeline has two stages:
 //
 //   ISSUE    (this module) among warps that are ready (not waiting on a branch or on
-//            memory) and whose next instruction is in the instruction cache, take the
-//            next one after the warp that issued last (round robin); read its word from
-//            the cache. A warp whose instruction is missing asks the fetcher for it
-//            (`demand`), while the others go on.
+//            memory) and whose next instruction is in the instruction cache, keep the
+//            warp that issued last while it can go on (also through the one cycle its
+//            branch takes to resolve), else take the next one after it (greedy, then
+//            round robin); read its word from the cache. A warp whose
+//            instruction is missing asks the fetcher for it (`demand`), while the others
+//            go on.
+//
+// Why greedy: with plain round robin every warp advances in step, so they all reach
+// their loads together and then all wait together. Staying with one warp until it has
+// to wait for memory lets it run ahead; the next warp then computes while the first
+// one's load is on its way, and the waits overlap with work. (Switching at every branch
+// would put the warps back in step: a loop's branch comes once per iteration.)
 //   EXECUTE  (core.sv) the word arrives from the cache: decode, read registers, ALU,
 //            write back; LDR/STR start their threads' loads and stores.
 //
@@ -66,6 +74,7 @@ module scheduler
 );
 
   logic [WARPS-1:0]                         ready;
+  logic [WARPS-1:0]                         resolving;
   logic [WARPS-1:0]                         issue_to;
   logic [WARPS-1:0]                         exec_to;
   logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]  active;
@@ -84,6 +93,7 @@ module scheduler
       .block_idx          (block_idx[w]),
       .clear              (clear_warp[w]),
       .ready              (ready[w]),
+      .resolving          (resolving[w]),
       .issue_pc           (warp_pc[w]),
       .issue              (issue_to[w]),
       .issue_blocks       (warp_pc_blocks[w]),
@@ -134,17 +144,23 @@ module scheduler
   logic [PC_BITS-1:0]   exec_pc_q;
   logic [WARP_BITS-1:0] demand_warp;
 
-  assign {issue_valid, issue_warp}   = pick_after(ready & warp_pc_cached, last_warp_q);
+  logic [WARPS-1:0] can_issue;
+  assign can_issue = ready & warp_pc_cached;
+  always_comb begin
+    if (can_issue[last_warp_q])      {issue_valid, issue_warp} = {1'b1, last_warp_q};
+    else if (resolving[last_warp_q]) {issue_valid, issue_warp} = '0;  // wait for it a cycle
+    else                             {issue_valid, issue_warp} = pick_after(can_issue, last_warp_q);
+  end
   assign {demand_valid, demand_warp} = pick_first(ready & ~warp_pc_cached);
   assign issue_pc      = warp_pc[issue_warp];
   assign demand_pc     = warp_pc[demand_warp];
   assign last_issue_pc = last_issue_pc_q;
 
   always_comb begin
-    for (int w = 0; w < WARPS; w++) begin
-      issue_to[w] = issue_valid && (int'(issue_warp) == w);
-      exec_to[w]  = exec_valid_q && (int'(exec_warp_q) == w);
-    end
+    for (int w = 0; w < WARPS; w++) issue_to[w] = issue_valid && (int'(issue_warp) == w);
+  end
+  always_comb begin
+    for (int w = 0; w < WARPS; w++) exec_to[w] = exec_valid_q && (int'(exec_warp_q) == w);
   end
 
   always_ff @(posedge clk) begin

@@ -38,6 +38,7 @@ module warp
   output logic                          clear,               // a new block starts now
   // issue (the scheduler picks this warp)
   output logic                          ready,               // running and not blocked
+  output logic                          resolving,           // its branch or RET is executing
   output logic [PC_BITS-1:0]            issue_pc,
   input  logic                          issue,
   input  logic                          issue_blocks,        // the issued word is BR/RET/LDR/STR
@@ -180,6 +181,7 @@ module warp
   assign block_idx  = block_idx_q;
   assign clear      = block_start;
   assign ready      = running_q && (!blocked_q || mem_complete);
+  assign resolving  = running_q && blocked_q && !mem_wait_q && !(exec && exec_is_memory);
   assign issue_pc   = issue_pc_q;
   assign mem_active = mem_active_q;
   assign mem_waiting = mem_wait_q;

@@ -75,7 +75,32 @@ class JobResult:
     stall_cycles: int
     max_waiting: int
     commits: list[Commit] = field(default_factory=list)
+    counters: list[dict[str, int]] = field(default_factory=list)  # per core, at the end
     raw: dict = field(default_factory=dict)
+
+
+# The performance counters of each core (rtl/perf_counters.sv), in the order the harness
+# writes them on its "P" lines.
+COUNTER_NAMES = ("busy_cycles", "issued", "thread_instructions", "icache_hits", "icache_misses",
+                 "fetch_stall_cycles", "memory_stall_cycles", "divergent_issues", "merged_loads",
+                 "warp_switches")
+
+
+def parse_counter_lines(path: Path) -> dict[int, list[dict[str, int]]]:
+    """Per job id, each core's counters (core order) from the harness's "P" lines."""
+    by_core: dict[int, dict[int, dict[str, int]]] = {}
+    if not Path(path).exists():
+        return {}
+    for line in Path(path).read_text().splitlines():
+        fields = line.split()
+        if not fields or fields[0] != "P":
+            continue
+        if len(fields) != 3 + len(COUNTER_NAMES):
+            raise ValueError(f"malformed counter line: {line!r}")
+        job, core, *values = (int(f, 16) for f in fields[1:])
+        by_core.setdefault(job, {})[core] = dict(zip(COUNTER_NAMES, values))
+    # The cores' lines come in any order (one always block per core).
+    return {job: [cores[c] for c in sorted(cores)] for job, cores in by_core.items()}
 
 
 def harness_sources(rtl_dir: Path | None = None) -> list[Path]:
@@ -158,6 +183,7 @@ def run_jobs(
     if len(raw_results) != len(jobs):
         raise RuntimeError(f"simulator finished {len(raw_results)} of {len(jobs)} jobs; see {work_dir}")
     by_job = parse_commit_log(commit_file) if commits else {}
+    counters_by_job = parse_counter_lines(commit_file) if commits else {}
     results = []
     for job, raw in zip(jobs, raw_results):
         results.append(
@@ -173,6 +199,7 @@ def run_jobs(
                 stall_cycles=raw["stall_cycles"],
                 max_waiting=raw["max_waiting"],
                 commits=by_job.get(raw["id"], []),
+                counters=counters_by_job.get(raw["id"], []),
                 raw=raw,
             )
         )

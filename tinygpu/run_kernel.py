@@ -47,6 +47,30 @@ class RunRequest:
     json_path: Path | None = None
 
 
+COUNTER_TITLES = {
+    "busy_cycles": "busy cycles (a block on the core)",
+    "issued": "instructions issued",
+    "thread_instructions": "thread-instructions retired",
+    "icache_hits": "instruction cache hits",
+    "icache_misses": "instruction cache misses",
+    "fetch_stall_cycles": "cycles waiting for an instruction",
+    "memory_stall_cycles": "cycles waiting on memory",
+    "divergent_issues": "issues with fewer threads than live",
+    "merged_loads": "thread loads served by another's read",
+    "warp_switches": "warp switches",
+}
+
+
+def format_counters(counters: list[dict[str, int]]) -> str:
+    """The cores' performance counters as a table, one column per core."""
+    header = f"performance counters ({len(counters)} cores):"
+    width = max(len(title) for title in COUNTER_TITLES.values())
+    rows = [f"  {COUNTER_TITLES[name]:<{width}s} " + " ".join(f"{core[name]:>7d}" for core in counters)
+            for name in COUNTER_TITLES]
+    return "\n".join([header, f"  {'':<{width}s} " + " ".join(f"{'core ' + str(c):>7s}" for c in range(len(counters)))]
+                     + rows)
+
+
 def memory_rows(memory: list[int], *, compare: list[int] | None = None) -> list[str]:
     """Decimal dump, 16 bytes a row, rows that hold anything; '*' marks bytes that changed."""
     rows = []
@@ -92,6 +116,8 @@ def run_and_report(request: RunRequest) -> int:
         print(f"cycles: {result.cycles}")
     print(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
           f"{len(result.commits)} retired instructions checked)")
+    if result.counters:
+        print(format_counters(result.counters))
     for problem in problems:
         print(problem)
 
@@ -112,6 +138,7 @@ def run_and_report(request: RunRequest) -> int:
             "kernel": str(r.asm_path), "simulator": r.sim, "config": r.config.name,
             "threads": r.threads, "latency": r.latency, "stall_max": r.stall_max, "seed": r.seed,
             "cycles": result.cycles, "timed_out": result.timed_out, "passed": not problems,
+            "counters": result.counters,
             "problems": problems, "initial_memory": memory, "final_memory": result.memory,
         }, indent=1))
         print(f"json:     {r.json_path}")

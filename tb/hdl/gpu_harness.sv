@@ -20,6 +20,9 @@
 // next_pc and nzp are what the thread's PC and NZP flops took; rd_written, rd and
 // rd_value the register file's write port; mem_* the request the LSU put on the bus
 // (mem_data: the byte written, or the byte memory returned).
+// Counter line, per core when a kernel ends (its performance counters, rtl/perf_counters.sv):
+//   P job core busy issued thread_instructions icache_hits icache_misses fetch_stall_cycles
+//     memory_stall_cycles divergent_issues merged_loads warp_switches
 // Trace line:   T job cycle core activity warp pc instr active_mask
 //   (activity: core.activity_e; warp, pc, instr and active_mask: the instruction in
 //   EXECUTE, when there is one)
@@ -339,6 +342,19 @@ module gpu_harness #(
             end
           end
         end
+      end
+      if (!reset && running_q && done && commit_fd != 0) begin
+        $fwrite(commit_fd, "P %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, c,
+                u_gpu.g_cores[c].u_core.u_counters.busy_cycles,
+                u_gpu.g_cores[c].u_core.u_counters.issued_count,
+                u_gpu.g_cores[c].u_core.u_counters.thread_instructions,
+                u_gpu.g_cores[c].u_core.u_counters.icache_hits,
+                u_gpu.g_cores[c].u_core.u_counters.icache_misses,
+                u_gpu.g_cores[c].u_core.u_counters.fetch_stall_cycles,
+                u_gpu.g_cores[c].u_core.u_counters.memory_stall_cycles,
+                u_gpu.g_cores[c].u_core.u_counters.divergent_issues,
+                u_gpu.g_cores[c].u_core.u_counters.merged_load_count,
+                u_gpu.g_cores[c].u_core.u_counters.warp_switches);
       end
       if (!reset && running_q && trace_fd != 0) begin
         $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h %0h\n",
