@@ -28,7 +28,8 @@ SEED   ?= 1
 FUZZ_ARGS ?=
 # make mutate
 MUTANTS ?= 150
-# make synth: UPDATE=1 writes the results as the new baseline (tb/synth_baseline.json)
+# make synth / make bench: UPDATE=1 writes the results as the new baseline
+# (tb/synth_baseline.json / tb/cycle_baseline.json)
 UPDATE ?= 0
 
 # Variables the tools cannot check themselves (each tool checks its own options).
@@ -36,7 +37,7 @@ ifneq ($(filter-out 0 1,$(WAVES)),)
 $(error WAVES=$(WAVES): use WAVES=1 (write a waveform and a trace) or WAVES=0)
 endif
 ifneq ($(filter-out 0 1,$(UPDATE)),)
-$(error UPDATE=$(UPDATE): use UPDATE=1 (write the synthesis baseline) or UPDATE=0 (check against it))
+$(error UPDATE=$(UPDATE): use UPDATE=1 (write the baseline of make synth / make bench) or UPDATE=0 (check against it))
 endif
 ifeq ($(shell [[ "$(JOBS)" == auto || "$(JOBS)" =~ ^[1-9][0-9]{0,2}$$ ]] && echo ok),)
 $(error JOBS=$(JOBS): use JOBS=auto (one per CPU) or a number of parallel jobs from 1 to 999)
@@ -93,8 +94,8 @@ coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage repo
 mutate: $(STAMP)  ## mutation testing: MUTANTS sampled mutants of rtl/ from SEED against a fast subset
 	$(ENV) $(BIN)/tinygpu-mutate --mutants $(MUTANTS) --seed $(SEED) --jobs $(JOBS)
 
-bench: $(STAMP)  ## cycle counts of matadd and matmul at several memory latencies
-	$(ENV) $(BIN)/tinygpu-bench
+bench: $(STAMP)  ## cycles and counters of the kernels at latencies 1-8, plot, cycle gate; UPDATE=1 writes its baseline
+	$(ENV) $(BIN)/tinygpu-bench $(if $(filter 1,$(UPDATE)),--update)
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache

@@ -1,80 +1,254 @@
-"""Benchmark: cycles, IPC and simulation speed of the demonstration kernels.
+"""Benchmark: cycles of the demonstration kernels at every memory latency, the cores'
+performance counters, simulation speed, and the cycle gate.
 
-    tinygpu-bench [--sims icarus,verilator] [--config default] [--json out.json]
+    tinygpu-bench [--sims icarus,verilator] [--configs default,one_warp,four_warps]
+                  [--update] [--json out.json]
 
-For matadd and matmul (tiny-gpu's programs, same data) and the larger kernels, at
-memory latencies 1, 2 and 4 and with random stalls, prints cycles from start to done,
-thread-instructions retired per cycle (IPC, counted from the commit log) and, per
-simulator, simulated cycles per second of wall time (process start-up included). Every
-run is also checked against the golden models; a wrong result is an error, not a number.
-
-The yardstick: tiny-gpu takes 158 cycles (matadd) and 444 (matmul) with a 1-cycle memory.
+For every kernel x memory latency (1, 2, 4, 8 cycles, and "random": 1 cycle plus 0..6
+random stall cycles) x configuration: cycles from start to done, thread-instructions
+retired per cycle (IPC), and the per-core counters summed over the cores (where the
+cycles went). Every run is checked against the golden models; a wrong result is an
+error, not a number. Both simulators must count the same cycles. Then: the goals of
+issue 7 beside the figures, the latency hiding of resident warps (broadcast_loop at
+8-cycle memory with 1, 2 and 4 warps per core), simulated cycles per second, and a plot
+(build/bench/cycles_vs_latency.png). The figures are compared with the committed baseline
+tb/cycle_baseline.json (the cycle gate, also run by `make test`); --update rewrites it.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from pathlib import Path
 
 from .checks import check_run
-from .configs import GpuConfig
-from .harness import Job, run_jobs
+from .configs import get_config
+from .harness import COUNTER_NAMES, Job, JobResult, run_jobs
 from .isa import DATA_MEM_SIZE
 from .kernels import load_kernel
-from .paths import KERNELS_DIR
+from .paths import BUILD_DIR, KERNELS_DIR, REPO_ROOT
 
-TINY_GPU_CYCLES = {"matadd": 158, "matmul": 444}
-KERNELS = ("matadd", "matmul", "divergent_if_else", "loop_trip_counts", "many_blocks")
-SETTINGS = [(1, 0), (2, 0), (4, 0), (1, 6)]  # (latency, stall_max)
+KERNELS = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks")
+# (label, latency, stall_max): the memory timings every kernel runs at.
+TIMINGS = (("1", 1, 0), ("2", 2, 0), ("4", 4, 0), ("8", 8, 0), ("random", 1, 6))
+CONFIGS = ("default", "one_warp", "four_warps")
+STALL_SEED = 7
+
+# tiny-gpu's own cycle counts with a 1-cycle memory (measured by the issue's author).
+TINY_GPU_CYCLES = {"matadd": 158, "matmul": 444, "six_blocks": 304}
+# Issue 7's goals for the default configuration: (kernel, latency label) -> most cycles.
+GOALS = {("matadd", "1"): 32, ("matmul", "1"): 89, ("six_blocks", "1"): 60,
+         ("matadd", "8"): 140, ("matmul", "8"): 300, ("six_blocks", "8"): 130}
+
+BASELINE_FILE = REPO_ROOT / "tb" / "cycle_baseline.json"
+BENCH_DIR = BUILD_DIR / "bench"
+TOLERANCE = 0.02  # the gate fails a figure more than 2 % above its baseline
 
 
-def run_bench(config: GpuConfig, sims: list[str]) -> tuple[dict, bool]:
-    """Run every kernel x setting on each simulator, print the tables; (report, all right)."""
-
+def bench_jobs() -> list[Job]:
+    """Every kernel at every timing, in a fixed order (one simulator process runs them all)."""
     jobs = []
     for name in KERNELS:
         kernel = load_kernel(KERNELS_DIR / f"{name}.asm")
         memory = list(kernel.data) + [0] * (DATA_MEM_SIZE - len(kernel.data))
-        for latency, stall_max in SETTINGS:
+        for label, latency, stall_max in TIMINGS:
             jobs.append(Job(kernel.program.words, memory, kernel.threads, latency=latency,
-                            stall_max=stall_max, seed=1, max_cycles=kernel.max_cycles, name=name))
+                            stall_max=stall_max, seed=STALL_SEED, max_cycles=kernel.max_cycles,
+                            name=f"{name}@{label}"))
+    return jobs
 
-    report = {"config": config.name, "runs": [], "speed": {}}
-    failed = False
-    print(f"configuration {config.name}: {config.num_cores} cores x {config.threads_per_block} threads")
-    for sim in sims:
-        with tempfile.TemporaryDirectory(prefix=f"bench-{sim}-") as work:
-            # Build first so that the timing below is simulation only.
-            run_jobs(sim, config, jobs[:1], Path(work) / "warmup")
-            started = time.perf_counter()
-            results = run_jobs(sim, config, jobs, Path(work) / "bench")
-            wall = time.perf_counter() - started
-        total_cycles = sum(r.cycles for r in results)
-        report["speed"][sim] = {"cycles": total_cycles, "seconds": round(wall, 3),
-                                "cycles_per_second": round(total_cycles / wall)}
-        print(f"\n{sim}: {total_cycles} cycles simulated in {wall:.2f} s "
-              f"= {total_cycles / wall:,.0f} cycles/s (one process, start-up included)")
-        print("  (instr: thread-instructions retired, every thread counted; IPC: instr per cycle,"
-              " so the most a core can reach is its threads per block)")
-        print(f"  {'kernel':<18s} {'latency':>7s} {'stalls':>6s} {'cycles':>7s} {'instr':>6s} {'IPC':>5s}  check")
-        for result in results:
-            kernel = load_kernel(KERNELS_DIR / f"{result.job.name}.asm")
-            problems = check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
-                                 label=result.job.name)
-            failed |= bool(problems)
-            retired = len(result.commits)
-            ipc = retired / result.cycles if result.cycles else 0.0
-            stalls = f"0..{result.job.stall_max}" if result.job.stall_max else "-"
-            print(f"  {result.job.name:<18s} {result.job.latency:>7d} {stalls:>6s} {result.cycles:>7d} "
-                  f"{retired:>6d} {ipc:>5.2f}  {'ok' if not problems else 'WRONG'}")
-            report["runs"].append({"sim": sim, "kernel": result.job.name, "latency": result.job.latency,
-                                   "stall_max": result.job.stall_max, "cycles": result.cycles,
-                                   "instructions": retired, "ipc": round(ipc, 3), "ok": not problems})
 
-    print("\nagainst tiny-gpu (1-cycle memory):")
-    for name, theirs in TINY_GPU_CYCLES.items():
-        ours = next(r["cycles"] for r in report["runs"] if r["kernel"] == name and r["latency"] == 1
-                    and r["stall_max"] == 0)
-        print(f"  {name}: {ours} cycles vs {theirs} ({theirs / ours:.2f}x faster; the goal is 5x)")
-    return report, not failed
+def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str, dict]], list[str], float]:
+    """Run every benchmark job of one configuration on one simulator.
+
+    Returns ({kernel: {timing: {"cycles", "ipc", "counters"}}}, problems, seconds)."""
+    config = get_config(config_name)
+    jobs = bench_jobs()
+    run_jobs(sim, config, jobs[:1], work / "warmup")  # build first: the timing is simulation only
+    started = time.perf_counter()
+    results = run_jobs(sim, config, jobs, work / "bench")
+    seconds = time.perf_counter() - started
+    figures: dict[str, dict[str, dict]] = {}
+    problems = []
+    for result in results:
+        name, label = result.job.name.split("@")
+        kernel = load_kernel(KERNELS_DIR / f"{name}.asm")
+        problems += check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
+                              label=f"{name} at latency {label} on {config_name} ({sim})")
+        figures.setdefault(name, {})[label] = {
+            "cycles": result.cycles,
+            "ipc": round(len(result.commits) / result.cycles, 3) if result.cycles else 0.0,
+            "counters": summed_counters(result),
+        }
+    return figures, problems, seconds
+
+
+def summed_counters(result: JobResult) -> dict[str, int]:
+    return {name: sum(core[name] for core in result.counters) for name in COUNTER_NAMES}
+
+
+# ------------------------------------------------------------------ the cycle gate
+def cycles_of(figures: dict[str, dict[str, dict]]) -> dict[str, dict[str, int]]:
+    return {kernel: {label: row["cycles"] for label, row in timings.items()}
+            for kernel, timings in figures.items()}
+
+
+def compare_with_baseline(baseline: dict[str, dict[str, dict[str, int]]],
+                          measured: dict[str, dict[str, dict[str, int]]],
+                          tolerance: float = TOLERANCE) -> tuple[list[str], list[str]]:
+    """(failures, improvements) of measured cycles {config: {kernel: {timing: cycles}}}
+    against the baseline. A figure more than `tolerance` above its baseline fails; one
+    below it is an improvement to record with `make bench UPDATE=1`; a figure missing on
+    either side fails (the baseline and the benchmark must name the same runs)."""
+    failures, improvements = [], []
+    for config in sorted(set(baseline) | set(measured)):
+        base_kernels, got_kernels = baseline.get(config, {}), measured.get(config, {})
+        for kernel in sorted(set(base_kernels) | set(got_kernels)):
+            base_timings, got_timings = base_kernels.get(kernel, {}), got_kernels.get(kernel, {})
+            for label in sorted(set(base_timings) | set(got_timings)):
+                where = f"{kernel} at latency {label} on {config}"
+                if label not in base_timings:
+                    failures.append(f"{where}: {got_timings[label]} cycles, not in the baseline "
+                                    "(run `make bench UPDATE=1`)")
+                elif label not in got_timings:
+                    failures.append(f"{where}: in the baseline ({base_timings[label]} cycles) but not measured")
+                else:
+                    base, got = base_timings[label], got_timings[label]
+                    if got > base * (1 + tolerance):
+                        failures.append(f"{where}: {got} cycles, {100 * (got - base) / base:.1f} % above "
+                                        f"the baseline's {base} (more than {100 * tolerance:.0f} %)")
+                    elif got < base:
+                        improvements.append(f"{where}: {got} cycles, down from {base}")
+    return failures, improvements
+
+
+def load_baseline(path: Path = BASELINE_FILE) -> dict:
+    return json.loads(Path(path).read_text())["cycles"]
+
+
+def write_baseline(measured: dict, path: Path = BASELINE_FILE) -> None:
+    path.write_text(json.dumps({
+        "about": "cycles from start to done per configuration, kernel and memory timing; "
+                 "written by `make bench UPDATE=1`, checked by `make test` (tb/test_cycle_gate.py)",
+        "cycles": measured,
+    }, indent=1, sort_keys=True) + "\n")
+
+
+# ------------------------------------------------------------------ report
+def print_tables(config: str, figures: dict[str, dict[str, dict]]) -> None:
+    print(f"\nconfiguration {config}: cycles (IPC) per memory latency; counters summed over cores at latency 8")
+    labels = [label for label, _, _ in TIMINGS]
+    print(f"  {'kernel':<18s}" + "".join(f"{label:>13s}" for label in labels)
+          + "   fetch-wait mem-wait switches merged")
+    for kernel in KERNELS:
+        row = figures[kernel]
+        cells = "".join(f"{row[label]['cycles']:>7d} ({row[label]['ipc']:.2f})" for label in labels)
+        counters = row["8"]["counters"]
+        print(f"  {kernel:<18s}{cells}   {counters['fetch_stall_cycles']:>10d} {counters['memory_stall_cycles']:>8d}"
+              f" {counters['warp_switches']:>8d} {counters['merged_loads']:>6d}")
+
+
+def print_goals(default: dict[str, dict[str, dict]]) -> None:
+    print("\nissue 7's goals (default configuration):")
+    for (kernel, label), goal in GOALS.items():
+        got = default[kernel][label]["cycles"]
+        theirs = TINY_GPU_CYCLES.get(kernel) if label == "1" else None
+        versus = f"; tiny-gpu {theirs}, {theirs / got:.1f}x" if theirs else ""
+        print(f"  {kernel:<11s} latency {label}: {got:>4d} cycles (goal <= {goal}: "
+              f"{'met' if got <= goal else 'NOT met'}{versus})")
+
+
+def print_latency_hiding(all_figures: dict[str, dict[str, dict[str, dict]]]) -> None:
+    if "one_warp" not in all_figures:
+        return
+    single = all_figures["one_warp"]["broadcast_loop"]["8"]["cycles"]
+    print("\nlatency hiding: broadcast_loop (8 blocks, memory-bound) at 8-cycle memory")
+    for config in CONFIGS:
+        if config in all_figures:
+            cycles = all_figures[config]["broadcast_loop"]["8"]["cycles"]
+            warps = get_config(config).warps_per_core
+            print(f"  {warps} warp{'s' if warps > 1 else ' '} per core ({config}): {cycles:>5d} cycles, "
+                  f"{single / cycles:.2f}x the single warp")
+
+
+def plot(all_figures: dict[str, dict[str, dict[str, dict]]], path: Path) -> Path:
+    """Cycles vs memory latency, one panel per kernel, a line per configuration, and
+    tiny-gpu's figure at latency 1 where there is one."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    latencies = [(label, latency) for label, latency, stall in TIMINGS if stall == 0]
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
+    for ax, kernel in zip(axes.flat, KERNELS):
+        for config, figures in all_figures.items():
+            ax.plot([lat for _, lat in latencies], [figures[kernel][label]["cycles"] for label, _ in latencies],
+                    marker="o", label=f"{config} ({get_config(config).warps_per_core} warps/core)")
+        if kernel in TINY_GPU_CYCLES:
+            ax.plot([1], [TINY_GPU_CYCLES[kernel]], marker="x", color="black", linestyle="none",
+                    markersize=9, label="tiny-gpu")
+        ax.set_title(kernel)
+        ax.set_xlabel("memory latency (cycles)")
+        ax.set_ylabel("cycles, start to done")
+        ax.set_xticks([lat for _, lat in latencies])
+        ax.grid(alpha=0.3)
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("tiny-gpu-sv: cycles per kernel against memory latency (make bench)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def run_bench(configs: list[str], sims: list[str], update: bool = False) -> tuple[dict, bool]:
+    """Measure, print, plot, and check against (or, with `update`, rewrite) the baseline."""
+    report: dict = {"figures": {}, "speed": {}}
+    right = True
+    cycles_per_sim: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as work:
+        for sim in sims:
+            total_cycles, total_seconds = 0, 0.0
+            for config in configs:
+                figures, problems, seconds = measure(config, sim, Path(work) / sim / config)
+                for problem in problems:
+                    print(problem)
+                right &= not problems
+                cycles_per_sim.setdefault(sim, {})[config] = cycles_of(figures)
+                report["figures"].setdefault(config, figures)
+                total_cycles += sum(row["cycles"] for timings in figures.values() for row in timings.values())
+                total_seconds += seconds
+            report["speed"][sim] = {"cycles": total_cycles, "seconds": round(total_seconds, 2),
+                                    "cycles_per_second": round(total_cycles / total_seconds)}
+    for config, figures in report["figures"].items():
+        print_tables(config, figures)
+    if "default" in report["figures"]:
+        print_goals(report["figures"]["default"])
+    print_latency_hiding(report["figures"])
+    print("\nsimulation speed (all runs above, one process per configuration, start-up included):")
+    for sim, speed in report["speed"].items():
+        print(f"  {sim:<9s} {speed['cycles']:>8d} cycles in {speed['seconds']:6.2f} s = "
+              f"{speed['cycles_per_second']:>8,d} cycles/s")
+    first = cycles_per_sim[sims[0]]
+    for sim in sims[1:]:
+        if cycles_per_sim[sim] != first:
+            print(f"bench: FAIL: {sim} counts different cycles from {sims[0]}")
+            right = False
+    path = plot(report["figures"], BENCH_DIR / "cycles_vs_latency.png")
+    print(f"\nplot: {path}")
+    if update:
+        write_baseline(first)
+        print(f"baseline written: {BASELINE_FILE.relative_to(REPO_ROOT)}")
+    else:
+        failures, improvements = compare_with_baseline(
+            {c: v for c, v in load_baseline().items() if c in configs}, first)
+        for line in improvements:
+            print(f"improved: {line}")
+        for line in failures:
+            print(f"bench: FAIL: {line}")
+        if improvements and not failures:
+            print("bench: faster than the baseline: record it with `make bench UPDATE=1`")
+        right &= not failures
+    return report, right
