@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "parallel"}),
     ("checks", {"checks", "lockstep", "memory_diff", "func_coverage", "regressions"}),
     ("campaigns", {"fuzz", "fuzz_cases", "coverage_report", "line_coverage", "mutate", "bench",
-                   "run_kernel", "lint", "gtkwave_save", "trace_view", "waveform", "formal", "synth"}),
+                   "run_kernel", "lint", "gtkwave_save", "trace_view", "timeline", "waveform", "formal", "synth"}),
     ("command lines", {"cli"}),
 ]
 

@@ -24,6 +24,7 @@ from .harness import Job, run_jobs
 from .isa import DATA_MEM_SIZE
 from .kernels import Kernel
 from .paths import BUILD_DIR, REPO_ROOT
+from .timeline import draw_timeline
 from .trace_view import render_trace
 
 RUN_ROOT = BUILD_DIR / "run"
@@ -124,6 +125,10 @@ def run_and_report(request: RunRequest) -> int:
     if r.waves:
         trace_path = work_dir / "trace.txt"
         trace_path.write_text(render_trace(work_dir / "trace.log", result.commits, r.config))
+        timeline_path = draw_timeline(work_dir / "trace.log", r.config, work_dir / "timeline.png",
+                                      title=f"{r.asm_path.stem} on {r.config.name}, memory latency {r.latency}\n"
+                                            "per core and cycle: the warp that executes (lighter: fewer "
+                                            "threads active), or why none does")
         wave_path = work_dir / "waves.fst"
         (work_dir / "config").write_text(r.config.name + "\n")  # for `make waves`
         last = RUN_ROOT / "last_wave"
@@ -131,6 +136,7 @@ def run_and_report(request: RunRequest) -> int:
         last.write_text(str(wave_path) + "\n")
         print(f"waveform: {wave_path}")
         print(f"trace:    {trace_path}")
+        print(f"timeline: {timeline_path}")
         print("open the waveform with: make waves")
 
     if r.json_path:
