@@ -182,9 +182,9 @@ def six_blocks(memory: list[int], threads: int, block_dim: int) -> list[int]:
 
 
 def broadcast_loop(memory: list[int], threads: int, block_dim: int) -> list[int]:
-    """OUT[i] = T[0] + ... + T[7] + i; T at 0, OUT at 64."""
+    """OUT[i] = T[0] + ... + T[31] + i; T at 0, OUT at 64."""
     out = list(memory)
-    table_sum = sum(memory[0:8])
+    table_sum = sum(memory[0:32])
     for i in range(threads):
         out[64 + i] = _byte(table_sum + i)
     return out

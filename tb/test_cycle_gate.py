@@ -1,7 +1,8 @@
 """The cycle gate: every benchmark figure within 2 % of the committed baseline.
 
 `make bench UPDATE=1` writes tb/cycle_baseline.json; this test reruns the benchmark's
-runs on Icarus (one test per configuration) and fails when any figure is more than 2 %
+runs on Verilator, the faster simulator (one test per configuration; `make bench` checks
+that both simulators count the same cycles) and fails when any figure is more than 2 %
 above its baseline. Figures that improved are printed (run `make bench UPDATE=1` to
 record them). The comparison itself is tested first, so the gate is shown to fail.
 """
@@ -37,7 +38,7 @@ def test_the_gate_fails_a_figure_missing_on_either_side():
 @pytest.mark.sim
 @pytest.mark.parametrize("config", bench.CONFIGS)
 def test_cycles_within_2_percent_of_the_baseline(config, tmp_path, capsys):
-    figures, problems, _ = bench.measure(config, "icarus", tmp_path)
+    figures, problems, _ = bench.measure(config, "verilator", tmp_path)
     assert problems == []
     baseline = bench.load_baseline()
     failures, improvements = bench.compare_with_baseline({config: baseline[config]},
