@@ -488,12 +488,6 @@ module core
     for (int i = 0; i < SLOTS; i++) count = count + 9'(bits[i]);
     return count;
   endfunction
-  function automatic logic [8:0] count_lanes(input logic [THREADS_PER_BLOCK-1:0] bits);
-    logic [8:0] count;
-    count = '0;
-    for (int i = 0; i < THREADS_PER_BLOCK; i++) count = count + 9'(bits[i]);
-    return count;
-  endfunction
 
   logic [WARP_BITS-1:0] last_exec_warp_q;
   logic                 executed_before_q;
@@ -523,7 +517,7 @@ module core
     .fetch_stall         (activity == A_FETCH_WAIT),
     .memory_stall        (activity == A_MEMORY_WAIT),
     .divergent           (exec_valid && exec_active != exec_live),
-    .merged_loads        (count_lanes(coalesced)),
+    .merged_loads        (count_ones(SLOTS'(coalesced))),
     .warp_switch         (exec_valid && executed_before_q && exec_warp != last_exec_warp_q),
     // Read by the harness through hierarchical references (see the module header).
     /* verilator lint_off PINCONNECTEMPTY */
