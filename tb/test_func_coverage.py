@@ -272,4 +272,13 @@ def test_simt_grouping_of_model_commits():
 
 
 def test_commit_groups_are_the_non_run_info_groups():
-    assert set(COMMIT_GROUPS) | {"stalls", "blocks"} == set(REQUIRED_BINS)
+    assert set(COMMIT_GROUPS) | {"stalls", "blocks", "pipeline"} == set(REQUIRED_BINS)
+
+
+def test_pipeline_bins_come_from_the_counters_and_the_warp_count():
+    cov = FunctionalCoverage()
+    cov.sample_run([], {"warps_per_core": 2, "counters": {"icache_misses": 3, "warp_switches": 0}})
+    assert cov.bins()["pipeline"]["icache-miss"] == 1
+    assert cov.bins()["pipeline"]["warp-switch"] == 0
+    assert cov.bins()["pipeline"]["several-warps-per-core"] == 1
+    assert "pipeline/one-warp-per-core" in cov.missing()

@@ -54,7 +54,7 @@ from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config, representative_configs
 from .func_coverage import FunctionalCoverage
-from .harness import Job, JobResult, build, harness_sources, run_jobs
+from .harness import COUNTER_NAMES, Job, JobResult, build, harness_sources, run_jobs
 from .kernels import discover_kernels
 from .parallel import parallel_map
 from .randprog import generate
@@ -227,7 +227,9 @@ def edge_launches(config: GpuConfig) -> list[Launch]:
 def run_info(result: JobResult, config: GpuConfig) -> dict:
     return {"threads": result.job.threads, "block_dim": config.threads_per_block,
             "num_cores": config.num_cores, "mem_latency": result.job.latency,
-            "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting}
+            "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting,
+            "warps_per_core": config.warps_per_core,
+            "counters": {name: sum(core[name] for core in result.counters) for name in COUNTER_NAMES}}
 
 
 def sources_digest() -> str:

@@ -32,8 +32,9 @@ Inputs
 are one SIMT *issue group*: the threads of one block that ran that instruction together.
 
 Run info dict: ``{"threads": T, "block_dim": B, "num_cores": C, "mem_latency": L,
-"stall_max": S, "max_waiting_requests": W}``; any key may be missing (its bins then get
-no hit from that run).
+"stall_max": S, "max_waiting_requests": W, "warps_per_core": P, "counters": {name: n}}``
+(counters: the cores' performance counters summed, tinygpu.harness.COUNTER_NAMES); any key
+may be missing (its bins then get no hit from that run).
 
 Bins (group -> bins; all required unless marked optional)
 ---------------------------------------------------------
@@ -56,6 +57,9 @@ stalls       mem_latency>1, random-stalls (stall_max > 0), waiting-requests>=2 (
 blocks       single-block, partial-last-block (T not a multiple of B),
              more-blocks-than-cores; "block_dim=N" for each block size seen (optional
              unless N is in `required_block_dims`); optional: zero-threads
+pipeline     from the cores' counters: icache-miss, fetch-stall, memory-stall, warp-switch,
+             merged-loads (a coalesced load), divergent-issue; and the warp counts
+             one-warp-per-core, several-warps-per-core
 dest         R0-R12 written (a commit with rd set)
 src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of the
              instructions that read them: ADD SUB MUL DIV CMP s,t; LDR s; STR s,t)
@@ -170,6 +174,8 @@ REQUIRED_BINS: dict[str, list[str]] = {
     "memory": ["load", "store", "multi-thread-load", "multi-thread-store"],
     "stalls": ["mem_latency>1", "random-stalls", "waiting-requests>=2"],
     "blocks": ["single-block", "partial-last-block", "more-blocks-than-cores"],
+    "pipeline": ["icache-miss", "fetch-stall", "memory-stall", "warp-switch", "merged-loads",
+                 "divergent-issue", "one-warp-per-core", "several-warps-per-core"],
     "dest": REG_NAMES[:NUM_GENERAL_REGISTERS],
     "src": list(REG_NAMES),
     "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
@@ -181,7 +187,11 @@ OPTIONAL_BINS: dict[str, list[str]] = {
     "blocks": ["zero-threads"],
 }
 # Groups filled from the run info dict rather than from commits.
-RUN_INFO_GROUPS = ("stalls", "blocks")
+RUN_INFO_GROUPS = ("stalls", "blocks", "pipeline")
+# pipeline bin <- the counter that must be non-zero in a run to hit it
+PIPELINE_COUNTERS = {"icache-miss": "icache_misses", "fetch-stall": "fetch_stall_cycles",
+                     "memory-stall": "memory_stall_cycles", "warp-switch": "warp_switches",
+                     "merged-loads": "merged_loads", "divergent-issue": "divergent_issues"}
 COMMIT_GROUPS = tuple(g for g in REQUIRED_BINS if g not in RUN_INFO_GROUPS)
 
 _FORMAT = "tiny-gpu-func-coverage/1"
@@ -232,6 +242,13 @@ class FunctionalCoverage:
             self._hit("stalls", "waiting-requests-unknown")
         elif waiting >= 2:
             self._hit("stalls", "waiting-requests>=2")
+
+        for name, counter in PIPELINE_COUNTERS.items():
+            if info.get("counters", {}).get(counter, 0) > 0:
+                self._hit("pipeline", name)
+        warps = info.get("warps_per_core")
+        if warps is not None:
+            self._hit("pipeline", "one-warp-per-core" if warps == 1 else "several-warps-per-core")
 
         threads, block_dim = info.get("threads"), info.get("block_dim")
         cores = info.get("num_cores")
