@@ -47,12 +47,17 @@ class RtlEdit:
 def patched_rtl(edit: RtlEdit, label: str, root: Path = PATCHED_RTL_ROOT) -> Path:
     """A copy of rtl/ with `edit` applied; returns the copy's folder.
 
-    The folder is named after `label` and a digest of the result, so it is reused when
-    nothing changed, and written under a temporary name and renamed into place, so
+    The folder is named after `label` and a digest of the whole result (every file of
+    rtl/, with the edit), so it is reused only when nothing changed (a file added to rtl/
+    makes a new copy), and written under a temporary name and renamed into place, so
     concurrent test workers never see half a copy.
     """
     new_text = edit.apply()
-    digest = hashlib.sha256(f"{edit.file}\0{new_text}".encode()).hexdigest()[:12]
+    digest_of = hashlib.sha256(f"{edit.file}\0{new_text}".encode())
+    for path in sorted(RTL_DIR.iterdir()):
+        if path.is_file():
+            digest_of.update(f"\0{path.name}\0".encode() + path.read_bytes())
+    digest = digest_of.hexdigest()[:12]
     target = Path(root) / f"{label}-{digest}"
     if target.is_dir():
         return target
