@@ -229,7 +229,8 @@ def run_info(result: JobResult, config: GpuConfig) -> dict:
             "num_cores": config.num_cores, "mem_latency": result.job.latency,
             "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting,
             "warps_per_core": config.warps_per_core,
-            "counters": {name: sum(core[name] for core in result.counters) for name in COUNTER_NAMES}}
+            "counters": {**{name: sum(core[name] for core in result.counters) for name in COUNTER_NAMES},
+                         **result.memory_events}}
 
 
 def sources_digest() -> str:

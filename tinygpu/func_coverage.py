@@ -58,8 +58,10 @@ blocks       single-block, partial-last-block (T not a multiple of B),
              more-blocks-than-cores; "block_dim=N" for each block size seen (optional
              unless N is in `required_block_dims`); optional: zero-threads
 pipeline     from the cores' counters: icache-miss, fetch-stall, memory-stall, warp-switch,
-             merged-loads (a coalesced load), divergent-issue; and the warp counts
-             one-warp-per-core, several-warps-per-core
+             merged-loads (a coalesced load), divergent-issue; from the harness's memory
+             events: merged-fetch (one program read for several cores), back-to-back-fetch
+             (a fetch presented in the cycle after the last was answered); and the warp
+             counts one-warp-per-core, several-warps-per-core
 dest         R0-R12 written (a commit with rd set)
 src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of the
              instructions that read them: ADD SUB MUL DIV CMP s,t; LDR s; STR s,t)
@@ -175,7 +177,8 @@ REQUIRED_BINS: dict[str, list[str]] = {
     "stalls": ["mem_latency>1", "random-stalls", "waiting-requests>=2"],
     "blocks": ["single-block", "partial-last-block", "more-blocks-than-cores"],
     "pipeline": ["icache-miss", "fetch-stall", "memory-stall", "warp-switch", "merged-loads",
-                 "divergent-issue", "one-warp-per-core", "several-warps-per-core"],
+                 "divergent-issue", "merged-fetch", "back-to-back-fetch", "one-warp-per-core",
+                 "several-warps-per-core"],
     "dest": REG_NAMES[:NUM_GENERAL_REGISTERS],
     "src": list(REG_NAMES),
     "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
@@ -191,7 +194,8 @@ RUN_INFO_GROUPS = ("stalls", "blocks", "pipeline")
 # pipeline bin <- the counter that must be non-zero in a run to hit it
 PIPELINE_COUNTERS = {"icache-miss": "icache_misses", "fetch-stall": "fetch_stall_cycles",
                      "memory-stall": "memory_stall_cycles", "warp-switch": "warp_switches",
-                     "merged-loads": "merged_loads", "divergent-issue": "divergent_issues"}
+                     "merged-loads": "merged_loads", "divergent-issue": "divergent_issues",
+                     "merged-fetch": "merged_program_reads", "back-to-back-fetch": "back_to_back_fetches"}
 COMMIT_GROUPS = tuple(g for g in REQUIRED_BINS if g not in RUN_INFO_GROUPS)
 
 _FORMAT = "tiny-gpu-func-coverage/1"

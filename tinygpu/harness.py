@@ -76,6 +76,7 @@ class JobResult:
     max_waiting: int
     commits: list[Commit] = field(default_factory=list)
     counters: list[dict[str, int]] = field(default_factory=list)  # per core, at the end
+    memory_events: dict[str, int] = field(default_factory=dict)   # merged program reads, streamed fetches
     raw: dict = field(default_factory=dict)
 
 
@@ -84,6 +85,25 @@ class JobResult:
 COUNTER_NAMES = ("busy_cycles", "issued", "thread_instructions", "icache_hits", "icache_misses",
                  "fetch_stall_cycles", "memory_stall_cycles", "divergent_issues", "merged_loads",
                  "warp_switches")
+
+
+MEMORY_EVENT_NAMES = ("merged_program_reads", "back_to_back_fetches")
+
+
+def parse_memory_event_lines(path: Path) -> dict[int, dict[str, int]]:
+    """Per job id, the harness's memory event counts (its "M" line)."""
+    by_job: dict[int, dict[str, int]] = {}
+    if not Path(path).exists():
+        return by_job
+    for line in Path(path).read_text().splitlines():
+        fields = line.split()
+        if not fields or fields[0] != "M":
+            continue
+        if len(fields) != 2 + len(MEMORY_EVENT_NAMES):
+            raise ValueError(f"malformed memory event line: {line!r}")
+        job, *values = (int(f, 16) for f in fields[1:])
+        by_job[job] = dict(zip(MEMORY_EVENT_NAMES, values))
+    return by_job
 
 
 def parse_counter_lines(path: Path) -> dict[int, list[dict[str, int]]]:
@@ -184,6 +204,7 @@ def run_jobs(
         raise RuntimeError(f"simulator finished {len(raw_results)} of {len(jobs)} jobs; see {work_dir}")
     by_job = parse_commit_log(commit_file) if commits else {}
     counters_by_job = parse_counter_lines(commit_file) if commits else {}
+    events_by_job = parse_memory_event_lines(commit_file) if commits else {}
     results = []
     for job, raw in zip(jobs, raw_results):
         results.append(
@@ -200,6 +221,7 @@ def run_jobs(
                 max_waiting=raw["max_waiting"],
                 commits=by_job.get(raw["id"], []),
                 counters=counters_by_job.get(raw["id"], []),
+                memory_events=events_by_job.get(raw["id"], {}),
                 raw=raw,
             )
         )

@@ -23,6 +23,10 @@
 // Counter line, per core when a kernel ends (its performance counters, rtl/perf_counters.sv):
 //   P job core busy issued thread_instructions icache_hits icache_misses fetch_stall_cycles
 //     memory_stall_cycles divergent_issues merged_loads warp_switches
+// Memory line, when a kernel ends:
+//   M job merged_program_reads back_to_back_fetches
+//   (program reads answered for more than one core at once; fetches presented in the
+//   cycle right after the core's previous one was answered: streaming)
 // Trace line:   T job cycle core activity warp pc instr active_mask
 //   (activity: core.activity_e; warp, pc, instr and active_mask: the instruction in
 //   EXECUTE, when there is one)
@@ -233,6 +237,33 @@ module gpu_harness #(
     end
   end
 
+  // ------------------------------------------------------------ memory events
+  // Counted for the functional coverage: merged program reads and streamed fetches.
+  logic [31:0] merged_program_reads, back_to_back_fetches;
+  logic [PROGRAM_MEM_NUM_CHANNELS-1:0] merged_now;
+  logic [NUM_CORES-1:0] fetch_answered_q, fetch_streamed_now;
+  for (genvar k = 0; k < PROGRAM_MEM_NUM_CHANNELS; k++) begin : g_merge_events
+    logic [NUM_CORES-1:0] served;
+    assign served        = u_gpu.u_program_mem_controller.owners[k];
+    assign merged_now[k] = program_mem_read_valid[k] && program_mem_read_ready[k] && (served & (served - 1'b1)) != '0;
+  end
+  for (genvar c = 0; c < NUM_CORES; c++) begin : g_fetch_events
+    logic valid, ready;
+    assign valid = u_gpu.g_cores[c].u_core.program_mem_read_valid;
+    assign ready = u_gpu.g_cores[c].u_core.program_mem_read_ready;
+    assign fetch_streamed_now[c] = fetch_answered_q[c] && valid;
+    always_ff @(posedge clk) fetch_answered_q[c] <= !reset && valid && ready;
+  end
+  always_ff @(posedge clk) begin
+    if (reset || (start && !start_q && !running_q)) begin
+      merged_program_reads <= '0;
+      back_to_back_fetches <= '0;
+    end else if (running_q) begin
+      merged_program_reads <= merged_program_reads + 32'(merged_now != '0);
+      back_to_back_fetches <= back_to_back_fetches + 32'(fetch_streamed_now != '0);
+    end
+  end
+
   // ------------------------------------------------------------ known outputs
   // After reset every output of the GPU is 0 or 1, in every cycle: an X or Z there (an
   // unreset flop, an undriven net) is a bug even while nothing samples it. Both
@@ -342,6 +373,9 @@ module gpu_harness #(
             end
           end
         end
+      end
+      if (c == 0 && !reset && running_q && done && commit_fd != 0) begin
+        $fwrite(commit_fd, "M %0h %0h %0h\n", cfg_job, merged_program_reads, back_to_back_fetches);
       end
       if (!reset && running_q && done && commit_fd != 0) begin
         $fwrite(commit_fd, "P %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, c,
