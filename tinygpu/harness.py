@@ -79,6 +79,11 @@ class JobResult:
     memory_events: dict[str, int] = field(default_factory=dict)   # merged program reads, streamed fetches
     raw: dict = field(default_factory=dict)
 
+    def counter_totals(self) -> dict[str, int]:
+        """Every core's counters added up, with the run's memory events."""
+        totals = {name: sum(core[name] for core in self.counters) for name in COUNTER_NAMES}
+        return {**totals, **self.memory_events}
+
 
 # The performance counters of each core (rtl/perf_counters.sv), in the order the harness
 # writes them on its "P" lines.
@@ -90,34 +95,28 @@ COUNTER_NAMES = ("busy_cycles", "issued", "thread_instructions", "icache_hits", 
 MEMORY_EVENT_NAMES = ("merged_program_reads", "back_to_back_fetches")
 
 
-def parse_memory_event_lines(path: Path) -> dict[int, dict[str, int]]:
-    """Per job id, the harness's memory event counts (its "M" line)."""
-    by_job: dict[int, dict[str, int]] = {}
+def _summary_lines(path: Path, tag: str, numbers: int):
+    """The numbers (hex) of every line of the commit log that starts with `tag`."""
     if not Path(path).exists():
-        return by_job
+        return
     for line in Path(path).read_text().splitlines():
         fields = line.split()
-        if not fields or fields[0] != "M":
-            continue
-        if len(fields) != 2 + len(MEMORY_EVENT_NAMES):
-            raise ValueError(f"malformed memory event line: {line!r}")
-        job, *values = (int(f, 16) for f in fields[1:])
-        by_job[job] = dict(zip(MEMORY_EVENT_NAMES, values))
-    return by_job
+        if fields and fields[0] == tag:
+            if len(fields) != 1 + numbers:
+                raise ValueError(f"malformed {tag} line: {line!r}")
+            yield [int(f, 16) for f in fields[1:]]
+
+
+def parse_memory_event_lines(path: Path) -> dict[int, dict[str, int]]:
+    """Per job id, the harness's memory event counts (its "M" line)."""
+    return {job: dict(zip(MEMORY_EVENT_NAMES, values))
+            for job, *values in _summary_lines(path, "M", 1 + len(MEMORY_EVENT_NAMES))}
 
 
 def parse_counter_lines(path: Path) -> dict[int, list[dict[str, int]]]:
     """Per job id, each core's counters (core order) from the harness's "P" lines."""
     by_core: dict[int, dict[int, dict[str, int]]] = {}
-    if not Path(path).exists():
-        return {}
-    for line in Path(path).read_text().splitlines():
-        fields = line.split()
-        if not fields or fields[0] != "P":
-            continue
-        if len(fields) != 3 + len(COUNTER_NAMES):
-            raise ValueError(f"malformed counter line: {line!r}")
-        job, core, *values = (int(f, 16) for f in fields[1:])
+    for job, core, *values in _summary_lines(path, "P", 2 + len(COUNTER_NAMES)):
         by_core.setdefault(job, {})[core] = dict(zip(COUNTER_NAMES, values))
     # The cores' lines come in any order (one always block per core).
     return {job: [cores[c] for c in sorted(cores)] for job, cores in by_core.items()}

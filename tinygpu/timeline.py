@@ -13,28 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .waveform import rtl_enums
+from .trace_view import read_trace
 
 WAIT_COLOURS = {"FETCH_WAIT": "#9e9e9e", "MEMORY_WAIT": "#d0d0d0", "BRANCH_WAIT": "#6e6e6e"}
 WARP_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-
-
-def _hex(field: str) -> int:
-    return int(field, 16) if all(ch in "0123456789abcdefABCDEF" for ch in field) else 0
-
-
-def read_trace(trace_log: Path) -> list[tuple[int, int, str, int, int]]:
-    """(cycle, core, activity, warp, active thread count) of every trace line."""
-    names = {value: name.removeprefix("A_") for value, name in rtl_enums()["core.activity_e"].values.items()}
-    rows = []
-    for line in Path(trace_log).read_text().splitlines():
-        fields = line.split()
-        if len(fields) != 9 or fields[0] != "T":
-            continue
-        _, _job, cycle, core, activity, warp, _pc, _instr, active = fields
-        rows.append((_hex(cycle), _hex(core), names.get(_hex(activity), "?"), _hex(warp),
-                     bin(_hex(active)).count("1")))
-    return rows
 
 
 def draw_timeline(trace_log: Path, config, path: Path, title: str = "") -> Path:
@@ -47,13 +29,13 @@ def draw_timeline(trace_log: Path, config, path: Path, title: str = "") -> Path:
 
     rows = read_trace(trace_log)
     cores = config.num_cores
-    last = max((cycle for cycle, *_ in rows), default=0)
+    last = max((row.cycle for row in rows), default=0)
     width = min(60.0, max(9.0, last * 0.12))
     fig, ax = plt.subplots(figsize=(width, 1.6 + 0.5 * max(cores, 3)))
-    for cycle, core, activity, warp, active in rows:
+    for cycle, core, activity, warp, _pc, _instr, active in rows:
         if activity == "EXECUTE":
             colour = WARP_COLOURS[warp % len(WARP_COLOURS)]
-            alpha = 0.35 + 0.65 * active / config.threads_per_block
+            alpha = 0.35 + 0.65 * bin(active).count("1") / config.threads_per_block
         elif activity in WAIT_COLOURS:
             colour, alpha = WAIT_COLOURS[activity], 1.0
         else:

@@ -10,14 +10,42 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 from .disassembler import disassemble
 from .isa import NUM_GENERAL_REGISTERS, PC_MASK, Opcode, decode
 from .waveform import rtl_enums
 
 
+class TraceLine(NamedTuple):
+    """One line of the harness's trace: what one core did in one cycle."""
+
+    cycle: int
+    core: int
+    activity: str  # core.activity_e without its A_ prefix: EXECUTE, FETCH_WAIT, ...
+    warp: int      # warp, pc, instr and active: the instruction in EXECUTE, if any
+    pc: int
+    instr: int
+    active: int
+
+
 def _hex(field: str) -> int:
+    # The instruction word is unknown (x) in cycles where nothing executes.
     return int(field, 16) if all(ch in "0123456789abcdefABCDEF" for ch in field) else 0
+
+
+def read_trace(trace_log: Path) -> list[TraceLine]:
+    """Every "T" line of a trace log (tb/hdl/gpu_harness.sv writes them), parsed."""
+    names = {value: name.removeprefix("A_") for value, name in rtl_enums()["core.activity_e"].values.items()}
+    lines = []
+    for line in Path(trace_log).read_text().splitlines():
+        fields = line.split()
+        if len(fields) != 9 or fields[0] != "T":
+            continue
+        _, _job, cycle, core, activity, warp, pc, instr, active = fields
+        lines.append(TraceLine(_hex(cycle), _hex(core), names.get(_hex(activity), f"?{activity}"),
+                               _hex(warp), _hex(pc), _hex(instr), _hex(active)))
+    return lines
 
 
 def render_trace(trace_log: Path, commits: list, config) -> str:
@@ -27,21 +55,12 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
         commits_at[(commit.cycle, commit.core)].append(commit)
     registers: dict[tuple[int, int, int], list[int]] = {}  # (core, block, thread) -> R0..R12
 
-    activity_names = {value: name.removeprefix("A_")
-                      for value, name in rtl_enums()["core.activity_e"].values.items()}
     out = [
         "# cycle core activity     warp  pc  instruction                 active   (per-thread results)",
         f"# {config.num_cores} cores x {config.warps_per_core} warps x {threads} threads; active mask bit t"
         " = thread t of the warp's block; results are shown in the cycle the threads retire",
     ]
-    for line in Path(trace_log).read_text().splitlines():
-        fields = line.split()
-        if len(fields) != 9 or fields[0] != "T":
-            continue
-        _, _job, cycle, core, activity, warp, pc, instr, active = fields
-        # The instruction word is unknown (x) in cycles where nothing executes.
-        cycle, core, warp, pc, instr, active = (_hex(field) for field in (cycle, core, warp, pc, instr, active))
-        activity = activity_names.get(int(activity, 16), f"?{activity}")
+    for cycle, core, activity, warp, pc, instr, active in read_trace(trace_log):
         if activity == "IDLE":
             continue
         executing = activity == "EXECUTE"
