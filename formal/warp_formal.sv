@@ -5,16 +5,19 @@
 // threads at it" lives). The rest of the core is free inputs, constrained as the core
 // behaves: the scheduler issues the warp only when it is ready, and within ISSUE_BOUND
 // cycles of it being ready (fair round robin); the issued instruction executes in the
-// next cycle, and its kind (branch, RET, load/store, other) matches the predecode bits
-// seen at issue; an "other" instruction's threads go to PC + 1 and a RET's stay, a
+// next cycle, and its kind (branch, RET, BAR, load/store, other) matches the predecode
+// bits seen at issue; an "other" instruction's threads go to PC + 1 and a RET's stay, a
 // branch's go anywhere (next_pc is free); a load/store completes within MEM_BOUND
-// cycles. The harness keeps its own model of every thread's PC and liveness, updated
-// only from what the warp reports (block start, retiring threads), and proves
-// (k-induction), besides every assertion inside warp.sv:
-//   - an executed instruction is at the smallest live PC, and its active threads are
-//     exactly the live threads at that PC;
-//   - progress: while the block runs, some thread retires at least every
-//     PROGRESS_BOUND cycles;
+// cycles. The harness keeps its own model of every thread's PC, liveness and barrier
+// wait, updated from what the warp reports (block start, retiring threads) and from
+// the rule of the barrier (the threads executing BAR wait; when every live thread
+// waits, all go on at PC + 1), and proves (k-induction), besides every assertion
+// inside warp.sv:
+//   - an executed instruction is at the smallest PC of the live threads not waiting at
+//     a barrier, and its active threads are exactly those at that PC;
+//   - the warp's barrier state and releases are the model's;
+//   - progress: while the block runs, some thread retires or reaches a barrier at least
+//     every PROGRESS_BOUND cycles;
 //   - the block is reported done exactly when its last live thread leaves.
 `default_nettype none
 
@@ -31,13 +34,13 @@ module warp_formal
   input logic [DATA_BITS-1:0]                      block_idx_in,
   input logic [$clog2(THREADS_PER_BLOCK + 1)-1:0]  block_thread_count,
   input logic                                      issue,
-  input logic [1:0]                                kind,          // of the word issued now
+  input logic [2:0]                                kind,          // of the word issued now
   input logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] branch_target,
   input logic                                      mem_answer     // memory answers now
 );
 
   localparam int T = THREADS_PER_BLOCK;
-  localparam logic [1:0] K_OTHER = 2'd0, K_BRANCH = 2'd1, K_RET = 2'd2, K_MEMORY = 2'd3;
+  localparam logic [2:0] K_OTHER = 3'd0, K_BRANCH = 3'd1, K_RET = 3'd2, K_MEMORY = 3'd3, K_BARRIER = 3'd4;
 
   logic started_q = 1'b0;
   logic reset;
@@ -46,12 +49,12 @@ module warp_formal
 
   // ------------------------------------------------------------ pipeline around the warp
   logic               exec_q;      // the instruction issued last cycle executes now
-  logic [1:0]         exec_kind_q;
+  logic [2:0]         exec_kind_q;
   logic [PC_BITS-1:0] exec_pc_q;
   logic               ready, block_idle, block_done, clear, mem_waiting;
   logic [PC_BITS-1:0] issue_pc;
   logic [DATA_BITS-1:0] block_idx;
-  logic [T-1:0]       active, mem_active, exec_commit, commit, live;
+  logic [T-1:0]       active, mem_active, exec_commit, commit, live, released, barrier_waiting;
   logic [T-1:0][PC_BITS-1:0] next_pc, pc_written;
   logic               mem_complete;
 
@@ -76,11 +79,13 @@ module warp_formal
     .clk (clk), .reset (reset), .block_start (block_start), .block_idx_in (block_idx_in),
     .block_thread_count (block_thread_count), .block_idle (block_idle), .block_done (block_done),
     .block_idx (block_idx), .clear (clear), .ready (ready), .issue_pc (issue_pc), .issue (issue),
-    .issue_blocks (kind != K_OTHER), .issue_jumps (kind == K_BRANCH || kind == K_RET),
+    .issue_blocks (kind != K_OTHER), .issue_jumps (kind == K_BRANCH || kind == K_RET || kind == K_BARRIER),
     .exec (exec_q), .exec_pc (exec_pc_q), .exec_is_memory (exec_kind_q == K_MEMORY),
-    .exec_is_ret (exec_kind_q == K_RET), .next_pc (next_pc), .active (active),
+    .exec_is_ret (exec_kind_q == K_RET), .exec_is_barrier (exec_kind_q == K_BARRIER),
+    .next_pc (next_pc), .active (active),
     .mem_complete (mem_complete), .mem_active (mem_active), .mem_waiting (mem_waiting),
-    .exec_commit (exec_commit), .commit (commit), .live (live), .pc_written (pc_written)
+    .exec_commit (exec_commit), .commit (commit), .released (released),
+    .barrier_waiting (barrier_waiting), .live (live), .pc_written (pc_written)
   );
 
   logic [3:0] ready_for_q, mem_for_q;
@@ -93,6 +98,7 @@ module warp_formal
   always @(*) begin
     assume (!block_start || block_idle);
     assume (int'(block_thread_count) >= 1 && int'(block_thread_count) <= T);
+    assume (kind <= K_BARRIER);
     assume (!issue || ready);
     if (int'(ready_for_q) >= ISSUE_BOUND - 1) assume (!ready || issue);
   end
@@ -100,39 +106,49 @@ module warp_formal
   // ------------------------------------------------------------ reference model
   logic [T-1:0][PC_BITS-1:0] pc_q;
   logic [T-1:0]              live_q;
+  logic [T-1:0]              waiting_q;      // at a barrier
+  logic [PC_BITS-1:0]        smallest;       // of the live threads not waiting
+  logic [T-1:0]              at_smallest;
+  logic [T-1:0]              live_after;     // after this cycle's RET
+  logic [T-1:0]              waiting_after;  // with this cycle's arrivals at a BAR
+  logic                      release_now;
+  always @(*) begin
+    smallest = '1;
+    for (int t = 0; t < T; t++) if (live_q[t] && !waiting_q[t] && pc_q[t] < smallest) smallest = pc_q[t];
+    for (int t = 0; t < T; t++) at_smallest[t] = live_q[t] && !waiting_q[t] && pc_q[t] == smallest;
+    live_after    = live_q & ~((exec_q && exec_kind_q == K_RET) ? at_smallest : '0);
+    waiting_after = waiting_q | ((exec_q && exec_kind_q == K_BARRIER) ? at_smallest : '0);
+    release_now   = waiting_after != '0 && (live_after & ~waiting_after) == '0;
+  end
+
   always_ff @(posedge clk) begin
     if (reset) begin
-      live_q <= '0;
-      pc_q   <= '0;
+      live_q    <= '0;
+      waiting_q <= '0;
+      pc_q      <= '0;
     end else if (block_start) begin
+      waiting_q <= '0;
       for (int t = 0; t < T; t++) begin
         live_q[t] <= (t < int'(block_thread_count));
         pc_q[t]   <= '0;
       end
     end else begin
+      live_q    <= live_after;
+      waiting_q <= release_now ? '0 : waiting_after;
       for (int t = 0; t < T; t++) begin
-        if (exec_commit[t]) begin
-          pc_q[t] <= next_pc[t];
-          if (exec_kind_q == K_RET) live_q[t] <= 1'b0;
-        end
+        if (exec_commit[t]) pc_q[t] <= next_pc[t];
         if (mem_complete && mem_active[t]) pc_q[t] <= pc_q[t] + 1'b1;
+        if (release_now && waiting_after[t]) pc_q[t] <= pc_q[t] + 1'b1;
       end
     end
-  end
-
-  logic [PC_BITS-1:0] smallest;
-  logic [T-1:0]       at_smallest;
-  always @(*) begin
-    smallest = '1;
-    for (int t = 0; t < T; t++) if (live_q[t] && pc_q[t] < smallest) smallest = pc_q[t];
-    for (int t = 0; t < T; t++) at_smallest[t] = live_q[t] && pc_q[t] == smallest;
   end
 
   logic       running;
   logic [3:0] since_retire_q;
   assign running = !block_idle;
   always_ff @(posedge clk) begin
-    since_retire_q <= (reset || !running || commit != '0) ? 4'd0 : since_retire_q + 4'd1;
+    since_retire_q <= (reset || !running || commit != '0 || (exec_q && exec_kind_q == K_BARRIER))
+                      ? 4'd0 : since_retire_q + 4'd1;
   end
 
   always @(posedge clk) begin
@@ -145,6 +161,9 @@ module warp_formal
       assert (block_done == (live_q != '0 && (live_q & ~(exec_commit & {T{exec_kind_q == K_RET}})) == '0));
       // The model is the warp's own state (the invariants that make induction work).
       assert (dut.live_q == live_q);
+      assert (barrier_waiting == waiting_q);
+      assert (released == (release_now ? waiting_after : '0));
+      if (exec_q && exec_kind_q == K_BARRIER) assert (exec_commit == '0);
       for (int t = 0; t < T; t++) assert (!live_q[t] || dut.pc_q[t] == pc_q[t]);
       assert ((live_q == '0) == block_idle);
       if (running && !dut.blocked_q && !exec_q) assert (issue_pc == smallest);
@@ -166,6 +185,11 @@ module warp_formal
       cover (mem_complete && issue);           // issues again in the cycle memory answers
       cover (exec_q && issue);                 // back-to-back issue
       cover (block_done);
+      cover (release_now && waiting_after != live_q);  // released without a thread that left
+      // divergent barrier: released threads waited at different PCs
+      cover (release_now && waiting_after[0] && waiting_after[1] && pc_q[0] != pc_q[1]);
+      // released by a RET: the last running threads left
+      cover (release_now && exec_q && exec_kind_q == K_RET);
     end
   end
 

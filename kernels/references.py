@@ -188,3 +188,74 @@ def broadcast_loop(memory: list[int], threads: int, block_dim: int) -> list[int]
     for i in range(threads):
         out[64 + i] = _byte(table_sum + i)
     return out
+
+
+# ------------------------------------------------------------------ shared memory kernels
+def _blocks(threads: int, block_dim: int):
+    """(first global index, thread count) of every block of a launch."""
+    for first in range(0, threads, block_dim):
+        yield first, min(block_dim, threads - first)
+
+
+def block_sum(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """OUT[b] = the sum of block b's elements; IN at 0, OUT at 32 (block sizes 2^k)."""
+    out = list(memory)
+    for block, (first, count) in enumerate(_blocks(threads, block_dim)):
+        out[32 + block] = _byte(sum(memory[first:first + count]))
+    return out
+
+
+def block_sum_global(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """block_sum, and its scratch area at 64: the tree's partial sums, as the tree leaves
+    them (element t holds the sum of the 2^k elements from t, 2^k the largest power of
+    two dividing t, up to the block's size)."""
+    out = block_sum(memory, threads, block_dim)
+    for first, count in _blocks(threads, block_dim):
+        partial = memory[first:first + count]
+        stride = block_dim // 2
+        while stride:
+            partial = [partial[t] + partial[t + stride] if t < stride else partial[t] for t in range(count)]
+            stride //= 2
+        for t, value in enumerate(partial):
+            out[64 + first + t] = _byte(value)
+    return out
+
+
+def reverse(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """OUT[b*N + t] = IN[b*N + N-1-t]; IN at 0, OUT at 32 (full blocks)."""
+    out = list(memory)
+    for first, count in _blocks(threads, block_dim):
+        out[32 + first:32 + first + count] = memory[first:first + count][::-1]
+    return out
+
+
+def prefix_sum(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """OUT[i] = IN[first of i's block] + ... + IN[i]; IN at 0, OUT at 32."""
+    out = list(memory)
+    for first, count in _blocks(threads, block_dim):
+        running = 0
+        for i in range(first, first + count):
+            running += memory[i]
+            out[32 + i] = _byte(running)
+    return out
+
+
+def transpose(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """OUT = A^T: A is `threads` x N at 0 (N = block_dim), OUT is N x `threads` at 128."""
+    out = list(memory)
+    n = block_dim
+    for row in range(threads):
+        for col in range(n):
+            out[128 + col * threads + row] = memory[row * n + col]
+    return out
+
+
+def matmul4(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """C = A x B for 4x4 row-major matrices; A at 0, B at 16, C at 32; one thread per
+    element of C."""
+    out = list(memory)
+    n = 4
+    for i in range(threads):
+        row, col = divmod(i, n)
+        out[32 + i] = _byte(sum(memory[row * n + k] * memory[16 + k * n + col] for k in range(n)))
+    return out

@@ -7,11 +7,19 @@
 //            executing warp's registers, computes in its ALU, and writes back; branches
 //            and CMP go through the lane's PC unit. LDR/STR start the warp's load/store
 //            units instead, and the warp waits (others issue) until memory has answered
-//            every thread; then the loaded values are written back.
+//            every thread; then the loaded values are written back. LDS/STS read or
+//            write the warp's shared memory in this stage, like an ALU operation.
 //
-// Each warp has its own registers, NZP flags and load/store unit per thread: a block's
-// state lives in its warp slot from start to finish, so blocks never share anything.
-// The lanes' ALUs are shared: one warp executes at a time.
+// Each warp has its own registers, NZP flags, load/store unit per thread and
+// SHARED_MEM_BYTES of shared memory: a block's state lives in its warp slot from start
+// to finish, so blocks never share anything. The lanes' ALUs are shared: one warp
+// executes at a time.
+//
+// Shared memory has a read and a write port per lane, so LDS and STS take one cycle for
+// all threads, whatever addresses they pick (a hardware GPU would have banks and
+// serialize conflicting lanes; at 4-8 lanes and 64 bytes, ports in flip-flops are the
+// simpler choice). Threads of one STS that write the same byte: the highest lane's byte
+// is stored (a race the model reports; the result is undefined in the ISA).
 //
 // Loads are coalesced: threads of one LDR that read the same address are served by one
 // memory read (the first such thread's), and every one of them gets the byte.
@@ -20,8 +28,9 @@
 // way RVFI does for RISC-V cores): which threads retire, the instruction, and per thread
 // what the hardware actually did: the register file's write (enable, index, value, taken
 // at its write port), the NZP the PC unit's flops take, the PC the warp's flops take,
-// and the data-memory request its load/store unit put on the core's port (captured at
-// the valid/ready handshake: direction, address, data written or returned). A warp
+// the data-memory request its load/store unit put on the core's port (captured at
+// the valid/ready handshake: direction, address, data written or returned), the access
+// its lane made at the shared memory's port, and whether it left a barrier. A warp
 // retires at most one instruction per cycle, in program order. Nothing in the GPU uses
 // these outputs: the simulation harness logs them and the golden model is compared with
 // every field. In synthesis they drive nothing and vanish.
@@ -35,6 +44,7 @@ module core
   parameter int THREADS_PER_BLOCK = 4,
   parameter int WARPS             = 2,
   parameter int ICACHE_LINES      = 32,
+  parameter int SHARED_MEM_BYTES  = 64,   // per warp (block); a power of two, 1..256
   parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1),
   parameter int SLOTS             = WARPS * THREADS_PER_BLOCK
 ) (
@@ -63,8 +73,8 @@ module core
   input  logic [SLOTS-1:0]                             data_mem_write_ready,
   // commit port (simulation only; see the header)
   output logic [SLOTS-1:0]                             commit_valid,
-  output logic [WARPS-1:0][PC_BITS-1:0]                commit_pc,
-  output logic [WARPS-1:0][INSTR_BITS-1:0]             commit_instr,
+  output logic [SLOTS-1:0][PC_BITS-1:0]                commit_pc,
+  output logic [SLOTS-1:0][INSTR_BITS-1:0]             commit_instr,
   output logic [WARPS-1:0][DATA_BITS-1:0]              commit_block_idx,
   output logic [SLOTS-1:0][PC_BITS-1:0]                commit_next_pc,
   output logic [SLOTS-1:0][NZP_BITS-1:0]               commit_nzp,
@@ -74,7 +84,12 @@ module core
   output logic [SLOTS-1:0]                             commit_mem_read,   // a read was answered
   output logic [SLOTS-1:0]                             commit_mem_write,  // a write was answered
   output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_mem_address,
-  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_mem_data    // read: returned; write: sent
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_mem_data,   // read: returned; write: sent
+  output logic [SLOTS-1:0]                             commit_shared_read,
+  output logic [SLOTS-1:0]                             commit_shared_write,
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_shared_address,
+  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_shared_data, // read: returned; write: stored
+  output logic [SLOTS-1:0]                             commit_barrier      // left a BAR (released)
 );
 
   localparam int WARP_BITS = (WARPS > 1) ? $clog2(WARPS) : 1;
@@ -110,6 +125,8 @@ module core
   logic [WARPS-1:0]                   mem_waiting;
   logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] exec_commit;
   logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] commit_mask;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] released;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] barrier_waiting;
   // Live threads of each warp: shown in waveforms and traces.
   /* verilator lint_off UNUSEDSIGNAL */
   logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] live_mask;
@@ -147,6 +164,7 @@ module core
     .exec_pc            (exec_pc),
     .exec_is_memory     (exec_is_memory),
     .exec_is_ret        (decoded.is_ret),
+    .exec_is_barrier    (decoded.is_barrier),
     .next_pc            (next_pc),
     .exec_active        (exec_active),
     .mem_complete       (mem_complete),
@@ -154,6 +172,8 @@ module core
     .mem_waiting        (mem_waiting),
     .exec_commit        (exec_commit),
     .commit_mask        (commit_mask),
+    .released           (released),
+    .barrier_waiting    (barrier_waiting),
     .live_mask          (live_mask),
     .pc_written         (pc_written)
   );
@@ -250,6 +270,31 @@ module core
     return sources;
   endfunction
 
+  // ------------------------------------------------------------ shared memory
+  // One array for all warps: warp w's bytes at [w * SHARED_MEM_BYTES +: SHARED_MEM_BYTES].
+  // Not reset: a block's shared memory starts undefined (docs/isa.md).
+  localparam int SHARED_ADDR_BITS = (SHARED_MEM_BYTES > 1) ? $clog2(SHARED_MEM_BYTES) : 1;
+  logic [DATA_BITS-1:0] shared_q [WARPS * SHARED_MEM_BYTES];
+  // Each lane's port: read or write enable, address (Rs wrapped to the size), data.
+  logic [THREADS_PER_BLOCK-1:0]                        shared_read, shared_write;
+  logic [THREADS_PER_BLOCK-1:0][SHARED_ADDR_BITS-1:0]  shared_address;
+  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]         shared_read_data, shared_write_data;
+
+  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_shared_ports
+    assign shared_read[t]       = exec_valid && decoded.is_shared_load && exec_active[t];
+    assign shared_write[t]      = exec_valid && decoded.is_shared_store && exec_active[t];
+    assign shared_address[t]    = (SHARED_MEM_BYTES > 1) ? SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) : '0;
+    assign shared_write_data[t] = rt_value[t];
+    assign shared_read_data[t]  = shared_q[int'(exec_warp) * SHARED_MEM_BYTES + int'(shared_address[t])];
+  end
+
+  // Lanes in order: of two lanes writing one byte, the higher one's value stays.
+  always_ff @(posedge clk) begin
+    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+      if (shared_write[t]) shared_q[int'(exec_warp) * SHARED_MEM_BYTES + int'(shared_address[t])] <= shared_write_data[t];
+    end
+  end
+
   assign load_source = coalesce(exec_active, rs_value);
   always_comb begin
     for (int t = 0; t < THREADS_PER_BLOCK; t++) load_leader[t] = (int'(load_source[t]) == t);
@@ -258,6 +303,9 @@ module core
   for (genvar w = 0; w < WARPS; w++) begin : g_warps
     logic executing;  // this warp's instruction is in EXECUTE
     logic mem_is_load;
+    // The instruction its threads retire now (commit port), but for a barrier release.
+    logic [PC_BITS-1:0]    warp_commit_pc;
+    logic [INSTR_BITS-1:0] warp_commit_instr;
     logic [REG_ADDR_BITS-1:0] mem_rd;
     assign executing   = exec_valid && (int'(exec_warp) == w);
     assign mem_is_load = (mem_instr_q[w][15:12] == OP_LDR);
@@ -298,7 +346,13 @@ module core
       assign source        = mem_source_q[w][t*LANE_BITS +: LANE_BITS];
       assign exec_writes   = exec_commit[w][t] && decoded.writes_rd;
       assign load_writes   = mem_complete[w] && mem_active[w][t] && mem_is_load;
-      assign lane_rd_value = (decoded.rd_source == RD_FROM_IMM) ? decoded.imm8 : alu_result[t];
+      always_comb begin
+        case (decoded.rd_source)
+          RD_FROM_IMM:    lane_rd_value = decoded.imm8;
+          RD_FROM_SHARED: lane_rd_value = shared_read_data[t];
+          default:        lane_rd_value = alu_result[t];
+        endcase
+      end
       assign rf_write_enable = exec_writes || load_writes;
       assign rf_write_index  = load_writes ? mem_rd : decoded.rd;
       assign rf_write_value  = load_writes ? slot_load_result[w*THREADS_PER_BLOCK + int'(source)] : lane_rd_value;
@@ -432,10 +486,33 @@ module core
       assign commit_mem_write[SLOT]   = mem_retiring && slot_bus_write[w*THREADS_PER_BLOCK + int'(bus_lane)];
       assign commit_mem_address[SLOT] = slot_bus_address[w*THREADS_PER_BLOCK + int'(bus_lane)];
       assign commit_mem_data[SLOT]    = slot_bus_data[w*THREADS_PER_BLOCK + int'(bus_lane)];
+      // The lane's shared-memory port while this warp executes, and the barrier release.
+      assign commit_shared_read[SLOT]    = exec_commit[w][t] && shared_read[t];
+      assign commit_shared_write[SLOT]   = exec_commit[w][t] && shared_write[t];
+      assign commit_shared_address[SLOT] = DATA_BITS'(shared_address[t]);
+      assign commit_shared_data[SLOT]    = shared_read[t] ? shared_read_data[t] : shared_write_data[t];
+      assign commit_barrier[SLOT]        = released[w][t];
+
+      // A barrier releases threads that may wait at different BARs: each one's BAR (PC
+      // and word) is captured when it arrives (commit port only).
+      logic [PC_BITS-1:0]    barrier_pc_q;
+      logic [INSTR_BITS-1:0] barrier_instr_q;
+      always_ff @(posedge clk) begin
+        if (reset) begin
+          barrier_pc_q    <= '0;
+          barrier_instr_q <= '0;
+        end else if (executing && decoded.is_barrier && exec_active[t]) begin
+          barrier_pc_q    <= exec_pc;
+          barrier_instr_q <= instruction;
+        end
+      end
+      // Released in the cycle it arrives: its BAR is the one executing now.
+      assign commit_pc[SLOT]    = (released[w][t] && !(executing && exec_active[t])) ? barrier_pc_q : warp_commit_pc;
+      assign commit_instr[SLOT] = (released[w][t] && !(executing && exec_active[t])) ? barrier_instr_q : warp_commit_instr;
     end
 
-    assign commit_pc[w]        = executing ? exec_pc : mem_pc_q[w];
-    assign commit_instr[w]     = executing ? instruction : mem_instr_q[w];
+    assign warp_commit_pc      = executing ? exec_pc : mem_pc_q[w];
+    assign warp_commit_instr   = executing ? instruction : mem_instr_q[w];
     assign commit_block_idx[w] = block_idx[w];
   end
 
@@ -519,6 +596,9 @@ module core
     .divergent           (exec_valid && exec_active != exec_live),
     .merged_loads        (count_ones(SLOTS'(coalesced))),
     .warp_switch         (exec_valid && executed_before_q && exec_warp != last_exec_warp_q),
+    .barrier_wait        (barrier_waiting != '0),
+    .shared_loads        (count_ones(SLOTS'(shared_read))),
+    .shared_stores       (count_ones(SLOTS'(shared_write))),
     // Read by the harness through hierarchical references (see the module header).
     /* verilator lint_off PINCONNECTEMPTY */
     .busy_cycles         (),
@@ -530,7 +610,10 @@ module core
     .memory_stall_cycles (),
     .divergent_issues    (),
     .merged_load_count   (),
-    .warp_switches       ()
+    .warp_switches       (),
+    .barrier_wait_cycles (),
+    .shared_load_count   (),
+    .shared_store_count  ()
     /* verilator lint_on PINCONNECTEMPTY */
   );
 

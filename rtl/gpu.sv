@@ -10,9 +10,10 @@
 // may take any number of cycles. Multi-channel ports are flat vectors, channel k at
 // bits [k*W +: W].
 //
-// Parameters keep tiny-gpu's names and defaults; two are new: WARPS_PER_CORE, the blocks
-// a core keeps resident at once (it switches between them to hide memory latency), and
-// ICACHE_LINES, the instructions each core's cache holds. The ISA fixes 8-bit data and
+// Parameters keep tiny-gpu's names and defaults; three are new: WARPS_PER_CORE, the
+// blocks a core keeps resident at once (it switches between them to hide memory
+// latency), ICACHE_LINES, the instructions each core's cache holds, and
+// SHARED_MEM_BYTES, the shared memory of each block (LDS/STS). The ISA fixes 8-bit data and
 // addresses and 16-bit instructions; other widths are rejected at elaboration.
 `default_nettype none
 
@@ -26,7 +27,8 @@ module gpu #(
   parameter int NUM_CORES                = 2,
   parameter int THREADS_PER_BLOCK        = 4,
   parameter int WARPS_PER_CORE           = 2,
-  parameter int ICACHE_LINES             = 32
+  parameter int ICACHE_LINES             = 32,
+  parameter int SHARED_MEM_BYTES         = 64
 ) (
   input  logic                                                  clk,
   input  logic                                                  reset,
@@ -83,6 +85,9 @@ module gpu #(
   end
   if (ICACHE_LINES < 1 || ICACHE_LINES > 256 || (ICACHE_LINES & (ICACHE_LINES - 1)) != 0) begin : g_bad_icache_lines
     elaboration_error #(.MESSAGE("gpu: ICACHE_LINES must be a power of two, 1..256")) u_error ();
+  end
+  if (SHARED_MEM_BYTES < 1 || SHARED_MEM_BYTES > 256 || (SHARED_MEM_BYTES & (SHARED_MEM_BYTES - 1)) != 0) begin : g_bad_shared_mem_bytes
+    elaboration_error #(.MESSAGE("gpu: SHARED_MEM_BYTES must be a power of two, 1..256")) u_error ();
   end
   if (DATA_MEM_NUM_CHANNELS < 1 || DATA_MEM_NUM_CHANNELS > NUM_LSUS) begin : g_bad_data_channels
     elaboration_error #(.MESSAGE("gpu: DATA_MEM_NUM_CHANNELS must be 1..NUM_CORES*WARPS_PER_CORE*THREADS_PER_BLOCK")) u_error ();
@@ -242,7 +247,8 @@ module gpu #(
     core #(
       .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
       .WARPS             (WARPS_PER_CORE),
-      .ICACHE_LINES      (ICACHE_LINES)
+      .ICACHE_LINES      (ICACHE_LINES),
+      .SHARED_MEM_BYTES  (SHARED_MEM_BYTES)
     ) u_core (
       .clk                      (clk),
       .reset                    (reset),
@@ -279,7 +285,12 @@ module gpu #(
       .commit_mem_read          (),
       .commit_mem_write         (),
       .commit_mem_address       (),
-      .commit_mem_data          ()
+      .commit_mem_data          (),
+      .commit_shared_read       (),
+      .commit_shared_write      (),
+      .commit_shared_address    (),
+      .commit_shared_data       (),
+      .commit_barrier           ()
       /* verilator lint_on PINCONNECTEMPTY */
     );
   end

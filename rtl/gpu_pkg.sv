@@ -33,8 +33,11 @@ package gpu_pkg;
     OP_LDR   = 4'b0111,  // Rd = data_mem[Rs]
     OP_STR   = 4'b1000,  // data_mem[Rs] = Rt
     OP_CONST = 4'b1001,  // Rd = IMM8
+    OP_BAR   = 4'b1010,  // wait until every live thread of the block waits at a BAR
+    OP_LDS   = 4'b1011,  // Rd = shared[Rs mod SHARED_MEM_BYTES]
+    OP_STS   = 4'b1100,  // shared[Rs mod SHARED_MEM_BYTES] = Rt
     OP_RET   = 4'b1111   // the thread is done
-    // 1010..1110 are unused and execute as NOP.
+    // 1101 and 1110 are unused and execute as NOP.
   } opcode_e;
 
   // ------------------------------------------------------------ NZP flags
@@ -56,9 +59,10 @@ package gpu_pkg;
 
   // Where a register write takes its value from.
   typedef enum logic [1:0] {
-    RD_FROM_ALU   = 2'd0,
-    RD_FROM_IMM   = 2'd1,
-    RD_FROM_LOAD  = 2'd2
+    RD_FROM_ALU    = 2'd0,
+    RD_FROM_IMM    = 2'd1,
+    RD_FROM_LOAD   = 2'd2,  // data memory, when the load is answered
+    RD_FROM_SHARED = 2'd3   // the block's shared memory, in EXECUTE
   } rd_source_e;
 
   // ------------------------------------------------- decoded instruction
@@ -75,6 +79,9 @@ package gpu_pkg;
     logic                     is_branch;
     logic                     is_load;
     logic                     is_store;
+    logic                     is_barrier;
+    logic                     is_shared_load;
+    logic                     is_shared_store;
     logic                     is_ret;
   } decoded_instr_t;
 

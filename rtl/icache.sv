@@ -8,8 +8,9 @@
 //   lookup  combinational: does line `lookup_pc[w]` hold that address (one lookup per
 //           warp, so the scheduler sees every warp's next instruction at once)? And,
 //           predecoded at fill time: does that instruction stop its warp from issuing
-//           again before it has executed (`lookup_blocks`: a branch, RET, LDR or STR),
-//           and is its successor not simply the next PC (`lookup_jumps`: branch, RET)?
+//           again before it has executed (`lookup_blocks`: a branch, RET, BAR, LDR or
+//           STR), and is its successor not simply the next PC (`lookup_jumps`: branch,
+//           RET, BAR)?
 //   read    registered: the word at `read_pc` comes out in the next cycle (the core's
 //           execute stage), the way a block RAM reads;
 //   fill    the fetcher writes a word that arrived from program memory.
@@ -56,9 +57,10 @@ module icache
     return (LINES > 1) ? INDEX_BITS'(pc % LINES) : '0;
   endfunction
 
-  // An instruction after which its warp's next PC is not simply PC + 1.
+  // An instruction after which its warp's next PC is not simply PC + 1 (after a BAR the
+  // warp goes on with the threads not yet waiting, wherever they are).
   function automatic logic jumps(input logic [3:0] opcode);
-    return opcode == OP_BRNZP || opcode == OP_RET;
+    return opcode == OP_BRNZP || opcode == OP_RET || opcode == OP_BAR;
   endfunction
   // One that, besides, waits for memory: the warp issues nothing more until it has
   // executed (or memory has answered).

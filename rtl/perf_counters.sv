@@ -14,6 +14,10 @@
 //   divergent_issues      executed with fewer threads than the warp has live
 //   merged_loads          thread loads served by another thread's read (coalesced)
 //   warp_switches         executed a different warp than in the cycle before
+//   barrier_wait_cycles   some thread waits at a barrier (its warp runs the others up to
+//                         it: a block is one warp, so a barrier never stalls a whole warp)
+//   shared_loads          LDS thread accesses (bytes read from shared memory)
+//   shared_stores         STS thread accesses (bytes written to shared memory)
 //
 // The GPU's top level has tiny-gpu's pins and no register bus to read them through, so
 // in hardware nothing reads these and synthesis removes them; the simulation harness
@@ -35,6 +39,9 @@ module perf_counters #(
   input  logic            divergent,
   input  logic [8:0]      merged_loads,
   input  logic            warp_switch,
+  input  logic            barrier_wait,
+  input  logic [8:0]      shared_loads,
+  input  logic [8:0]      shared_stores,
   output logic [BITS-1:0] busy_cycles,
   output logic [BITS-1:0] issued_count,
   output logic [BITS-1:0] thread_instructions,
@@ -44,7 +51,10 @@ module perf_counters #(
   output logic [BITS-1:0] memory_stall_cycles,
   output logic [BITS-1:0] divergent_issues,
   output logic [BITS-1:0] merged_load_count,
-  output logic [BITS-1:0] warp_switches
+  output logic [BITS-1:0] warp_switches,
+  output logic [BITS-1:0] barrier_wait_cycles,
+  output logic [BITS-1:0] shared_load_count,
+  output logic [BITS-1:0] shared_store_count
 );
 
   assign icache_hits = issued_count;
@@ -60,6 +70,9 @@ module perf_counters #(
       divergent_issues    <= '0;
       merged_load_count   <= '0;
       warp_switches       <= '0;
+      barrier_wait_cycles <= '0;
+      shared_load_count   <= '0;
+      shared_store_count  <= '0;
     end else begin
       busy_cycles         <= busy_cycles + BITS'(busy);
       issued_count        <= issued_count + BITS'(issued);
@@ -70,6 +83,9 @@ module perf_counters #(
       divergent_issues    <= divergent_issues + BITS'(divergent);
       merged_load_count   <= merged_load_count + BITS'(merged_loads);
       warp_switches       <= warp_switches + BITS'(warp_switch);
+      barrier_wait_cycles <= barrier_wait_cycles + BITS'(barrier_wait);
+      shared_load_count   <= shared_load_count + BITS'(shared_loads);
+      shared_store_count  <= shared_store_count + BITS'(shared_stores);
     end
   end
 

@@ -60,6 +60,7 @@ module scheduler
   output logic [PC_BITS-1:0]            exec_pc,
   input  logic                          exec_is_memory,
   input  logic                          exec_is_ret,
+  input  logic                          exec_is_barrier,
   input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,  // of the executing warp's threads
   output logic [THREADS_PER_BLOCK-1:0]  exec_active,         // its threads at exec_pc
   input  logic [WARPS-1:0]              mem_complete,
@@ -69,6 +70,8 @@ module scheduler
   // at [t*PC_BITS +: PC_BITS])
   output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] exec_commit,
   output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] commit_mask,
+  output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] released,        // threads leaving a barrier
+  output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] barrier_waiting, // threads waiting at one
   output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] live_mask,
   output logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written
 );
@@ -102,6 +105,7 @@ module scheduler
       .exec_pc            (exec_pc),
       .exec_is_memory     (exec_is_memory),
       .exec_is_ret        (exec_is_ret),
+      .exec_is_barrier    (exec_is_barrier),
       .next_pc            (next_pc),
       .active             (active[w]),
       .mem_complete       (mem_complete[w]),
@@ -109,6 +113,8 @@ module scheduler
       .mem_waiting        (mem_waiting[w]),
       .exec_commit        (exec_commit[w]),
       .commit             (commit_mask[w]),
+      .released           (released[w]),
+      .barrier_waiting    (barrier_waiting[w]),
       .live               (live_mask[w]),
       .pc_written         (pc_written[w])
     );

@@ -8,16 +8,24 @@
 //   issue_pc  the next instruction it will issue: the smallest PC among live threads
 //             (the threads that took the short side of a branch wait there for the rest:
 //             reconvergence). After any instruction but a branch or RET it is PC + 1 at
-//             once, so the warp can issue again in the next cycle. After a branch or RET
-//             the next PC is known only once the instruction has executed: the warp is
-//             `blocked` until then. After LDR/STR it is blocked until memory has answered
-//             every thread (it may issue again in that very cycle). Other warps issue
-//             meanwhile.
+//             once, so the warp can issue again in the next cycle. After a branch, RET
+//             or BAR the next PC is known only once the instruction has executed: the
+//             warp is `blocked` until then. After LDR/STR it is blocked until memory has
+//             answered every thread (it may issue again in that very cycle). Other warps
+//             issue meanwhile.
 //
 // Executing an instruction (`exec`) commits it for the threads at its PC (`active`):
 // they take their next PC, and RET takes them out of the live mask. A memory
 // instruction commits when the core reports `mem_complete`. When the last live thread
 // executes RET the warp reports `block_done` in that cycle and is idle from the next.
+//
+// Block barrier (BAR): the threads that execute it stop there (`barrier_waiting`) and
+// leave the set the smallest PC is taken over, so the warp goes on with the others. When
+// every live thread waits, at one BAR or at different ones, all of them are released in
+// that cycle (`released`): they retire their BAR and go on at PC + 1. Threads that have
+// left (RET) do not count, so a RET can release a barrier too. A block is one warp and a
+// warp issues nothing while its load or store is out, so every store a thread issued
+// before its BAR has completed when the barrier releases: no separate drain is needed.
 `default_nettype none
 
 module warp
@@ -48,6 +56,7 @@ module warp
   input  logic [PC_BITS-1:0]            exec_pc,
   input  logic                          exec_is_memory,
   input  logic                          exec_is_ret,
+  input  logic                          exec_is_barrier,
   input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,
   output logic [THREADS_PER_BLOCK-1:0]  active,              // threads at exec_pc
   input  logic                          mem_complete,        // its LDR/STR is answered for all
@@ -55,7 +64,9 @@ module warp
   output logic                          mem_waiting,         // its LDR/STR is out
   // state, for the commit port, traces and waveforms
   output logic [THREADS_PER_BLOCK-1:0]  exec_commit,         // threads retiring the executed instruction
-  output logic [THREADS_PER_BLOCK-1:0]  commit,              // threads retiring now (either kind)
+  output logic [THREADS_PER_BLOCK-1:0]  commit,              // threads retiring now (any kind)
+  output logic [THREADS_PER_BLOCK-1:0]  released,            // threads leaving a barrier now
+  output logic [THREADS_PER_BLOCK-1:0]  barrier_waiting,     // threads waiting at a barrier
   output logic [THREADS_PER_BLOCK-1:0]  live,
   output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written  // what each PC flop takes now
 );
@@ -64,12 +75,13 @@ module warp
   logic                                      blocked_q,     blocked_d;
   logic                                      mem_wait_q,    mem_wait_d;
   logic [THREADS_PER_BLOCK-1:0]              live_q,        live_d;
+  logic [THREADS_PER_BLOCK-1:0]              waiting_q,     waiting_d;  // at a barrier
   logic [THREADS_PER_BLOCK-1:0]              mem_active_q,  mem_active_d;
   logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_q,          pc_d;
   logic [PC_BITS-1:0]                        issue_pc_q,    issue_pc_d;
   logic [DATA_BITS-1:0]                      block_idx_q,   block_idx_d;
 
-  // The smallest PC among live threads. (A function keeps the running minimum in a local
+  // The smallest PC among the given threads. (A function keeps the running minimum in a local
   // variable: an always_comb that reads what it writes can re-trigger itself forever in
   // Icarus 11.)
   function automatic logic [PC_BITS-1:0] smallest_live_pc(
@@ -84,19 +96,25 @@ module warp
     return smallest;
   endfunction
 
+  // Threads waiting at a barrier take no part in execution until they are released.
   always_comb begin
     for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      active[t] = live_q[t] && (pc_q[t] == exec_pc);
+      active[t] = live_q[t] && !waiting_q[t] && (pc_q[t] == exec_pc);
     end
   end
 
   // Threads that retire this cycle: a non-memory instruction as it executes, a memory
-  // instruction when memory has answered every one of its threads.
+  // instruction when memory has answered every one of its threads, a BAR when its
+  // barrier releases.
   logic finished;  // the last live thread leaves now
+  logic resolves;  // an instruction other than LDR/STR executes: the warp's next PC is known
   logic exec_commits;
-  assign exec_commits = exec && !exec_is_memory;
-  assign exec_commit  = exec_commits ? active : '0;
-  assign commit       = exec_commit | (mem_complete ? mem_active_q : '0);
+  logic [THREADS_PER_BLOCK-1:0] waiting_after;  // at a barrier, with those arriving now
+  assign resolves      = exec && !exec_is_memory;
+  assign exec_commits  = resolves && !exec_is_barrier;
+  assign exec_commit   = exec_commits ? active : '0;
+  assign waiting_after = waiting_q | ((exec && exec_is_barrier) ? active : '0);
+  assign commit        = exec_commit | (mem_complete ? mem_active_q : '0) | released;
 
   always_comb begin
     running_d    = running_q;
@@ -104,6 +122,8 @@ module warp
     blocked_d    = blocked_q;
     mem_wait_d   = mem_wait_q;
     live_d       = live_q;
+    waiting_d    = waiting_after;
+    released     = '0;
     mem_active_d = mem_active_q;
     pc_d         = pc_q;
     issue_pc_d   = issue_pc_q;
@@ -115,6 +135,7 @@ module warp
       mem_wait_d  = 1'b0;
       block_idx_d = block_idx_in;
       issue_pc_d  = '0;
+      waiting_d   = '0;
       for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
         live_d[t] = (t < int'(block_thread_count));
         pc_d[t]   = '0;
@@ -132,15 +153,26 @@ module warp
     end
     if (exec_commits && exec_is_ret) live_d = live_q & ~active;
 
+    // Every live thread waits at a barrier (the last ones arrive, or the others leave):
+    // release them all; they go on after their BAR.
+    if (waiting_after != '0 && (live_d & ~waiting_after) == '0) begin
+      released  = waiting_after;
+      waiting_d = '0;
+      for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
+        if (waiting_after[t]) pc_d[t] = pc_q[t] + 1'b1;
+      end
+    end
+
     // After a load or store, memory has answered: go on at PC + 1 (issue_pc already).
     if (mem_complete) begin
       mem_wait_d = 1'b0;
       blocked_d  = 1'b0;
     end
-    // After a branch or RET: go on at the smallest live PC, or end the block.
-    if (exec_commits && blocked_q) begin
+    // After a branch, RET or BAR: go on at the smallest PC of the threads that can run,
+    // or end the block.
+    if (resolves && blocked_q) begin
       blocked_d  = 1'b0;
-      issue_pc_d = smallest_live_pc(live_d, pc_d);
+      issue_pc_d = smallest_live_pc(live_d & ~waiting_d, pc_d);
       if (live_d == '0) begin
         running_d = 1'b0;
         finished  = 1'b1;
@@ -160,6 +192,7 @@ module warp
       blocked_q    <= 1'b0;
       mem_wait_q   <= 1'b0;
       live_q       <= '0;
+      waiting_q    <= '0;
       mem_active_q <= '0;
       pc_q         <= '0;
       issue_pc_q   <= '0;
@@ -169,6 +202,7 @@ module warp
       blocked_q    <= blocked_d;
       mem_wait_q   <= mem_wait_d;
       live_q       <= live_d;
+      waiting_q    <= waiting_d;
       mem_active_q <= mem_active_d;
       pc_q         <= pc_d;
       issue_pc_q   <= issue_pc_d;
@@ -186,6 +220,7 @@ module warp
   assign mem_active = mem_active_q;
   assign mem_waiting = mem_wait_q;
   assign live       = live_q;
+  assign barrier_waiting = waiting_q;
   assign pc_written = pc_d;
 
 `ifndef SYNTHESIS
@@ -196,17 +231,24 @@ module warp
       assert ((live_q & ~{THREADS_PER_BLOCK{running_q}}) == '0) else $error("warp: live threads %b while not running", live_q);
       assert (!issue || ready) else $error("warp: issued while not ready");
       assert (!exec || running_q) else $error("warp: executing while not running");
-      // An executed instruction is at the smallest live PC, and some thread sits there.
+      // An executed instruction is at the smallest PC of the threads not at a barrier,
+      // and some thread sits there.
       assert (!exec || active != '0) else $error("warp: executing PC %0d with no thread at it", exec_pc);
       for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-        assert (!exec || !live_q[t] || pc_q[t] >= exec_pc)
+        assert (!exec || !live_q[t] || waiting_q[t] || pc_q[t] >= exec_pc)
           else $error("warp: thread %0d is live at PC %0d, below the executed %0d", t, pc_q[t], exec_pc);
       end
+      // Barrier: only live threads wait, never all of them (they would have been released),
+      // and a release happens only when an instruction resolves, never with memory out.
+      assert ((waiting_q & ~live_q) == '0) else $error("warp: threads %b wait at a barrier but are not live", waiting_q);
+      assert (waiting_q == '0 || (live_q & ~waiting_q) != '0)
+        else $error("warp: every live thread waits at a barrier, but none was released");
+      assert (released == '0 || (resolves && !mem_wait_q)) else $error("warp: a barrier released while memory is out");
       assert ((active & ~live_q) == '0) else $error("warp: active %b outside live %b", active, live_q);
       assert (!mem_complete || mem_wait_q) else $error("warp: memory completed with nothing outstanding");
       assert (!mem_wait_q || blocked_q) else $error("warp: waiting on memory but not blocked");
       // Where a warp goes on after a load or store is the next PC, which it already holds.
-      assert (!mem_complete || issue_pc_q == smallest_live_pc(live_d, pc_d))
+      assert (!mem_complete || issue_pc_q == smallest_live_pc(live_d & ~waiting_d, pc_d))
         else $error("warp: after memory, issue PC %0d is not the smallest live PC", issue_pc_q);
       assert (!(exec && mem_complete)) else $error("warp: executing while its memory instruction is out");
 `ifndef FORMAL  // X and Z exist only in simulation

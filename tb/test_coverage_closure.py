@@ -44,7 +44,7 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
                 "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting}
 
     for kernel, result in zip((straight, diverging), results):
-        problems = check_run(result, block_dim=config.threads_per_block,
+        problems = check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
                              reference=kernel.reference, label=f"{kernel.name} on {SIM}")
         assert not problems, "\n".join(problems) + f"\n  run folder: {tmp_path}"
         assert result.commits, f"{kernel.name}: no commit records from the RTL"

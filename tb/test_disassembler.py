@@ -41,7 +41,8 @@ KERNELS = Path(__file__).resolve().parent.parent / "kernels"
         (0x1EFF, "BRnzp #255"),
         (0x1201, "BRp #1"),
         # No mnemonic spells these exactly, so they come out as raw words:
-        (0xA123, ".word 0xA123"),  # unused opcode
+        (0xA123, ".word 0xA123"),  # BAR with don't-care bits set
+        (0xD123, ".word 0xD123"),  # unused opcode
         (0xEFFF, ".word 0xEFFF"),
         (0x1005, ".word 0x1005"),  # condition 000
         (0x3D12, ".word 0x3D12"),  # ADD to %blockIdx
@@ -80,7 +81,7 @@ def _no_mnemonic_spells(word: int) -> bool:
     instruction = decode(word)
     if instruction.opcode == Opcode.BRNZP:
         return instruction.nzp == 0
-    writes_rd = instruction.opcode in (*ARITHMETIC_OPCODES, Opcode.LDR, Opcode.CONST)
+    writes_rd = instruction.opcode in (*ARITHMETIC_OPCODES, Opcode.LDR, Opcode.LDS, Opcode.CONST)
     return writes_rd and is_read_only(instruction.rd)
 
 

@@ -35,13 +35,25 @@ PROBE = """
     ADD   R6, R1, %threadIdx   ; 1  R6 = 20 + tid
     CONST R3, #7               ; 2
     STR   R6, R3               ; 3  mem[20 + tid] = 7
-    CONST R2, #0               ; 4
-    CMP   %threadIdx, R2       ; 5  thread 0: Z, threads 1-3: P
-    BRp   OTHERS               ; 6  taken by threads 1-3
-    RET                        ; 7
+    STS   %threadIdx, R6       ; 4  shared[tid] = 20 + tid
+    CONST R2, #0               ; 5
+    CMP   %threadIdx, R2       ; 6  thread 0: Z, threads 1-3: P
+    BRz   ZERO                 ; 7  taken by thread 0
+    BAR                        ; 8  threads 1-3 wait here first
+    BRnzp JOIN                 ; 9
+ZERO:
+    STS   R2, R3               ; 10 thread 0 alone: shared[0] = 7
+    BAR                        ; 11 releases all four (a different BAR)
+JOIN:
+    CONST R5, #3               ; 12
+    SUB   R5, R5, %threadIdx   ; 13 R5 = 3 - tid
+    LDS   R7, R5               ; 14 R7 = shared[3 - tid]: thread 3 gets thread 0's 7
+    CMP   %threadIdx, R2       ; 15
+    BRp   OTHERS               ; 16 taken by threads 1-3
+    RET                        ; 17
 OTHERS:
-    CONST R4, #1               ; 8
-    RET                        ; 9
+    CONST R4, #1               ; 18
+    RET                        ; 19
 """
 
 
@@ -74,11 +86,29 @@ FAULTS = [
     Fault("wrong_nzp",
           RtlEdit("pc_unit.sv", "assign nzp_next = is_cmp ? compare_nzp : nzp_q;",
                   "assign nzp_next = is_cmp ? {compare_nzp[0], compare_nzp[1], compare_nzp[2]} : nzp_q;"),
-          pc=5, thread=1, fields=frozenset({"nzp"})),
+          pc=6, thread=1, fields=frozenset({"nzp"})),
     Fault("wrong_branch_target",
           RtlEdit("pc_unit.sv", "next_pc = branch_target;", "next_pc = branch_target + 1'b1;"),
-          pc=6, thread=1, fields=frozenset({"next_pc"})),
+          pc=7, thread=0, fields=frozenset({"next_pc"})),
+    Fault("wrong_shared_address",
+          RtlEdit("core.sv", "assign shared_address[t]    = (SHARED_MEM_BYTES > 1) ? "
+                  "SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) : '0;",
+                  "assign shared_address[t]    = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) "
+                  "^ SHARED_ADDR_BITS'(t == 2);"),
+          pc=4, thread=2, fields=frozenset({"shared_addr"})),
+    Fault("wrong_shared_read_data",
+          RtlEdit("core.sv", "assign shared_read_data[t]  = shared_q[",
+                  "assign shared_read_data[t]  = DATA_BITS'(t == 1) ^ shared_q["),
+          pc=14, thread=1, fields=frozenset({"rd_value", "shared_data"})),
+    # (barrier_released_before_all_arrive, below, leaves every thread's own records right)
 ]
+
+# The barrier lets threads 1-3 go on without waiting for thread 0 at its BAR. Every
+# thread's own records are still right here (the smallest-PC rule runs thread 0's store
+# before threads 1-3 read), so lock-step cannot see it: the release check does (the
+# block's first release came in two pieces).
+EARLY_RELEASE = RtlEdit("warp.sv", "if (waiting_after != '0 && (live_d & ~waiting_after) == '0) begin",
+                        "if (waiting_after != '0 && (live_d & ~waiting_after & ~THREADS_PER_BLOCK'(1)) == '0) begin")
 
 
 def probe_job() -> Job:
@@ -93,18 +123,30 @@ def lockstep_report(problems: list[str]) -> str:
     return reports[0]
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)
-def test_fault_edit_still_applies(fault):
+@pytest.mark.parametrize("edit", [f.edit for f in FAULTS] + [EARLY_RELEASE],
+                         ids=[f.name for f in FAULTS] + ["barrier_released_before_all_arrive"])
+def test_fault_edit_still_applies(edit):
     """The text each fault replaces is in the RTL exactly once (else the fault tests nothing)."""
-    original = (RTL_DIR / fault.edit.file).read_text()
-    assert fault.edit.apply() != original
+    original = (RTL_DIR / edit.file).read_text()
+    assert edit.apply() != original
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_barrier_released_in_pieces_is_caught(sim, tmp_path):
+    rtl_dir = patched_rtl(EARLY_RELEASE, "barrier_released_before_all_arrive")
+    result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
+    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
+                         label="early release")
+    assert [p for p in problems if "lock-step" in p] == [], problems
+    assert len(problems) == 1 and "block 0: barrier release #1 came in pieces" in problems[0], problems
 
 
 @pytest.mark.sim
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_probe_kernel_passes_on_the_real_rtl(sim, tmp_path):
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path)[0]
-    problems = check_run(result, block_dim=CONFIG.threads_per_block, label="probe")
+    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label="probe")
     assert not problems, "\n".join(problems)
 
 
@@ -114,7 +156,7 @@ def test_probe_kernel_passes_on_the_real_rtl(sim, tmp_path):
 def test_planted_fault_is_named_at_its_instruction(fault, sim, tmp_path):
     rtl_dir = patched_rtl(fault.edit, fault.name)
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
-    report = lockstep_report(check_run(result, block_dim=CONFIG.threads_per_block,
+    report = lockstep_report(check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
                                        label=fault.name))
     where = re.search(r"first wrong instruction: cycle \d+, core \d+, block (\d+), thread (\d+), "
                       r"instruction #\d+ of this thread: pc (\d+) \((.*)\)\n", report)

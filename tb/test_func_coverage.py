@@ -64,7 +64,7 @@ def test_empty_coverage_misses_every_required_bin():
 def test_opcodes_including_unused_ones():
     lines = ["NOP", "CMP R0, R1", "ADD R1, R2, R3", "SUB R1, R2, R3", "MUL R1, R2, R3",
              "DIV R1, R2, R3", "LDR R1, R2", "STR R1, R2", "CONST R1, #3", "BRn #0",
-             ".word 0xA123", ".word 0xE000", "RET"]
+             "BAR", "LDS R1, R2", "STS R1, R2", ".word 0xD123", ".word 0xE000", "RET"]
     cov = sampled([commit(i, i, text) for i, text in enumerate(lines)])
     assert cov.missing(["opcode"]) == []
     assert hits(cov, "opcode")["illegal"] == 2

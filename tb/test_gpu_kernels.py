@@ -46,7 +46,7 @@ def kernel_jobs(kernel, seed_base: int = 0) -> list[Job]:
 def check_results(results, kernel, config, sim, work_dir):
     problems = []
     for result in results:
-        problems += check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
+        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes, reference=kernel.reference,
                               label=f"{kernel.name} on {sim}/{config.name}",
                               wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} "
                                         f"CONFIG={config.name} WAVES=1`")
@@ -57,6 +57,7 @@ def check_results(results, kernel, config, sim, work_dir):
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_kernel(sim, kernel, tmp_path, record_property):
     config = get_config("default")
+    assert kernel.runs_on(config), f"{kernel.name}: every kernel must run on the default configuration"
     results = run_jobs(sim, config, kernel_jobs(kernel), tmp_path)
     for result in results:
         record_property(f"cycles:{kernel.name}:{sim}:latency{result.job.latency}"
@@ -65,11 +66,12 @@ def test_kernel(sim, kernel, tmp_path, record_property):
 
 
 @pytest.mark.parametrize(("config", "kernel"),
-                         [(c, k) for c in CONFIGS if c.name != "default" for k in KERNELS],
+                         [(c, k) for c in CONFIGS if c.name != "default" for k in KERNELS if k.runs_on(c)],
                          ids=lambda value: value.name)
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_kernel_on_config(sim, config, kernel, tmp_path):
-    """Each kernel on each other configuration (representative ones by default), with a
-    1-cycle memory and with random stalls."""
+    """Each kernel on each other configuration (representative ones by default) it is
+    written for (block size, shared memory: its .toml), with a 1-cycle memory and with
+    random stalls."""
     jobs = kernel_jobs(kernel, seed_base=100)[::2]
     check_results(run_jobs(sim, config, jobs, tmp_path), kernel, config, sim, tmp_path)

@@ -38,7 +38,7 @@ def job_for(source: str, *, seed: int = 1, threads: int | None = None, **setting
 
 
 def assert_passes(result, *, reference=None, label=""):
-    problems = check_run(result, block_dim=BLOCK_DIM, reference=reference, label=label)
+    problems = check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=reference, label=label)
     assert not problems, "\n".join(problems)
 
 
@@ -292,7 +292,7 @@ def test_runaway_kernel_times_out_and_gpu_recovers(sim, tmp_path):
     runaway, after = run_jobs(sim, DEFAULT, jobs, tmp_path)
     assert runaway.timed_out and not runaway.done
     assert runaway.cycles == 3000
-    problems = check_run(runaway, block_dim=BLOCK_DIM, label="runaway")
+    problems = check_run(runaway, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, label="runaway")
     assert problems and "did not finish within 3000 cycles (timeout)" in problems[0]
     assert_passes(after, reference=matmul.reference, label="matmul after a runaway kernel")
 
@@ -380,7 +380,7 @@ def matadd_run(tmp_path_factory):
 
 def test_checker_passes_the_real_run(matadd_run):
     kernel, result = matadd_run
-    assert check_run(result, block_dim=BLOCK_DIM, reference=kernel.reference) == []
+    assert check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=kernel.reference) == []
     assert len(result.commits) == kernel.threads * len(kernel.program.words)
 
 
@@ -397,7 +397,7 @@ def test_checker_catches_a_corrupted_model(matadd_run, monkeypatch):
         return model
 
     monkeypatch.setattr(gpu_checks, "run_kernel", corrupted)
-    problems = check_run(result, block_dim=BLOCK_DIM, reference=kernel.reference)
+    problems = check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=kernel.reference)
     text = "\n".join(problems)
     assert "lock-step check failed" in text
     assert "block 1, thread 2, instruction #5" in text and "core " in text and "cycle " in text
@@ -415,7 +415,7 @@ def test_checker_catches_a_wrong_rtl_result(matadd_run):
     memory = list(result.memory)
     memory[bad.mem_addr] = (memory[bad.mem_addr] + 1) % 256
     broken = dataclasses.replace(result, commits=commits, memory=memory)
-    text = "\n".join(check_run(broken, block_dim=BLOCK_DIM, reference=kernel.reference))
+    text = "\n".join(check_run(broken, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=kernel.reference))
     assert "differing fields: mem_data" in text
     assert "differs from the ISA model" in text and "differs from the reference" in text
     assert f"address {bad.mem_addr} (0x{bad.mem_addr:02x})" in text
@@ -425,7 +425,7 @@ def test_checker_fails_when_nothing_was_compared(matadd_run):
     """An empty commit log (tracing broken) must fail, not pass vacuously."""
     kernel, result = matadd_run
     silent = dataclasses.replace(result, commits=[])
-    text = "\n".join(check_run(silent, block_dim=BLOCK_DIM))
+    text = "\n".join(check_run(silent, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes))
     assert "retired 0 instructions" in text or "no instruction was compared" in text
 
 
@@ -441,7 +441,7 @@ RACY = """
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_a_kernel_race_is_reported_as_the_kernels_not_the_rtls(sim, tmp_path):
     result = run_jobs(sim, DEFAULT, [job_for(RACY)], tmp_path)[0]
-    (problem,) = check_run(result, block_dim=BLOCK_DIM, label="racy")
+    (problem,) = check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, label="racy")
     assert "KERNEL RACE, not an RTL fault" in problem
     assert "address 40 is written and shared by block 0 thread 0, block 0 thread 1" in problem
 

@@ -15,16 +15,20 @@ import pytest
 from tinygpu.assembler import assemble
 from tinygpu.commits import COMPARED_FIELDS, Commit, parse_commit_line
 from tinygpu.disassembler import disassemble
-from tinygpu.lockstep import compare_commits
+from tinygpu.lockstep import barrier_release_problems, compare_commits
 from tinygpu.model import run_kernel
 
-# Loads, stores, a compare, a taken branch and register writes: every field gets a value.
+# Loads, stores, shared memory, a barrier, a compare, a taken branch and register
+# writes: every field gets a value.
 SOURCE = """
 .threads 2
     CONST R1, #9
     LDR   R2, R1
     ADD   R3, R2, %threadIdx
     STR   R1, R3
+    STS   %threadIdx, R3
+    BAR
+    LDS   R5, %threadIdx
     CMP   R3, R1
     BRp   DONE
     CONST R4, #1
@@ -113,30 +117,52 @@ def test_a_thread_that_retires_too_few_is_reported_with_its_place():
 
 
 def test_commit_line_fields():
-    job, commit = parse_commit_line("C 3 1f 1 2 3 a 7210 b 2 1 2 21 1 0 9 21")
+    job, commit = parse_commit_line("C 3 1f 1 2 3 a 7210 b 2 1 2 21 1 0 9 21 0 0 0 0 0")
     assert job == 3
     assert commit == Commit(cycle=0x1F, core=1, block=2, thread=3, pc=10, instr=0x7210,
                             next_pc=11, nzp=2, rd=2, rd_value=0x21, mem_op="R",
                             mem_addr=9, mem_data=0x21)
+    _, commit = parse_commit_line("C 3 20 1 2 3 b b120 c 2 1 1 7 0 0 0 0 1 0 3f 7 0")
+    assert (commit.shared_op, commit.shared_addr, commit.shared_data, commit.barrier) == ("R", 0x3F, 7, False)
+    _, commit = parse_commit_line("C 3 21 1 2 3 c a000 d 2 0 0 0 0 0 0 0 0 0 0 0 1")
+    assert (commit.shared_op, commit.barrier) == (None, True)
 
 
 def test_commit_line_without_effects_leaves_them_empty():
     # rd, rd_value, mem_addr and mem_data are ignored when their enables are 0.
-    _, commit = parse_commit_line("C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55")
+    _, commit = parse_commit_line("C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 12 34 0")
     assert (commit.rd, commit.rd_value, commit.mem_op, commit.mem_addr, commit.mem_data) == (
         None, None, None, None, None)
+    assert (commit.shared_op, commit.shared_addr, commit.shared_data) == (None, None, None)
 
 
 def test_commit_line_with_a_read_and_a_write_is_always_wrong():
-    _, commit = parse_commit_line("C 0 5 0 0 0 3 8010 4 2 0 0 0 1 1 9 7")
+    _, commit = parse_commit_line("C 0 5 0 0 0 3 8010 4 2 0 0 0 1 1 9 7 1 1 0 0 0")
     assert commit.mem_op == "RW"  # no model record has it, so it never matches
+    assert commit.shared_op == "RW"
 
 
 @pytest.mark.parametrize("line", [
-    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44",         # a field missing
-    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 66",   # a field too many
-    "T 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55",      # not a commit line
+    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0",      # a field missing
+    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0 0",  # a field too many
+    "T 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0",    # not a commit line
 ])
 def test_malformed_commit_lines_are_refused(line):
     with pytest.raises(ValueError, match="malformed commit line"):
         parse_commit_line(line)
+
+
+def test_a_barrier_release_in_pieces_is_reported():
+    """Each thread's own records may be right while the block was released at two times."""
+    model = model_commits()
+    rtl = as_rtl(model)
+    assert compare_commits(model, rtl).mismatch is None
+    # as_rtl spreads threads over cycles: give the BAR records one cycle, then split them.
+    bars = [i for i, c in enumerate(rtl) if c.barrier]
+    assert len(bars) == 2
+    for i in bars:
+        rtl[i] = dataclasses.replace(rtl[i], cycle=40)
+    assert barrier_release_problems(rtl) == []
+    rtl[bars[1]] = dataclasses.replace(rtl[bars[1]], cycle=41)
+    assert barrier_release_problems(rtl) == [
+        "block 0: barrier release #1 came in pieces (cycle, core): [(40, 0), (41, 0)]"]

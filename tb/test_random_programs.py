@@ -115,7 +115,7 @@ def test_fuzz_regressions(sim, tmp_path):
         config = group[0].config
         results = run_jobs(sim, config, [r.job() for r in group], tmp_path / name)
         for regression, result in zip(group, results):
-            problems += check_run(result, block_dim=config.threads_per_block,
+            problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
                                   label=f"regression {regression.name} on {sim}/{name}")
     assert not problems, "\n".join(problems)
 

@@ -13,6 +13,8 @@ import random
 import re
 from collections import defaultdict
 
+import unittest.mock
+
 import pytest
 
 from tinygpu import randprog
@@ -187,7 +189,10 @@ def test_batch_fills_every_commit_coverage_bin():
                                                    num_cores=NUM_CORES),
                            {"threads": prog.threads, "block_dim": block_dim,
                             "num_cores": NUM_CORES})
-    assert cov.missing(COMMIT_GROUPS + ("blocks",)) == [], cov.report()
+    # Not from random programs: barrier-wait is a hardware counter, and random programs
+    # exchange bytes between threads through shared memory only (block_sum_global and
+    # the coverage regression's kernels exchange through global memory).
+    assert cov.missing(COMMIT_GROUPS + ("blocks",)) == ["simt/barrier-wait", "simt/global-exchange"], cov.report()
     assert sum(cov.bins()["impossible"].values()) == 0
 
 
@@ -234,10 +239,10 @@ def checked(predicate):
 
 
 def test_shrink_with_a_syntactic_predicate():
-    """Fake failure: "the program computes a MUL of its own" (the prologue has two)."""
+    """Fake failure: "the program computes a MUL of its own" (the prologue has three)."""
 
     def has_mul(prog):
-        return prog.asm.count("    MUL ") > 2
+        return prog.asm.count("    MUL ") > 3
 
     start = next(p for p in (generate(s, size="large") for s in range(100))
                  if has_mul(p) and p.threads > 1 and count_nodes(p.ast.body) > 20)
@@ -257,21 +262,19 @@ def test_shrink_with_a_model_mismatch():
     by zero gives 0 instead of 255) disagrees with the model on final memory."""
     from tinygpu import model as isa_model
 
+    real_step = isa_model.step
+
+    def buggy_step(state, word, memory, shared=None):
+        before = list(state.registers)
+        commit = real_step(state, word, memory, shared)
+        ins = decode(word)
+        if ins.opcode == 6 and before[ins.rt] == 0 and commit.rd is not None:
+            state.registers[commit.rd] = 0  # the planted bug
+        return commit
+
     def buggy_memory(prog):
-        program = assemble(prog.asm)
-        memory = list(program.data)
-        for block in range(-(-prog.threads // prog.block_dim)):
-            for thread in range(min(prog.block_dim, prog.threads - block * prog.block_dim)):
-                state = isa_model.ThreadState(block=block, thread=thread,
-                                              block_dim=prog.block_dim)
-                while not state.done:
-                    word = program.words[state.pc] if state.pc < len(program.words) else 0
-                    before = list(state.registers)
-                    commit = isa_model.step(state, word, memory)
-                    ins = decode(word)
-                    if ins.opcode == 6 and before[ins.rt] == 0 and commit.rd is not None:
-                        state.registers[commit.rd] = 0  # the planted bug
-        return memory
+        with unittest.mock.patch.object(isa_model, "step", buggy_step):
+            return run(prog)[1].memory
 
     def mismatch(prog):
         return run(prog)[1].memory != buggy_memory(prog)

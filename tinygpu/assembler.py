@@ -43,13 +43,16 @@ from .isa import (
     WORD_MASK,
     Opcode,
     encode_arithmetic,
+    encode_bar,
     encode_branch,
     encode_cmp,
     encode_const,
     encode_ldr,
+    encode_lds,
     encode_nop,
     encode_ret,
     encode_str,
+    encode_sts,
     is_read_only,
     parse_nzp_suffix,
     parse_register,
@@ -176,6 +179,9 @@ _INSTRUCTIONS: dict[str, tuple[tuple[str, ...], Callable[..., int]]] = {
     "LDR": (("dest", "reg"), encode_ldr),
     "STR": (("reg", "reg"), encode_str),
     "CONST": (("dest", "imm"), encode_const),
+    "BAR": ((), encode_bar),
+    "LDS": (("dest", "reg"), encode_lds),
+    "STS": (("reg", "reg"), encode_sts),
 }
 _BRANCH_SPELLINGS = "BRn, BRz, BRp, BRnz, BRnp, BRzp, BRnzp"
 _DIRECTIVES = (".threads", ".data", ".word")

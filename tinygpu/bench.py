@@ -74,7 +74,7 @@ def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str,
     for result in results:
         name, label = result.job.name.split("@")
         kernel = load_kernel(KERNELS_DIR / f"{name}.asm")
-        problems += check_run(result, block_dim=config.threads_per_block, reference=kernel.reference,
+        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes, reference=kernel.reference,
                               label=f"{name} at latency {label} on {config_name} ({sim})")
         figures.setdefault(name, {})[label] = {
             "cycles": result.cycles,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from .isa import DATA_MEM_SIZE
-from .lockstep import compare_commits
+from .lockstep import barrier_release_problems, compare_commits
 from .memory_diff import memory_diff
 from .model import ModelTimeout, find_races, run_kernel
 
@@ -22,8 +22,10 @@ def guarded_memory(data: list[int], seed: int) -> list[int]:
     return list(data) + [rng.randrange(256) for _ in range(DATA_MEM_SIZE - len(data))]
 
 
-def check_run(result, *, block_dim: int, reference=None, label: str = "", wave_hint: str = "") -> list[str]:
-    """All problems found in one JobResult (empty when it matches the models)."""
+def check_run(result, *, block_dim: int, shared_bytes: int, reference=None, label: str = "",
+              wave_hint: str = "") -> list[str]:
+    """All problems found in one JobResult (empty when it matches the models); `block_dim`
+    and `shared_bytes` are the configuration's THREADS_PER_BLOCK and SHARED_MEM_BYTES."""
     job = result.job
     problems = []
     header = (f"{label}: threads={job.threads} latency={job.latency} stall_max={job.stall_max} "
@@ -37,14 +39,15 @@ def check_run(result, *, block_dim: int, reference=None, label: str = "", wave_h
         problems.append(f"{header}: done was still high after the launch edge")
 
     try:
-        model = run_kernel(job.program, job.memory, job.threads, block_dim)
+        model = run_kernel(job.program, job.memory, job.threads, block_dim, shared_bytes=shared_bytes)
     except ModelTimeout as error:
         return [f"{header}: the model itself did not finish: {error}"]
     races = find_races(model)
     if races:
         more = f" (and {len(races) - 3} more)" if len(races) > 3 else ""
         return [f"{header}: KERNEL RACE, not an RTL fault: the kernel's result is undefined "
-                f"because threads share a byte that one of them writes: "
+                f"because threads share a byte that one of them writes (or read shared memory "
+                f"before it was written): "
                 + "; ".join(races[:3]) + more]
 
     diff = memory_diff(model.memory, result.memory, initial=job.memory)
@@ -62,6 +65,7 @@ def check_run(result, *, block_dim: int, reference=None, label: str = "", wave_h
                         f"  {report.mismatch}")
     elif report.compared == 0 and job.threads > 0:
         problems.append(f"{header}: no instruction was compared (empty commit log)")
+    problems += [f"{header}: {problem}" for problem in barrier_release_problems(result.commits)]
     if problems and wave_hint:
         problems.append(f"  waveform: {wave_hint}")
     return problems

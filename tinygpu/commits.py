@@ -8,13 +8,17 @@ for RISC-V cores, never rebuilt from the instruction word:
 - ``next_pc`` and ``nzp``: what the thread's PC and NZP flops took;
 - ``rd`` / ``rd_value``: the register file's write port (None when it wrote nothing);
 - ``mem_op`` / ``mem_addr`` / ``mem_data``: the request the thread's LSU put on the
-  data-memory port ('R' or 'W'; the byte written, or the byte memory returned).
+  data-memory port ('R' or 'W'; the byte written, or the byte memory returned);
+- ``shared_op`` / ``shared_addr`` / ``shared_data``: the access its lane made at the
+  shared memory's port (LDS 'R', STS 'W'; the address after the wrap to its size);
+- ``barrier``: the thread left a BAR because its warp released the barrier.
 
 Log line (written by tb/hdl/gpu_harness.sv, numbers in hex; a field with X or Z bits
 reads as UNKNOWN, -1, which matches no model value):
 
     C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
-      mem_read mem_write mem_addr mem_data
+      mem_read mem_write mem_addr mem_data shared_read shared_write shared_addr
+      shared_data barrier
 """
 
 from __future__ import annotations
@@ -39,14 +43,19 @@ class Commit:
     mem_op: str | None = None  # 'R' (a read), 'W' (a write), 'RW' (both: always wrong), None
     mem_addr: int | None = None
     mem_data: int | None = None  # the byte loaded or stored
+    shared_op: str | None = None  # 'R' (LDS), 'W' (STS), 'RW' (both: always wrong), None
+    shared_addr: int | None = None
+    shared_data: int | None = None
+    barrier: bool = False  # retired by a barrier release
     cycle: int = 0  # where and when it retired (RTL only; the model leaves 0)
     core: int = 0
 
 
 # Fields the RTL must match exactly (everything but where and when).
-COMPARED_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data")
+COMPARED_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data",
+                   "shared_op", "shared_addr", "shared_data", "barrier")
 
-_LINE_FIELDS = 17  # "C" and 16 numbers
+_LINE_FIELDS = 22  # "C" and 21 numbers
 UNKNOWN = -1  # a field with X or Z bits (a simulator prints them as x/z): never a valid value
 
 
@@ -65,8 +74,10 @@ def parse_commit_line(line: str) -> tuple[int, Commit]:
     if len(fields) != _LINE_FIELDS or fields[0] != "C":
         raise ValueError(f"malformed commit line: {line!r}")
     (job, cycle, core, block, thread, pc, instr, next_pc, nzp, rd_written, rd, rd_value,
-     mem_read, mem_write, mem_addr, mem_data) = (_number(f) for f in fields[1:])
+     mem_read, mem_write, mem_addr, mem_data, shared_read, shared_write, shared_addr, shared_data,
+     barrier) = (_number(f) for f in fields[1:])
     mem_op = ("R" if mem_read else "") + ("W" if mem_write else "") or None
+    shared_op = ("R" if shared_read else "") + ("W" if shared_write else "") or None
     commit = Commit(
         cycle=cycle,
         core=core,
@@ -81,6 +92,10 @@ def parse_commit_line(line: str) -> tuple[int, Commit]:
         mem_op=mem_op,
         mem_addr=mem_addr if mem_op else None,
         mem_data=mem_data if mem_op else None,
+        shared_op=shared_op,
+        shared_addr=shared_addr if shared_op else None,
+        shared_data=shared_data if shared_op else None,
+        barrier=barrier == 1,
     )
     return job, commit
 

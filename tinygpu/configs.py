@@ -59,6 +59,10 @@ class GpuConfig:
     def warps_per_core(self) -> int:
         return self.parameter("WARPS_PER_CORE")
 
+    @property
+    def shared_mem_bytes(self) -> int:
+        return self.parameter("SHARED_MEM_BYTES")
+
 
 def load_configs(path: Path = CONFIG_FILE) -> dict[str, GpuConfig]:
     raw = tomllib.loads(path.read_text())
@@ -98,7 +102,8 @@ ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
     ({"NUM_CORES": 1, "THREADS_PER_BLOCK": 32, "DATA_MEM_NUM_CHANNELS": 64}, None),
     ({"NUM_CORES": 1, "THREADS_PER_BLOCK": 1, "WARPS_PER_CORE": 8, "DATA_MEM_NUM_CHANNELS": 8,
       "ICACHE_LINES": 256}, None),
-    ({"WARPS_PER_CORE": 1, "ICACHE_LINES": 1}, None),
+    ({"WARPS_PER_CORE": 1, "ICACHE_LINES": 1, "SHARED_MEM_BYTES": 1}, None),
+    ({"SHARED_MEM_BYTES": 256}, None),
     ({"NUM_CORES": 0}, "NUM_CORES must be 1..16"),
     ({"NUM_CORES": 17}, "NUM_CORES must be 1..16"),
     ({"THREADS_PER_BLOCK": 0}, "THREADS_PER_BLOCK must be 1..32"),
@@ -110,6 +115,9 @@ ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
     ({"ICACHE_LINES": 0}, "ICACHE_LINES must be a power of two, 1..256"),
     ({"ICACHE_LINES": 24}, "ICACHE_LINES must be a power of two, 1..256"),
     ({"ICACHE_LINES": 512}, "ICACHE_LINES must be a power of two, 1..256"),
+    ({"SHARED_MEM_BYTES": 0}, "SHARED_MEM_BYTES must be a power of two, 1..256"),
+    ({"SHARED_MEM_BYTES": 48}, "SHARED_MEM_BYTES must be a power of two, 1..256"),
+    ({"SHARED_MEM_BYTES": 512}, "SHARED_MEM_BYTES must be a power of two, 1..256"),
     ({"PROGRAM_MEM_NUM_CHANNELS": 0}, "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES"),
     ({"PROGRAM_MEM_NUM_CHANNELS": 3}, "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES"),
     ({"DATA_MEM_ADDR_BITS": 9}, "DATA_MEM_ADDR_BITS must be 8"),

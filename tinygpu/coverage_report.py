@@ -165,7 +165,7 @@ def launches(batch: Batch, configs: list[GpuConfig]) -> list[Launch]:
 
     for seed in batch.seeds:
         _, size, latency, stall_max = random_case(seed, configs)
-        prog = generate(seed, block_dim=config.threads_per_block, size=size)
+        prog = generate(seed, block_dim=config.threads_per_block, size=size, shared_bytes=config.shared_mem_bytes)
         program = assemble(prog.asm, filename=f"<randprog seed {seed}>")
         job = Job(program=program.words, memory=guarded_memory(program.data, seed),
                   threads=prog.threads, latency=latency, stall_max=stall_max, seed=seed,
@@ -275,7 +275,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
             if not result.aborted:
                 out["problems"].append(f"{launch.label}: the harness did not abort the launch")
             continue
-        problems = check_run(result, block_dim=config.threads_per_block,
+        problems = check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
                              reference=launch.reference, label=launch.label)
         out["checked"] += 1
         if problems:

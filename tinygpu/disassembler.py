@@ -4,7 +4,7 @@
 `disassemble(word)` is lossless: `assemble(disassemble(word)).words == [word]` for every
 16-bit word. Words that no mnemonic spells exactly come out as `.word 0xNNNN`:
 
-- unused opcodes 0xA..0xE (they run as NOP, but the bits would be lost);
+- unused opcodes 0xD and 0xE (they run as NOP, but the bits would be lost);
 - words with a non-zero don't-care bit (e.g. a NOP 0x0123, an LDR with bits [3:0] set);
 - a branch with condition 000 (never jumps; no `BR` spelling has no letters);
 - a write to a read-only register (the assembler refuses `ADD %blockIdx, ...`).
@@ -50,6 +50,8 @@ def disassemble(word: int, labels: dict[int, str] | None = None) -> str:
         return "NOP"
     if op == Opcode.RET:
         return "RET"
+    if op == Opcode.BAR:
+        return "BAR"
     if op == Opcode.BRNZP:
         if instruction.nzp == 0:
             return raw_word(word)
@@ -59,12 +61,16 @@ def disassemble(word: int, labels: dict[int, str] | None = None) -> str:
         return f"CMP {rs}, {rt}"
     if op == Opcode.STR:
         return f"STR {rs}, {rt}"
+    if op == Opcode.STS:
+        return f"STS {rs}, {rt}"
     if writes_read_only:  # every remaining opcode writes Rd
         return raw_word(word)
     if op in ARITHMETIC_OPCODES:
         return f"{Opcode(op).name} {rd}, {rs}, {rt}"
     if op == Opcode.LDR:
         return f"LDR {rd}, {rs}"
+    if op == Opcode.LDS:
+        return f"LDS {rd}, {rs}"
     if op == Opcode.CONST:
         return f"CONST {rd}, #{instruction.imm8}"
     raise AssertionError(f"unhandled canonical word 0x{word:04X}")  # pragma: no cover

@@ -83,14 +83,17 @@ TASKS: list[FormalTask] = [
                "0-thread launch done",
                "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles"),
     FormalTask("warp_prove", "warp", "prove", 12,
-               "an executed instruction is at the smallest live PC and its active threads are exactly the "
-               "live threads there (against a reference model); a thread retires at least every 8 cycles "
-               "while the block runs (fair issue, memory within 2 cycles); done exactly when the last live "
-               "thread leaves; the module's assertions (active within live, issue only when ready)",
+               "an executed instruction is at the smallest PC of the live threads not at a barrier and its "
+               "active threads are exactly those there (against a reference model); barrier waits and "
+               "releases as the model's (all live threads waiting: released together, also by a RET); a "
+               "thread retires or reaches a barrier at least every 8 cycles while the block runs (fair issue, memory within 2 "
+               "cycles); done exactly when the last live thread leaves; the module's assertions (active "
+               "within live, issue only when ready, no release with memory out)",
                "3 threads, any branch targets, issue within 2 cycles of ready, memory within 2 cycles"),
     FormalTask("warp_cover", "warp", "cover", 20,
                "threads at different PCs; diverged threads running together again; issue in the cycle memory "
-               "answers; back-to-back issue; a block's end",
+               "answers; back-to-back issue; a block's end; barrier releases: without a thread that left, "
+               "from different BARs, by a RET",
                "3 threads, any branch targets, issue within 2 cycles of ready, memory within 2 cycles"),
 ]
 

@@ -38,7 +38,7 @@ may be missing (its bins then get no hit from that run).
 
 Bins (group -> bins; all required unless marked optional)
 ---------------------------------------------------------
-opcode       NOP BRnzp CMP ADD SUB MUL DIV LDR STR CONST RET, illegal (0xA-0xE)
+opcode       NOP BRnzp CMP ADD SUB MUL DIV LDR STR CONST BAR LDS STS RET, illegal (0xD, 0xE)
 branch       "<cond> taken" / "<cond> not-taken" for the 7 conditions n z p nz np zp nzp
              and 000, except the two impossible ones, which sit in group `impossible`
              (optional: a hit there means the hardware branched wrongly)
@@ -62,6 +62,15 @@ pipeline     from the cores' counters: icache-miss, fetch-stall, memory-stall, w
              events: merged-fetch (one program read for several cores), back-to-back-fetch
              (a fetch presented in the cycle after the last was answered); and the warp
              counts one-warp-per-core, several-warps-per-core
+simt         barriers and shared memory: barrier (a release), barrier-divergent (threads
+             released together from different BARs), barrier-after-exit (a release
+             without some thread of the block, which had left), barrier-released-by-ret
+             (the last running threads' RET released the others), barrier-wait (the
+             counter: cycles with a thread waiting), shared-load, shared-store,
+             multi-thread-shared-load / -store, shared-wrap (an address at or above
+             SHARED_MEM_BYTES), shared-exchange (an LDS of a byte another thread of the
+             block wrote), global-exchange (an LDR of a global byte another thread of the
+             block wrote: ordered by a barrier)
 dest         R0-R12 written (a commit with rd set)
 src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of the
              instructions that read them: ADD SUB MUL DIV CMP s,t; LDR s; STR s,t)
@@ -105,10 +114,12 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
     """Turn an isa_model result into Commits grouped as a SIMT core would issue them.
 
     The model runs each thread on its own, so its commits carry no issue groups. This
-    replays each block as the RTL scheduler does: at every issue, the smallest PC among
-    the block's unfinished threads runs, for all threads at that PC. Blocks go to the
-    core that becomes free first; one issue takes one (fake) cycle. Useful for testing
-    coverage without an RTL run, and as the reference grouping for a min-PC scheduler.
+    replays each block as the RTL's warp does: at every issue, the smallest PC among the
+    block's unfinished threads not waiting at a barrier runs, for all threads at that PC;
+    a BAR retires when every live thread waits, all of them in one cycle (also the cycle
+    of a RET that leaves only waiting threads). Blocks go to the core that becomes free
+    first; one issue takes one (fake) cycle. Useful for testing coverage without an RTL
+    run, and as the reference grouping for a min-PC scheduler.
     """
     per_block: dict[int, dict[int, list]] = defaultdict(dict)
     for (block, thread), commits in result.commits.items():
@@ -120,15 +131,23 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
         cycle = core_time[core]
         streams = per_block[block]
         position = {t: 0 for t in streams}
+        waiting: dict[int, Commit] = {}  # thread -> the BAR it waits at
         while True:
-            ready = {t: streams[t][i] for t, i in position.items() if i < len(streams[t])}
+            ready = {t: streams[t][i] for t, i in position.items() if i < len(streams[t]) and t not in waiting}
             if not ready:
                 break
             pc = min(c.pc for c in ready.values())
             for t in sorted(ready):
                 if ready[t].pc == pc:
-                    out.append(replace(ready[t], cycle=cycle, core=core))
                     position[t] += 1
+                    if ready[t].barrier:
+                        waiting[t] = ready[t]
+                    else:
+                        out.append(replace(ready[t], cycle=cycle, core=core))
+            running = [t for t, i in position.items() if i < len(streams[t]) and t not in waiting]
+            if waiting and not running:
+                out.extend(replace(c, cycle=cycle, core=core) for c in waiting.values())
+                waiting.clear()
             cycle += 1
         core_time[core] = cycle
     return out
@@ -141,7 +160,7 @@ def simt_commits_from_model(result, *, block_dim: int, num_cores: int = 2) -> li
 # Bin names spell opcodes as the assembler does (BRnzp, not BRNZP).
 OPCODE_NAMES = {int(op): ("BRnzp" if op is Opcode.BRNZP else op.name) for op in Opcode}
 REG_NAMES = [register_name(r) for r in range(NUM_REGISTERS)]
-WRITES_RD = {*ARITHMETIC_OPCODES, Opcode.LDR, Opcode.CONST}
+WRITES_RD = {*ARITHMETIC_OPCODES, Opcode.LDR, Opcode.LDS, Opcode.CONST}
 
 
 def _cond_name(mask: int) -> str:
@@ -151,9 +170,9 @@ def _cond_name(mask: int) -> str:
 def _sources(instr: int) -> tuple[int, ...]:
     """Register numbers the instruction reads, from its s and t fields."""
     fields = decode(instr)
-    if fields.opcode in (Opcode.CMP, *ARITHMETIC_OPCODES, Opcode.STR):
+    if fields.opcode in (Opcode.CMP, *ARITHMETIC_OPCODES, Opcode.STR, Opcode.STS):
         return (fields.rs, fields.rt)
-    if fields.opcode == Opcode.LDR:
+    if fields.opcode in (Opcode.LDR, Opcode.LDS):
         return (fields.rs,)
     return ()
 
@@ -179,6 +198,9 @@ REQUIRED_BINS: dict[str, list[str]] = {
     "pipeline": ["icache-miss", "fetch-stall", "memory-stall", "warp-switch", "merged-loads",
                  "divergent-issue", "merged-fetch", "back-to-back-fetch", "one-warp-per-core",
                  "several-warps-per-core"],
+    "simt": ["barrier", "barrier-divergent", "barrier-after-exit", "barrier-released-by-ret",
+             "barrier-wait", "shared-load", "shared-store", "multi-thread-shared-load",
+             "multi-thread-shared-store", "shared-wrap", "shared-exchange", "global-exchange"],
     "dest": REG_NAMES[:NUM_GENERAL_REGISTERS],
     "src": list(REG_NAMES),
     "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
@@ -250,6 +272,8 @@ class FunctionalCoverage:
         for name, counter in PIPELINE_COUNTERS.items():
             if info.get("counters", {}).get(counter, 0) > 0:
                 self._hit("pipeline", name)
+        if info.get("counters", {}).get("barrier_wait_cycles", 0) > 0:
+            self._hit("simt", "barrier-wait")
         warps = info.get("warps_per_core")
         if warps is not None:
             self._hit("pipeline", "one-warp-per-core" if warps == 1 else "several-warps-per-core")
@@ -294,6 +318,37 @@ class FunctionalCoverage:
         for members in groups.values():
             self._sample_group(members, [previous.get(id(c)) for c in members])
 
+        per_block: dict[int, list[Commit]] = defaultdict(list)
+        for c in commits:
+            per_block[c.block].append(c)
+        for block_commits in per_block.values():
+            self._sample_block(block_commits)
+
+    def _sample_block(self, commits: list[Commit]) -> None:
+        """Barrier releases and exchanges between the threads of one block."""
+        threads = {c.thread for c in commits}
+        rets = {(c.core, c.cycle) for c in commits if decode(c.instr).opcode == Opcode.RET}
+        releases: dict[tuple[int, int], list[Commit]] = defaultdict(list)
+        for c in commits:
+            if c.barrier:
+                releases[(c.core, c.cycle)].append(c)
+        for when, released in releases.items():
+            self._hit("simt", "barrier")
+            if len({c.pc for c in released}) > 1:
+                self._hit("simt", "barrier-divergent")
+            if len(released) < len(threads):
+                self._hit("simt", "barrier-after-exit")
+            if when in rets:
+                self._hit("simt", "barrier-released-by-ret")
+        # Who wrote each byte last, in cycle order (stable: a cycle's records keep theirs).
+        writers: dict[tuple[str, int], int] = {}
+        for c in sorted(commits, key=lambda c: c.cycle):
+            for space, op, address in (("shared", c.shared_op, c.shared_addr), ("global", c.mem_op, c.mem_addr)):
+                if op == "R" and writers.get((space, address), c.thread) != c.thread:
+                    self._hit("simt", f"{space}-exchange")
+                elif op == "W":
+                    writers[(space, address)] = c.thread
+
     def _sample_one(self, c: Commit, regs: list) -> None:
         """Bins of a single commit. `regs` holds the thread's registers before it."""
         fields = decode(c.instr)
@@ -309,6 +364,11 @@ class FunctionalCoverage:
             self._hit("memory", "load")
         elif c.mem_op == "W":
             self._hit("memory", "store")
+        if c.shared_op is not None:
+            self._hit("simt", "shared-load" if c.shared_op == "R" else "shared-store")
+            address = regs[fields.rs]
+            if address is not None and address != c.shared_addr:
+                self._hit("simt", "shared-wrap")
 
         if op == Opcode.BRNZP:
             mask = fields.nzp
@@ -346,6 +406,10 @@ class FunctionalCoverage:
             self._hit("memory", "multi-thread-load")
         elif op == Opcode.STR and sum(c.mem_op == "W" for c in members) >= 2:
             self._hit("memory", "multi-thread-store")
+        elif op == Opcode.LDS and sum(c.shared_op == "R" for c in members) >= 2:
+            self._hit("simt", "multi-thread-shared-load")
+        elif op == Opcode.STS and sum(c.shared_op == "W" for c in members) >= 2:
+            self._hit("simt", "multi-thread-shared-store")
         known = [p for p in prevs if p is not None]
         if len({p[0] for p in known}) >= 2:
             self._hit("reconvergence", "from-different-pcs")

@@ -110,7 +110,8 @@ def make_case(seed: int, config: GpuConfig, size: str = "medium", *,
     size = size_for(seed, size)
     default_latency, default_stall = memory_params(seed)
     try:
-        program = randprog.generate(seed, block_dim=config.threads_per_block, size=size)
+        program = randprog.generate(seed, block_dim=config.threads_per_block, size=size,
+                                    shared_bytes=config.shared_mem_bytes)
     except Exception as error:  # noqa: BLE001 - any failure here is the generator's
         raise GeneratorBug(f"randprog.generate raised {type(error).__name__}: {error}") from error
     return _finish_case(seed, config, size, program,
@@ -127,7 +128,7 @@ def _finish_case(seed: int, config: GpuConfig, size: str, program: randprog.Rand
         raise GeneratorBug(f"{where}: the program does not assemble: {error}") from error
     bound = program.max_retired_per_thread
     try:
-        model = run_kernel(words, program.data, program.threads, program.block_dim,
+        model = run_kernel(words, program.data, program.threads, program.block_dim, shared_bytes=config.shared_mem_bytes,
                            max_instructions_per_thread=2 * bound + 16)
     except ModelTimeout as error:
         raise GeneratorBug(f"{where}: the model did not finish (the generator promises "
@@ -208,7 +209,8 @@ def make_outcome(case: Case, sim: str, kind: str, problems: list[str], **extra) 
 
 def check_case(case: Case, result: JobResult, sim: str, work_dir: Path) -> Outcome:
     label = f"seed {case.seed} on {sim}/{case.config.name} (block_dim {case.program.block_dim})"
-    problems = check_run(result, block_dim=case.program.block_dim, label=label)
+    problems = check_run(result, block_dim=case.program.block_dim, shared_bytes=case.config.shared_mem_bytes,
+                         label=label)
     compared = compare_commits(case.model.commits, result.commits).compared
     # Sorted: the log's order *within* a cycle is the simulator's scheduling order of the
     # harness' monitors, which may differ between simulators without meaning anything.

@@ -89,7 +89,7 @@ class JobResult:
 # writes them on its "P" lines.
 COUNTER_NAMES = ("busy_cycles", "issued", "thread_instructions", "icache_hits", "icache_misses",
                  "fetch_stall_cycles", "memory_stall_cycles", "divergent_issues", "merged_loads",
-                 "warp_switches")
+                 "warp_switches", "barrier_wait_cycles", "shared_loads", "shared_stores")
 
 
 MEMORY_EVENT_NAMES = ("merged_program_reads", "back_to_back_fetches")

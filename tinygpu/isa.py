@@ -11,6 +11,9 @@ Instruction word layout (bit 15 on the left)::
     oooo dddd ssss tttt     register formats (d = Rd, s = Rs, t = Rt)
     oooo dddd iiii iiii     CONST (i = IMM8)
     0001 nzpx iiii iiii     BRnzp (n = bit 11, z = bit 10, p = bit 9, x unused)
+    1010 xxxx xxxx xxxx     BAR (block barrier)
+    1011 dddd ssss xxxx     LDS Rd, Rs (shared-memory load)
+    1100 xxxx ssss tttt     STS Rs, Rt (shared-memory store)
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ IMM8_MAX = 0xFF
 DATA_MEM_SIZE = 256  # bytes of data memory (8-bit addresses)
 PROGRAM_MEM_SIZE = 256  # 16-bit words of program memory (8-bit program counter)
 PC_MASK = PROGRAM_MEM_SIZE - 1  # the program counter wraps from 255 to 0
+SHARED_MEM_BYTES = 64  # default bytes of shared memory per block (a gpu parameter)
 
 
 # --------------------------------------------------------------------------------------
@@ -40,7 +44,11 @@ PC_MASK = PROGRAM_MEM_SIZE - 1  # the program counter wraps from 255 to 0
 
 
 class Opcode(IntEnum):
-    """The 4-bit opcode in bits [15:12]. Values 0xA-0xE are unused and run as NOP."""
+    """The 4-bit opcode in bits [15:12]. Values 0xD and 0xE are unused and run as NOP.
+
+    BAR, LDS and STS (0xA-0xC) are this GPU's extension of tiny-gpu's ISA: the block
+    barrier and the block's shared memory (docs/isa.md, "Barriers and shared memory").
+    """
 
     NOP = 0b0000
     BRNZP = 0b0001
@@ -52,11 +60,14 @@ class Opcode(IntEnum):
     LDR = 0b0111
     STR = 0b1000
     CONST = 0b1001
+    BAR = 0b1010
+    LDS = 0b1011
+    STS = 0b1100
     RET = 0b1111
 
 
 _ASSIGNED_OPCODES = frozenset(int(opcode) for opcode in Opcode)
-UNUSED_OPCODES = range(0b1010, 0b1111)  # 0xA..0xE: executed as NOP (docs/isa.md)
+UNUSED_OPCODES = range(0b1101, 0b1111)  # 0xD, 0xE: executed as NOP (docs/isa.md)
 
 # The four register-register-register arithmetic instructions share one format.
 ARITHMETIC_OPCODES = (Opcode.ADD, Opcode.SUB, Opcode.MUL, Opcode.DIV)
@@ -74,6 +85,9 @@ USED_BITS: dict[int, int] = {
     Opcode.LDR: 0xFFF0,
     Opcode.STR: 0xF0FF,
     Opcode.CONST: 0xFFFF,
+    Opcode.BAR: 0xF000,
+    Opcode.LDS: 0xFFF0,
+    Opcode.STS: 0xF0FF,
     Opcode.RET: 0xF000,
 }
 
@@ -167,7 +181,7 @@ class Instruction:
     """All fields of one instruction word, extracted whatever the opcode.
 
     `opcode` is an `Opcode` member for assigned opcodes and the plain 4-bit number for
-    the unused ones (0xA..0xE). Fields that the opcode does not use are still filled in
+    the unused ones (0xD, 0xE). Fields that the opcode does not use are still filled in
     from their bits; which ones matter is the opcode's business.
     """
 
@@ -181,7 +195,7 @@ class Instruction:
 
     @property
     def is_assigned(self) -> bool:
-        """False for the unused opcodes 0xA..0xE."""
+        """False for the unused opcodes 0xD and 0xE."""
         return isinstance(self.opcode, Opcode)
 
 
@@ -270,3 +284,22 @@ def encode_const(rd: int, imm8: int) -> int:
     _check_register("rd", rd)
     _check_range("immediate", imm8, IMM8_MAX)
     return Opcode.CONST << 12 | rd << 8 | imm8
+
+
+def encode_bar() -> int:
+    """BAR: wait until every live thread of the block waits at a barrier."""
+    return Opcode.BAR << 12
+
+
+def encode_lds(rd: int, rs: int) -> int:
+    """LDS: Rd = shared[Rs mod SHARED_MEM_BYTES]."""
+    _check_register("rd", rd)
+    _check_register("rs", rs)
+    return Opcode.LDS << 12 | rd << 8 | rs << 4
+
+
+def encode_sts(rs: int, rt: int) -> int:
+    """STS: shared[Rs mod SHARED_MEM_BYTES] = Rt."""
+    _check_register("rs", rs)
+    _check_register("rt", rt)
+    return Opcode.STS << 12 | rs << 4 | rt

@@ -17,6 +17,10 @@ def format_commit(commit) -> str:
         parts.append(f"R{commit.rd}={commit.rd_value}")
     if commit.mem_op is not None:
         parts.append(f"mem{commit.mem_op}[{commit.mem_addr}]={commit.mem_data}")
+    if commit.shared_op is not None:
+        parts.append(f"shared{commit.shared_op}[{commit.shared_addr}]={commit.shared_data}")
+    if commit.barrier:
+        parts.append("barrier released")
     return " ".join(parts)
 
 
@@ -73,3 +77,22 @@ def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: lis
                 if first_bad is None or cycle < first_bad[0]:
                     first_bad = (cycle, message)
     return LockstepReport(compared=compared, mismatch=first_bad[1] if first_bad else None)
+
+
+def barrier_release_problems(rtl_commits: list) -> list[str]:
+    """Barrier releases that were not one event for the whole block.
+
+    Every live thread of a block is released together, so the k-th BAR that each thread of
+    a block retires must retire in one cycle on one core (threads that left with RET take
+    no part). Field-by-field lock-step cannot see this: each thread's own sequence may be
+    right while the release came at different times.
+    """
+    releases: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)  # (block, k) -> {(cycle, core)}
+    count: dict[tuple[int, int], int] = defaultdict(int)  # (block, thread) -> BARs retired so far
+    for commit in rtl_commits:
+        if commit.barrier:
+            k = count[(commit.block, commit.thread)]
+            count[(commit.block, commit.thread)] += 1
+            releases[(commit.block, k)].add((commit.cycle, commit.core))
+    return [f"block {block}: barrier release #{k + 1} came in pieces (cycle, core): {sorted(times)}"
+            for (block, k), times in sorted(releases.items()) if len(times) > 1]

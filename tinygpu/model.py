@@ -1,10 +1,12 @@
 """Golden instruction-set model: runs a kernel the way docs/isa.md says the GPU must.
 
-Plain Python, independent of the RTL and of cocotb. It executes one thread at a time to
-completion, blocks in order and threads of a block in order; for race-free kernels (all of
-ours) this gives the same final memory as any interleaving the hardware picks. Every
-retired instruction yields a `Commit` record, the unit the RTL's commit log is checked
-against, thread by thread.
+Plain Python, independent of the RTL and of cocotb. It runs blocks in order, and a block
+in barrier phases: each live thread in turn runs to its next BAR or RET, then every
+waiting thread is released and the next phase starts (docs/isa.md, "Barriers and shared
+memory"). For race-free kernels this gives the same final memory as any interleaving the
+hardware picks; `find_races` says whether a kernel is one. Every retired instruction
+yields a `Commit` record, the unit the RTL's commit log is checked against, thread by
+thread.
 
     result = run_kernel(program.words, program.data, threads=8, block_dim=4)
     result.memory                  # final data memory
@@ -33,6 +35,7 @@ from .isa import (
     REG_BLOCK_DIM,
     REG_BLOCK_IDX,
     REG_THREAD_IDX,
+    SHARED_MEM_BYTES,
     WORD_MASK,
     Opcode,
     decode,
@@ -45,11 +48,25 @@ if TYPE_CHECKING:
 MAX_THREADS = 255  # the thread count register is 8 bits wide
 
 
+@dataclass(frozen=True)
+class Access:
+    """One byte a thread read or wrote, and in which barrier phase of its block."""
+
+    space: str  # "global" (data memory) or "shared" (its block's shared memory)
+    op: str  # "R" or "W"
+    address: int
+    block: int
+    thread: int
+    phase: int  # barrier releases of its block before the access
+
+
 @dataclass
 class ModelResult:
     memory: list[int]  # final data memory, data_size bytes
     commits: dict[tuple[int, int], list[Commit]]  # (block, thread) -> retired, in order
     instructions: int  # total retired over all threads
+    accesses: list[Access] = field(default_factory=list)  # every load and store, for find_races
+    unwritten_reads: list[str] = field(default_factory=list)  # LDS of a byte its block never wrote
 
 
 class ModelTimeout(Exception):
@@ -77,6 +94,7 @@ class ThreadState:
     pc: int = 0
     nzp: int = NZP_RESET
     done: bool = False
+    at_barrier: bool = False  # executed BAR, waits for the rest of its block
 
     def __post_init__(self) -> None:
         self.registers[REG_BLOCK_IDX] = self.block
@@ -93,8 +111,15 @@ def compare(a: int, b: int) -> int:
     return NZP_P
 
 
-def step(state: ThreadState, word: int, memory: list[int]) -> Commit:
-    """Execute `word` as the next instruction of `state`, updating it and `memory`."""
+def step(state: ThreadState, word: int, memory: list[int], shared: list[int] | None = None) -> Commit:
+    """Execute `word` as the next instruction of `state`, updating it, `memory` and the
+    block's `shared` memory (default: SHARED_MEM_BYTES zeros, for single-thread use).
+
+    BAR only marks the thread as waiting (`at_barrier`); releasing it is the block's
+    business (`run_kernel`).
+    """
+    if shared is None:
+        shared = [0] * SHARED_MEM_BYTES
     instruction = decode(word)
     op = instruction.opcode
     a = state.registers[instruction.rs]
@@ -102,6 +127,8 @@ def step(state: ThreadState, word: int, memory: list[int]) -> Commit:
     next_pc = (state.pc + 1) & PC_MASK
     result: int | None = None  # value for Rd, if the instruction writes one
     mem_op = mem_addr = mem_data = None
+    shared_op = shared_addr = shared_data = None
+    barrier = False
 
     if op == Opcode.BRNZP:
         if state.nzp & instruction.nzp:
@@ -124,10 +151,21 @@ def step(state: ThreadState, word: int, memory: list[int]) -> Commit:
         mem_op, mem_addr, mem_data = "W", a, b
     elif op == Opcode.CONST:
         result = instruction.imm8
+    elif op == Opcode.LDS:
+        shared_addr = a % len(shared)
+        result = shared[shared_addr]
+        shared_op, shared_data = "R", result
+    elif op == Opcode.STS:
+        shared_addr = a % len(shared)
+        shared[shared_addr] = b
+        shared_op, shared_data = "W", b
+    elif op == Opcode.BAR:
+        barrier = True
+        state.at_barrier = True
     elif op == Opcode.RET:
         next_pc = state.pc
         state.done = True
-    # NOP and the unused opcodes 0xA..0xE change nothing but the PC.
+    # NOP and the unused opcodes 0xD, 0xE change nothing but the PC.
 
     rd = rd_value = None
     if result is not None and not is_read_only(instruction.rd):  # read-only: write dropped
@@ -146,6 +184,10 @@ def step(state: ThreadState, word: int, memory: list[int]) -> Commit:
         mem_op=mem_op,
         mem_addr=mem_addr,
         mem_data=mem_data,
+        shared_op=shared_op,
+        shared_addr=shared_addr,
+        shared_data=shared_data,
+        barrier=barrier,
     )
     state.pc = next_pc
     return commit
@@ -171,40 +213,75 @@ def run_kernel(
     *,
     max_instructions_per_thread: int = 10_000,
     data_size: int = DATA_MEM_SIZE,
+    shared_bytes: int = SHARED_MEM_BYTES,
 ) -> ModelResult:
     """Run a launch of `threads` threads in blocks of `block_dim` and return the outcome.
 
     `program` is the list of program words (or an assembled `Program`); words past its end
     read as 0 (NOP). `memory` is the initial data memory, zero-padded to `data_size`; the
-    caller's list is never modified. Raises `ModelTimeout` when a thread retires
+    caller's list is never modified. Each block has `shared_bytes` of shared memory (the
+    GPU's SHARED_MEM_BYTES). Raises `ModelTimeout` when a thread retires
     `max_instructions_per_thread` instructions without finishing, and `IndexError` when a
     thread accesses data memory at or beyond `data_size` (possible only if it is < 256).
     """
     words = list(program) if isinstance(program, Sequence) else list(program.words)
-    _check_launch(words, memory, threads, block_dim, data_size)
+    _check_launch(words, memory, threads, block_dim, data_size, shared_bytes)
     data = list(memory) + [0] * (data_size - len(memory))
-    commits: dict[tuple[int, int], list[Commit]] = {}
-    retired = 0
+    result = ModelResult(memory=data, commits={}, instructions=0)
 
     num_blocks = -(-threads // block_dim)  # ceil(threads / block_dim)
     for block in range(num_blocks):
         threads_in_block = min(block_dim, threads - block * block_dim)
-        for thread in range(threads_in_block):
-            state = ThreadState(block=block, thread=thread, block_dim=block_dim)
-            trace: list[Commit] = []
-            while not state.done:
-                if len(trace) >= max_instructions_per_thread:
-                    raise ModelTimeout(block, thread, state.pc, max_instructions_per_thread)
-                word = words[state.pc] if state.pc < len(words) else 0
-                trace.append(step(state, word, data))
-            commits[(block, thread)] = trace
-            retired += len(trace)
+        _run_block(block, threads_in_block, block_dim, words, result, shared_bytes, max_instructions_per_thread)
+    return result
 
-    return ModelResult(memory=data, commits=commits, instructions=retired)
+
+def _run_block(block: int, threads_in_block: int, block_dim: int, words: list[int], result: ModelResult,
+               shared_bytes: int, limit: int) -> None:
+    """Run one block in barrier phases, appending to `result`."""
+    # Shared memory starts undefined: a read of a byte no thread of the block wrote before
+    # is a kernel error (`unwritten_reads`); the value the model returns for it is 0.
+    shared = [0] * shared_bytes
+    written_before_phase: set[int] = set()
+    states = [ThreadState(block=block, thread=thread, block_dim=block_dim) for thread in range(threads_in_block)]
+    for state in states:
+        result.commits[(block, state.thread)] = []
+    phase = 0
+    live = states
+    while live:
+        written_this_phase: set[int] = set()
+        for state in live:
+            trace = result.commits[(block, state.thread)]
+            own_writes: set[int] = set()
+            while not state.done and not state.at_barrier:
+                if len(trace) >= limit:
+                    raise ModelTimeout(block, state.thread, state.pc, limit)
+                word = words[state.pc] if state.pc < len(words) else 0
+                commit = step(state, word, result.memory, shared)
+                trace.append(commit)
+                result.instructions += 1
+                if commit.mem_op is not None:
+                    result.accesses.append(Access("global", commit.mem_op, commit.mem_addr, block, state.thread, phase))
+                if commit.shared_op is not None:
+                    result.accesses.append(Access("shared", commit.shared_op, commit.shared_addr, block,
+                                                  state.thread, phase))
+                    if commit.shared_op == "W":
+                        own_writes.add(commit.shared_addr)
+                    elif commit.shared_addr not in written_before_phase | own_writes:
+                        result.unwritten_reads.append(
+                            f"block {block} thread {state.thread} reads shared byte {commit.shared_addr} "
+                            f"(pc {commit.pc}) before any thread of its block wrote it")
+            written_this_phase |= own_writes
+        # Every live thread waits at a barrier or has left: release them together.
+        written_before_phase |= written_this_phase
+        phase += 1
+        for state in live:
+            state.at_barrier = False
+        live = [state for state in live if not state.done]
 
 
 def _check_launch(
-    words: list[int], memory: Sequence[int], threads: int, block_dim: int, data_size: int
+    words: list[int], memory: Sequence[int], threads: int, block_dim: int, data_size: int, shared_bytes: int
 ) -> None:
     if len(words) > PROGRAM_MEM_SIZE:
         raise ValueError(f"program has {len(words)} words; program memory holds {PROGRAM_MEM_SIZE}")
@@ -220,25 +297,37 @@ def _check_launch(
         raise ValueError(f"thread count {threads} out of range 0..{MAX_THREADS}")
     if not 1 <= block_dim <= MAX_THREADS:
         raise ValueError(f"block_dim {block_dim} out of range 1..{MAX_THREADS}")
+    if shared_bytes not in {1 << n for n in range(9)}:
+        raise ValueError(f"shared_bytes {shared_bytes}: use a power of two from 1 to 256")
 
 
 def find_races(result: ModelResult) -> list[str]:
-    """Bytes that one thread writes and another thread reads or writes, described.
+    """Why the kernel's result is undefined, described; empty when it is defined.
 
-    A kernel's result is defined only when this list is empty (docs/isa.md, "Memory
-    ordering"): then every interleaving of the threads ends with the same memory.
+    docs/isa.md, "Memory ordering": two threads race when they touch one byte, at least
+    one of them writing, and no barrier separates the two accesses: threads of different
+    blocks always race on a global byte; threads of one block race on a global or shared
+    byte when they touch it in the same barrier phase. A shared byte read before its
+    block wrote it (`unwritten_reads`) is undefined too.
     """
-    writers: dict[int, set[tuple[int, int]]] = {}
-    readers: dict[int, set[tuple[int, int]]] = {}
-    for key, trace in result.commits.items():
-        for commit in trace:
-            if commit.mem_op is not None and commit.mem_addr is not None:
-                table = writers if commit.mem_op == "W" else readers
-                table.setdefault(commit.mem_addr, set()).add(key)
+    touched: dict[tuple, list[Access]] = {}
+    for access in result.accesses:
+        key = (access.space, access.address) + ((access.block,) if access.space == "shared" else ())
+        touched.setdefault(key, []).append(access)
     problems = []
-    for address, written_by in sorted(writers.items()):
-        others = (written_by | readers.get(address, set())) - {min(written_by)}
-        if others:
-            threads = ", ".join(f"block {b} thread {t}" for b, t in sorted(written_by | others))
-            problems.append(f"address {address} is written and shared by {threads}")
-    return problems
+    for (space, address, *_), accesses in sorted(touched.items()):
+        writes = [a for a in accesses if a.op == "W"]
+        racing = {(w.block, w.thread) for w in writes for a in accesses if _conflict(w, a)}
+        racing |= {(a.block, a.thread) for w in writes for a in accesses if _conflict(w, a)}
+        if racing:
+            who = ", ".join(f"block {b} thread {t}" for b, t in sorted(racing))
+            where = "address" if space == "global" else f"shared byte (block {accesses[0].block})"
+            problems.append(f"{where} {address} is written and shared by {who} with no barrier between")
+    return problems + result.unwritten_reads
+
+
+def _conflict(write: Access, other: Access) -> bool:
+    """Whether `other` races with `write` (which touches the same byte)."""
+    if (write.block, write.thread) == (other.block, other.thread):
+        return False
+    return write.block != other.block or write.phase == other.phase

@@ -290,7 +290,8 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                                 name=f"{kernel.name} relaunched"))
                 references.append(kernel.reference)
         for seed in range(programs):
-            program = generate(9000 + seed, block_dim=config.threads_per_block, size="small")
+            program = generate(9000 + seed, block_dim=config.threads_per_block, size="small",
+                               shared_bytes=config.shared_mem_bytes)
             words = assemble(program.asm).words
             jobs.append(Job(words, list(program.data), program.threads, latency=1 + seed % 3,
                             stall_max=seed % 4, seed=seed, name=f"random-{seed}"))
@@ -343,7 +344,7 @@ def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -
         index += len(jobs)
         results = run_jobs(SIM, run.config, jobs, work_dir / run.config.name, rtl_dir=rtl_dir)
         for reference, result in zip(run.references, results):
-            problems = check_run(result, block_dim=run.config.threads_per_block, reference=reference,
+            problems = check_run(result, block_dim=run.config.threads_per_block, shared_bytes=run.config.shared_mem_bytes, reference=reference,
                                  label=f"{result.job.name} on {run.config.name}")
             if problems:
                 return problems[0].splitlines()[0][:300], cycles

@@ -16,7 +16,8 @@ What a generated program guarantees
 Every program is *legal* (assembles, at most 256 words), *terminating* (all loops are
 counted, with a trip count bounded by construction; all other branches go forward; every
 path ends in RET) and *race-free* (no byte written by one thread is read or written by
-another), so its result is fully defined by docs/isa.md and the model's answer is the
+another without a barrier between them, and no shared byte is read before it is
+written), so its result is fully defined by docs/isa.md and the model's answer is the
 only right one.
 
 Memory layout (256 bytes of data memory)::
@@ -28,6 +29,20 @@ Memory layout (256 bytes of data memory)::
                         g = %blockIdx * %blockDim + %threadIdx is the global thread id
     rest up to 256      unused guard bytes (random, never written)
 
+Shared memory (SHARED_MEM_BYTES per block): thread t owns the S bytes from t*S
+(S = min(4, SHARED_MEM_BYTES / blockDim)); the first S/2 are private, the rest are
+published. The prologue writes all S, then waits at a barrier. Private bytes are read and
+written only by their owner, anywhere (LDS/STS, sometimes at the address plus
+SHARED_MEM_BYTES, which wraps to the same byte). Published bytes are written only by a
+`Publish` (BAR; STS; BAR) and read by the owner's lower neighbours' threads (thread 0,
+t / 2, or t itself: threads that exist in every block) anywhere else.
+
+Barriers stay aligned: every thread passes the same barriers in the same order, because
+BAR appears only at the top level (a `Barrier`, a `Publish`, or one BAR in *each* branch
+of a top-level if/else), never in a loop or a nested if. So a read of a published byte
+and its owner's next `Publish` are always in different barrier phases. Threads may also
+leave early (`EarlyExit`, a top-level conditional RET): a barrier does not wait for them.
+
 Loads read the input region (address = a constant, a read-only register below 128, or
 any register modulo 128) or the thread's own slot; stores go only to the thread's own
 slot (slot base + offset, offset = a constant or any register modulo K). "x mod m" is
@@ -37,16 +52,17 @@ Register conventions (a random permutation of R0-R12 per program, so that across
 every register plays every role and is used as source and destination):
 
     base        128 + g*K, the thread's slot address; written once in the prologue
+    sbase       t*S, the thread's shared-memory bytes; written once in the prologue
     t1          scratch: constants for compares, moduli and loop steps
     t2          scratch: computed addresses, and the second compare constant
     counter[d]  loop counter of the loop at nesting depth d (d = 0, 1)
     limit[d]    loop limit of an up-counting loop at depth d
-    data        the remaining six registers: free for random computation
+    data        the remaining five registers: free for random computation
 
 Only loop headers write counters/limits and only the prologue writes base, and a loop
 body never writes its own counter, so every loop runs exactly its trip count (0..M or
 1..M, M <= 4). Writes to the read-only registers 13-15 (dropped by the ISA) are emitted
-as raw `.word`s, as are unused opcodes 0xA-0xE and the never-taken branch with nzp=000.
+as raw `.word`s, as are unused opcodes 0xD and 0xE and the never-taken branch with nzp=000.
 
 The program is built as a tree of statements (the `ast`), rendered to assembly at the
 end. Reductions for `shrink` work on that tree, so a shrunk program keeps all of the
@@ -77,10 +93,12 @@ from .isa import (
     REG_BLOCK_DIM,
     REG_BLOCK_IDX,
     REG_THREAD_IDX,
+    SHARED_MEM_BYTES,
     Opcode,
     encode_arithmetic,
     encode_branch,
     encode_const,
+    encode_lds,
     encode_ldr,
     nzp_suffix,
 )
@@ -95,6 +113,7 @@ N, Z, P = NZP_N, NZP_Z, NZP_P  # branch condition bits
 INPUT_BYTES = 128  # inputs live at [0, 128)
 OUTPUT_BASE = 128  # thread slots start here
 MAX_LOOP_DEPTH = 2
+MAX_SHARED_SLOT = 4  # shared bytes per thread, at most
 
 
 def branch_name(mask: int) -> str:
@@ -129,7 +148,7 @@ class Const:
 
 @dataclass(frozen=True)
 class Nop:
-    """A NOP, or (word != 0) a raw word with an unused opcode 0xA-0xE that runs as NOP."""
+    """A NOP, or (word != 0) a raw word with an unused opcode 0xD/0xE that runs as NOP."""
 
     word: int = 0
 
@@ -162,11 +181,65 @@ class SlotAccess:
 
 
 @dataclass(frozen=True)
+class SharedAccess:
+    """LDS from or STS to one of the thread's private shared bytes: shared[sbase + offset].
+
+    store=True: shared[...] = register `reg`; store=False: register `reg` = shared[...].
+    mode 'const': offset = value (0..private-1);  'mod': offset = register `value` mod
+    the private size. wrap: the address is given plus SHARED_MEM_BYTES (the same byte).
+    """
+
+    store: bool
+    reg: int
+    mode: str
+    value: int
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Publish:
+    """BAR; STS the thread's published byte `offset` = register `reg`; BAR (top level)."""
+
+    reg: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class NeighbourRead:
+    """rd = a published byte of thread `partner`: 'zero' (thread 0), 'half' (t / 2) or
+    'self' (t): always a thread of the same block."""
+
+    rd: int
+    partner: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Barrier:
+    """A BAR at the top level."""
+
+
+@dataclass(frozen=True)
+class EarlyExit:
+    """CMP a, b; the threads where (NZP & mask) != 0 leave: RET here (top level), or
+    (far) a jump to a RET after the program's end. Far exits run their RET when every
+    thread below waits at a barrier: the RET releases it."""
+
+    setup: tuple[Const, ...]
+    a: int
+    b: int
+    mask: int
+    far: bool = False
+
+
+@dataclass(frozen=True)
 class If:
     """CMP a, b; then-body runs where (NZP & mask) != 0, else-body elsewhere.
 
     `setup` are CONSTs into the scratch registers that a or b may name (compare against
     a constant). mask 0 never takes, 7 always takes: those are the uniform branches.
+    barrier (top-level ifs only): each branch ends with a BAR (a divergent barrier: the
+    threads of both sides are released together), or starts with one (barrier_first).
     """
 
     setup: tuple[Const, ...]
@@ -175,6 +248,8 @@ class If:
     mask: int
     then: tuple["Stmt", ...]
     orelse: tuple["Stmt", ...] = ()
+    barrier: bool = False
+    barrier_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,7 +276,8 @@ class Loop:
     body: tuple["Stmt", ...]
 
 
-Stmt = Union[Alu, Const, Nop, Load, SlotAccess, If, Loop]
+Stmt = Union[Alu, Const, Nop, Load, SlotAccess, SharedAccess, Publish, NeighbourRead, Barrier,
+             EarlyExit, If, Loop]
 
 
 @dataclass(frozen=True)
@@ -209,6 +285,7 @@ class Roles:
     """Which physical register plays which role in one program (see module docstring)."""
 
     base: int
+    sbase: int
     t1: int
     t2: int
     counters: tuple[int, ...]
@@ -218,11 +295,21 @@ class Roles:
 
 @dataclass(frozen=True)
 class Kernel:
-    """The program's AST: register roles, slot size and the statement tree."""
+    """The program's AST: register roles, slot sizes and the statement tree."""
 
     roles: Roles
     slot_bytes: int
     body: tuple[Stmt, ...]
+    shared_slot: int = 0  # S: shared bytes per thread (0: no shared memory traffic)
+    shared_bytes: int = SHARED_MEM_BYTES
+
+    @property
+    def private_bytes(self) -> int:
+        return self.shared_slot // 2
+
+    @property
+    def published_bytes(self) -> int:
+        return self.shared_slot - self.private_bytes
 
 
 @dataclass
@@ -235,6 +322,7 @@ class RandomProgram:
     data: list[int]  # full 256-byte initial data memory
     ast: Kernel
     size: str = "medium"
+    shared_bytes: int = SHARED_MEM_BYTES
     asm: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -304,6 +392,7 @@ class _Renderer:
         self.r = kernel.roles
         self.out = _Listing()
         self.next_label = 0
+        self.far_exit: str | None = None  # label of the RET after the end, once used
 
     # -- emit helpers ------------------------------------------------------------------
     def ins(self, text: str, comment: str | None = None) -> None:
@@ -344,6 +433,21 @@ class _Renderer:
         else:
             self.ins(f"LDR {reg_name(rd)}, {reg_name(rs)}", comment)
 
+    def lds(self, rd: int, rs: int, comment: str | None = None) -> None:
+        if rd in READ_ONLY:
+            self.ins(f".word 0x{encode_lds(rd, rs):04X}",
+                     f"LDS {reg_name(rd)}, {reg_name(rs)} (read done, write dropped)")
+        else:
+            self.ins(f"LDS {reg_name(rd)}, {reg_name(rs)}", comment)
+
+    def shared_address(self, offset: int, comment: str) -> int:
+        """t2 = sbase + offset (returns the register holding the address)."""
+        if offset == 0:
+            return self.r.sbase
+        self.const(self.r.t1, offset, comment)
+        self.alu("ADD", self.r.t2, self.r.sbase, self.r.t1)
+        return self.r.t2
+
     def modulo(self, dst: int, src: int, m: int, what: str) -> None:
         """dst = src mod m, clobbering t1 (dst, src, t1 all distinct)."""
         t1 = self.r.t1
@@ -361,8 +465,18 @@ class _Renderer:
         self.alu("MUL", r.base, r.base, r.t1)
         self.const(r.t1, OUTPUT_BASE)
         self.alu("ADD", r.base, r.base, r.t1)
+        if self.k.shared_slot:
+            self.const(r.t1, self.k.shared_slot, "prologue: sbase = threadIdx * S, then fill all S bytes")
+            self.alu("MUL", r.sbase, THREAD_IDX, r.t1)
+            for offset in range(self.k.shared_slot):
+                address = self.shared_address(offset, None)
+                self.ins(f"STS {reg_name(address)}, {reg_name(r.base if offset % 2 else r.sbase)}")
+            self.ins("BAR", "every thread's shared bytes are written")
         self.block(self.k.body)
-        self.ins("RET", "the only exit: every path ends here")
+        self.ins("RET", "every path ends here (but for early exits)")
+        if self.far_exit:
+            self.label(self.far_exit)
+            self.ins("RET", "far early exit")
         return self.out
 
     def block(self, stmts) -> None:
@@ -391,6 +505,29 @@ class _Renderer:
                 self.ldr(s.rd, r.t2)
         elif isinstance(s, SlotAccess):
             self.slot_access(s)
+        elif isinstance(s, SharedAccess):
+            self.shared_access(s)
+        elif isinstance(s, Publish):
+            self.ins("BAR", "publish: nobody reads published bytes now")
+            address = self.shared_address(self.k.private_bytes + s.offset, None)
+            self.ins(f"STS {reg_name(address)}, {reg_name(s.reg)}")
+            self.ins("BAR", "publish: the new bytes are visible")
+        elif isinstance(s, NeighbourRead):
+            self.neighbour_read(s)
+        elif isinstance(s, Barrier):
+            self.ins("BAR")
+        elif isinstance(s, EarlyExit):
+            for c in s.setup:
+                self.const(c.rd, c.imm)
+            self.ins(f"CMP {reg_name(s.a)}, {reg_name(s.b)}")
+            if s.far:
+                self.far_exit = self.far_exit or self.new_label("far_exit")
+                self.branch(s.mask, self.far_exit, "early exit, through the RET after the end")
+            else:
+                stay = self.new_label("stay")
+                self.branch(7 - s.mask, stay, "early exit: the others stay")
+                self.ins("RET", "early exit: later barriers do not wait for these threads")
+                self.label(stay)
         elif isinstance(s, If):
             self.if_stmt(s)
         elif isinstance(s, Loop):
@@ -417,23 +554,67 @@ class _Renderer:
         else:
             self.ldr(s.reg, addr, comment)
 
+    def shared_access(self, s: SharedAccess) -> None:
+        r = self.r
+        what = "shared store to" if s.store else "shared load from"
+        if s.mode == "const":
+            address = self.shared_address(s.value, f"{what} own private byte {s.value}")
+        else:
+            self.modulo(r.t2, s.value, self.k.private_bytes, f"{what} own private byte")
+            self.alu("ADD", r.t2, r.t2, r.sbase)
+            address = r.t2
+        if s.wrap:
+            self.const(r.t1, self.k.shared_bytes, "+ SHARED_MEM_BYTES: wraps to the same byte")
+            self.alu("ADD", r.t2, address, r.t1)
+            address = r.t2
+        if s.store:
+            self.ins(f"STS {reg_name(address)}, {reg_name(s.reg)}")
+        else:
+            self.lds(s.reg, address)
+
+    def neighbour_read(self, s: NeighbourRead) -> None:
+        r = self.r
+        byte = self.k.private_bytes + s.offset
+        if s.partner == "zero":
+            self.const(r.t2, byte, f"thread 0's published byte {s.offset}")
+            address = r.t2
+        elif s.partner == "self":
+            address = self.shared_address(byte, f"own published byte {s.offset}")
+        else:
+            self.const(r.t1, 2, f"thread t/2's published byte {s.offset}")
+            self.alu("DIV", r.t2, THREAD_IDX, r.t1)
+            self.const(r.t1, self.k.shared_slot)
+            self.alu("MUL", r.t2, r.t2, r.t1)
+            self.const(r.t1, byte)
+            self.alu("ADD", r.t2, r.t2, r.t1)
+            address = r.t2
+        self.lds(s.rd, address)
+
     def if_stmt(self, s: If) -> None:
         for c in s.setup:
             self.const(c.rd, c.imm)
         self.ins(f"CMP {reg_name(s.a)}, {reg_name(s.b)}")
         end = self.new_label("endif")
-        if s.orelse:
+        if s.orelse or s.barrier:
             then = self.new_label("then")
             self.branch(s.mask, then, "if: taken -> then, else fall into the else part")
-            self.block(s.orelse)
+            self.branch_body(s.orelse, s, "else")
             self.ins(f"BRnzp {end}")
             self.label(then)
-            self.block(s.then)
+            self.branch_body(s.then, s, "then")
         else:
             # Skip the then-part with the complementary condition.
             self.branch(7 - s.mask, end, "if: skip the then part")
             self.block(s.then)
         self.label(end)
+
+    def branch_body(self, stmts, s: If, side: str) -> None:
+        """One side of an if/else, with its BAR when the if carries a barrier."""
+        if s.barrier and s.barrier_first:
+            self.ins("BAR", f"divergent barrier ({side} side)")
+        self.block(stmts)
+        if s.barrier and not s.barrier_first:
+            self.ins("BAR", f"divergent barrier ({side} side)")
 
     def loop(self, s: Loop) -> None:
         r = self.r
@@ -496,9 +677,28 @@ LOOP_MASKS = {
 PROLOGUE_COST = 6
 
 
-def _stmt_cost(s: Stmt) -> int:
-    if isinstance(s, (Alu, Const, Nop)):
+def _shared_prologue_cost(shared_slot: int) -> int:
+    if not shared_slot:
+        return 0
+    return 2 + sum(1 if offset == 0 else 3 for offset in range(shared_slot)) + 1
+
+
+def _stmt_cost(s: Stmt, k: Kernel) -> int:
+    if isinstance(s, (Alu, Const, Nop, Barrier)):
         return 1
+    if isinstance(s, SharedAccess):
+        cost = (1 if s.value == 0 else 3) if s.mode == "const" else 6
+        return cost + (2 if s.wrap else 0)
+    if isinstance(s, Publish):
+        return 3 if k.private_bytes + s.offset == 0 else 5
+    if isinstance(s, NeighbourRead):
+        if s.partner == "zero":
+            return 2
+        if s.partner == "self":
+            return 1 if k.private_bytes + s.offset == 0 else 3
+        return 7
+    if isinstance(s, EarlyExit):
+        return len(s.setup) + 3  # setup, CMP, branch, RET
     if isinstance(s, Load):
         return {"const": 2, "direct": 1, "mod": 5}[s.mode]
     if isinstance(s, SlotAccess):
@@ -507,11 +707,12 @@ def _stmt_cost(s: Stmt) -> int:
         return 6
     if isinstance(s, If):
         head = len(s.setup) + 2
-        if s.orelse:
-            return head + max(_block_cost(s.orelse) + 1, _block_cost(s.then))
-        return head + _block_cost(s.then)
+        bar = 1 if s.barrier else 0
+        if s.orelse or s.barrier:
+            return head + max(_block_cost(s.orelse, k) + bar + 1, _block_cost(s.then, k) + bar)
+        return head + _block_cost(s.then, k)
     if isinstance(s, Loop):
-        body = _block_cost(s.body)
+        body = _block_cost(s.body, k)
         if s.style == "down_top":
             return 4 + (s.trips - 1) * (body + 6) + 3
         if s.style == "up_top":
@@ -522,13 +723,13 @@ def _stmt_cost(s: Stmt) -> int:
     raise TypeError(s)
 
 
-def _block_cost(stmts) -> int:
-    return sum(_stmt_cost(s) for s in stmts)
+def _block_cost(stmts, k: Kernel) -> int:
+    return sum(_stmt_cost(s, k) for s in stmts)
 
 
 def max_retired(kernel: Kernel) -> int:
     """Upper bound on the instructions one thread retires, prologue and RET included."""
-    return PROLOGUE_COST + _block_cost(kernel.body) + 1
+    return PROLOGUE_COST + _shared_prologue_cost(kernel.shared_slot) + _block_cost(kernel.body, kernel) + 1
 
 
 # --------------------------------------------------------------------------------------
@@ -546,19 +747,28 @@ SIZES = {
 STMT_WEIGHTS = {
     "alu": 30, "const": 6, "nop": 2, "unused": 2, "ro_write": 2,
     "load": 12, "store": 12, "reload": 7, "if": 14, "loop": 7,
+    "shared": 8, "neighbour": 6,
+    # top level only (barriers stay aligned: see the module docstring)
+    "barrier": 3, "publish": 4, "exit": 2,
 }
+TOP_LEVEL_ONLY = ("barrier", "publish", "exit")
 
 
 class _Gen:
     """Draws one statement tree. All randomness comes from self.rng."""
 
     def __init__(self, rng: random.Random, roles: Roles, slot_bytes: int, block_dim: int,
-                 max_nest: int) -> None:
+                 max_nest: int, shared_slot: int, shared_bytes: int) -> None:
         self.rng = rng
         self.r = roles
         self.k = slot_bytes
         self.block_dim = block_dim
         self.max_nest = max_nest
+        self.shared_slot = shared_slot
+        self.private = shared_slot // 2
+        self.published = shared_slot - shared_slot // 2
+        # Adding SHARED_MEM_BYTES to an address must stay below 256 to wrap around.
+        self.can_wrap = shared_bytes <= DATA_MEM_SIZE // 2
 
     # -- operand choice ----------------------------------------------------------------
     def dst(self) -> int:
@@ -590,6 +800,13 @@ class _Gen:
             kinds["if"] = kinds["loop"] = 0
         if loop_depth >= MAX_LOOP_DEPTH:
             kinds["loop"] = 0
+        if nest > 0 or loop_depth > 0:
+            for top_only in TOP_LEVEL_ONLY:
+                kinds[top_only] = 0
+        if not self.shared_slot:
+            kinds["shared"] = kinds["neighbour"] = kinds["publish"] = 0
+        if not self.private:
+            kinds["shared"] = 0
         kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
 
         if kind == "alu":
@@ -599,7 +816,24 @@ class _Gen:
         if kind == "nop":
             return Nop()
         if kind == "unused":
-            return Nop(word=(rng.randrange(0xA, 0xF) << 12) | rng.randrange(0x1000))
+            return Nop(word=(rng.randrange(0xD, 0xF) << 12) | rng.randrange(0x1000))
+        if kind == "shared":
+            store = rng.random() < 0.5
+            reg = self.src() if store else self.dst()
+            wrap = self.can_wrap and rng.random() < 0.2
+            if self.private > 1 and rng.random() < 0.5:
+                return SharedAccess(store, reg, "mod", self.src(), wrap)
+            return SharedAccess(store, reg, "const", rng.randrange(self.private), wrap)
+        if kind == "neighbour":
+            return NeighbourRead(self.dst(), rng.choice(("zero", "half", "self")),
+                                 rng.randrange(self.published))
+        if kind == "publish":
+            return Publish(self.src(), rng.randrange(self.published))
+        if kind == "barrier":
+            return Barrier()
+        if kind == "exit":
+            setup, a, b = self.condition("thread" if rng.random() < 0.8 else None)
+            return EarlyExit(setup, a, b, rng.randrange(1, 7), rng.random() < 0.5)
         if kind == "ro_write":
             rd = rng.choice(READ_ONLY)
             form = rng.randrange(3)
@@ -626,8 +860,21 @@ class _Gen:
         return self.loop(nest, loop_depth)
 
     def if_stmt(self, nest: int, loop_depth: int) -> If:
+        rng = self.rng
+        # A divergent barrier: only at the top level, where every thread passes the if
+        # once; mostly on a condition that splits the block.
+        barrier = nest == 0 and loop_depth == 0 and rng.random() < 0.3
+        setup, a, b = self.condition("thread" if barrier and rng.random() < 0.7 else None)
+        mask = rng.randrange(8) if rng.random() < 0.15 else rng.randrange(1, 7)
+        then = self.block(rng.randint(1, 4), nest + 1, loop_depth)
+        orelse = self.block(rng.randint(1, 3), nest + 1, loop_depth) if rng.random() < 0.6 else ()
+        return If(setup, a, b, mask, then, orelse, barrier, barrier and rng.random() < 0.5)
+
+    def condition(self, shape: str | None = None) -> tuple[tuple[Const, ...], int, int]:
+        """(setup, a, b) of a CMP that splits the block ("thread"), or compares data, or
+        is uniform; `shape` None draws one."""
         rng, r = self.rng, self.r
-        shape = rng.choice(("thread", "thread", "data", "data", "const", "uniform"))
+        shape = shape or rng.choice(("thread", "thread", "data", "data", "const", "uniform"))
         setup: tuple[Const, ...] = ()
         if shape == "thread":
             # thread index (or global slot base) against a constant: splits the block
@@ -652,10 +899,7 @@ class _Gen:
                 a, b = BLOCK_DIM, r.t1
         if rng.random() < 0.5:
             a, b = b, a
-        mask = rng.randrange(8) if rng.random() < 0.15 else rng.randrange(1, 7)
-        then = self.block(rng.randint(1, 4), nest + 1, loop_depth)
-        orelse = self.block(rng.randint(1, 3), nest + 1, loop_depth) if rng.random() < 0.6 else ()
-        return If(setup, a, b, mask, then, orelse)
+        return setup, a, b
 
     def loop(self, nest: int, loop_depth: int) -> Loop:
         rng, r = self.rng, self.r
@@ -704,13 +948,16 @@ def _pick_threads(rng: random.Random, block_dim: int, max_threads: int | None) -
 
 
 def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
-             size: str = "medium") -> RandomProgram:
-    """A random legal, terminating, race-free program. Same arguments, same program."""
+             size: str = "medium", shared_bytes: int = SHARED_MEM_BYTES) -> RandomProgram:
+    """A random legal, terminating, race-free program for blocks of `block_dim` threads
+    with `shared_bytes` of shared memory each. Same arguments, same program."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}")
     if not 1 <= block_dim <= 255:
         raise ValueError("block_dim must be 1..255")
-    rng = random.Random(f"randprog:{seed}:{block_dim}:{max_threads}:{size}")
+    if shared_bytes not in {1 << n for n in range(9)}:
+        raise ValueError("shared_bytes must be a power of two, 1..256")
+    rng = random.Random(f"randprog:{seed}:{block_dim}:{max_threads}:{size}:{shared_bytes}")
     (lo, hi), max_nest, max_cost, max_words = SIZES[size]
 
     threads = _pick_threads(rng, block_dim, max_threads)
@@ -718,11 +965,12 @@ def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
 
     regs = list(range(NUM_GENERAL_REGISTERS))
     rng.shuffle(regs)
-    roles = Roles(base=regs[0], t1=regs[1], t2=regs[2], counters=tuple(regs[3:5]),
-                  limits=tuple(regs[5:7]), data=tuple(regs[7:]))
+    roles = Roles(base=regs[0], sbase=regs[7], t1=regs[1], t2=regs[2], counters=tuple(regs[3:5]),
+                  limits=tuple(regs[5:7]), data=tuple(regs[8:]))
     data = _random_data(rng)
+    shared_slot = min(MAX_SHARED_SLOT, shared_bytes // block_dim)
 
-    gen = _Gen(rng, roles, slot_bytes, block_dim, max_nest)
+    gen = _Gen(rng, roles, slot_bytes, block_dim, max_nest, shared_slot, shared_bytes)
     n = rng.randint(lo, hi)
     for _attempt in range(100):
         # Start with a few statements that bring thread-dependent values into data
@@ -733,14 +981,14 @@ def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
             Load(gen.dst(), "mod", roles.base),
         )
         body = intro[: rng.randint(1, 3)] + gen.block(n, 0, 0)
-        kernel = Kernel(roles, slot_bytes, body)
+        kernel = Kernel(roles, slot_bytes, body, shared_slot, shared_bytes)
         if (max_retired(kernel) <= max_cost
                 and _Renderer(kernel).render().count_words() <= max_words):
             break
         n = max(1, n - 1)  # too long: try again, a little smaller
     else:  # pragma: no cover - 100 failures in a row do not happen with these sizes
         raise RuntimeError(f"seed {seed}: no program within budget")
-    return RandomProgram(seed, block_dim, threads, data, kernel, size)
+    return RandomProgram(seed, block_dim, threads, data, kernel, size, shared_bytes)
 
 
 def _render_program(p: RandomProgram) -> str:
@@ -752,7 +1000,9 @@ def _render_program(p: RandomProgram) -> str:
         f"; randprog seed={p.seed} block_dim={p.block_dim} size={p.size}",
         f"; threads={p.threads} slot_bytes={k.slot_bytes}: inputs [0,128) read-only,"
         f" thread g owns [128+g*{k.slot_bytes}, 128+(g+1)*{k.slot_bytes})",
-        f"; registers: base={reg_name(r.base)} scratch={names((r.t1, r.t2))}"
+        f"; shared memory {k.shared_bytes} bytes: thread t owns [t*{k.shared_slot}, (t+1)*{k.shared_slot}),"
+        f" {k.private_bytes} private then {k.published_bytes} published",
+        f"; registers: base={reg_name(r.base)} sbase={reg_name(r.sbase)} scratch={names((r.t1, r.t2))}"
         f" counters={names(r.counters)} limits={names(r.limits)} data={names(r.data)}",
         f"; {listing.count_words()} words, at most {max_retired(k)} instructions per thread",
         f".threads {p.threads}",
@@ -791,6 +1041,8 @@ def _list_variants(stmts: tuple[Stmt, ...]) -> Iterator[tuple[Stmt, ...]]:
 def _stmt_variants(s: Stmt) -> Iterator[tuple[Stmt, ...]]:
     """Replacements for one statement: unwrap it, or reduce inside it."""
     if isinstance(s, If):
+        if s.barrier:
+            yield (dataclasses.replace(s, barrier=False, barrier_first=False),)
         yield s.then                      # unwrap: keep only the then part
         if s.orelse:
             yield s.orelse                # unwrap: keep only the else part
@@ -809,6 +1061,11 @@ def _stmt_variants(s: Stmt) -> Iterator[tuple[Stmt, ...]]:
             yield (dataclasses.replace(s, body=v),)
     elif isinstance(s, SlotAccess) and s.mode == "mod":
         yield (dataclasses.replace(s, mode="const", value=0),)
+    elif isinstance(s, SharedAccess):
+        if s.wrap:
+            yield (dataclasses.replace(s, wrap=False),)
+        if s.mode == "mod":
+            yield (dataclasses.replace(s, mode="const", value=0),)
     elif isinstance(s, Load) and s.mode == "mod":
         yield (dataclasses.replace(s, mode="const", value=0),)
 

@@ -59,6 +59,9 @@ COUNTER_TITLES = {
     "divergent_issues": "issues with fewer threads than live",
     "merged_loads": "thread loads served by another's read",
     "warp_switches": "warp switches",
+    "barrier_wait_cycles": "cycles with a thread at a barrier",
+    "shared_loads": "shared-memory loads (per thread)",
+    "shared_stores": "shared-memory stores (per thread)",
 }
 
 
@@ -108,7 +111,7 @@ def run_and_report(request: RunRequest) -> int:
     print("final data memory (* = changed):")
     print("\n".join(memory_rows(result.memory, compare=memory)))
     reference = r.kernel.reference if r.kernel else None
-    problems = check_run(result, block_dim=r.config.threads_per_block, reference=reference,
+    problems = check_run(result, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes, reference=reference,
                          label=r.asm_path.stem)
     checked = "ISA model" + (" and reference" if reference else "")
     if result.timed_out:

@@ -82,6 +82,12 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
                     note += f"<-[{commit.mem_addr}]"
                 elif commit.mem_op == "W":
                     note += f"[{commit.mem_addr}]={commit.mem_data}"
+                if commit.shared_op == "R":
+                    note += f"<-shared[{commit.shared_addr}]"
+                elif commit.shared_op == "W":
+                    note += f"shared[{commit.shared_addr}]={commit.shared_data}"
+                if commit.barrier:
+                    note += "released"
                 opcode = decode(commit.instr).opcode
                 if opcode == Opcode.CMP:
                     note += f"nzp={commit.nzp:03b}"

@@ -25,7 +25,7 @@
     SUB R12, %blockDim, R12
     ADD R12, R12, R10
     LDR R8, R12
-    .word 0xBEBB             ; unused opcode: runs as NOP
+    .word 0xDEBB             ; unused opcode: runs as NOP
     MUL R1, R6, %threadIdx
     CONST R3, #0             ; loop counter
     CONST R5, #4             ; loop trips = %threadIdx mod 4

@@ -16,13 +16,16 @@
 //
 // Commit line (all numbers in hex), the effects reported by each core's commit port:
 //   C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
-//     mem_read mem_write mem_addr mem_data
+//     mem_read mem_write mem_addr mem_data shared_read shared_write shared_addr
+//     shared_data barrier
 // next_pc and nzp are what the thread's PC and NZP flops took; rd_written, rd and
 // rd_value the register file's write port; mem_* the request the LSU put on the bus
-// (mem_data: the byte written, or the byte memory returned).
+// (mem_data: the byte written, or the byte memory returned); shared_* the lane's access
+// at the shared memory's port; barrier: the thread left a BAR (its warp released it).
 // Counter line, per core when a kernel ends (its performance counters, rtl/perf_counters.sv):
 //   P job core busy issued thread_instructions icache_hits icache_misses fetch_stall_cycles
-//     memory_stall_cycles divergent_issues merged_loads warp_switches
+//     memory_stall_cycles divergent_issues merged_loads warp_switches barrier_wait_cycles
+//     shared_loads shared_stores
 // Memory line, when a kernel ends:
 //   M job merged_program_reads back_to_back_fetches
 //   (program reads answered for more than one core at once; fetches presented in the
@@ -42,7 +45,8 @@ module gpu_harness #(
   parameter int NUM_CORES                = 2,
   parameter int THREADS_PER_BLOCK        = 4,
   parameter int WARPS_PER_CORE           = 2,
-  parameter int ICACHE_LINES             = 32
+  parameter int ICACHE_LINES             = 32,
+  parameter int SHARED_MEM_BYTES         = 64
 ) (
   input  logic        clk,
   input  logic        reset,
@@ -110,7 +114,8 @@ module gpu_harness #(
     .NUM_CORES                (NUM_CORES),
     .THREADS_PER_BLOCK        (THREADS_PER_BLOCK),
     .WARPS_PER_CORE           (WARPS_PER_CORE),
-    .ICACHE_LINES             (ICACHE_LINES)
+    .ICACHE_LINES             (ICACHE_LINES),
+    .SHARED_MEM_BYTES         (SHARED_MEM_BYTES)
   ) u_gpu (
     .clk                         (clk),
     .reset                       (reset),
@@ -357,10 +362,10 @@ module gpu_harness #(
         for (int w = 0; w < WARPS_PER_CORE; w++) begin
           for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
             if (u_gpu.g_cores[c].u_core.commit_valid[w*THREADS_PER_BLOCK + t]) begin
-              $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
+              $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
                       cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx[w], t,
-                      u_gpu.g_cores[c].u_core.commit_pc[w],
-                      u_gpu.g_cores[c].u_core.commit_instr[w],
+                      u_gpu.g_cores[c].u_core.commit_pc[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_instr[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_next_pc[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_nzp[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_rd_written[w*THREADS_PER_BLOCK + t],
@@ -369,7 +374,12 @@ module gpu_harness #(
                       u_gpu.g_cores[c].u_core.commit_mem_read[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_mem_write[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_mem_address[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_mem_data[w*THREADS_PER_BLOCK + t]);
+                      u_gpu.g_cores[c].u_core.commit_mem_data[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_shared_read[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_shared_write[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_shared_address[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_shared_data[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_barrier[w*THREADS_PER_BLOCK + t]);
             end
           end
         end
@@ -378,7 +388,7 @@ module gpu_harness #(
         $fwrite(commit_fd, "M %0h %0h %0h\n", cfg_job, merged_program_reads, back_to_back_fetches);
       end
       if (!reset && running_q && done && commit_fd != 0) begin
-        $fwrite(commit_fd, "P %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, c,
+        $fwrite(commit_fd, "P %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, c,
                 u_gpu.g_cores[c].u_core.u_counters.busy_cycles,
                 u_gpu.g_cores[c].u_core.u_counters.issued_count,
                 u_gpu.g_cores[c].u_core.u_counters.thread_instructions,
@@ -388,7 +398,10 @@ module gpu_harness #(
                 u_gpu.g_cores[c].u_core.u_counters.memory_stall_cycles,
                 u_gpu.g_cores[c].u_core.u_counters.divergent_issues,
                 u_gpu.g_cores[c].u_core.u_counters.merged_load_count,
-                u_gpu.g_cores[c].u_core.u_counters.warp_switches);
+                u_gpu.g_cores[c].u_core.u_counters.warp_switches,
+                u_gpu.g_cores[c].u_core.u_counters.barrier_wait_cycles,
+                u_gpu.g_cores[c].u_core.u_counters.shared_load_count,
+                u_gpu.g_cores[c].u_core.u_counters.shared_store_count);
       end
       if (!reset && running_q && trace_fd != 0) begin
         $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h %0h\n",
