@@ -10,7 +10,9 @@ retired per cycle (IPC), and the per-core counters summed over the cores (where 
 cycles went). Every run is checked against the golden models; a wrong result is an
 error, not a number. Both simulators must count the same cycles. Then: the goals of
 issue 7 beside the figures, the latency hiding of resident warps (broadcast_loop at
-8-cycle memory with 1, 2 and 4 warps per core), simulated cycles per second, and a plot
+8-cycle memory with 1, 2 and 4 warps per core), what shared memory buys (a computation
+through shared memory against the same one through global memory), simulated cycles per
+second, and a plot
 (build/bench/cycles_vs_latency.png). The figures are compared with the committed baseline
 tb/cycle_baseline.json (the cycle gate, also run by `make test`); --update rewrites it.
 """
@@ -29,7 +31,12 @@ from .isa import DATA_MEM_SIZE
 from .kernels import load_kernel
 from .paths import BUILD_DIR, KERNELS_DIR, REPO_ROOT
 
-KERNELS = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks")
+KERNELS = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks",
+           # barriers and shared memory (issue 8), and the global-memory versions of two
+           "block_sum", "block_sum_global", "prefix_sum", "reverse", "transpose", "matmul4",
+           "matmul4_tiled")
+# (through global memory, through shared memory): the same result both ways.
+SHARED_VERSUS_GLOBAL = (("block_sum_global", "block_sum"), ("matmul4", "matmul4_tiled"))
 # (label, latency, stall_max): the memory timings every kernel runs at.
 TIMINGS = (("1", 1, 0), ("2", 2, 0), ("4", 4, 0), ("8", 8, 0), ("random", 1, 6))
 CONFIGS = ("default", "one_warp", "four_warps")
@@ -74,12 +81,14 @@ def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str,
     for result in results:
         name, label = result.job.name.split("@")
         kernel = load_kernel(KERNELS_DIR / f"{name}.asm")
-        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes, reference=kernel.reference,
+        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
+                              reference=kernel.reference,
                               label=f"{name} at latency {label} on {config_name} ({sim})")
         figures.setdefault(name, {})[label] = {
             "cycles": result.cycles,
             "ipc": round(len(result.commits) / result.cycles, 3) if result.cycles else 0.0,
             "counters": result.counter_totals(),
+            "global_accesses": sum(1 for commit in result.commits if commit.mem_op),
         }
     return figures, problems, seconds
 
@@ -155,6 +164,20 @@ def print_goals(default: dict[str, dict[str, dict]]) -> None:
               f"{'met' if got <= goal else 'NOT met'}{versus})")
 
 
+def print_shared_versus_global(default: dict[str, dict[str, dict]]) -> None:
+    print("\nwhat shared memory buys (default configuration): the same result through global and shared memory")
+    labels = [label for label, _, _ in TIMINGS]
+    print(f"  {'kernel':<17s} {'global bytes':>12s}" + "".join(f"{'lat ' + label:>13s}" for label in labels))
+    for through_global, through_shared in SHARED_VERSUS_GLOBAL:
+        for kernel in (through_global, through_shared):
+            row = default[kernel]
+            print(f"  {kernel:<17s} {row['1']['global_accesses']:>12d}"
+                  + "".join(f"{row[label]['cycles']:>13d}" for label in labels))
+        speedups = [default[through_global][label]["cycles"] / default[through_shared][label]["cycles"]
+                    for label in labels]
+        print(f"  {'  speed-up':<17s} {'':>12s}" + "".join(f"{x:>12.2f}x" for x in speedups))
+
+
 def print_latency_hiding(all_figures: dict[str, dict[str, dict[str, dict]]]) -> None:
     if "one_warp" not in all_figures:
         return
@@ -176,7 +199,11 @@ def plot(all_figures: dict[str, dict[str, dict[str, dict]]], path: Path) -> Path
     import matplotlib.pyplot as plt
 
     latencies = [(label, latency) for label, latency, stall in TIMINGS if stall == 0]
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
+    columns = 4
+    rows = -(-len(KERNELS) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(16, 3.6 * rows))
+    for ax in axes.flat[len(KERNELS):]:
+        ax.axis("off")
     for ax, kernel in zip(axes.flat, KERNELS):
         for config, figures in all_figures.items():
             ax.plot([lat for _, lat in latencies], [figures[kernel][label]["cycles"] for label, _ in latencies],
@@ -221,6 +248,7 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False) -> tupl
         print_tables(config, figures)
     if "default" in report["figures"]:
         print_goals(report["figures"]["default"])
+        print_shared_versus_global(report["figures"]["default"])
     print_latency_hiding(report["figures"])
     print("\nsimulation speed (all runs above, one process per configuration, start-up included):")
     for sim, speed in report["speed"].items():
