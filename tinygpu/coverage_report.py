@@ -100,11 +100,11 @@ def random_case(seed: int, configs: list[GpuConfig]) -> tuple[GpuConfig, str, in
 
 def plan(seeds: list[int]) -> list[Batch]:
     configs = representative_configs()
-    kernel_names = [k.name for k in discover_kernels()]
+    kernels = discover_kernels()
     batches = []
     for config in configs:
-        batches.append(Batch(config.name, f"{config.name}-kernels", kernels=kernel_names,
-                             launch_sequences=True))
+        batches.append(Batch(config.name, f"{config.name}-kernels",
+                             kernels=[k.name for k in kernels if k.runs_on(config)], launch_sequences=True))
         mine = [s for s in seeds if random_case(s, configs)[0].name == config.name]
         for i in range(0, len(mine), RANDOM_PER_BATCH):
             chunk = mine[i:i + RANDOM_PER_BATCH]
@@ -373,7 +373,8 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
         f"simulator: {tool} (coverage build: --coverage-line --coverage-toggle); functional "
         f"coverage is sampled from the same Verilator runs' commit logs",
         f"configurations: {', '.join(f'{c.name} ({c.num_cores}x{c.threads_per_block})' for c in configs)}",
-        f"stimulus: {len(discover_kernels())} kernels x {len(configs)} configurations x 2 timings, "
+        f"stimulus: {len(discover_kernels())} kernels on {len(configs)} configurations (each kernel where its "
+        f"block size and shared memory fit) x 2 timings, "
         f"{seeds} random programs (seeds 1..{seeds}), edge launches and launch sequences; "
         f"{launches_run} launches in {len(results)} simulator processes, {checked} checked "
         f"against the ISA model, {len(failures)} failures",

@@ -6,8 +6,8 @@ A kernel NAME is two files side by side:
 - ``NAME.toml``: ``description = "..."``, ``reference = "function"`` (a function in
   ``references.py`` of the same folder) and optionally ``max_cycles = N`` (the RTL
   timeout, default 100000), ``block_dims = [...]`` (the block sizes the kernel is
-  written for; default: any) and ``shared_bytes_per_thread = N`` (the shared memory it
-  needs per thread of a block; default 0).
+  written for; default: any), ``shared_bytes = N`` and ``shared_bytes_per_thread = M``
+  (the shared memory it needs: N + M * block size bytes; default 0).
 
 Tests call `discover_kernels()` and parametrize over the result, so adding a kernel needs
 no change to any test.
@@ -33,7 +33,7 @@ REFERENCES_FILE = "references.py"
 ReferenceFunction = Callable[[list[int], int, int], list[int]]
 
 _REQUIRED_KEYS = {"description", "reference"}
-_OPTIONAL_KEYS = {"max_cycles", "block_dims", "shared_bytes_per_thread"}
+_OPTIONAL_KEYS = {"max_cycles", "block_dims", "shared_bytes", "shared_bytes_per_thread"}
 
 
 class KernelError(Exception):
@@ -51,13 +51,14 @@ class Kernel:
     description: str
     max_cycles: int
     block_dims: tuple[int, ...] | None = None  # None: any block size
+    shared_bytes: int = 0  # shared memory needed: shared_bytes + shared_bytes_per_thread * block size
     shared_bytes_per_thread: int = 0
 
     def runs_on(self, config) -> bool:
         """Whether the kernel is written for `config`'s block size and fits its shared memory."""
         block_dim = config.threads_per_block
         return ((self.block_dims is None or block_dim in self.block_dims)
-                and self.shared_bytes_per_thread * block_dim <= config.shared_mem_bytes)
+                and self.shared_bytes + self.shared_bytes_per_thread * block_dim <= config.shared_mem_bytes)
 
     def block_dim_allowed(self, block_dim: int) -> bool:
         return self.block_dims is None or block_dim in self.block_dims
@@ -106,6 +107,7 @@ def load_kernel(path: str | Path) -> Kernel:
         description=settings["description"],
         max_cycles=settings.get("max_cycles", DEFAULT_MAX_CYCLES),
         block_dims=tuple(settings["block_dims"]) if "block_dims" in settings else None,
+        shared_bytes=settings.get("shared_bytes", 0),
         shared_bytes_per_thread=settings.get("shared_bytes_per_thread", 0),
     )
 
@@ -153,9 +155,10 @@ def _check_settings(toml_path: Path, settings: dict[str, object]) -> None:
     if (not isinstance(block_dims, list) or not block_dims
             or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 32 for d in block_dims)):
         raise KernelError(f"{toml_path}: block_dims must be a non-empty list of block sizes 1..32")
-    per_thread = settings.get("shared_bytes_per_thread", 0)
-    if not isinstance(per_thread, int) or isinstance(per_thread, bool) or not 0 <= per_thread <= 256:
-        raise KernelError(f"{toml_path}: shared_bytes_per_thread must be an integer 0..256")
+    for key in ("shared_bytes", "shared_bytes_per_thread"):
+        value = settings.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 256:
+            raise KernelError(f"{toml_path}: {key} must be an integer 0..256")
 
 
 _reference_modules: dict[Path, ModuleType] = {}
