@@ -259,3 +259,14 @@ def matmul4(memory: list[int], threads: int, block_dim: int) -> list[int]:
         row, col = divmod(i, n)
         out[32 + i] = _byte(sum(memory[row * n + k] * memory[16 + k * n + col] for k in range(n)))
     return out
+
+
+def barrier_exit(memory: list[int], threads: int, block_dim: int) -> list[int]:
+    """Odd threads: OUT[i] = 100 + IN[i]; even: OUT[i] = 2 * IN[f] + IN[i], f the first
+    thread of i's block; IN at 0, OUT at 32."""
+    out = list(memory)
+    for first, count in _blocks(threads, block_dim):
+        for t in range(count):
+            i = first + t
+            out[32 + i] = _byte(100 + memory[i] if t % 2 else 2 * memory[first] + memory[i])
+    return out

@@ -283,7 +283,7 @@ module core
   for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_shared_ports
     assign shared_read[t]       = exec_valid && decoded.is_shared_load && exec_active[t];
     assign shared_write[t]      = exec_valid && decoded.is_shared_store && exec_active[t];
-    assign shared_address[t]    = (SHARED_MEM_BYTES > 1) ? SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) : '0;
+    assign shared_address[t]    = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);  // the low bits
     assign shared_write_data[t] = rt_value[t];
     assign shared_read_data[t]  = shared_q[int'(exec_warp) * SHARED_MEM_BYTES + int'(shared_address[t])];
   end

@@ -91,8 +91,7 @@ FAULTS = [
           RtlEdit("pc_unit.sv", "next_pc = branch_target;", "next_pc = branch_target + 1'b1;"),
           pc=7, thread=0, fields=frozenset({"next_pc"})),
     Fault("wrong_shared_address",
-          RtlEdit("core.sv", "assign shared_address[t]    = (SHARED_MEM_BYTES > 1) ? "
-                  "SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) : '0;",
+          RtlEdit("core.sv", "assign shared_address[t]    = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);",
                   "assign shared_address[t]    = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) "
                   "^ SHARED_ADDR_BITS'(t == 2);"),
           pc=4, thread=2, fields=frozenset({"shared_addr"})),

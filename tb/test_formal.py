@@ -37,8 +37,10 @@ def test_planted_grant_edit_still_applies():
 def test_planted_grant_bug_fails_the_simulation_with_the_assertion(sim, tmp_path):
     rtl_dir = patched_rtl(GRANT_NOT_ASKING, "grant_not_asking")
     kernel = load_kernel(KERNELS_DIR / "matadd.asm")
+    # Icarus reports a failed assertion and runs on: the fault also hangs the kernel, so a
+    # short cycle limit keeps the run (and its log of errors, one per cycle) short.
     job = Job(program=kernel.program.words, memory=guarded_memory(kernel.data, seed=1),
-              threads=kernel.threads, name="grant_not_asking")
+              threads=kernel.threads, name="grant_not_asking", max_cycles=500)
     with pytest.raises(SimulationError) as failure:
         run_jobs(sim, get_config("default"), [job], tmp_path, rtl_dir=rtl_dir)
     message = str(failure.value)
