@@ -23,6 +23,8 @@ from .paths import HDL_TB_DIR
 
 HARNESS_SOURCES = [HDL_TB_DIR / "memory_latency_model.sv", HDL_TB_DIR / "gpu_harness.sv"]
 HARNESS_TOP = "gpu_harness"
+# The harness signals public to VPI in a Verilator build: those cocotb_gpu.py touches.
+HARNESS_VPI_SIGNALS = HDL_TB_DIR / "gpu_harness_vpi.vlt"
 
 
 def read_memory_dump(path: Path) -> list[int]:
@@ -141,6 +143,7 @@ def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = 
         waves=waves,
         coverage=coverage,
         name=config.name,
+        vpi_signals=HARNESS_VPI_SIGNALS,
     )
 
 

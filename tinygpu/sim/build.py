@@ -17,8 +17,15 @@ folder. Icarus: ``-g2012`` (from the runner); it never fails on warnings, its ou
 kept in ``<build>/build.log``. Verilator: ``--assert``; its default warnings stay on *and
 fatal* (silence a deliberate one in the HDL with ``/* verilator lint_off NAME */``;
 ``-Wall`` is the lint step's job); waves add ``--trace-fst --trace-structs``, coverage
-``--coverage-line --coverage-toggle``; the runner adds ``--vpi --public-flat-rw``. Its C++
-goes through ccache when installed (OBJCACHE), so a new configuration builds in seconds.
+``--coverage-line --coverage-toggle``. Its C++ goes through ccache when installed
+(OBJCACHE), so a new configuration builds in seconds.
+
+What cocotb sees of a Verilator model: the runner adds ``--vpi --public-flat-rw``, which
+makes every variable of the design public (reachable through VPI) and so keeps Verilator
+from optimizing any of them: the model runs several times slower. A build here undoes it
+with ``--no-public-flat-rw`` (the later option wins) and passes a Verilator control file,
+``vpi_signals``, that makes public only the signals the cocotb side touches. Waveforms
+and coverage do not need VPI: Verilator traces and counts every signal either way.
 """
 
 from __future__ import annotations
@@ -93,6 +100,10 @@ def _define_value(value: object) -> str:
     return str(value)
 
 
+# After the runner's own --public-flat-rw: nothing is public but what `vpi_signals` names.
+NOTHING_PUBLIC = "--no-public-flat-rw"
+
+
 def _verilator_args(waves: bool, coverage: bool) -> list[str]:
     args = ["--assert"]
     if waves:
@@ -122,6 +133,7 @@ def build(
     waves: bool = False,
     coverage: bool = False,
     name: str = "default",
+    vpi_signals: Path | None = None,
 ) -> Path:
     """Compile `sources` for `sim` unless an identical build exists; return its folder.
 
@@ -131,6 +143,8 @@ def build(
                 Icarus: no effect on the build (its waves are chosen per run).
     coverage:   Verilator only: line + toggle coverage; each run writes coverage.dat.
     name:       a readable label for the folder name; it is not part of the identity.
+    vpi_signals: Verilator (needed for a cocotb build): the control file (.vlt) that makes
+                public the signals the cocotb side touches; nothing else is.
 
     Quiet on success; raises BuildError with the tool output when compilation fails.
     Safe to call from several processes at once.
@@ -139,6 +153,10 @@ def build(
     setup_tool_environment()
     if coverage and sim != "verilator":
         raise ValueError("coverage is collected with Verilator only")
+    if sim == "verilator":
+        if vpi_signals is None:
+            raise ValueError("a Verilator cocotb build needs vpi_signals: without it cocotb sees no signal")
+        sources = [*sources, vpi_signals]
     if sim == "icarus":
         waves = False  # the .vvp is identical either way: share one build
 
@@ -149,6 +167,8 @@ def build(
     parameters = dict(sorted((parameters or {}).items()))
     defines = {k: _define_value(v) for k, v in sorted((defines or {}).items())}
     extra_args = _verilator_args(waves, coverage) if sim == "verilator" else _icarus_args()
+    if sim == "verilator":
+        extra_args.append(NOTHING_PUBLIC)
     includes = sorted({str(s.parent) for s in sources})
 
     # Everything that can change the compiled model goes into the identity.
