@@ -26,6 +26,9 @@ from optimizing any of them: the model runs several times slower. A build here u
 with ``--no-public-flat-rw`` (the later option wins) and passes a Verilator control file,
 ``vpi_signals``, that makes public only the signals the cocotb side touches. Waveforms
 and coverage do not need VPI: Verilator traces and counts every signal either way.
+
+``main``: instead of the cocotb flow, a stand-alone Verilator executable from a C++
+``main()`` (no cocotb, no VPI, nothing public): the yardstick of the cocotb flow's speed.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import fcntl
 import hashlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from ..paths import REPO_ROOT, RTL_DIR, RTL_FILE_LIST, SIM_BUILD_ROOT
@@ -123,6 +127,26 @@ def _icarus_args() -> list[str]:
     return []  # -g2012 comes from the runner
 
 
+def _build_executable(build_dir: Path, log_file: Path, *, main: Path, sources: list[Path], toplevel: str,
+                      includes: list[str], defines: dict[str, str], parameters: dict[str, int],
+                      extra_args: list[str]) -> None:
+    """Verilate `sources` with the C++ `main` into the executable <build_dir>/<toplevel>,
+    with the options the runner would give a cocotb build, less cocotb and VPI."""
+    command = (
+        ["verilator", "--cc", "--exe", "--build", "-j", "0", "-Mdir", str(build_dir),
+         "--top-module", toplevel, "--prefix", "Vtop", "-o", toplevel, *extra_args,
+         "--timescale", "/".join(TIMESCALE)]
+        + [f"-D{name}={value}" for name, value in defines.items()]
+        + [f"-I{folder}" for folder in includes]
+        + [f"-G{name}={value}" for name, value in parameters.items()]
+        + [str(main), *map(str, sources)]
+    )
+    with open(log_file, "w") as log:
+        done = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"verilator exited with {done.returncode}")
+
+
 def build(
     sim: str,
     *,
@@ -134,6 +158,7 @@ def build(
     coverage: bool = False,
     name: str = "default",
     vpi_signals: Path | None = None,
+    main: Path | None = None,
 ) -> Path:
     """Compile `sources` for `sim` unless an identical build exists; return its folder.
 
@@ -145,6 +170,9 @@ def build(
     name:       a readable label for the folder name; it is not part of the identity.
     vpi_signals: Verilator (needed for a cocotb build): the control file (.vlt) that makes
                 public the signals the cocotb side touches; nothing else is.
+    main:       Verilator only: build the stand-alone executable <folder>/<toplevel> from
+                this C++ main() instead of the cocotb flow (no VPI, no waves, no coverage;
+                vpi_signals unused).
 
     Quiet on success; raises BuildError with the tool output when compilation fails.
     Safe to call from several processes at once.
@@ -153,7 +181,9 @@ def build(
     setup_tool_environment()
     if coverage and sim != "verilator":
         raise ValueError("coverage is collected with Verilator only")
-    if sim == "verilator":
+    if main is not None and (sim != "verilator" or waves or coverage):
+        raise ValueError("a stand-alone executable is built with Verilator, without waves or coverage")
+    if sim == "verilator" and main is None:
         if vpi_signals is None:
             raise ValueError("a Verilator cocotb build needs vpi_signals: without it cocotb sees no signal")
         sources = [*sources, vpi_signals]
@@ -161,13 +191,14 @@ def build(
         waves = False  # the .vvp is identical either way: share one build
 
     sources = [Path(s).resolve() for s in sources]
-    missing = [str(s) for s in sources if not s.is_file()]
+    main = Path(main).resolve() if main else None
+    missing = [str(s) for s in [*sources, *([main] if main else [])] if not s.is_file()]
     if missing:
         raise BuildError(f"missing HDL sources: {missing}")
     parameters = dict(sorted((parameters or {}).items()))
     defines = {k: _define_value(v) for k, v in sorted((defines or {}).items())}
     extra_args = _verilator_args(waves, coverage) if sim == "verilator" else _icarus_args()
-    if sim == "verilator":
+    if sim == "verilator" and main is None:
         extra_args.append(NOTHING_PUBLIC)
     includes = sorted({str(s.parent) for s in sources})
 
@@ -186,6 +217,7 @@ def build(
         "args": extra_args,
         "includes": includes,
         "timescale": TIMESCALE,
+        "main": [str(main), _file_digest(main)] if main else None,
     }
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:12]
     build_dir = BUILD_ROOT / f"{sim}-{name}-{digest}"
@@ -204,22 +236,27 @@ def build(
                 shutil.rmtree(build_dir)
             build_dir.mkdir(parents=True)
             log_file = build_dir / "build.log"
-            runner = quiet_runner(sim)
+            runner = quiet_runner(sim) if main is None else None
             try:
                 with build_environment():
-                    runner.build(
-                        sources=sources,
-                        hdl_toplevel=toplevel,
-                        includes=includes,
-                        defines=defines,
-                        parameters=parameters,
-                        build_args=extra_args,
-                        build_dir=build_dir,
-                        always=True,
-                        waves=waves,
-                        timescale=TIMESCALE,
-                        log_file=log_file,
-                    )
+                    if runner is None:
+                        _build_executable(build_dir, log_file, main=main, sources=sources,
+                                          toplevel=toplevel, includes=includes, defines=defines,
+                                          parameters=parameters, extra_args=extra_args)
+                    else:
+                        runner.build(
+                            sources=sources,
+                            hdl_toplevel=toplevel,
+                            includes=includes,
+                            defines=defines,
+                            parameters=parameters,
+                            build_args=extra_args,
+                            build_dir=build_dir,
+                            always=True,
+                            waves=waves,
+                            timescale=TIMESCALE,
+                            log_file=log_file,
+                        )
             except (RuntimeError, SystemExit) as exc:
                 raise BuildError(
                     f"{sim} build of {toplevel} failed ({exc}); log {log_file}:\n"
