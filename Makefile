@@ -94,7 +94,7 @@ coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage repo
 mutate: $(STAMP)  ## mutation testing: MUTANTS sampled mutants of rtl/ from SEED against a fast subset
 	$(ENV) $(BIN)/tinygpu-mutate --mutants $(MUTANTS) --seed $(SEED) --jobs $(JOBS)
 
-bench: $(STAMP)  ## cycles and counters of the kernels at latencies 1-8, plot, cycle gate; UPDATE=1 writes its baseline
+bench: $(STAMP)  ## cycles and counters of the kernels at latencies 1-8, plot, cycle gate, cocotb against pure Verilator speed; UPDATE=1 writes its baseline
 	$(ENV) $(BIN)/tinygpu-bench $(if $(filter 1,$(UPDATE)),--update)
 
 clean:  ## remove build outputs (keeps .venv)

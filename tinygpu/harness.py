@@ -6,11 +6,18 @@ launch a batch of jobs in one simulator process, and return what happened.
 Each JobResult carries the final data memory, the cycle count, whether the harness
 timed out, and the commit records the RTL retired (parsed from the harness log). The
 caller compares them with the golden models (tinygpu/checks.py).
+
+    launches = run_jobs_pure(get_config("default"), jobs, work_dir)
+
+runs the same jobs on the pure Verilator build (tb/hdl/harness_main.cpp drives the
+harness from C++: no cocotb, no VPI), the yardstick of the cocotb flow's speed; it
+returns only what the C++ main prints per launch (cycles, timed_out, done).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +30,10 @@ from .paths import HDL_TB_DIR
 
 HARNESS_SOURCES = [HDL_TB_DIR / "memory_latency_model.sv", HDL_TB_DIR / "gpu_harness.sv"]
 HARNESS_TOP = "gpu_harness"
+# The harness signals public to VPI in a Verilator build: those cocotb_gpu.py touches.
+HARNESS_VPI_SIGNALS = HDL_TB_DIR / "gpu_harness_vpi.vlt"
+# The C++ main of the pure Verilator build.
+HARNESS_MAIN = HDL_TB_DIR / "harness_main.cpp"
 
 
 def read_memory_dump(path: Path) -> list[int]:
@@ -128,11 +139,12 @@ def harness_sources(rtl_dir: Path | None = None) -> list[Path]:
 
 
 def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = False,
-          rtl_dir: Path | None = None) -> Path:
+          rtl_dir: Path | None = None, pure: bool = False) -> Path:
     """Build (or reuse) the harness for this simulator and configuration.
 
     `rtl_dir`: build the GPU from this copy of rtl/ instead (the build folder is keyed by
-    the sources' contents, so each modified copy gets its own build)."""
+    the sources' contents, so each modified copy gets its own build).
+    `pure`: the pure Verilator build (see run_jobs_pure) instead of the cocotb one."""
     return simulator.build(
         sim,
         sources=harness_sources(rtl_dir),
@@ -140,8 +152,33 @@ def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = 
         parameters=config.all_parameters,
         waves=waves,
         coverage=coverage,
-        name=config.name,
+        name=f"{config.name}-pure" if pure else config.name,
+        vpi_signals=HARNESS_VPI_SIGNALS,
+        main=HARNESS_MAIN if pure else None,
     )
+
+
+def write_job_files(jobs: list[Job], work_dir: Path, *, commits: bool, trace: bool, waves: bool) -> list[str]:
+    """Write the jobs' program and data files into `work_dir`/memory (and remove the outputs
+    of an earlier run); return the harness plusargs of the run."""
+    memory_dir = work_dir / "memory"
+    memory_dir.mkdir(exist_ok=True)
+    for stale in (work_dir / "commits.log", work_dir / "trace.log", *memory_dir.glob("job*_final.hex")):
+        stale.unlink(missing_ok=True)
+    for i, job in enumerate(jobs):
+        program = list(job.program) + [0] * (PROGRAM_MEM_SIZE - len(job.program))
+        memory = list(job.memory) + [0] * (DATA_MEM_SIZE - len(job.memory))
+        (memory_dir / f"job{i}_program.hex").write_text(format_hex(program, 4))
+        (memory_dir / f"job{i}_data.hex").write_text(format_hex(memory, 2))
+
+    plusargs = [f"+memory_dir={memory_dir}"]
+    if commits:
+        plusargs.append(f"+commit_file={work_dir / 'commits.log'}")
+    if trace:
+        plusargs.append(f"+trace_file={work_dir / 'trace.log'}")
+    if waves:
+        plusargs.append(f"+wave_file={work_dir / 'waves.fst'}")
+    return plusargs
 
 
 def run_jobs(
@@ -166,26 +203,10 @@ def run_jobs(
     jobs_file = work_dir / "jobs.json"
     results_file = work_dir / "results.json"
     commit_file = work_dir / "commits.log"
-    trace_file = work_dir / "trace.log"
-    wave_file = work_dir / "waves.fst"
     memory_dir = work_dir / "memory"
-    memory_dir.mkdir(exist_ok=True)
-    for stale in (results_file, commit_file, trace_file, *memory_dir.glob("job*_final.hex")):
-        stale.unlink(missing_ok=True)
+    results_file.unlink(missing_ok=True)
+    plusargs = write_job_files(jobs, work_dir, commits=commits, trace=trace, waves=waves)
     jobs_file.write_text(json.dumps([job.to_json(i) for i, job in enumerate(jobs)]))
-    for i, job in enumerate(jobs):
-        program = list(job.program) + [0] * (PROGRAM_MEM_SIZE - len(job.program))
-        memory = list(job.memory) + [0] * (DATA_MEM_SIZE - len(job.memory))
-        (memory_dir / f"job{i}_program.hex").write_text(format_hex(program, 4))
-        (memory_dir / f"job{i}_data.hex").write_text(format_hex(memory, 2))
-
-    plusargs = [f"+memory_dir={memory_dir}"]
-    if commits:
-        plusargs.append(f"+commit_file={commit_file}")
-    if trace:
-        plusargs.append(f"+trace_file={trace_file}")
-    if waves:
-        plusargs.append(f"+wave_file={wave_file}")
 
     simulator.run(
         sim,
@@ -224,4 +245,40 @@ def run_jobs(
                 raw=raw,
             )
         )
+    return results
+
+
+# The settings harness_main.cpp takes once for every job, as plusargs (Job field names).
+PURE_SETTINGS = ("threads", "latency", "stall_max", "seed", "max_cycles")
+_PURE_JOB_LINE = re.compile(r"job (\d+) cycles (\d+) timed_out (\d+) done (\d+)")
+
+
+def run_jobs_pure(config: GpuConfig, jobs: list[Job], work_dir: Path, *, commits: bool = False) -> list[dict]:
+    """Run `jobs` on the pure Verilator build, with the files and plusargs run_jobs gives
+    the cocotb flow; return per job {"cycles", "timed_out", "done"}.
+
+    The jobs must share PURE_SETTINGS and keep the default launch flags (reset first,
+    thread count written, no abort): the C++ main takes the settings once. `commits`:
+    the harness writes the commit log too (as in run_jobs), for a comparison."""
+    if not jobs:
+        raise ValueError("run_jobs_pure: no job")
+
+    def settings(job: Job) -> list:
+        return [getattr(job, name) for name in PURE_SETTINGS]
+
+    for job in jobs:
+        if settings(job) != settings(jobs[0]):
+            raise ValueError(f"run_jobs_pure: job {job.name!r} has other settings than the first job")
+        if not (job.reset and job.write_thread_count and job.abort_after_cycles is None):
+            raise ValueError(f"run_jobs_pure: job {job.name!r} changes the launch (reset, thread count, abort)")
+    work_dir = Path(work_dir).resolve()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    build_dir = build("verilator", config, pure=True)
+    plusargs = write_job_files(jobs, work_dir, commits=commits, trace=False, waves=False)
+    plusargs += [f"+jobs={len(jobs)}"] + [f"+{name}={value}" for name, value in zip(PURE_SETTINGS, settings(jobs[0]))]
+    output = simulator.run_executable(build_dir / HARNESS_TOP, plusargs, work_dir=work_dir)
+    results = [{"cycles": int(cycles), "timed_out": int(timed_out), "done": int(done)}
+               for _, cycles, timed_out, done in _PURE_JOB_LINE.findall(output)]
+    if len(results) != len(jobs):
+        raise RuntimeError(f"the pure build finished {len(results)} of {len(jobs)} jobs; see {work_dir}")
     return results

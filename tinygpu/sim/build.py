@@ -17,8 +17,18 @@ folder. Icarus: ``-g2012`` (from the runner); it never fails on warnings, its ou
 kept in ``<build>/build.log``. Verilator: ``--assert``; its default warnings stay on *and
 fatal* (silence a deliberate one in the HDL with ``/* verilator lint_off NAME */``;
 ``-Wall`` is the lint step's job); waves add ``--trace-fst --trace-structs``, coverage
-``--coverage-line --coverage-toggle``; the runner adds ``--vpi --public-flat-rw``. Its C++
-goes through ccache when installed (OBJCACHE), so a new configuration builds in seconds.
+``--coverage-line --coverage-toggle``. Its C++ goes through ccache when installed
+(OBJCACHE), so a new configuration builds in seconds.
+
+What cocotb sees of a Verilator model: the runner adds ``--vpi --public-flat-rw``, which
+makes every variable of the design public (reachable through VPI) and so keeps Verilator
+from optimizing any of them: the model runs several times slower. A build here undoes it
+with ``--no-public-flat-rw`` (the later option wins) and passes a Verilator control file,
+``vpi_signals``, that makes public only the signals the cocotb side touches. Waveforms
+and coverage do not need VPI: Verilator traces and counts every signal either way.
+
+``main``: instead of the cocotb flow, a stand-alone Verilator executable from a C++
+``main()`` (no cocotb, no VPI, nothing public): the yardstick of the cocotb flow's speed.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import fcntl
 import hashlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from ..paths import REPO_ROOT, RTL_DIR, RTL_FILE_LIST, SIM_BUILD_ROOT
@@ -93,6 +104,10 @@ def _define_value(value: object) -> str:
     return str(value)
 
 
+# After the runner's own --public-flat-rw: nothing is public but what `vpi_signals` names.
+NOTHING_PUBLIC = "--no-public-flat-rw"
+
+
 def _verilator_args(waves: bool, coverage: bool) -> list[str]:
     args = ["--assert"]
     if waves:
@@ -112,6 +127,26 @@ def _icarus_args() -> list[str]:
     return []  # -g2012 comes from the runner
 
 
+def _build_executable(build_dir: Path, log_file: Path, *, main: Path, sources: list[Path], toplevel: str,
+                      includes: list[str], defines: dict[str, str], parameters: dict[str, int],
+                      extra_args: list[str]) -> None:
+    """Verilate `sources` with the C++ `main` into the executable <build_dir>/<toplevel>,
+    with the options the runner would give a cocotb build, less cocotb and VPI."""
+    command = (
+        ["verilator", "--cc", "--exe", "--build", "-j", "0", "-Mdir", str(build_dir),
+         "--top-module", toplevel, "--prefix", "Vtop", "-o", toplevel, *extra_args,
+         "--timescale", "/".join(TIMESCALE)]
+        + [f"-D{name}={value}" for name, value in defines.items()]
+        + [f"-I{folder}" for folder in includes]
+        + [f"-G{name}={value}" for name, value in parameters.items()]
+        + [str(main), *map(str, sources)]
+    )
+    with open(log_file, "w") as log:
+        done = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"verilator exited with {done.returncode}")
+
+
 def build(
     sim: str,
     *,
@@ -122,6 +157,8 @@ def build(
     waves: bool = False,
     coverage: bool = False,
     name: str = "default",
+    vpi_signals: Path | None = None,
+    main: Path | None = None,
 ) -> Path:
     """Compile `sources` for `sim` unless an identical build exists; return its folder.
 
@@ -131,6 +168,11 @@ def build(
                 Icarus: no effect on the build (its waves are chosen per run).
     coverage:   Verilator only: line + toggle coverage; each run writes coverage.dat.
     name:       a readable label for the folder name; it is not part of the identity.
+    vpi_signals: Verilator (needed for a cocotb build): the control file (.vlt) that makes
+                public the signals the cocotb side touches; nothing else is.
+    main:       Verilator only: build the stand-alone executable <folder>/<toplevel> from
+                this C++ main() instead of the cocotb flow (no VPI, no waves, no coverage;
+                vpi_signals unused).
 
     Quiet on success; raises BuildError with the tool output when compilation fails.
     Safe to call from several processes at once.
@@ -139,16 +181,25 @@ def build(
     setup_tool_environment()
     if coverage and sim != "verilator":
         raise ValueError("coverage is collected with Verilator only")
+    if main is not None and (sim != "verilator" or waves or coverage):
+        raise ValueError("a stand-alone executable is built with Verilator, without waves or coverage")
+    if sim == "verilator" and main is None:
+        if vpi_signals is None:
+            raise ValueError("a Verilator cocotb build needs vpi_signals: without it cocotb sees no signal")
+        sources = [*sources, vpi_signals]
     if sim == "icarus":
         waves = False  # the .vvp is identical either way: share one build
 
     sources = [Path(s).resolve() for s in sources]
-    missing = [str(s) for s in sources if not s.is_file()]
+    main = Path(main).resolve() if main else None
+    missing = [str(s) for s in [*sources, *([main] if main else [])] if not s.is_file()]
     if missing:
         raise BuildError(f"missing HDL sources: {missing}")
     parameters = dict(sorted((parameters or {}).items()))
     defines = {k: _define_value(v) for k, v in sorted((defines or {}).items())}
     extra_args = _verilator_args(waves, coverage) if sim == "verilator" else _icarus_args()
+    if sim == "verilator" and main is None:
+        extra_args.append(NOTHING_PUBLIC)
     includes = sorted({str(s.parent) for s in sources})
 
     # Everything that can change the compiled model goes into the identity.
@@ -166,6 +217,7 @@ def build(
         "args": extra_args,
         "includes": includes,
         "timescale": TIMESCALE,
+        "main": [str(main), _file_digest(main)] if main else None,
     }
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:12]
     build_dir = BUILD_ROOT / f"{sim}-{name}-{digest}"
@@ -184,22 +236,27 @@ def build(
                 shutil.rmtree(build_dir)
             build_dir.mkdir(parents=True)
             log_file = build_dir / "build.log"
-            runner = quiet_runner(sim)
+            runner = quiet_runner(sim) if main is None else None
             try:
                 with build_environment():
-                    runner.build(
-                        sources=sources,
-                        hdl_toplevel=toplevel,
-                        includes=includes,
-                        defines=defines,
-                        parameters=parameters,
-                        build_args=extra_args,
-                        build_dir=build_dir,
-                        always=True,
-                        waves=waves,
-                        timescale=TIMESCALE,
-                        log_file=log_file,
-                    )
+                    if runner is None:
+                        _build_executable(build_dir, log_file, main=main, sources=sources,
+                                          toplevel=toplevel, includes=includes, defines=defines,
+                                          parameters=parameters, extra_args=extra_args)
+                    else:
+                        runner.build(
+                            sources=sources,
+                            hdl_toplevel=toplevel,
+                            includes=includes,
+                            defines=defines,
+                            parameters=parameters,
+                            build_args=extra_args,
+                            build_dir=build_dir,
+                            always=True,
+                            waves=waves,
+                            timescale=TIMESCALE,
+                            log_file=log_file,
+                        )
             except (RuntimeError, SystemExit) as exc:
                 raise BuildError(
                     f"{sim} build of {toplevel} failed ({exc}); log {log_file}:\n"

@@ -1,5 +1,7 @@
 """Run the cocotb test module on a finished build; turn every failure into one exception.
 
+``run_executable`` runs a stand-alone build (``build(main=...)``) the same way.
+
 Waveforms: the harness calls ``$dumpfile``/``$dumpvars`` itself when it sees the plusarg
 ``+wave_file=<path>``; Icarus then runs with ``-fst`` (without waves, ``-none``: every
 ``$dump*`` is a no-op), a Verilator build needs ``waves=True``. Coverage builds write
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 from xml.etree import ElementTree
@@ -165,3 +168,29 @@ def run(
         )
     return results_xml
 
+
+
+def run_executable(executable: Path, args: list[str], *, work_dir: Path, timeout: float | None = None) -> str:
+    """Run a stand-alone simulator executable in `work_dir`; return its standard output.
+
+    Its output (stdout and stderr) is also kept in <work_dir>/sim.log. timeout: as for
+    run(). Raises SimulationError when it exits non-zero, is killed, or reports an HDL error.
+    """
+    if timeout is None and os.environ.get("SIM_RUN_TIMEOUT"):
+        timeout = float(os.environ["SIM_RUN_TIMEOUT"])
+    log_file = Path(work_dir) / "sim.log"
+    try:
+        done = subprocess.run([str(executable), *args], cwd=work_dir, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        log_file.write_text(f"{exc.stdout or ''}{exc.stderr or ''}")
+        raise SimulationError(f"{executable} killed after the {timeout:g} s timeout; log {log_file}") from None
+    log_file.write_text(done.stdout + done.stderr)
+    hdl_errors = _hdl_errors(log_file)
+    if done.returncode != 0 or hdl_errors:
+        raise SimulationError(
+            f"{executable} exited with {done.returncode}"
+            + ("; the simulator reported:\n" + "\n".join(hdl_errors) if hdl_errors else "")
+            + f"\n--- last lines of {log_file} ---\n{log_tail(log_file)}"
+        )
+    return done.stdout
