@@ -539,7 +539,7 @@ module core
     A_EXECUTE,       // an instruction executes
     A_FETCH_WAIT,    // a warp could have issued, but its instruction was not in the cache
     A_MEMORY_WAIT,   // every running warp waited on memory (or a branch, with one on memory)
-    A_BRANCH_WAIT    // every running warp waited for its branch or RET to execute
+    A_BRANCH_WAIT    // every running warp waited for its branch, RET or BAR to execute
   } activity_e;
 
   activity_e activity;

@@ -5,8 +5,8 @@
 Groups: host interface (the cycle counter in decimal), dispatcher, each memory channel
 (its bus, what the channel does as text, and which requesters it serves), and for every
 core: what it does each cycle (as text), the instruction in EXECUTE (as disassembly),
-its warp, PC and threads, and the fetcher; for every warp its block, next PC, live
-threads and each thread's PC; for every lane its ALU operands and result; for every
+its warp, PC and threads, and the fetcher; for every warp its block, next PC, live and
+barrier-waiting threads and each thread's PC; for every lane its ALU operands and result; for every
 warp and thread its register write, NZP and load/store unit. Buses that carry one value per
 channel or thread are shown one value per line through the harness' view signals
 (tb/hdl/gpu_harness.sv, "waveform view"), which both simulators dump under the same names.
@@ -90,6 +90,7 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
                 (f"{warp}.blocked_q", "blocked", binary),
                 (f"{warp}.mem_wait_q", "waiting on memory", binary),
                 (f"{warp}.live_q", "live threads", binary),
+                (f"{warp}.waiting_q", "waiting at a barrier", binary),
             ]
             signals += [(f"{view}.g_warp[{w}].g_thread[{t}].pc", f"thread {t} pc", dec) for t in range(threads)]
             groups.append((f"core {c} warp {w}", False, signals))
