@@ -57,10 +57,11 @@ class Kernel:
     def runs_on(self, config) -> bool:
         """Whether the kernel is written for `config`'s block size and fits its shared memory."""
         block_dim = config.threads_per_block
-        return ((self.block_dims is None or block_dim in self.block_dims)
+        return (self.block_dim_allowed(block_dim)
                 and self.shared_bytes + self.shared_bytes_per_thread * block_dim <= config.shared_mem_bytes)
 
     def block_dim_allowed(self, block_dim: int) -> bool:
+        """Whether the kernel is written for blocks of `block_dim` threads."""
         return self.block_dims is None or block_dim in self.block_dims
 
 
