@@ -4,8 +4,9 @@
 // requesters and memories keep: a requester holds its request (valid, address, data)
 // unchanged until it is answered, never reads and writes at once, and may present its
 // next request in the cycle after the answer; memory answers only a request, within
-// MEM_LATENCY cycles
-// (a responsive memory), and reads from a symbolic memory: whatever it returns for the
+// MEM_LATENCY cycles (a responsive memory; by the contract a ready in a request's first
+// cycle is not an answer: the memory may raise it, the controller does not take it, and
+// the memory must answer again later), and reads from a symbolic memory: whatever it returns for the
 // one address `symbolic_address`, chosen freely by the solver, is `symbolic_data`. The
 // properties then hold for every address and every value. Proven (k-induction):
 //   - every request is answered within BOUND cycles (no requester waits longer, so none
@@ -105,10 +106,12 @@ module mem_controller_formal #(
   end
 
   // ------------------------------------------------------------ memory
+  // mem_wait_q: cycles the channel's request has been up (0: its first cycle).
   logic [NUM_CHANNELS-1:0][7:0] mem_wait_q;
   always_ff @(posedge clk) begin
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      mem_wait_q[c] <= (reset || !(mem_read_valid[c] || mem_write_valid[c]) || mem_read_ready[c] || mem_write_ready[c])
+      mem_wait_q[c] <= (reset || !(mem_read_valid[c] || mem_write_valid[c])
+                        || (mem_wait_q[c] != 8'd0 && (mem_read_ready[c] || mem_write_ready[c])))
                        ? 8'd0 : mem_wait_q[c] + 8'd1;
     end
   end
@@ -147,6 +150,10 @@ module mem_controller_formal #(
       for (int c = 0; c < NUM_CHANNELS; c++) begin
         // A write on memory is one that a requester asks for.
         assert (!mem_write_valid[c] || write_asked[c]);
+        // Induction help: a channel is busy exactly when its request has been up since an
+        // earlier cycle, and memory never lets one wait past its latency.
+        assert ((mem_wait_q[c] != 8'd0) == dut.busy_q[c]);
+        assert (int'(mem_wait_q[c]) < MEM_LATENCY);
       end
     end
   end

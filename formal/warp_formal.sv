@@ -82,6 +82,9 @@ module warp_formal
     .issue_blocks (kind != K_OTHER), .issue_jumps (kind == K_BRANCH || kind == K_RET || kind == K_BARRIER),
     .exec (exec_q), .exec_pc (exec_pc_q), .exec_is_memory (exec_kind_q == K_MEMORY),
     .exec_is_ret (exec_kind_q == K_RET), .exec_is_barrier (exec_kind_q == K_BARRIER),
+    // Every active thread retires what executes (the bank-conflict replay of LDS/STS,
+    // which retires some of them, is checked in simulation, not here).
+    .exec_retire ('1),
     .next_pc (next_pc), .active (active),
     .mem_complete (mem_complete), .mem_active (mem_active), .mem_waiting (mem_waiting),
     .exec_commit (exec_commit), .commit (commit), .released (released),

@@ -8,18 +8,19 @@
 //            and CMP go through the lane's PC unit. LDR/STR start the warp's load/store
 //            units instead, and the warp waits (others issue) until memory has answered
 //            every thread; then the loaded values are written back. LDS/STS read or
-//            write the warp's shared memory in this stage, like an ALU operation.
+//            write the warp's shared memory in this stage, like an ALU operation
+//            (a bank conflict holds the stage a cycle per extra access).
 //
 // Each warp has its own registers, NZP flags, load/store unit per thread and
 // SHARED_MEM_BYTES of shared memory: a block's state lives in its warp slot from start
 // to finish, so blocks never share anything. The lanes' ALUs are shared: one warp
 // executes at a time.
 //
-// Shared memory has a read and a write port per lane, so LDS and STS take one cycle for
-// all threads, whatever addresses they pick (a hardware GPU would have banks and
-// serialize conflicting lanes; at 4-8 lanes and 64 bytes, ports in flip-flops are the
-// simpler choice). Threads of one STS that write the same byte: the highest lane's byte
-// is stored (a race the model reports; the result is undefined in the ISA).
+// Shared memory is in banks (shared_memory.sv), one byte per bank per cycle: an LDS or
+// STS takes one cycle when its lanes pick different banks (or, for LDS, the same byte),
+// and EXECUTE replays it for the lanes left over when two pick different bytes of one
+// bank (a bank conflict). Threads of one STS that write the same byte: the highest
+// lane's byte is stored (a race the model reports; the result is undefined in the ISA).
 //
 // Loads are coalesced: threads of one LDR that read the same address are served by one
 // memory read (the first such thread's), and every one of them gets the byte.
@@ -133,6 +134,8 @@ module core
   /* verilator lint_on UNUSEDSIGNAL */
   logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written;
   logic                               exec_is_memory;
+  logic                               exec_hold;    // EXECUTE replays its LDS/STS next cycle
+  logic [THREADS_PER_BLOCK-1:0]       exec_retire;  // of its active threads, those retiring now
 
   assign exec_is_memory = decoded.is_load || decoded.is_store;
 
@@ -165,6 +168,8 @@ module core
     .exec_is_memory     (exec_is_memory),
     .exec_is_ret        (decoded.is_ret),
     .exec_is_barrier    (decoded.is_barrier),
+    .exec_hold          (exec_hold),
+    .exec_retire        (exec_retire),
     .next_pc            (next_pc),
     .exec_active        (exec_active),
     .mem_complete       (mem_complete),
@@ -200,6 +205,7 @@ module core
     .probe_pc      (probe_pc),
     .probe_hit     (probe_hit),
     .read_pc       (issue_pc),
+    .read_hold     (exec_hold),
     .read_data     (instruction),
     .fill          (fill),
     .fill_pc       (fill_pc),
@@ -271,29 +277,46 @@ module core
   endfunction
 
   // ------------------------------------------------------------ shared memory
-  // One array for all warps: warp w's bytes at [w * SHARED_MEM_BYTES +: SHARED_MEM_BYTES].
-  // Not reset: a block's shared memory starts undefined (docs/isa.md).
+  // In banks (shared_memory.sv): each bank serves one byte per cycle, so an LDS/STS whose
+  // lanes pick bytes in one bank is a bank conflict. EXECUTE then holds the instruction
+  // (`exec_hold`: nothing issues, the word stays) and replays it for the lanes left
+  // over; the lanes served retire in the cycle of their access. Not reset: a block's
+  // shared memory starts undefined (docs/isa.md).
   localparam int SHARED_ADDR_BITS = (SHARED_MEM_BYTES > 1) ? $clog2(SHARED_MEM_BYTES) : 1;
-  logic [DATA_BITS-1:0] shared_q [WARPS * SHARED_MEM_BYTES];
-  // Each lane's port: read or write enable, address (Rs wrapped to the size), data.
-  logic [THREADS_PER_BLOCK-1:0]                        shared_read, shared_write;
+  // Each lane's request (active lanes of an LDS/STS not yet served), address (Rs
+  // wrapped to the size) and data; which requests are served now; the served accesses.
+  logic [THREADS_PER_BLOCK-1:0]                        shared_load_request, shared_store_request;
   logic [THREADS_PER_BLOCK-1:0][SHARED_ADDR_BITS-1:0]  shared_address;
   logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]         shared_read_data, shared_write_data;
+  logic [THREADS_PER_BLOCK-1:0]                        shared_served;
+  logic [THREADS_PER_BLOCK-1:0]                        shared_read, shared_write;
 
   for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_shared_ports
-    assign shared_read[t]       = exec_valid && decoded.is_shared_load && exec_active[t];
-    assign shared_write[t]      = exec_valid && decoded.is_shared_store && exec_active[t];
-    assign shared_address[t]    = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);  // the low bits
-    assign shared_write_data[t] = rt_value[t];
-    assign shared_read_data[t]  = shared_q[int'(exec_warp) * SHARED_MEM_BYTES + int'(shared_address[t])];
+    assign shared_load_request[t]  = exec_valid && decoded.is_shared_load && exec_active[t];
+    assign shared_store_request[t] = exec_valid && decoded.is_shared_store && exec_active[t];
+    assign shared_address[t]       = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);  // the low bits
+    assign shared_write_data[t]    = rt_value[t];
   end
 
-  // Lanes in order: of two lanes writing one byte, the higher one's value stays.
-  always_ff @(posedge clk) begin
-    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      if (shared_write[t]) shared_q[int'(exec_warp) * SHARED_MEM_BYTES + int'(shared_address[t])] <= shared_write_data[t];
-    end
-  end
+  shared_memory #(
+    .LANES (THREADS_PER_BLOCK),
+    .WARPS (WARPS),
+    .BYTES (SHARED_MEM_BYTES)
+  ) u_shared_memory (
+    .clk           (clk),
+    .warp          (exec_warp),
+    .read_request  (shared_load_request),
+    .write_request (shared_store_request),
+    .address       (shared_address),
+    .write_data    (shared_write_data),
+    .served        (shared_served),
+    .read_data     (shared_read_data)
+  );
+
+  assign shared_read  = shared_load_request & shared_served;
+  assign shared_write = shared_store_request & shared_served;
+  assign exec_hold    = ((shared_load_request | shared_store_request) & ~shared_served) != '0;
+  assign exec_retire  = (decoded.is_shared_load || decoded.is_shared_store) ? shared_served : '1;
 
   assign load_source = coalesce(exec_active, rs_value);
   always_comb begin
@@ -568,6 +591,8 @@ module core
 
   logic [WARP_BITS-1:0] last_exec_warp_q;
   logic                 executed_before_q;
+  logic                 replay_q;   // EXECUTE replays the last cycle's instruction (bank conflict)
+  logic                 exec_issued; // EXECUTE runs a newly issued instruction
   always_ff @(posedge clk) begin
     if (reset || launch) begin
       last_exec_warp_q  <= '0;
@@ -577,6 +602,11 @@ module core
       executed_before_q <= 1'b1;
     end
   end
+  always_ff @(posedge clk) begin
+    if (reset) replay_q <= 1'b0;
+    else       replay_q <= exec_hold;
+  end
+  assign exec_issued = exec_valid && !replay_q;
 
   logic [THREADS_PER_BLOCK-1:0] exec_live;
   logic [THREADS_PER_BLOCK-1:0] coalesced;  // lanes whose load another lane's read serves
@@ -588,12 +618,12 @@ module core
     .reset               (reset),
     .launch              (launch),
     .busy                (any_block),
-    .issued              (exec_valid),
+    .issued              (exec_issued),
     .retired_threads     (count_ones(commit_valid)),
     .icache_miss         (demand_fill),
     .fetch_stall         (activity == A_FETCH_WAIT),
     .memory_stall        (activity == A_MEMORY_WAIT),
-    .divergent           (exec_valid && exec_active != exec_live),
+    .divergent           (exec_issued && exec_active != exec_live),
     .merged_loads        (count_ones(SLOTS'(coalesced))),
     .warp_switch         (exec_valid && executed_before_q && exec_warp != last_exec_warp_q),
     .barrier_wait        (barrier_waiting != '0),

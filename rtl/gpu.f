@@ -14,6 +14,7 @@ rtl/icache.sv
 rtl/fetcher.sv
 rtl/warp.sv
 rtl/scheduler.sv
+rtl/shared_memory.sv
 rtl/perf_counters.sv
 rtl/core.sv
 rtl/gpu.sv

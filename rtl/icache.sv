@@ -37,6 +37,7 @@ module icache
   output logic                                    probe_hit,
   // read (data next cycle)
   input  logic [PC_BITS-1:0]                      read_pc,
+  input  logic                                    read_hold,    // keep the word read last
   output logic [INSTR_BITS-1:0]                   read_data,
   // fill
   input  logic                                    fill,
@@ -98,7 +99,7 @@ module icache
   // lines that hit, and a fill replaces a line that does not hold the address asked).
   always_ff @(posedge clk) begin
     if (fill) words_q[line_of(fill_pc)] <= fill_data;
-    read_data_q <= words_q[line_of(read_pc)];
+    if (!read_hold) read_data_q <= words_q[line_of(read_pc)];
   end
   assign read_data = read_data_q;
 

@@ -11,6 +11,16 @@
 //     present its next request in the following cycle (streaming);
 //   - the channel is free again in the cycle after `ready`.
 //
+// Memory answers a request at the earliest in the cycle after it first appears on the
+// channel (a registered memory, like a block RAM or the test bench's): a `ready` in the
+// very cycle of the grant is not taken, the request stays up and the memory answers it
+// again, so a memory that raises `ready` whenever `valid` is high still works (at a
+// cycle more per access). Why: an answer then goes to requesters the channel has held
+// since an earlier cycle (and, with merged reads, to those joining its read now), never
+// through this cycle's arbitration, which keeps the long path from the requesters
+// through the arbitration out of the path from memory back into the cores (Fmax; see
+// docs/architecture.md).
+//
 // With a memory that answers one cycle after it sees `valid`, a channel therefore moves
 // one word every two cycles. The channel keeps the granted address and data in its own
 // flops (the requester holds them too, by the handshake rules).
@@ -228,10 +238,22 @@ module mem_controller #(
                                  consumer_read_valid & ~held, consumer_read_address);
     end
   end
+  // The requesters a busy channel serves, built from its flops alone (the same as
+  // `owners` for a busy channel, written without this cycle's grant so that no path from
+  // the arbitration reaches the answers; synthesis would not see that by itself).
+  logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0]  busy_owners;
+  always_comb begin
+    for (int c = 0; c < NUM_CHANNELS; c++) begin
+      busy_owners[c] = channel_owners(1'b1, owners_q[c], 1'b0, '0, !write_q[c], address_q[c],
+                                      consumer_read_valid & ~held, consumer_read_address);
+    end
+  end
 
   // ------------------------------------------------------------ channel state
-  logic [NUM_CHANNELS-1:0] answered;  // memory answers the channel's request now
-  assign answered = (mem_read_valid & mem_read_ready) | (mem_write_valid & mem_write_ready);
+  // Memory answers the channel's request now: one it has held since an earlier cycle.
+  logic [NUM_CHANNELS-1:0] answered;
+  // (From the flops and memory's ready alone, as busy_owners below.)
+  assign answered = busy_q & ((~write_q & mem_read_ready) | (write_q & mem_write_ready));
 
   always_comb begin
     busy_d    = busy_q;
@@ -271,20 +293,19 @@ module mem_controller #(
   end
 
   // ------------------------------------------------------------ outputs
-  // Memory answers go straight back to every requester the channel serves.
+  // Memory answers go straight back to every requester the channel serves: only a busy
+  // channel answers (see the header).
   function automatic logic [2*NUM_CONSUMERS-1:0] answers(
-    input logic [NUM_CHANNELS-1:0]                    ch_active,
-    input logic [NUM_CHANNELS-1:0]                    ch_reading,
-    input logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0] ch_owners,
-    input logic [NUM_CHANNELS-1:0]                    read_ready,
-    input logic [NUM_CHANNELS-1:0]                    write_ready
+    input logic [NUM_CHANNELS-1:0]                    ch_answered,
+    input logic [NUM_CHANNELS-1:0]                    ch_writing,
+    input logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0] ch_owners
   );
     logic [NUM_CONSUMERS-1:0] read_answers, write_answers;
     read_answers  = '0;
     write_answers = '0;
     for (int c = 0; c < NUM_CHANNELS; c++) begin
-      if (ch_active[c] && ch_reading[c] && read_ready[c])    read_answers  = read_answers | ch_owners[c];
-      if (ch_active[c] && !ch_reading[c] && write_ready[c])  write_answers = write_answers | ch_owners[c];
+      if (ch_answered[c] && !ch_writing[c]) read_answers  = read_answers | ch_owners[c];
+      if (ch_answered[c] && ch_writing[c])  write_answers = write_answers | ch_owners[c];
     end
     return {read_answers, write_answers};
   endfunction
@@ -315,8 +336,8 @@ module mem_controller #(
       mem_write_data[c]    = write_data[c];
     end
   end
-  assign {consumer_read_ready, consumer_write_ready} = answers(active, reading, owners, mem_read_ready, mem_write_ready);
-  assign consumer_read_data = read_data_out(owners, mem_read_valid & mem_read_ready, mem_read_data);
+  assign {consumer_read_ready, consumer_write_ready} = answers(answered, write_q, busy_owners);
+  assign consumer_read_data = read_data_out(busy_owners, answered & ~write_q, mem_read_data);
 
   // What each channel does, for waveforms (the harness shows it as text).
   typedef enum logic [1:0] {
@@ -387,6 +408,8 @@ module mem_controller #(
         assert ((owners[c] & ~wants_any) == '0)
           else $error("mem_controller: channel %0d serves %b, which are not all asking", c, owners[c]);
         assert (!active[c] || owners[c] != '0) else $error("mem_controller: channel %0d active for nobody", c);
+        assert (!busy_q[c] || busy_owners[c] == owners[c])
+          else $error("mem_controller: channel %0d answers %b, but serves %b", c, busy_owners[c], owners[c]);
         // A write serves exactly one requester.
         assert (!active[c] || reading[c] || one_owner(owners[c]))
           else $error("mem_controller: channel %0d writes for %b", c, owners[c]);
@@ -440,7 +463,8 @@ module mem_controller #(
     if (!reset) begin
       for (int c = 0; c < NUM_CHANNELS; c++) begin
         cover (!active[c]);
-        cover (grant[c] && answered[c]);                  // answered in the cycle it went out
+        cover (grant[c] && (mem_read_ready[c] || mem_write_ready[c]));  // a ready in the grant cycle (not taken)
+        cover (busy_q[c] && answered[c]);                 // answered in the cycle after it went out
         cover (busy_q[c] && reading[c]);                 // a read held over from an earlier cycle
       end
     end
@@ -453,7 +477,7 @@ module mem_controller #(
   if (MERGE_READS) begin : g_merge_covers
     always @(posedge clk) begin
       if (!reset) begin
-        cover (answered[0] && !one_owner(owners[0]));             // one read served several
+        cover (answered[0] && !one_owner(owners[0]));               // one read served several
         cover (busy_q[0] && (owners[0] & ~owners_q[0]) != '0);   // a requester joined a read on its way
       end
     end

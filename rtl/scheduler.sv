@@ -17,7 +17,9 @@
 // one's load is on its way, and the waits overlap with work. (Switching at every branch
 // would put the warps back in step: a loop's branch comes once per iteration.)
 //   EXECUTE  (core.sv) the word arrives from the cache: decode, read registers, ALU,
-//            write back; LDR/STR start their threads' loads and stores.
+//            write back; LDR/STR start their threads' loads and stores. An LDS/STS with
+//            a shared-memory bank conflict holds EXECUTE (`exec_hold`): it runs again in
+//            the next cycle for the threads not yet served, and nothing issues.
 //
 // So a core issues one instruction per cycle while the cache hits and some warp is
 // ready; a warp that waits on memory costs nothing while another can run. Divergence
@@ -61,6 +63,8 @@ module scheduler
   input  logic                          exec_is_memory,
   input  logic                          exec_is_ret,
   input  logic                          exec_is_barrier,
+  input  logic                          exec_hold,           // EXECUTE replays its instruction next cycle
+  input  logic [THREADS_PER_BLOCK-1:0]  exec_retire,         // of its active threads, those retiring now
   input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,  // of the executing warp's threads
   output logic [THREADS_PER_BLOCK-1:0]  exec_active,         // its threads at exec_pc
   input  logic [WARPS-1:0]              mem_complete,
@@ -106,6 +110,7 @@ module scheduler
       .exec_is_memory     (exec_is_memory),
       .exec_is_ret        (exec_is_ret),
       .exec_is_barrier    (exec_is_barrier),
+      .exec_retire        (exec_retire),
       .next_pc            (next_pc),
       .active             (active[w]),
       .mem_complete       (mem_complete[w]),
@@ -153,7 +158,8 @@ module scheduler
   logic [WARPS-1:0] can_issue;
   assign can_issue = ready & warp_pc_cached;
   always_comb begin
-    if (can_issue[last_warp_q])      {issue_valid, issue_warp} = {1'b1, last_warp_q};
+    if (exec_hold)                   {issue_valid, issue_warp} = '0;  // EXECUTE is taken
+    else if (can_issue[last_warp_q]) {issue_valid, issue_warp} = {1'b1, last_warp_q};
     else if (resolving[last_warp_q]) {issue_valid, issue_warp} = '0;  // wait for it a cycle
     else                             {issue_valid, issue_warp} = pick_after(can_issue, last_warp_q);
   end
@@ -176,7 +182,7 @@ module scheduler
       exec_valid_q    <= 1'b0;
       exec_warp_q     <= '0;
       exec_pc_q       <= '0;
-    end else begin
+    end else if (!exec_hold) begin
       exec_valid_q <= issue_valid;
       if (issue_valid) begin
         last_warp_q     <= issue_warp;

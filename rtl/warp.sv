@@ -15,7 +15,9 @@
 //             issue meanwhile.
 //
 // Executing an instruction (`exec`) commits it for the threads at its PC (`active`):
-// they take their next PC, and RET takes them out of the live mask. A memory
+// they take their next PC, and RET takes them out of the live mask. (An LDS/STS with a
+// shared-memory bank conflict retires only the threads served (`exec_retire`); the core
+// executes it again for the others, which are still at its PC.) A memory
 // instruction commits when the core reports `mem_complete`. When the last live thread
 // executes RET the warp reports `block_done` in that cycle and is idle from the next.
 //
@@ -57,6 +59,7 @@ module warp
   input  logic                          exec_is_memory,
   input  logic                          exec_is_ret,
   input  logic                          exec_is_barrier,
+  input  logic [THREADS_PER_BLOCK-1:0]  exec_retire,         // of the active threads, those retiring now
   input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,
   output logic [THREADS_PER_BLOCK-1:0]  active,              // threads at exec_pc
   input  logic                          mem_complete,        // its LDR/STR is answered for all
@@ -112,7 +115,7 @@ module warp
   logic [THREADS_PER_BLOCK-1:0] waiting_after;  // at a barrier, with those arriving now
   assign resolves      = exec && !exec_is_memory;
   assign exec_commits  = resolves && !exec_is_barrier;
-  assign exec_commit   = exec_commits ? active : '0;
+  assign exec_commit   = exec_commits ? (active & exec_retire) : '0;
   assign waiting_after = waiting_q | ((exec && exec_is_barrier) ? active : '0);
   assign commit        = exec_commit | (mem_complete ? mem_active_q : '0) | released;
 

@@ -52,8 +52,11 @@ JOIN:
     BRp   OTHERS               ; 16 taken by threads 1-3
     RET                        ; 17
 OTHERS:
-    CONST R4, #1               ; 18
-    RET                        ; 19
+    CONST R4, #4               ; 18
+    MUL   R4, R4, %threadIdx   ; 19 R4 = 4 * tid: bytes 4, 8, 12, all in shared bank 0
+    STS   R4, R6               ; 20 three lanes, one bank: a bank conflict (replayed)
+    LDS   R7, R4               ; 21 read back, in conflict again
+    RET                        ; 22
 """
 
 
@@ -91,14 +94,17 @@ FAULTS = [
           RtlEdit("pc_unit.sv", "next_pc = branch_target;", "next_pc = branch_target + 1'b1;"),
           pc=7, thread=0, fields=frozenset({"next_pc"})),
     Fault("wrong_shared_address",
-          RtlEdit("core.sv", "assign shared_address[t]    = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);",
-                  "assign shared_address[t]    = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) "
+          RtlEdit("core.sv", "assign shared_address[t]       = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);",
+                  "assign shared_address[t]       = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) "
                   "^ SHARED_ADDR_BITS'(t == 2);"),
           pc=4, thread=2, fields=frozenset({"shared_addr"})),
     Fault("wrong_shared_read_data",
-          RtlEdit("core.sv", "assign shared_read_data[t]  = shared_q[",
-                  "assign shared_read_data[t]  = DATA_BITS'(t == 1) ^ shared_q["),
+          RtlEdit("shared_memory.sv", "assign read_data[t] = bank_read_data[bank];",
+                  "assign read_data[t] = DATA_BITS'(t == 1) ^ bank_read_data[bank];"),
           pc=14, thread=1, fields=frozenset({"rd_value", "shared_data"})),
+    Fault("bank_conflict_not_replayed",
+          RtlEdit("shared_memory.sv", "&& (int'(bank_lane[bank]) == t", "&& (1'b1 || int'(bank_lane[bank]) == t"),
+          pc=21, thread=2, fields=frozenset({"rd_value", "shared_data"})),
     # (barrier_released_before_all_arrive, below, leaves every thread's own records right)
 ]
 

@@ -57,7 +57,7 @@ def test_empty_coverage_misses_every_required_bin():
     cov = FunctionalCoverage()
     expected = [f"{g}/{b}" for g, bins in REQUIRED_BINS.items() for b in bins]
     assert cov.missing() == expected
-    assert "0/12" in cov.report() and "opcode" in cov.report()
+    assert "0/13" in cov.report() and "opcode" in cov.report()
     assert cov.missing(["cmp"]) == ["cmp/N", "cmp/Z", "cmp/P"]
 
 

@@ -70,7 +70,8 @@ simt         barriers and shared memory: barrier (a release), barrier-divergent 
              multi-thread-shared-load / -store, shared-wrap (an address at or above
              SHARED_MEM_BYTES), shared-exchange (an LDS of a byte another thread of the
              block wrote), global-exchange (an LDR of a global byte another thread of the
-             block wrote: ordered by a barrier)
+             block wrote: ordered by a barrier), shared-bank-conflict (threads of one
+             LDS/STS retired in consecutive cycles: a bank conflict replayed it)
 dest         R0-R12 written (a commit with rd set)
 src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of the
              instructions that read them: ADD SUB MUL DIV CMP s,t; LDR s; STR s,t)
@@ -200,7 +201,8 @@ REQUIRED_BINS: dict[str, list[str]] = {
                  "several-warps-per-core"],
     "simt": ["barrier", "barrier-divergent", "barrier-after-exit", "barrier-released-by-ret",
              "barrier-wait", "shared-load", "shared-store", "multi-thread-shared-load",
-             "multi-thread-shared-store", "shared-wrap", "shared-exchange", "global-exchange"],
+             "multi-thread-shared-store", "shared-wrap", "shared-exchange", "global-exchange",
+             "shared-bank-conflict"],
     "dest": REG_NAMES[:NUM_GENERAL_REGISTERS],
     "src": list(REG_NAMES),
     "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
@@ -340,6 +342,12 @@ class FunctionalCoverage:
                 self._hit("simt", "barrier-after-exit")
             if when in rets:
                 self._hit("simt", "barrier-released-by-ret")
+        # A bank conflict: the same LDS/STS retires for some threads in one cycle and for
+        # others in the next (no instruction of a block runs again a cycle later otherwise:
+        # a jump back takes a cycle to resolve).
+        shared_retires = {(c.core, c.pc, c.cycle) for c in commits if c.shared_op is not None}
+        if any((core, pc, cycle + 1) in shared_retires for core, pc, cycle in shared_retires):
+            self._hit("simt", "shared-bank-conflict")
         # Who wrote each byte last, in cycle order (stable: a cycle's records keep theirs).
         writers: dict[tuple[str, int], int] = {}
         for c in sorted(commits, key=lambda c: c.cycle):
