@@ -82,7 +82,7 @@ lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
 formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, scheduler
 	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
 
-synth: $(STAMP)  ## iCE40 HX8K area and Fmax of every configuration, against tb/synth_baseline.json (UPDATE=1 rewrites it)
+synth: $(STAMP)  ## area and Fmax of every configuration (iCE40 HX8K, else the smallest ECP5 that holds it), against tb/synth_baseline.json (UPDATE=1 rewrites it)
 	$(ENV) $(BIN)/tinygpu-synth --jobs $(JOBS) $(if $(filter 1,$(UPDATE)),--update)
 
 fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7 FUZZ_ARGS=...)

@@ -8,6 +8,7 @@ model runs grouped by `simt_commits_from_model`.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -282,3 +283,17 @@ def test_pipeline_bins_come_from_the_counters_and_the_warp_count():
     assert cov.bins()["pipeline"]["warp-switch"] == 0
     assert cov.bins()["pipeline"]["several-warps-per-core"] == 1
     assert "pipeline/one-warp-per-core" in cov.missing()
+
+
+def test_shared_bank_conflict_is_an_lds_retiring_over_consecutive_cycles():
+    def lds(cycle, thread, address):
+        return replace(commit(cycle, 3, "LDS R1, R2", thread=thread), shared_op="R", shared_addr=address,
+                       shared_data=0)
+
+    together = [lds(10, t, t) for t in range(4)]
+    assert "shared-bank-conflict" not in hits(sampled(together), "simt")
+    replayed = [lds(10 + t, t, 4 * t) for t in range(4)]
+    assert hits(sampled(replayed), "simt")["shared-bank-conflict"] == 1
+    # The same LDS two cycles apart (a loop) is not a replay.
+    looped = [lds(10, 0, 0), lds(12, 0, 4)]
+    assert "shared-bank-conflict" not in hits(sampled(looped), "simt")

@@ -1,6 +1,7 @@
-"""tinygpu-synth (make synth): every configuration of tb/configs.toml synthesized for an
-iCE40 HX8K (Yosys' slang front end, synth_ice40, nextpnr-ice40): logic cells, flip-flops,
-carry cells, RAM blocks, Fmax and the critical path, checked against the committed
+"""tinygpu-synth (make synth): every configuration of tb/configs.toml synthesized (Yosys'
+slang front end) and placed on an iCE40 HX8K (nextpnr-ice40) when it fits, else on the
+smallest ECP5 that holds it (nextpnr-ecp5): logic cells, iCE40 LUTs, flip-flops, carry
+cells, RAM blocks, pins, Fmax and the critical path, checked against the committed
 baseline tb/synth_baseline.json (area more than 5 % up or Fmax more than 5 % down fails;
 --update writes the new numbers as the baseline)."""
 
