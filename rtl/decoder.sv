@@ -13,62 +13,51 @@ module decoder
   output decoded_instr_t        decoded
 );
 
-  logic [3:0] opcode;  // compared against opcode_e values
-  assign opcode = instruction[15:12];
-
-  // Control bits, set per opcode below; everything else is a fixed field of the word.
-  logic       writes_rd, is_cmp, is_branch, is_load, is_store, is_ret;
-  logic       is_barrier, is_shared_load, is_shared_store;
-  alu_op_e    alu_op;
-  rd_source_e rd_source;
-
-  always_comb begin
-    writes_rd    = 1'b0;
-    is_cmp       = 1'b0;
-    is_branch    = 1'b0;
-    is_load      = 1'b0;
-    is_store     = 1'b0;
-    is_ret       = 1'b0;
-    is_barrier      = 1'b0;
-    is_shared_load  = 1'b0;
-    is_shared_store = 1'b0;
-    alu_op       = ALU_ADD;
-    rd_source    = RD_FROM_ALU;
-
-    case (opcode)
+  // The whole decoded instruction comes from one function, driven by one assignment:
+  // shaped for Icarus's speed. Built from a default-then-override always_comb and one
+  // assign per field, `decoded` changed up to 16 times per new instruction word (Icarus
+  // propagates each field, and each intermediate value, on its own), and every change
+  // re-ran each block that reads any field of it (register files, PC units, LSUs, ALUs
+  // of every warp and thread): most of the simulation time. Now it changes once.
+  function automatic decoded_instr_t decode(input logic [INSTR_BITS-1:0] word);
+    decoded_instr_t d;
+    // Control bits, set per opcode below; everything else is a fixed field of the word.
+    d.rd              = word[11:8];
+    d.rs              = word[7:4];
+    d.rt              = word[3:0];
+    d.imm8            = word[7:0];
+    d.branch_nzp      = word[11:9];
+    d.alu_op          = ALU_ADD;
+    d.rd_source       = RD_FROM_ALU;
+    d.writes_rd       = 1'b0;
+    d.is_cmp          = 1'b0;
+    d.is_branch       = 1'b0;
+    d.is_load         = 1'b0;
+    d.is_store        = 1'b0;
+    d.is_barrier      = 1'b0;
+    d.is_shared_load  = 1'b0;
+    d.is_shared_store = 1'b0;
+    d.is_ret          = 1'b0;
+    case (word[15:12])  // the opcode, compared against opcode_e values
       OP_NOP:   ;
-      OP_BRNZP: is_branch = 1'b1;
-      OP_CMP:   begin is_cmp    = 1'b1; alu_op = ALU_SUB; end
-      OP_ADD:   begin writes_rd = 1'b1; alu_op = ALU_ADD; end
-      OP_SUB:   begin writes_rd = 1'b1; alu_op = ALU_SUB; end
-      OP_MUL:   begin writes_rd = 1'b1; alu_op = ALU_MUL; end
-      OP_DIV:   begin writes_rd = 1'b1; alu_op = ALU_DIV; end
-      OP_LDR:   begin writes_rd = 1'b1; is_load = 1'b1; rd_source = RD_FROM_LOAD; end
-      OP_STR:   is_store  = 1'b1;
-      OP_CONST: begin writes_rd = 1'b1; rd_source = RD_FROM_IMM; end
-      OP_BAR:   is_barrier = 1'b1;
-      OP_LDS:   begin writes_rd = 1'b1; is_shared_load = 1'b1; rd_source = RD_FROM_SHARED; end
-      OP_STS:   is_shared_store = 1'b1;
-      OP_RET:   is_ret    = 1'b1;
+      OP_BRNZP: d.is_branch = 1'b1;
+      OP_CMP:   begin d.is_cmp    = 1'b1; d.alu_op = ALU_SUB; end
+      OP_ADD:   begin d.writes_rd = 1'b1; d.alu_op = ALU_ADD; end
+      OP_SUB:   begin d.writes_rd = 1'b1; d.alu_op = ALU_SUB; end
+      OP_MUL:   begin d.writes_rd = 1'b1; d.alu_op = ALU_MUL; end
+      OP_DIV:   begin d.writes_rd = 1'b1; d.alu_op = ALU_DIV; end
+      OP_LDR:   begin d.writes_rd = 1'b1; d.is_load = 1'b1; d.rd_source = RD_FROM_LOAD; end
+      OP_STR:   d.is_store  = 1'b1;
+      OP_CONST: begin d.writes_rd = 1'b1; d.rd_source = RD_FROM_IMM; end
+      OP_BAR:   d.is_barrier = 1'b1;
+      OP_LDS:   begin d.writes_rd = 1'b1; d.is_shared_load = 1'b1; d.rd_source = RD_FROM_SHARED; end
+      OP_STS:   d.is_shared_store = 1'b1;
+      OP_RET:   d.is_ret    = 1'b1;
       default: ;  // unused opcodes: no effect, the thread moves on like NOP
     endcase
-  end
+    return d;
+  endfunction
 
-  assign decoded.rd         = instruction[11:8];
-  assign decoded.rs         = instruction[7:4];
-  assign decoded.rt         = instruction[3:0];
-  assign decoded.imm8       = instruction[7:0];
-  assign decoded.branch_nzp = instruction[11:9];
-  assign decoded.alu_op     = alu_op;
-  assign decoded.rd_source  = rd_source;
-  assign decoded.writes_rd  = writes_rd;
-  assign decoded.is_cmp     = is_cmp;
-  assign decoded.is_branch  = is_branch;
-  assign decoded.is_load    = is_load;
-  assign decoded.is_store   = is_store;
-  assign decoded.is_barrier      = is_barrier;
-  assign decoded.is_shared_load  = is_shared_load;
-  assign decoded.is_shared_store = is_shared_store;
-  assign decoded.is_ret     = is_ret;
+  assign decoded = decode(instruction);
 
 endmodule
