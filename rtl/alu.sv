@@ -22,22 +22,20 @@ module alu
   assign product     = rs_value * rt_value;
   assign product_low = product[DATA_BITS-1:0];
 
-  always_comb begin
-    case (op)
-      ALU_ADD: result = rs_value + rt_value;
-      ALU_SUB: result = rs_value - rt_value;
-      ALU_MUL: result = product_low;
-      ALU_DIV: result = (rt_value == '0) ? '1 : rs_value / rt_value;
-    endcase
-  end
+  // Continuous assignments, not always_comb blocks, here and below: shaped for Icarus's
+  // speed. Icarus evaluates an assign in place as its inputs change, but runs each
+  // always_comb as a process scheduled after them: one per lane, re-run every time an
+  // operand or the decoded op settles, and each run re-triggers what reads the result.
+  assign result = (op == ALU_ADD) ? rs_value + rt_value
+                : (op == ALU_SUB) ? rs_value - rt_value
+                : (op == ALU_MUL) ? product_low
+                : (rt_value == '0) ? '1 : rs_value / rt_value;
 
   // Unsigned comparison: tiny-gpu took N from the wrapped 8-bit difference, so it was
   // never set. Comparing the operands directly gives the right flags.
-  always_comb begin
-    compare_nzp[NZP_N] = rs_value <  rt_value;
-    compare_nzp[NZP_Z] = rs_value == rt_value;
-    compare_nzp[NZP_P] = rs_value >  rt_value;
-  end
+  assign compare_nzp[NZP_N] = rs_value <  rt_value;
+  assign compare_nzp[NZP_Z] = rs_value == rt_value;
+  assign compare_nzp[NZP_P] = rs_value >  rt_value;
 
   // The high byte of the product is discarded on purpose (8-bit wrap-around).
   logic unused_product_high;

@@ -30,25 +30,15 @@ module pc_unit
 
   assign nzp_next = is_cmp ? compare_nzp : nzp_q;
 
-  always_comb begin
-    if (is_ret) begin
-      next_pc = pc;
-    end else if (is_branch && ((nzp_q & branch_nzp) != '0)) begin
-      next_pc = branch_target;
-    end else begin
-      next_pc = pc + 1'b1;  // wraps from 255 to 0
-    end
-  end
+  // Continuous assignments rather than always_comb blocks: shaped for Icarus's speed (it
+  // runs an always_comb as a scheduled process, one per warp and thread here, re-run each
+  // time an input settles; an assign is evaluated in place).
+  assign next_pc = is_ret ? pc
+                 : (is_branch && ((nzp_q & branch_nzp) != '0)) ? branch_target
+                 : pc + 1'b1;  // wraps from 255 to 0
 
   logic [NZP_BITS-1:0] nzp_d;
-  always_comb begin
-    nzp_d = nzp_q;
-    if (clear) begin
-      nzp_d = NZP_AT_START;
-    end else if (commit) begin
-      nzp_d = nzp_next;
-    end
-  end
+  assign nzp_d = clear ? NZP_AT_START : commit ? nzp_next : nzp_q;
 
   assign nzp_stored = nzp_d;
 

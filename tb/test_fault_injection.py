@@ -91,7 +91,7 @@ FAULTS = [
                   "assign nzp_next = is_cmp ? {compare_nzp[0], compare_nzp[1], compare_nzp[2]} : nzp_q;"),
           pc=6, thread=1, fields=frozenset({"nzp"})),
     Fault("wrong_branch_target",
-          RtlEdit("pc_unit.sv", "next_pc = branch_target;", "next_pc = branch_target + 1'b1;"),
+          RtlEdit("pc_unit.sv", "? branch_target", "? branch_target + 1'b1"),
           pc=7, thread=0, fields=frozenset({"next_pc"})),
     Fault("wrong_shared_address",
           RtlEdit("core.sv", "assign shared_address[t]       = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);",
