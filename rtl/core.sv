@@ -319,8 +319,10 @@ module core
   assign exec_retire  = (decoded.is_shared_load || decoded.is_shared_store) ? shared_served : '1;
 
   assign load_source = coalesce(exec_active, rs_value);
-  always_comb begin
-    for (int t = 0; t < THREADS_PER_BLOCK; t++) load_leader[t] = (int'(load_source[t]) == t);
+  // One assign per lane, not a loop in an always_comb: shaped for Icarus's speed (see
+  // warp.sv's `active`).
+  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_load_leaders
+    assign load_leader[t] = (int'(load_source[t]) == t);
   end
 
   for (genvar w = 0; w < WARPS; w++) begin : g_warps

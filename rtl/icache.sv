@@ -69,14 +69,19 @@ module icache
     return jumps(opcode) || opcode == OP_LDR || opcode == OP_STR;
   endfunction
 
-  always_comb begin
-    for (int w = 0; w < NUM_LOOKUPS; w++) begin
-      lookup_hit[w]    = valid_q[line_of(lookup_pc[w])] && tag_q[line_of(lookup_pc[w])] == lookup_pc[w];
-      lookup_blocks[w] = blocks_q[line_of(lookup_pc[w])];
-      lookup_jumps[w]  = jumps_q[line_of(lookup_pc[w])];
-    end
+  // The lookups as continuous assignments, the line computed once each, without calling
+  // line_of: shaped for Icarus's speed (it ran the loop, with its eight function calls,
+  // as a process each time any warp's PC or any line changed).
+  for (genvar w = 0; w < NUM_LOOKUPS; w++) begin : g_lookups
+    logic [INDEX_BITS-1:0] line;
+    assign line             = INDEX_BITS'(lookup_pc[w] % LINES);  // line_of(lookup_pc[w])
+    assign lookup_hit[w]    = valid_q[line] && tag_q[line] == lookup_pc[w];
+    assign lookup_blocks[w] = blocks_q[line];
+    assign lookup_jumps[w]  = jumps_q[line];
   end
-  assign probe_hit = valid_q[line_of(probe_pc)] && tag_q[line_of(probe_pc)] == probe_pc;
+  logic [INDEX_BITS-1:0] probe_line;
+  assign probe_line = INDEX_BITS'(probe_pc % LINES);  // line_of(probe_pc)
+  assign probe_hit  = valid_q[probe_line] && tag_q[probe_line] == probe_pc;
 
   always_ff @(posedge clk) begin
     if (reset || invalidate) begin

@@ -168,11 +168,11 @@ module scheduler
   assign demand_pc     = warp_pc[demand_warp];
   assign last_issue_pc = last_issue_pc_q;
 
-  always_comb begin
-    for (int w = 0; w < WARPS; w++) issue_to[w] = issue_valid && (int'(issue_warp) == w);
-  end
-  always_comb begin
-    for (int w = 0; w < WARPS; w++) exec_to[w] = exec_valid_q && (int'(exec_warp_q) == w);
+  // One assign per warp, not loops in always_comb blocks: shaped for Icarus's speed (see
+  // warp.sv's `active`).
+  for (genvar w = 0; w < WARPS; w++) begin : g_decode_warp
+    assign issue_to[w] = issue_valid && (int'(issue_warp) == w);
+    assign exec_to[w]  = exec_valid_q && (int'(exec_warp_q) == w);
   end
 
   always_ff @(posedge clk) begin

@@ -100,10 +100,11 @@ module warp
   endfunction
 
   // Threads waiting at a barrier take no part in execution until they are released.
-  always_comb begin
-    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      active[t] = live_q[t] && !waiting_q[t] && (pc_q[t] == exec_pc);
-    end
+  // One continuous assignment per thread (shaped for Icarus's speed: a loop in an
+  // always_comb is one process, re-run whenever any thread's PC or the executing PC
+  // changes).
+  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_active
+    assign active[t] = live_q[t] && !waiting_q[t] && (pc_q[t] == exec_pc);
   end
 
   // Threads that retire this cycle: a non-memory instruction as it executes, a memory
