@@ -371,13 +371,12 @@ module core
       assign source        = mem_source_q[w][t*LANE_BITS +: LANE_BITS];
       assign exec_writes   = exec_commit[w][t] && decoded.writes_rd;
       assign load_writes   = mem_complete[w] && mem_active[w][t] && mem_is_load;
-      always_comb begin
-        case (decoded.rd_source)
-          RD_FROM_IMM:    lane_rd_value = decoded.imm8;
-          RD_FROM_SHARED: lane_rd_value = shared_read_data[t];
-          default:        lane_rd_value = alu_result[t];
-        endcase
-      end
+      // Continuous assignments here and for bus_*_d below, not always_comb blocks: shaped
+      // for Icarus's speed (each always_comb of each warp and thread was a process re-run
+      // whenever any lane's ALU result or shared byte changed).
+      assign lane_rd_value = (decoded.rd_source == RD_FROM_IMM)    ? decoded.imm8
+                           : (decoded.rd_source == RD_FROM_SHARED) ? shared_read_data[t]
+                           : alu_result[t];
       assign rf_write_enable = exec_writes || load_writes;
       assign rf_write_index  = load_writes ? mem_rd : decoded.rd;
       assign rf_write_value  = load_writes ? slot_load_result[w*THREADS_PER_BLOCK + int'(source)] : lane_rd_value;
@@ -457,26 +456,12 @@ module core
       logic [DATA_BITS-1:0] bus_data_q,    bus_data_d;
       logic                 starting;
       assign starting = executing && exec_is_memory;
-      always_comb begin
-        bus_read_d    = bus_read_q;
-        bus_write_d   = bus_write_q;
-        bus_address_d = bus_address_q;
-        bus_data_d    = bus_data_q;
-        if (starting) begin
-          bus_read_d  = 1'b0;
-          bus_write_d = 1'b0;
-        end
-        if (read_answered) begin
-          bus_read_d    = 1'b1;
-          bus_address_d = read_address;
-          bus_data_d    = read_data;
-        end
-        if (write_answered) begin
-          bus_write_d   = 1'b1;
-          bus_address_d = write_address;
-          bus_data_d    = write_data;
-        end
-      end
+      // An answer captures the request (a write's over a read's); a new memory
+      // instruction clears the flags.
+      assign bus_read_d    = read_answered || (bus_read_q && !starting);
+      assign bus_write_d   = write_answered || (bus_write_q && !starting);
+      assign bus_address_d = write_answered ? write_address : read_answered ? read_address : bus_address_q;
+      assign bus_data_d    = write_answered ? write_data : read_answered ? read_data : bus_data_q;
       always_ff @(posedge clk) begin
         if (reset) begin
           bus_read_q    <= 1'b0;

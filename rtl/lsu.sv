@@ -36,28 +36,18 @@ module lsu
   logic [DATA_BITS-1:0] store_data_q,  store_data_d;
   logic [DATA_BITS-1:0] load_data_q,   load_data_d;
 
-  always_comb begin
-    read_valid_d  = read_valid_q;
-    write_valid_d = write_valid_q;
-    address_d     = address_q;
-    store_data_d  = store_data_q;
-    load_data_d   = load_data_q;
-
-    if (start_load || start_store) begin
-      read_valid_d  = start_load;
-      write_valid_d = start_store;
-      address_d     = address;
-      store_data_d  = store_data;
-    end else begin
-      if (read_valid_q && mem_read_ready) begin
-        read_valid_d = 1'b0;
-        load_data_d  = mem_read_data;
-      end
-      if (write_valid_q && mem_write_ready) begin
-        write_valid_d = 1'b0;
-      end
-    end
-  end
+  // The next state as continuous assignments, not a default-then-override always_comb:
+  // shaped for Icarus's speed (it runs an always_comb, here one per warp and thread, as
+  // a scheduled process re-run each time an input settles; an assign is evaluated in
+  // place). A new request replaces everything; otherwise an answer ends the request (a
+  // load keeps the byte memory returned).
+  logic starting;
+  assign starting      = start_load || start_store;
+  assign read_valid_d  = starting ? start_load  : (read_valid_q && !mem_read_ready);
+  assign write_valid_d = starting ? start_store : (write_valid_q && !mem_write_ready);
+  assign address_d     = starting ? address    : address_q;
+  assign store_data_d  = starting ? store_data : store_data_q;
+  assign load_data_d   = (!starting && read_valid_q && mem_read_ready) ? mem_read_data : load_data_q;
 
   always_ff @(posedge clk) begin
     if (reset) begin
