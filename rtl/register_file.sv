@@ -35,13 +35,14 @@ module register_file
 
   // A register file is the one place where the flops take their enable directly:
   // one write port, so each register either keeps its value, clears, or takes rd_value.
+  // (Written as one indexed write, not a loop comparing rd_addr with every register:
+  // shaped for Icarus's speed, which ran that loop in every register file at every edge.
+  // write_accepted keeps rd_addr below NUM_WRITABLE_REGS.)
   always_ff @(posedge clk) begin
-    for (int r = 0; r < NUM_WRITABLE_REGS; r++) begin
-      if (reset || clear) begin
-        regs_q[r] <= '0;
-      end else if (write_accepted && (rd_addr == REG_ADDR_BITS'(r))) begin
-        regs_q[r] <= rd_value;
-      end
+    if (reset || clear) begin
+      for (int r = 0; r < NUM_WRITABLE_REGS; r++) regs_q[r] <= '0;
+    end else if (write_accepted) begin
+      regs_q[rd_addr] <= rd_value;
     end
   end
 
