@@ -192,7 +192,9 @@ module gpu_harness #(
   logic start_q;
   logic running_q;
   // LSU requests pending right now (counted in a function: see rtl/scheduler.sv on
-  // why an always_comb must not read what it writes).
+  // why an always_comb must not read what it writes). Counted at the clock edge, in a
+  // stalled cycle, not by an assign: Icarus re-ran the count on every change of any
+  // LSU's request, for a number only a stalled cycle's edge reads.
   function automatic logic [7:0] count_set(input logic [NUM_LSUS-1:0] bits);
     logic [7:0] count;
     count = '0;
@@ -207,9 +209,6 @@ module gpu_harness #(
     assign lsu_request[c*CORE_LSUS +: CORE_LSUS] =
         u_gpu.g_cores[c].u_core.data_mem_read_valid | u_gpu.g_cores[c].u_core.data_mem_write_valid;
   end
-
-  logic [7:0] waiting_now;
-  assign waiting_now = count_set(lsu_request);
 
   always_ff @(posedge clk) begin
     if (reset) begin
@@ -235,7 +234,7 @@ module gpu_harness #(
           if (cycles + 32'd1 >= cfg_max_cycles) timed_out <= 1'b1;
           if ((data_read_stalled | data_write_stalled) != '0) begin
             stall_cycles <= stall_cycles + 32'd1;
-            if (waiting_now > max_waiting) max_waiting <= waiting_now;
+            if (count_set(lsu_request) > max_waiting) max_waiting <= count_set(lsu_request);
           end
         end
       end
