@@ -91,12 +91,12 @@ module harness_main_icarus #(
 
   // One clock period: the rising edge, then the falling edge. Inputs written between two
   // calls are sampled at the next rising edge, as cocotb's writes are.
-  task automatic cycle();
+  task automatic cycle;
     #HALF_PERIOD_NS clk = 1'b1;
     #HALF_PERIOD_NS clk = 1'b0;
   endtask
 
-  task automatic reset_gpu();  // cocotb_gpu.reset_gpu
+  task automatic reset_gpu;  // cocotb_gpu.reset_gpu
     reset = 1'b1;
     start = 1'b0;
     device_control_write_enable = 1'b0;
