@@ -6,9 +6,12 @@
 // behaves: the scheduler issues the warp only when it is ready, and within ISSUE_BOUND
 // cycles of it being ready (fair round robin); the issued instruction executes in the
 // next cycle, and its kind (branch, RET, BAR, load/store, other) matches the predecode
-// bits seen at issue; an "other" instruction's threads go to PC + 1 and a RET's stay, a
-// branch's go anywhere (next_pc is free); a load/store completes within MEM_BOUND
-// cycles. The harness keeps its own model of every thread's PC, liveness and barrier
+// bits seen at issue; an "other" or load/store instruction's threads go to PC + 1 and a
+// RET's stay, a branch's go anywhere (next_pc is free); a load/store completes within
+// MEM_BOUND cycles of a cycle in which the warp executes nothing (the scoreboard: the
+// registers each instruction uses and the register a load writes are free, so any
+// dependence may occur; the scheduler never issues what the warp reports stalled).
+// The harness keeps its own model of every thread's PC, liveness and barrier
 // wait, updated from what the warp reports (block start, retiring threads) and from
 // the rule of the barrier (the threads executing BAR wait; when every live thread
 // waits, all go on at PC + 1), and proves (k-induction), besides every assertion
@@ -35,6 +38,9 @@ module warp_formal
   input logic [$clog2(THREADS_PER_BLOCK + 1)-1:0]  block_thread_count,
   input logic                                      issue,
   input logic [2:0]                                kind,          // of the word issued now
+  input logic [NUM_REGS-1:0]                       registers,     // it reads or writes
+  input logic                                      is_load,       // a K_MEMORY word: LDR (else STR)
+  input logic [REG_ADDR_BITS-1:0]                  rd,            // the register a load writes
   input logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] branch_target,
   input logic                                      mem_answer     // memory answers now
 );
@@ -51,7 +57,9 @@ module warp_formal
   logic               exec_q;      // the instruction issued last cycle executes now
   logic [2:0]         exec_kind_q;
   logic [PC_BITS-1:0] exec_pc_q;
-  logic               ready, block_idle, block_done, clear, mem_waiting;
+  logic               ready, scoreboard_stall, block_idle, block_done, clear, mem_waiting;
+  logic               exec_is_load_q;
+  logic [REG_ADDR_BITS-1:0] exec_rd_q;
   logic [PC_BITS-1:0] issue_pc;
   logic [DATA_BITS-1:0] block_idx;
   logic [T-1:0]       active, mem_active, exec_commit, commit, live, released, barrier_waiting;
@@ -62,6 +70,8 @@ module warp_formal
     exec_q      <= !reset && issue;
     exec_kind_q <= kind;
     exec_pc_q   <= issue_pc;
+    exec_is_load_q <= is_load;
+    exec_rd_q      <= rd;
   end
 
   // What each thread's PC unit computes for the executing instruction.
@@ -78,9 +88,13 @@ module warp_formal
   warp #(.THREADS_PER_BLOCK (T)) dut (
     .clk (clk), .reset (reset), .block_start (block_start), .block_idx_in (block_idx_in),
     .block_thread_count (block_thread_count), .block_idle (block_idle), .block_done (block_done),
-    .block_idx (block_idx), .clear (clear), .ready (ready), .issue_pc (issue_pc), .issue (issue),
+    .block_idx (block_idx), .clear (clear), .ready (ready),
+    .scoreboard_stall (scoreboard_stall), .issue_pc (issue_pc), .issue (issue),
     .issue_blocks (kind != K_OTHER), .issue_jumps (kind == K_BRANCH || kind == K_RET || kind == K_BARRIER),
+    .issue_waits_memory (kind == K_MEMORY || kind == K_RET || kind == K_BARRIER),
+    .issue_registers (registers),
     .exec (exec_q), .exec_pc (exec_pc_q), .exec_is_memory (exec_kind_q == K_MEMORY),
+    .exec_is_load (exec_is_load_q), .exec_rd (exec_rd_q),
     .exec_is_ret (exec_kind_q == K_RET), .exec_is_barrier (exec_kind_q == K_BARRIER),
     // Every active thread retires what executes (the bank-conflict replay of LDS/STS,
     // which retires some of them, is checked in simulation, not here).
@@ -93,17 +107,18 @@ module warp_formal
 
   logic [3:0] ready_for_q, mem_for_q;
   always_ff @(posedge clk) begin
-    ready_for_q <= (reset || !ready || issue) ? 4'd0 : ready_for_q + 4'd1;
+    ready_for_q <= (reset || !ready || scoreboard_stall || issue) ? 4'd0 : ready_for_q + 4'd1;
     mem_for_q   <= (reset || !mem_waiting || mem_complete) ? 4'd0 : mem_for_q + 4'd1;
   end
-  assign mem_complete = mem_waiting && (mem_answer || int'(mem_for_q) >= MEM_BOUND - 1);
+  // As the core: complete only in a cycle when the warp executes nothing.
+  assign mem_complete = mem_waiting && !exec_q && (mem_answer || int'(mem_for_q) >= MEM_BOUND - 1);
 
   always @(*) begin
     assume (!block_start || block_idle);
     assume (int'(block_thread_count) >= 1 && int'(block_thread_count) <= T);
     assume (kind <= K_BARRIER);
-    assume (!issue || ready);
-    if (int'(ready_for_q) >= ISSUE_BOUND - 1) assume (!ready || issue);
+    assume (!issue || (ready && !scoreboard_stall));
+    if (int'(ready_for_q) >= ISSUE_BOUND - 1) assume (!ready || scoreboard_stall || issue);
   end
 
   // ------------------------------------------------------------ reference model
@@ -140,7 +155,7 @@ module warp_formal
       waiting_q <= release_now ? '0 : waiting_after;
       for (int t = 0; t < T; t++) begin
         if (exec_commit[t]) pc_q[t] <= next_pc[t];
-        if (mem_complete && mem_active[t]) pc_q[t] <= pc_q[t] + 1'b1;
+        if (exec_q && exec_kind_q == K_MEMORY && at_smallest[t]) pc_q[t] <= pc_q[t] + 1'b1;
         if (release_now && waiting_after[t]) pc_q[t] <= pc_q[t] + 1'b1;
       end
     end
@@ -171,7 +186,10 @@ module warp_formal
       assert ((live_q == '0) == block_idle);
       if (running && !dut.blocked_q && !exec_q) assert (issue_pc == smallest);
       if (exec_q && exec_kind_q == K_OTHER) assert (issue_pc == exec_pc_q + 1'b1 || dut.blocked_q);
-      if (exec_q && exec_kind_q != K_MEMORY) assert (!mem_waiting);
+      // Only what does not need memory done runs while a load or store is out.
+      if (exec_q && (exec_kind_q == K_MEMORY || exec_kind_q == K_RET || exec_kind_q == K_BARRIER))
+        assert (!mem_waiting);
+      if (exec_q && exec_kind_q == K_MEMORY) assert (exec_commit == '0);
     end
   end
 
@@ -187,6 +205,8 @@ module warp_formal
       cover (exec_q && diverged_q != '0 && active == live_q && live_q != '0);
       cover (mem_complete && issue);           // issues again in the cycle memory answers
       cover (exec_q && issue);                 // back-to-back issue
+      cover (exec_q && exec_kind_q == K_OTHER && mem_waiting);  // runs while a load is out
+      cover (ready && scoreboard_stall && mem_waiting && dut.load_q);  // held by the scoreboard
       cover (block_done);
       cover (release_now && waiting_after != live_q);  // released without a thread that left
       // divergent barrier: released threads waited at different PCs

@@ -6,8 +6,9 @@
 //   EXECUTE  here: the word is decoded, each lane (one per thread of a block) reads the
 //            executing warp's registers, computes in its ALU, and writes back; branches
 //            and CMP go through the lane's PC unit. LDR/STR start the warp's load/store
-//            units instead, and the warp waits (others issue) until memory has answered
-//            every thread; then the loaded values are written back. LDS/STS read or
+//            units instead, and the warp goes on with what does not need them (the
+//            scoreboard in warp.sv; other warps issue too); when memory has answered
+//            every thread, the loaded values are written back. LDS/STS read or
 //            write the warp's shared memory in this stage, like an ALU operation
 //            (a bank conflict holds the stage a cycle per extra access).
 //
@@ -31,8 +32,12 @@
 // at its write port), the NZP the PC unit's flops take, the PC the warp's flops take,
 // the data-memory request its load/store unit put on the core's port (captured at
 // the valid/ready handshake: direction, address, data written or returned), the access
-// its lane made at the shared memory's port, and whether it left a barrier. A warp
-// retires at most one instruction per cycle, in program order. Nothing in the GPU uses
+// its lane made at the shared memory's port, and whether it left a barrier. A thread
+// retires at most one instruction per cycle. Not always in program order: a load or
+// store retires when memory has answered, after the independent instructions its warp
+// went on with; so each record carries its instruction's order number in the warp's
+// stream (`commit_order`, as RVFI's rvfi_order), by which the checker puts each
+// thread's records back in program order. Nothing in the GPU uses
 // these outputs: the simulation harness logs them and the golden model is compared with
 // every field. In synthesis they drive nothing and vanish.
 //
@@ -90,7 +95,8 @@ module core
   output logic [SLOTS-1:0]                             commit_shared_write,
   output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_shared_address,
   output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_shared_data, // read: returned; write: stored
-  output logic [SLOTS-1:0]                             commit_barrier      // left a BAR (released)
+  output logic [SLOTS-1:0]                             commit_barrier,     // left a BAR (released)
+  output logic [SLOTS-1:0][ORDER_BITS-1:0]             commit_order        // the instruction's number in its warp
 );
 
   localparam int WARP_BITS = (WARPS > 1) ? $clog2(WARPS) : 1;
@@ -105,6 +111,8 @@ module core
   logic [WARPS-1:0]                   warp_pc_cached;
   logic [WARPS-1:0]                   warp_pc_blocks;
   logic [WARPS-1:0]                   warp_pc_jumps;
+  logic [WARPS-1:0]                   warp_pc_waits_memory;
+  logic [WARPS-1:0][NUM_REGS-1:0]     warp_pc_registers;
   logic                               demand_valid;
   logic [PC_BITS-1:0]                 demand_pc;
   logic [PC_BITS-1:0]                 last_issue_pc;
@@ -156,6 +164,8 @@ module core
     .warp_pc_cached     (warp_pc_cached),
     .warp_pc_blocks     (warp_pc_blocks),
     .warp_pc_jumps      (warp_pc_jumps),
+    .warp_pc_waits_memory (warp_pc_waits_memory),
+    .warp_pc_registers  (warp_pc_registers),
     .demand_valid       (demand_valid),
     .demand_pc          (demand_pc),
     .last_issue_pc      (last_issue_pc),
@@ -166,6 +176,8 @@ module core
     .exec_warp          (exec_warp),
     .exec_pc            (exec_pc),
     .exec_is_memory     (exec_is_memory),
+    .exec_is_load       (decoded.is_load),
+    .exec_rd            (decoded.rd),
     .exec_is_ret        (decoded.is_ret),
     .exec_is_barrier    (decoded.is_barrier),
     .exec_hold          (exec_hold),
@@ -202,6 +214,8 @@ module core
     .lookup_hit    (warp_pc_cached),
     .lookup_blocks (warp_pc_blocks),
     .lookup_jumps  (warp_pc_jumps),
+    .lookup_waits_memory (warp_pc_waits_memory),
+    .lookup_registers    (warp_pc_registers),
     .probe_pc      (probe_pc),
     .probe_hit     (probe_hit),
     .read_pc       (issue_pc),
@@ -237,6 +251,10 @@ module core
     .instruction (instruction),
     .decoded     (decoded)
   );
+`ifndef SYNTHESIS
+  logic [NUM_REGS-1:0] exec_registers;  // what the instruction in EXECUTE reads or writes (assertions)
+  assign exec_registers = registers_used(instruction);
+`endif
 
   // ------------------------------------------------------------ per warp and thread state
   // Register files, NZP flags and load/store units; the executing warp's are selected
@@ -336,10 +354,33 @@ module core
     assign mem_is_load = (mem_instr_q[w][15:12] == OP_LDR);
     assign mem_rd      = mem_instr_q[w][11:8];
 
-    // Complete when every thread that sent a request has its answer (this cycle at the
-    // latest).
-    assign mem_complete[w] = mem_waiting[w] &&
+    // Complete (it retires, and a load writes back) when every thread that sent a
+    // request has its answer (this cycle at the latest), in a cycle when the warp
+    // executes nothing else: one write port per register file, one record per thread
+    // and cycle. (A warp that executes every cycle stops when it needs the load.)
+    assign mem_complete[w] = mem_waiting[w] && !executing &&
         ((mem_started_q[w] & ~slot_lsu_done[w*THREADS_PER_BLOCK +: THREADS_PER_BLOCK]) == '0);
+`ifndef SYNTHESIS
+    // The scoreboard: nothing executes that reads or writes the register a load of this
+    // warp is still to write.
+    always @(posedge clk) begin
+      if (!reset) assert (!(executing && mem_waiting[w] && mem_is_load && exec_registers[mem_rd]))
+        else $error("core: warp %0d executes pc %0d, which needs R%0d before its load wrote it",
+                    w, exec_pc, mem_rd);
+    end
+`endif
+
+    // Order numbers (commit port only): the number of the instruction in EXECUTE in its
+    // warp's stream (a bank-conflict replay keeps it), and of the memory instruction out.
+    logic [ORDER_BITS-1:0] order_q, mem_order_q;
+    always_ff @(posedge clk) begin
+      if (reset || clear_warp[w])      order_q <= '0;
+      else if (executing && !exec_hold) order_q <= order_q + 1'b1;
+    end
+    always_ff @(posedge clk) begin
+      if (reset)                           mem_order_q <= '0;
+      else if (executing && exec_is_memory) mem_order_q <= order_q;
+    end
 
     always_ff @(posedge clk) begin
       if (reset) begin
@@ -486,9 +527,22 @@ module core
       logic                 mem_retiring;
       assign bus_lane     = mem_is_load ? source : LANE_BITS'(t);
       assign mem_retiring = mem_complete[w] && mem_active[w][t];
+      // A load or store moved the thread's PC (and kept its NZP) when it executed: what
+      // its flops took then is captured for its record (commit port only).
+      logic [PC_BITS-1:0]  mem_next_pc_q;
+      logic [NZP_BITS-1:0] mem_nzp_q;
+      always_ff @(posedge clk) begin
+        if (reset) begin
+          mem_next_pc_q <= '0;
+          mem_nzp_q     <= '0;
+        end else if (starting && exec_active[t]) begin
+          mem_next_pc_q <= pc_written[w][t*PC_BITS +: PC_BITS];
+          mem_nzp_q     <= nzp_stored;
+        end
+      end
       assign commit_valid[SLOT]       = commit_mask[w][t];
-      assign commit_next_pc[SLOT]     = pc_written[w][t*PC_BITS +: PC_BITS];
-      assign commit_nzp[SLOT]         = nzp_stored;
+      assign commit_next_pc[SLOT]     = mem_retiring ? mem_next_pc_q : pc_written[w][t*PC_BITS +: PC_BITS];
+      assign commit_nzp[SLOT]         = mem_retiring ? mem_nzp_q : nzp_stored;
       assign commit_rd_written[SLOT]  = rd_written;
       assign commit_rd[SLOT]          = rf_write_index;
       assign commit_rd_value[SLOT]    = rf_write_value;
@@ -507,18 +561,24 @@ module core
       // and word) is captured when it arrives (commit port only).
       logic [PC_BITS-1:0]    barrier_pc_q;
       logic [INSTR_BITS-1:0] barrier_instr_q;
+      logic [ORDER_BITS-1:0] barrier_order_q;
+      logic                  released_earlier;  // released now, from a BAR executed before
       always_ff @(posedge clk) begin
         if (reset) begin
           barrier_pc_q    <= '0;
           barrier_instr_q <= '0;
+          barrier_order_q <= '0;
         end else if (executing && decoded.is_barrier && exec_active[t]) begin
           barrier_pc_q    <= exec_pc;
           barrier_instr_q <= instruction;
+          barrier_order_q <= order_q;
         end
       end
       // Released in the cycle it arrives: its BAR is the one executing now.
-      assign commit_pc[SLOT]    = (released[w][t] && !(executing && exec_active[t])) ? barrier_pc_q : warp_commit_pc;
-      assign commit_instr[SLOT] = (released[w][t] && !(executing && exec_active[t])) ? barrier_instr_q : warp_commit_instr;
+      assign released_earlier   = released[w][t] && !(executing && exec_active[t]);
+      assign commit_pc[SLOT]    = released_earlier ? barrier_pc_q : warp_commit_pc;
+      assign commit_instr[SLOT] = released_earlier ? barrier_instr_q : warp_commit_instr;
+      assign commit_order[SLOT] = released_earlier ? barrier_order_q : mem_retiring ? mem_order_q : order_q;
     end
 
     assign warp_commit_pc      = executing ? exec_pc : mem_pc_q[w];

@@ -290,7 +290,8 @@ module gpu #(
       .commit_shared_write      (),
       .commit_shared_address    (),
       .commit_shared_data       (),
-      .commit_barrier           ()
+      .commit_barrier           (),
+      .commit_order             ()
       /* verilator lint_on PINCONNECTEMPTY */
     );
   end

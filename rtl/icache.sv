@@ -10,7 +10,10 @@
 //           predecoded at fill time: does that instruction stop its warp from issuing
 //           again before it has executed (`lookup_blocks`: a branch, RET, BAR, LDR or
 //           STR), and is its successor not simply the next PC (`lookup_jumps`: branch,
-//           RET, BAR)?
+//           RET, BAR)? Must it wait until its warp's load or store has completed
+//           (`lookup_waits_memory`: LDR, STR, BAR, RET), and which registers does it read
+//           or write (`lookup_registers`, one bit per register)? The scheduler's
+//           scoreboard compares those with the register a warp's load is still to write.
 //   read    registered: the word at `read_pc` comes out in the next cycle (the core's
 //           execute stage), the way a block RAM reads;
 //   fill    the fetcher writes a word that arrived from program memory.
@@ -33,6 +36,8 @@ module icache
   output logic [NUM_LOOKUPS-1:0]                  lookup_hit,
   output logic [NUM_LOOKUPS-1:0]                  lookup_blocks,
   output logic [NUM_LOOKUPS-1:0]                  lookup_jumps,
+  output logic [NUM_LOOKUPS-1:0]                  lookup_waits_memory,
+  output logic [NUM_LOOKUPS-1:0][NUM_REGS-1:0]    lookup_registers,
   input  logic [PC_BITS-1:0]                      probe_pc,     // the fetcher's prefetch check
   output logic                                    probe_hit,
   // read (data next cycle)
@@ -51,6 +56,8 @@ module icache
   logic [LINES-1:0][PC_BITS-1:0]   tag_q;
   logic [LINES-1:0]                blocks_q;
   logic [LINES-1:0]                jumps_q;
+  logic [LINES-1:0]                waits_memory_q;
+  logic [LINES-1:0][NUM_REGS-1:0]  registers_q;
   logic [INSTR_BITS-1:0]           words_q [LINES];   // a block RAM in synthesis
   logic [INSTR_BITS-1:0]           read_data_q;
 
@@ -63,12 +70,17 @@ module icache
   function automatic logic jumps(input logic [3:0] opcode);
     return opcode == OP_BRNZP || opcode == OP_RET || opcode == OP_BAR;
   endfunction
-  // One that, besides, waits for memory: the warp issues nothing more until it has
-  // executed (or memory has answered).
+  // One that, besides, starts a load or store: the warp issues nothing more until it
+  // has executed (then the register its load writes is known to the scoreboard).
   function automatic logic stops_issue(input logic [3:0] opcode);
     return jumps(opcode) || opcode == OP_LDR || opcode == OP_STR;
   endfunction
-
+  // One that may not start while its warp has a load or store out: another load or store
+  // (each thread has one load/store unit), and BAR and RET, which must find every store
+  // of the block done (a barrier orders memory; a finished block has nothing in flight).
+  function automatic logic waits_memory(input logic [3:0] opcode);
+    return opcode == OP_LDR || opcode == OP_STR || opcode == OP_BAR || opcode == OP_RET;
+  endfunction
   // The lookups as continuous assignments, the line computed once each, without calling
   // line_of: shaped for Icarus's speed (it ran the loop, with its eight function calls,
   // as a process each time any warp's PC or any line changed).
@@ -78,6 +90,8 @@ module icache
     assign lookup_hit[w]    = valid_q[line] && tag_q[line] == lookup_pc[w];
     assign lookup_blocks[w] = blocks_q[line];
     assign lookup_jumps[w]  = jumps_q[line];
+    assign lookup_waits_memory[w] = waits_memory_q[line];
+    assign lookup_registers[w]    = registers_q[line];
   end
   logic [INDEX_BITS-1:0] probe_line;
   assign probe_line = INDEX_BITS'(probe_pc % LINES);  // line_of(probe_pc)
@@ -96,6 +110,8 @@ module icache
       tag_q[line_of(fill_pc)]    <= fill_pc;
       blocks_q[line_of(fill_pc)] <= stops_issue(fill_data[15:12]);
       jumps_q[line_of(fill_pc)]  <= jumps(fill_data[15:12]);
+      waits_memory_q[line_of(fill_pc)] <= waits_memory(fill_data[15:12]);
+      registers_q[line_of(fill_pc)]    <= registers_used(fill_data);
     end
   end
 

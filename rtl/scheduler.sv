@@ -3,8 +3,9 @@
 // The core keeps WARPS_PER_CORE blocks at once (warp.sv holds each one's PCs and live
 // threads). The pipeline has two stages:
 //
-//   ISSUE    (this module) among warps that are ready (not waiting on a branch or on
-//            memory) and whose next instruction is in the instruction cache, keep the
+//   ISSUE    (this module) among warps that are ready (not waiting for a branch to
+//            resolve, nor, by the scoreboard, for a load the next instruction needs) and
+//            whose next instruction is in the instruction cache, keep the
 //            warp that issued last while it can go on (also through the one cycle its
 //            branch takes to resolve), else take the next one after it (greedy, then
 //            round robin); read its word from the cache. A warp whose
@@ -49,6 +50,8 @@ module scheduler
   input  logic [WARPS-1:0]              warp_pc_cached,
   input  logic [WARPS-1:0]              warp_pc_blocks,
   input  logic [WARPS-1:0]              warp_pc_jumps,
+  input  logic [WARPS-1:0]              warp_pc_waits_memory,
+  input  logic [WARPS-1:0][NUM_REGS-1:0] warp_pc_registers,
   output logic                          demand_valid,
   output logic [PC_BITS-1:0]            demand_pc,
   output logic [PC_BITS-1:0]            last_issue_pc,
@@ -61,6 +64,8 @@ module scheduler
   output logic [WARP_BITS-1:0]          exec_warp,
   output logic [PC_BITS-1:0]            exec_pc,
   input  logic                          exec_is_memory,
+  input  logic                          exec_is_load,
+  input  logic [REG_ADDR_BITS-1:0]      exec_rd,
   input  logic                          exec_is_ret,
   input  logic                          exec_is_barrier,
   input  logic                          exec_hold,           // EXECUTE replays its instruction next cycle
@@ -81,6 +86,7 @@ module scheduler
 );
 
   logic [WARPS-1:0]                         ready;
+  logic [WARPS-1:0]                         scoreboard_stall;
   logic [WARPS-1:0]                         resolving;
   logic [WARPS-1:0]                         issue_to;
   logic [WARPS-1:0]                         exec_to;
@@ -100,14 +106,19 @@ module scheduler
       .block_idx          (block_idx[w]),
       .clear              (clear_warp[w]),
       .ready              (ready[w]),
+      .scoreboard_stall   (scoreboard_stall[w]),
       .resolving          (resolving[w]),
       .issue_pc           (warp_pc[w]),
       .issue              (issue_to[w]),
       .issue_blocks       (warp_pc_blocks[w]),
       .issue_jumps        (warp_pc_jumps[w]),
+      .issue_waits_memory (warp_pc_waits_memory[w]),
+      .issue_registers    (warp_pc_registers[w]),
       .exec               (exec_to[w]),
       .exec_pc            (exec_pc),
       .exec_is_memory     (exec_is_memory),
+      .exec_is_load       (exec_is_load),
+      .exec_rd            (exec_rd),
       .exec_is_ret        (exec_is_ret),
       .exec_is_barrier    (exec_is_barrier),
       .exec_retire        (exec_retire),
@@ -156,7 +167,7 @@ module scheduler
   logic [WARP_BITS-1:0] demand_warp;
 
   logic [WARPS-1:0] can_issue;
-  assign can_issue = ready & warp_pc_cached;
+  assign can_issue = ready & warp_pc_cached & ~scoreboard_stall;
   always_comb begin
     if (exec_hold)                   {issue_valid, issue_warp} = '0;  // EXECUTE is taken
     else if (can_issue[last_warp_q]) {issue_valid, issue_warp} = {1'b1, last_warp_q};
@@ -202,7 +213,7 @@ module scheduler
   // ------------------------------------------------------------ assertions
   always @(posedge clk) begin
     if (!reset) begin
-      assert (!issue_valid || (ready[issue_warp] && warp_pc_cached[issue_warp]))
+      assert (!issue_valid || can_issue[issue_warp])
         else $error("scheduler: issued warp %0d, which cannot issue", issue_warp);
       assert (!exec_valid_q || exec_active != '0) else $error("scheduler: executing with no active thread");
 `ifndef FORMAL  // X and Z exist only in simulation

@@ -10,24 +10,35 @@
 //             reconvergence). After any instruction but a branch or RET it is PC + 1 at
 //             once, so the warp can issue again in the next cycle. After a branch, RET
 //             or BAR the next PC is known only once the instruction has executed: the
-//             warp is `blocked` until then. After LDR/STR it is blocked until memory has
-//             answered every thread (it may issue again in that very cycle). Other warps
+//             warp is `blocked` until then. After LDR/STR too, for the one cycle until it
+//             executes (then the register its load will write is known). Other warps
 //             issue meanwhile.
 //
 // Executing an instruction (`exec`) commits it for the threads at its PC (`active`):
 // they take their next PC, and RET takes them out of the live mask. (An LDS/STS with a
 // shared-memory bank conflict retires only the threads served (`exec_retire`); the core
-// executes it again for the others, which are still at its PC.) A memory
-// instruction commits when the core reports `mem_complete`. When the last live thread
-// executes RET the warp reports `block_done` in that cycle and is idle from the next.
+// executes it again for the others, which are still at its PC.) When the last live
+// thread executes RET the warp reports `block_done` in that cycle and is idle from the
+// next.
+//
+// Loads and stores do not stall the warp (a scoreboard). An executed LDR/STR moves its
+// threads on to PC + 1 at once and stays out (`mem_waiting`) until the core reports
+// `mem_complete`: memory has answered every thread, and the loaded bytes are written
+// back (in a cycle when the warp executes nothing else, so a thread retires one
+// instruction per cycle and its register file has one write port). Meanwhile the warp
+// issues what does not depend on it: `scoreboard_stall` holds back its next
+// instruction when that reads or writes the register the load will write, or is
+// another LDR/STR (each thread has one load/store unit), a BAR or a RET (a barrier and
+// the end of a block must find the block's stores done). So a warp has at most one
+// memory instruction out, and its loads and stores reach memory in program order.
 //
 // Block barrier (BAR): the threads that execute it stop there (`barrier_waiting`) and
 // leave the set the smallest PC is taken over, so the warp goes on with the others. When
 // every live thread waits, at one BAR or at different ones, all of them are released in
 // that cycle (`released`): they retire their BAR and go on at PC + 1. Threads that have
 // left (RET) do not count, so a RET can release a barrier too. A block is one warp and a
-// warp issues nothing while its load or store is out, so every store a thread issued
-// before its BAR has completed when the barrier releases: no separate drain is needed.
+// BAR waits on the scoreboard until the warp's load or store is out no more, so every
+// store a thread issued before its BAR has completed when the barrier releases.
 `default_nettype none
 
 module warp
@@ -48,21 +59,26 @@ module warp
   output logic                          clear,               // a new block starts now
   // issue (the scheduler picks this warp)
   output logic                          ready,               // running and not blocked
+  output logic                          scoreboard_stall,    // its next instruction waits on memory
   output logic                          resolving,           // its branch or RET is executing
   output logic [PC_BITS-1:0]            issue_pc,
   input  logic                          issue,
   input  logic                          issue_blocks,        // the issued word is BR/RET/LDR/STR
-  input  logic                          issue_jumps,         // the issued word is BR/RET
+  input  logic                          issue_jumps,         // the issued word is BR/RET/BAR
+  input  logic                          issue_waits_memory,  // the word at issue_pc is LDR/STR/BAR/RET
+  input  logic [NUM_REGS-1:0]           issue_registers,     // the registers it reads or writes
   // execute (the core executes this warp's instruction at exec_pc)
   input  logic                          exec,
   input  logic [PC_BITS-1:0]            exec_pc,
   input  logic                          exec_is_memory,
+  input  logic                          exec_is_load,
+  input  logic [REG_ADDR_BITS-1:0]      exec_rd,             // the register a load writes
   input  logic                          exec_is_ret,
   input  logic                          exec_is_barrier,
   input  logic [THREADS_PER_BLOCK-1:0]  exec_retire,         // of the active threads, those retiring now
   input  logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] next_pc,
   output logic [THREADS_PER_BLOCK-1:0]  active,              // threads at exec_pc
-  input  logic                          mem_complete,        // its LDR/STR is answered for all
+  input  logic                          mem_complete,        // its LDR/STR retires (answered for all)
   output logic [THREADS_PER_BLOCK-1:0]  mem_active,          // threads of that LDR/STR
   output logic                          mem_waiting,         // its LDR/STR is out
   // state, for the commit port, traces and waveforms
@@ -77,6 +93,8 @@ module warp
   logic                                      running_q,     running_d;
   logic                                      blocked_q,     blocked_d;
   logic                                      mem_wait_q,    mem_wait_d;
+  logic                                      load_q,        load_d;     // what is out is a load
+  logic [REG_ADDR_BITS-1:0]                  load_rd_q,     load_rd_d;  // of register load_rd_q
   logic [THREADS_PER_BLOCK-1:0]              live_q,        live_d;
   logic [THREADS_PER_BLOCK-1:0]              waiting_q,     waiting_d;  // at a barrier
   logic [THREADS_PER_BLOCK-1:0]              mem_active_q,  mem_active_d;
@@ -109,14 +127,16 @@ module warp
 
   // Threads that retire this cycle: a non-memory instruction as it executes, a memory
   // instruction when memory has answered every one of its threads, a BAR when its
-  // barrier releases.
+  // barrier releases. Every instruction but BAR moves its threads' PCs as it executes.
   logic finished;  // the last live thread leaves now
   logic resolves;  // an instruction other than LDR/STR executes: the warp's next PC is known
   logic exec_commits;
+  logic [THREADS_PER_BLOCK-1:0] exec_moves;     // threads whose PC takes next_pc now
   logic [THREADS_PER_BLOCK-1:0] waiting_after;  // at a barrier, with those arriving now
   assign resolves      = exec && !exec_is_memory;
   assign exec_commits  = resolves && !exec_is_barrier;
   assign exec_commit   = exec_commits ? (active & exec_retire) : '0;
+  assign exec_moves    = (exec && !exec_is_barrier) ? (active & exec_retire) : '0;
   assign waiting_after = waiting_q | ((exec && exec_is_barrier) ? active : '0);
   assign commit        = exec_commit | (mem_complete ? mem_active_q : '0) | released;
 
@@ -125,6 +145,8 @@ module warp
     finished     = 1'b0;
     blocked_d    = blocked_q;
     mem_wait_d   = mem_wait_q;
+    load_d       = load_q;
+    load_rd_d    = load_rd_q;
     live_d       = live_q;
     waiting_d    = waiting_after;
     released     = '0;
@@ -146,14 +168,19 @@ module warp
       end
     end
 
+    // A load or store goes out: its threads move on, the warp may issue from the next
+    // cycle, and the scoreboard holds what it waits for.
     if (exec && exec_is_memory) begin
       mem_wait_d   = 1'b1;
       mem_active_d = active;
+      load_d       = exec_is_load;
+      load_rd_d    = exec_rd;
+      blocked_d    = 1'b0;
     end
+    if (mem_complete) mem_wait_d = 1'b0;
 
     for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      if (exec_commit[t]) pc_d[t] = next_pc[t];
-      if (mem_complete && mem_active_q[t]) pc_d[t] = pc_q[t] + 1'b1;  // LDR/STR move on
+      if (exec_moves[t]) pc_d[t] = next_pc[t];
     end
     if (exec_commits && exec_is_ret) live_d = live_q & ~active;
 
@@ -167,11 +194,6 @@ module warp
       end
     end
 
-    // After a load or store, memory has answered: go on at PC + 1 (issue_pc already).
-    if (mem_complete) begin
-      mem_wait_d = 1'b0;
-      blocked_d  = 1'b0;
-    end
     // After a branch, RET or BAR: go on at the smallest PC of the threads that can run,
     // or end the block.
     if (resolves && blocked_q) begin
@@ -183,7 +205,6 @@ module warp
       end
     end
 
-    // Issue last: a warp whose load or store completes may issue in the same cycle.
     if (issue) begin
       if (issue_blocks) blocked_d  = 1'b1;
       if (!issue_jumps) issue_pc_d = issue_pc_q + 1'b1;
@@ -195,6 +216,8 @@ module warp
       running_q    <= 1'b0;
       blocked_q    <= 1'b0;
       mem_wait_q   <= 1'b0;
+      load_q       <= 1'b0;
+      load_rd_q    <= '0;
       live_q       <= '0;
       waiting_q    <= '0;
       mem_active_q <= '0;
@@ -205,6 +228,8 @@ module warp
       running_q    <= running_d;
       blocked_q    <= blocked_d;
       mem_wait_q   <= mem_wait_d;
+      load_q       <= load_d;
+      load_rd_q    <= load_rd_d;
       live_q       <= live_d;
       waiting_q    <= waiting_d;
       mem_active_q <= mem_active_d;
@@ -218,8 +243,12 @@ module warp
   assign block_done = finished;
   assign block_idx  = block_idx_q;
   assign clear      = block_start;
-  assign ready      = running_q && (!blocked_q || mem_complete);
-  assign resolving  = running_q && blocked_q && !mem_wait_q && !(exec && exec_is_memory);
+  assign ready      = running_q && !blocked_q;
+  assign resolving  = running_q && blocked_q && !(exec && exec_is_memory);
+  // The scoreboard: while its load or store is out (and not retiring now, when the
+  // loaded bytes are written back), the next instruction waits if it needs it done.
+  assign scoreboard_stall = mem_wait_q && !mem_complete &&
+                            (issue_waits_memory || (load_q && issue_registers[load_rd_q]));
   assign issue_pc   = issue_pc_q;
   assign mem_active = mem_active_q;
   assign mem_waiting = mem_wait_q;
@@ -234,6 +263,10 @@ module warp
       assert (!block_start || block_idle) else $error("warp: a block arrived while busy");
       assert ((live_q & ~{THREADS_PER_BLOCK{running_q}}) == '0) else $error("warp: live threads %b while not running", live_q);
       assert (!issue || ready) else $error("warp: issued while not ready");
+      assert (!issue || !scoreboard_stall) else $error("warp: issued what waits on its load or store");
+      // What must find memory done never executes while a load or store is out.
+      assert (!(exec && mem_wait_q && (exec_is_memory || exec_is_barrier || exec_is_ret)))
+        else $error("warp: LDR/STR/BAR/RET executes while a load or store is out");
       assert (!exec || running_q) else $error("warp: executing while not running");
       // An executed instruction is at the smallest PC of the threads not at a barrier,
       // and some thread sits there.
@@ -250,10 +283,6 @@ module warp
       assert (released == '0 || (resolves && !mem_wait_q)) else $error("warp: a barrier released while memory is out");
       assert ((active & ~live_q) == '0) else $error("warp: active %b outside live %b", active, live_q);
       assert (!mem_complete || mem_wait_q) else $error("warp: memory completed with nothing outstanding");
-      assert (!mem_wait_q || blocked_q) else $error("warp: waiting on memory but not blocked");
-      // Where a warp goes on after a load or store is the next PC, which it already holds.
-      assert (!mem_complete || issue_pc_q == smallest_live_pc(live_d & ~waiting_d, pc_d))
-        else $error("warp: after memory, issue PC %0d is not the smallest live PC", issue_pc_q);
       assert (!(exec && mem_complete)) else $error("warp: executing while its memory instruction is out");
 `ifndef FORMAL  // X and Z exist only in simulation
       assert ((^{block_idle, block_done, ready, issue_pc, live_q}) !== 1'bx)

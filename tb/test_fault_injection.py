@@ -56,7 +56,10 @@ OTHERS:
     MUL   R4, R4, %threadIdx   ; 19 R4 = 4 * tid: bytes 4, 8, 12, all in shared bank 0
     STS   R4, R6               ; 20 three lanes, one bank: a bank conflict (replayed)
     LDS   R7, R4               ; 21 read back, in conflict again
-    RET                        ; 22
+    LDR   R8, R6               ; 22 R8 = mem[20 + tid] = 7 (stored at 3)
+    CONST R10, #1              ; 23 independent: runs while the load is out
+    ADD   R9, R10, R8          ; 24 needs the load: the scoreboard holds it
+    RET                        ; 25
 """
 
 
@@ -105,6 +108,10 @@ FAULTS = [
     Fault("bank_conflict_not_replayed",
           RtlEdit("shared_memory.sv", "&& (int'(bank_lane[bank]) == t", "&& (1'b1 || int'(bank_lane[bank]) == t"),
           pc=21, thread=2, fields=frozenset({"rd_value", "shared_data"})),
+    Fault("scoreboard_ignores_rt",
+          RtlEdit("gpu_pkg.sv", "if (reads_rt)  used[word[3:0]]  = 1'b1;",
+                  "if (reads_rt && word[15:12] != OP_ADD) used[word[3:0]] = 1'b1;"),
+          pc=24, thread=1, fields=frozenset({"rd_value"})),
     # (barrier_released_before_all_arrive, below, leaves every thread's own records right)
 ]
 

@@ -297,3 +297,20 @@ def test_shared_bank_conflict_is_an_lds_retiring_over_consecutive_cycles():
     # The same LDS two cycles apart (a loop) is not a replay.
     looped = [lds(10, 0, 0), lds(12, 0, 4)]
     assert "shared-bank-conflict" not in hits(sampled(looped), "simt")
+
+
+def test_scoreboard_bins_come_from_order_numbers_and_cycles():
+    def at(cycle, order, pc, asm, **kwargs):
+        return replace(commit(cycle, pc, asm, **kwargs), order=order)
+
+    load = at(14, 0, 0, "LDR R1, R2", rd=1, rd_value=5, mem=("R", 2, 5))
+    independent = at(12, 1, 1, "CONST R3, #1", rd=3, rd_value=1)
+    dependent = at(15, 2, 2, "ADD R4, R3, R1", rd=4, rd_value=6)
+    # The CONST retired (cycle 12) before the older LDR (cycle 14): it ran under the load;
+    # the ADD after it in program order is not the load's next instruction.
+    assert hits(sampled([load, independent, dependent]), "scoreboard") == {"under-load": 1}
+    in_order = [at(12, 0, 0, "LDR R1, R2", rd=1, rd_value=5, mem=("R", 2, 5)),
+                at(14, 1, 1, "ADD R4, R3, R1", rd=4, rd_value=5)]
+    assert hits(sampled(in_order), "scoreboard") == {"load-use": 1}
+    store = at(14, 0, 0, "STR R2, R1", mem=("W", 2, 0))
+    assert hits(sampled([store, replace(independent, cycle=13)]), "scoreboard") == {"under-store": 1}

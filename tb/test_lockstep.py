@@ -40,7 +40,7 @@ MEMORY = [0] * 9 + [33]
 
 # Fields that place a record instead of describing its effect: block and thread pair it
 # with the model's record; cycle and core exist only on the RTL side.
-PLACEMENT_FIELDS = {"block", "thread", "cycle", "core"}
+PLACEMENT_FIELDS = {"block", "thread", "cycle", "core", "order"}
 
 
 def model_commits():
@@ -117,35 +117,35 @@ def test_a_thread_that_retires_too_few_is_reported_with_its_place():
 
 
 def test_commit_line_fields():
-    job, commit = parse_commit_line("C 3 1f 1 2 3 a 7210 b 2 1 2 21 1 0 9 21 0 0 0 0 0")
+    job, commit = parse_commit_line("C 3 1f 1 2 3 a 7210 b 2 1 2 21 1 0 9 21 0 0 0 0 0 0")
     assert job == 3
     assert commit == Commit(cycle=0x1F, core=1, block=2, thread=3, pc=10, instr=0x7210,
                             next_pc=11, nzp=2, rd=2, rd_value=0x21, mem_op="R",
                             mem_addr=9, mem_data=0x21)
-    _, commit = parse_commit_line("C 3 20 1 2 3 b b120 c 2 1 1 7 0 0 0 0 1 0 3f 7 0")
+    _, commit = parse_commit_line("C 3 20 1 2 3 b b120 c 2 1 1 7 0 0 0 0 1 0 3f 7 0 0")
     assert (commit.shared_op, commit.shared_addr, commit.shared_data, commit.barrier) == ("R", 0x3F, 7, False)
-    _, commit = parse_commit_line("C 3 21 1 2 3 c a000 d 2 0 0 0 0 0 0 0 0 0 0 0 1")
+    _, commit = parse_commit_line("C 3 21 1 2 3 c a000 d 2 0 0 0 0 0 0 0 0 0 0 0 1 0")
     assert (commit.shared_op, commit.barrier) == (None, True)
 
 
 def test_commit_line_without_effects_leaves_them_empty():
     # rd, rd_value, mem_addr and mem_data are ignored when their enables are 0.
-    _, commit = parse_commit_line("C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 12 34 0")
+    _, commit = parse_commit_line("C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 12 34 0 0")
     assert (commit.rd, commit.rd_value, commit.mem_op, commit.mem_addr, commit.mem_data) == (
         None, None, None, None, None)
     assert (commit.shared_op, commit.shared_addr, commit.shared_data) == (None, None, None)
 
 
 def test_commit_line_with_a_read_and_a_write_is_always_wrong():
-    _, commit = parse_commit_line("C 0 5 0 0 0 3 8010 4 2 0 0 0 1 1 9 7 1 1 0 0 0")
+    _, commit = parse_commit_line("C 0 5 0 0 0 3 8010 4 2 0 0 0 1 1 9 7 1 1 0 0 0 0")
     assert commit.mem_op == "RW"  # no model record has it, so it never matches
     assert commit.shared_op == "RW"
 
 
 @pytest.mark.parametrize("line", [
-    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0",      # a field missing
-    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0 0",  # a field too many
-    "T 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0",    # not a commit line
+    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0",      # a field missing
+    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0 0 0",  # a field too many
+    "T 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0 0",    # not a commit line
 ])
 def test_malformed_commit_lines_are_refused(line):
     with pytest.raises(ValueError, match="malformed commit line"):

@@ -13,12 +13,17 @@ for RISC-V cores, never rebuilt from the instruction word:
   shared memory's port (LDS 'R', STS 'W'; the address after the wrap to its size);
 - ``barrier``: the thread left a BAR because its warp released the barrier.
 
+Each RTL record also carries ``order``, the instruction's number in its warp's stream
+(as RVFI's rvfi_order): a load or store retires when memory has answered, after the
+independent instructions its warp went on with (the scoreboard), so a thread's records
+are in program order only once sorted by it (`in_program_order`). It is not compared.
+
 Log line (written by tb/hdl/gpu_harness.sv, numbers in hex; a field with X or Z bits
 reads as UNKNOWN, -1, which matches no model value):
 
     C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
       mem_read mem_write mem_addr mem_data shared_read shared_write shared_addr
-      shared_data barrier
+      shared_data barrier order
 """
 
 from __future__ import annotations
@@ -49,13 +54,14 @@ class Commit:
     barrier: bool = False  # retired by a barrier release
     cycle: int = 0  # where and when it retired (RTL only; the model leaves 0)
     core: int = 0
+    order: int = 0  # the instruction's number in its warp's stream (RTL only)
 
 
 # Fields the RTL must match exactly (everything but where and when).
 COMPARED_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data",
                    "shared_op", "shared_addr", "shared_data", "barrier")
 
-_LINE_FIELDS = 22  # "C" and 21 numbers
+_LINE_FIELDS = 23  # "C" and 22 numbers
 UNKNOWN = -1  # a field with X or Z bits (a simulator prints them as x/z): never a valid value
 
 
@@ -75,7 +81,7 @@ def parse_commit_line(line: str) -> tuple[int, Commit]:
         raise ValueError(f"malformed commit line: {line!r}")
     (job, cycle, core, block, thread, pc, instr, next_pc, nzp, rd_written, rd, rd_value,
      mem_read, mem_write, mem_addr, mem_data, shared_read, shared_write, shared_addr, shared_data,
-     barrier) = (_number(f) for f in fields[1:])
+     barrier, order) = (_number(f) for f in fields[1:])
     mem_op = ("R" if mem_read else "") + ("W" if mem_write else "") or None
     shared_op = ("R" if shared_read else "") + ("W" if shared_write else "") or None
     commit = Commit(
@@ -96,6 +102,7 @@ def parse_commit_line(line: str) -> tuple[int, Commit]:
         shared_addr=shared_addr if shared_op else None,
         shared_data=shared_data if shared_op else None,
         barrier=barrier == 1,
+        order=order,
     )
     return job, commit
 
@@ -111,3 +118,12 @@ def parse_commit_log(path: Path) -> dict[int, list[Commit]]:
                 job, commit = parse_commit_line(line)
                 by_job[job].append(commit)
     return dict(by_job)
+
+
+def in_program_order(commits: list[Commit]) -> dict[tuple[int, int], list[Commit]]:
+    """Each thread's records, (block, thread) -> list, in program order (by `order`;
+    records of one instruction keep their log order)."""
+    by_thread: dict[tuple[int, int], list[Commit]] = defaultdict(list)
+    for commit in commits:
+        by_thread[(commit.block, commit.thread)].append(commit)
+    return {key: sorted(records, key=lambda c: c.order) for key, records in by_thread.items()}

@@ -72,6 +72,11 @@ simt         barriers and shared memory: barrier (a release), barrier-divergent 
              block wrote), global-exchange (an LDR of a global byte another thread of the
              block wrote: ordered by a barrier), shared-bank-conflict (threads of one
              LDS/STS retired in consecutive cycles: a bank conflict replayed it)
+scoreboard   a load or store that did not stall its warp: under-load / under-store (an
+             instruction of the thread retired before an older LDR / STR of it, which
+             was still out), load-use (the instruction after an LDR in program order
+             reads or overwrites its register: the scoreboard held it until the load
+             wrote back); found through the records' order numbers
 dest         R0-R12 written (a commit with rd set)
 src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of the
              instructions that read them: ADD SUB MUL DIV CMP s,t; LDR s; STR s,t)
@@ -182,6 +187,19 @@ def _sources(instr: int) -> tuple[int, ...]:
 # The bin declaration
 # --------------------------------------------------------------------------------------
 
+def _load_use(rd: int, after) -> bool:
+    """Whether instruction `after` reads or writes register rd (the scoreboard's test)."""
+    op = after.opcode
+    reads = {Opcode.CMP: (after.rs, after.rt), Opcode.STR: (after.rs, after.rt),
+             Opcode.STS: (after.rs, after.rt), Opcode.LDR: (after.rs,), Opcode.LDS: (after.rs,)}
+    used = set(reads.get(op, ()))
+    if op in ARITHMETIC_OPCODES:
+        used |= {after.rs, after.rt, after.rd}
+    if op in (Opcode.LDR, Opcode.LDS, Opcode.CONST):
+        used.add(after.rd)
+    return rd in used
+
+
 CONDITIONAL_MASKS = range(1, 7)  # masks that can split a block (not 000 or nzp)
 
 # group -> required bins. The `impossible` group and OPTIONAL_BINS are never required.
@@ -203,6 +221,7 @@ REQUIRED_BINS: dict[str, list[str]] = {
              "barrier-wait", "shared-load", "shared-store", "multi-thread-shared-load",
              "multi-thread-shared-store", "shared-wrap", "shared-exchange", "global-exchange",
              "shared-bank-conflict"],
+    "scoreboard": ["under-load", "under-store", "load-use"],
     "dest": REG_NAMES[:NUM_GENERAL_REGISTERS],
     "src": list(REG_NAMES),
     "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
@@ -303,7 +322,9 @@ class FunctionalCoverage:
         # For every commit: the (pc, core, cycle) of the same thread's previous commit.
         previous: dict[int, tuple[int, int, int]] = {}
         for (block, thread), stream in per_thread.items():
-            stream.sort(key=lambda c: c.cycle)
+            # Program order: by order number (the RTL's; the model's are all 0), then cycle.
+            stream.sort(key=lambda c: (c.order, c.cycle))
+            self._sample_scoreboard(stream)
             regs = [0] * NUM_GENERAL_REGISTERS + [block, block_dim, thread]
             prev = None
             for c in stream:
@@ -325,6 +346,26 @@ class FunctionalCoverage:
             per_block[c.block].append(c)
         for block_commits in per_block.values():
             self._sample_block(block_commits)
+
+    def _sample_scoreboard(self, stream: list[Commit]) -> None:
+        """Bins of loads and stores that let their warp go on (one thread's records, in
+        program order)."""
+        # earliest[i]: the earliest cycle at which a record after the i-th retired
+        earliest = [0] * len(stream)
+        soonest = None
+        for index in range(len(stream) - 1, -1, -1):
+            earliest[index] = soonest
+            soonest = stream[index].cycle if soonest is None else min(soonest, stream[index].cycle)
+        for index, c in enumerate(stream):
+            op = decode(c.instr).opcode
+            if op not in (Opcode.LDR, Opcode.STR):
+                continue
+            if earliest[index] is not None and earliest[index] < c.cycle:
+                self._hit("scoreboard", "under-load" if op == Opcode.LDR else "under-store")
+            if op == Opcode.LDR and index + 1 < len(stream):
+                after = decode(stream[index + 1].instr)
+                if _load_use(decode(c.instr).rd, after):
+                    self._hit("scoreboard", "load-use")
 
     def _sample_block(self, commits: list[Commit]) -> None:
         """Barrier releases and exchanges between the threads of one block."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .commits import COMPARED_FIELDS
+from .commits import COMPARED_FIELDS, in_program_order
 from .disassembler import disassemble
 
 
@@ -33,13 +33,13 @@ class LockstepReport:
 def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: list) -> LockstepReport:
     """Compare every thread's retired instructions with the model's, in order.
 
-    The RTL interleaves threads by cycle; each thread's own sequence must equal the
-    model's exactly. Reports the earliest (by cycle) RTL record that disagrees, or a
-    thread that retired too few or too many instructions.
+    The RTL interleaves threads by cycle, and retires a load or store after the
+    independent instructions that followed it; each thread's own sequence, put in program
+    order by the records' order numbers, must equal the model's exactly. Reports the
+    earliest (by cycle) RTL record that disagrees, or a thread that retired too few or
+    too many instructions.
     """
-    rtl_by_thread: dict[tuple[int, int], list] = defaultdict(list)
-    for commit in rtl_commits:
-        rtl_by_thread[(commit.block, commit.thread)].append(commit)
+    rtl_by_thread = in_program_order(rtl_commits)
 
     compared = 0
     first_bad = None  # (cycle, message)

@@ -369,7 +369,7 @@ module gpu_harness #(
         for (int w = 0; w < WARPS_PER_CORE; w++) begin
           for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
             if (u_gpu.g_cores[c].u_core.commit_valid[w*THREADS_PER_BLOCK + t]) begin
-              commit_text[c] = {commit_text[c], $sformatf("C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
+              commit_text[c] = {commit_text[c], $sformatf("C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
                       cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx[w], t,
                       u_gpu.g_cores[c].u_core.commit_pc[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_instr[w*THREADS_PER_BLOCK + t],
@@ -386,7 +386,8 @@ module gpu_harness #(
                       u_gpu.g_cores[c].u_core.commit_shared_write[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_shared_address[w*THREADS_PER_BLOCK + t],
                       u_gpu.g_cores[c].u_core.commit_shared_data[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_barrier[w*THREADS_PER_BLOCK + t])};
+                      u_gpu.g_cores[c].u_core.commit_barrier[w*THREADS_PER_BLOCK + t],
+                      u_gpu.g_cores[c].u_core.commit_order[w*THREADS_PER_BLOCK + t])};
             end
           end
         end
