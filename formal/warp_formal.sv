@@ -38,7 +38,8 @@ module warp_formal
   input logic [$clog2(THREADS_PER_BLOCK + 1)-1:0]  block_thread_count,
   input logic                                      issue,
   input logic [2:0]                                kind,          // of the word issued now
-  input logic [NUM_REGS-1:0]                       registers,     // it reads or writes
+  input logic                                      predecoded,    // the next two are known
+  input logic [NUM_WRITABLE_REGS-1:0]              registers,     // it reads or writes
   input logic                                      is_load,       // a K_MEMORY word: LDR (else STR)
   input logic [REG_ADDR_BITS-1:0]                  rd,            // the register a load writes
   input logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] branch_target,
@@ -92,7 +93,7 @@ module warp_formal
     .scoreboard_stall (scoreboard_stall), .issue_pc (issue_pc), .issue (issue),
     .issue_blocks (kind != K_OTHER), .issue_jumps (kind == K_BRANCH || kind == K_RET || kind == K_BARRIER),
     .issue_waits_memory (kind == K_MEMORY || kind == K_RET || kind == K_BARRIER),
-    .issue_registers (registers),
+    .issue_predecoded (predecoded), .issue_registers (registers),
     .exec (exec_q), .exec_pc (exec_pc_q), .exec_is_memory (exec_kind_q == K_MEMORY),
     .exec_is_load (exec_is_load_q), .exec_rd (exec_rd_q),
     .exec_is_ret (exec_kind_q == K_RET), .exec_is_barrier (exec_kind_q == K_BARRIER),

@@ -111,8 +111,9 @@ module core
   logic [WARPS-1:0]                   warp_pc_cached;
   logic [WARPS-1:0]                   warp_pc_blocks;
   logic [WARPS-1:0]                   warp_pc_jumps;
-  logic [WARPS-1:0]                   warp_pc_waits_memory;
-  logic [WARPS-1:0][NUM_REGS-1:0]     warp_pc_registers;
+  logic [PC_BITS-1:0]                 scoreboard_pc;
+  logic                               scoreboard_waits_memory;
+  logic [NUM_WRITABLE_REGS-1:0]       scoreboard_registers;
   logic                               demand_valid;
   logic [PC_BITS-1:0]                 demand_pc;
   logic [PC_BITS-1:0]                 last_issue_pc;
@@ -164,8 +165,9 @@ module core
     .warp_pc_cached     (warp_pc_cached),
     .warp_pc_blocks     (warp_pc_blocks),
     .warp_pc_jumps      (warp_pc_jumps),
-    .warp_pc_waits_memory (warp_pc_waits_memory),
-    .warp_pc_registers  (warp_pc_registers),
+    .scoreboard_pc           (scoreboard_pc),
+    .scoreboard_waits_memory (scoreboard_waits_memory),
+    .scoreboard_registers    (scoreboard_registers),
     .demand_valid       (demand_valid),
     .demand_pc          (demand_pc),
     .last_issue_pc      (last_issue_pc),
@@ -214,8 +216,9 @@ module core
     .lookup_hit    (warp_pc_cached),
     .lookup_blocks (warp_pc_blocks),
     .lookup_jumps  (warp_pc_jumps),
-    .lookup_waits_memory (warp_pc_waits_memory),
-    .lookup_registers    (warp_pc_registers),
+    .scoreboard_pc           (scoreboard_pc),
+    .scoreboard_waits_memory (scoreboard_waits_memory),
+    .scoreboard_registers    (scoreboard_registers),
     .probe_pc      (probe_pc),
     .probe_hit     (probe_hit),
     .read_pc       (issue_pc),
@@ -252,7 +255,7 @@ module core
     .decoded     (decoded)
   );
 `ifndef SYNTHESIS
-  logic [NUM_REGS-1:0] exec_registers;  // what the instruction in EXECUTE reads or writes (assertions)
+  logic [NUM_WRITABLE_REGS-1:0] exec_registers;  // what the instruction in EXECUTE reads or writes (assertions)
   assign exec_registers = registers_used(instruction);
 `endif
 
@@ -364,7 +367,8 @@ module core
     // The scoreboard: nothing executes that reads or writes the register a load of this
     // warp is still to write.
     always @(posedge clk) begin
-      if (!reset) assert (!(executing && mem_waiting[w] && mem_is_load && exec_registers[mem_rd]))
+      if (!reset) assert (!(executing && mem_waiting[w] && mem_is_load && int'(mem_rd) < NUM_WRITABLE_REGS
+                           && exec_registers[mem_rd]))
         else $error("core: warp %0d executes pc %0d, which needs R%0d before its load wrote it",
                     w, exec_pc, mem_rd);
     end

@@ -12,7 +12,6 @@ package gpu_pkg;
   localparam int INSTR_BITS    = 16;  // one instruction word
   localparam int PC_BITS       = 8;   // program counter; branch targets are absolute IMM8
   localparam int REG_ADDR_BITS = 4;   // 16 register numbers
-  localparam int NUM_REGS      = 1 << REG_ADDR_BITS;
   localparam int NZP_BITS      = 3;
   localparam int ORDER_BITS    = 32;  // commit records' order numbers (simulation only)
 
@@ -88,11 +87,12 @@ package gpu_pkg;
   } decoded_instr_t;
 
   // ------------------------------------------------------------- scoreboard
-  // The registers an instruction reads (Rs, Rt) or writes (Rd), one bit each: what the
-  // scoreboard compares with the register a warp's load is still to write.
-  function automatic logic [NUM_REGS-1:0] registers_used(input logic [INSTR_BITS-1:0] word);
+  // The general registers (R0-R12) an instruction reads (Rs, Rt) or writes (Rd), one bit
+  // each: what the scoreboard compares with the register a warp's load is still to write.
+  // (A load into R13-R15 writes nothing, so only these can be waited for.)
+  function automatic logic [NUM_WRITABLE_REGS-1:0] registers_used(input logic [INSTR_BITS-1:0] word);
     logic reads_rs, reads_rt, writes_rd;
-    logic [NUM_REGS-1:0] used;
+    logic [NUM_WRITABLE_REGS-1:0] used;
     case (word[15:12])
       OP_CMP, OP_STR, OP_STS:         {reads_rs, reads_rt, writes_rd} = 3'b110;
       OP_ADD, OP_SUB, OP_MUL, OP_DIV: {reads_rs, reads_rt, writes_rd} = 3'b111;
@@ -101,9 +101,9 @@ package gpu_pkg;
       default:                        {reads_rs, reads_rt, writes_rd} = 3'b000;
     endcase
     used = '0;
-    if (reads_rs)  used[word[7:4]]  = 1'b1;
-    if (reads_rt)  used[word[3:0]]  = 1'b1;
-    if (writes_rd) used[word[11:8]] = 1'b1;
+    if (reads_rs  && int'(word[7:4])  < NUM_WRITABLE_REGS) used[word[7:4]]  = 1'b1;
+    if (reads_rt  && int'(word[3:0])  < NUM_WRITABLE_REGS) used[word[3:0]]  = 1'b1;
+    if (writes_rd && int'(word[11:8]) < NUM_WRITABLE_REGS) used[word[11:8]] = 1'b1;
     return used;
   endfunction
 

@@ -10,10 +10,15 @@
 //           predecoded at fill time: does that instruction stop its warp from issuing
 //           again before it has executed (`lookup_blocks`: a branch, RET, BAR, LDR or
 //           STR), and is its successor not simply the next PC (`lookup_jumps`: branch,
-//           RET, BAR)? Must it wait until its warp's load or store has completed
-//           (`lookup_waits_memory`: LDR, STR, BAR, RET), and which registers does it read
-//           or write (`lookup_registers`, one bit per register)? The scheduler's
-//           scoreboard compares those with the register a warp's load is still to write.
+//           RET, BAR)?
+//   scoreboard lookup  combinational, one per core, for the warp the scheduler stays
+//           with (`scoreboard_pc`): must the instruction there wait until its warp's
+//           load or store has completed (`scoreboard_waits_memory`: LDR, STR, BAR,
+//           RET), and which of R0-R12 does it read or write (`scoreboard_registers`)?
+//           The warp's scoreboard compares those with the register its load is still
+//           to write. (One lookup, not one per warp: 14 bits through a mux of LINES
+//           inputs cost about 430 iCE40 LUTs each, and the other warps rarely need it,
+//           see scheduler.sv.)
 //   read    registered: the word at `read_pc` comes out in the next cycle (the core's
 //           execute stage), the way a block RAM reads;
 //   fill    the fetcher writes a word that arrived from program memory.
@@ -36,8 +41,9 @@ module icache
   output logic [NUM_LOOKUPS-1:0]                  lookup_hit,
   output logic [NUM_LOOKUPS-1:0]                  lookup_blocks,
   output logic [NUM_LOOKUPS-1:0]                  lookup_jumps,
-  output logic [NUM_LOOKUPS-1:0]                  lookup_waits_memory,
-  output logic [NUM_LOOKUPS-1:0][NUM_REGS-1:0]    lookup_registers,
+  input  logic [PC_BITS-1:0]                      scoreboard_pc,
+  output logic                                    scoreboard_waits_memory,
+  output logic [NUM_WRITABLE_REGS-1:0]            scoreboard_registers,
   input  logic [PC_BITS-1:0]                      probe_pc,     // the fetcher's prefetch check
   output logic                                    probe_hit,
   // read (data next cycle)
@@ -57,7 +63,7 @@ module icache
   logic [LINES-1:0]                blocks_q;
   logic [LINES-1:0]                jumps_q;
   logic [LINES-1:0]                waits_memory_q;
-  logic [LINES-1:0][NUM_REGS-1:0]  registers_q;
+  logic [LINES-1:0][NUM_WRITABLE_REGS-1:0]  registers_q;
   logic [INSTR_BITS-1:0]           words_q [LINES];   // a block RAM in synthesis
   logic [INSTR_BITS-1:0]           read_data_q;
 
@@ -90,9 +96,11 @@ module icache
     assign lookup_hit[w]    = valid_q[line] && tag_q[line] == lookup_pc[w];
     assign lookup_blocks[w] = blocks_q[line];
     assign lookup_jumps[w]  = jumps_q[line];
-    assign lookup_waits_memory[w] = waits_memory_q[line];
-    assign lookup_registers[w]    = registers_q[line];
   end
+  logic [INDEX_BITS-1:0] scoreboard_line;
+  assign scoreboard_line         = INDEX_BITS'(scoreboard_pc % LINES);  // line_of(scoreboard_pc)
+  assign scoreboard_waits_memory = waits_memory_q[scoreboard_line];
+  assign scoreboard_registers    = registers_q[scoreboard_line];
   logic [INDEX_BITS-1:0] probe_line;
   assign probe_line = INDEX_BITS'(probe_pc % LINES);  // line_of(probe_pc)
   assign probe_hit  = valid_q[probe_line] && tag_q[probe_line] == probe_pc;

@@ -30,7 +30,9 @@
 // instruction when that reads or writes the register the load will write, or is
 // another LDR/STR (each thread has one load/store unit), a BAR or a RET (a barrier and
 // the end of a block must find the block's stores done). So a warp has at most one
-// memory instruction out, and its loads and stores reach memory in program order.
+// memory instruction out, and its loads and stores reach memory in program order. The
+// core predecodes the next instruction of one warp only, the one its scheduler stays
+// with (`issue_predecoded`); another warp with a load or store out waits for it.
 //
 // Block barrier (BAR): the threads that execute it stop there (`barrier_waiting`) and
 // leave the set the smallest PC is taken over, so the warp goes on with the others. When
@@ -65,8 +67,9 @@ module warp
   input  logic                          issue,
   input  logic                          issue_blocks,        // the issued word is BR/RET/LDR/STR
   input  logic                          issue_jumps,         // the issued word is BR/RET/BAR
+  input  logic                          issue_predecoded,    // the next two describe the word at issue_pc
   input  logic                          issue_waits_memory,  // the word at issue_pc is LDR/STR/BAR/RET
-  input  logic [NUM_REGS-1:0]           issue_registers,     // the registers it reads or writes
+  input  logic [NUM_WRITABLE_REGS-1:0]           issue_registers,     // the registers it reads or writes
   // execute (the core executes this warp's instruction at exec_pc)
   input  logic                          exec,
   input  logic [PC_BITS-1:0]            exec_pc,
@@ -93,7 +96,7 @@ module warp
   logic                                      running_q,     running_d;
   logic                                      blocked_q,     blocked_d;
   logic                                      mem_wait_q,    mem_wait_d;
-  logic                                      load_q,        load_d;     // what is out is a load
+  logic                                      load_q,        load_d;     // what is out is a load (to R0-R12)
   logic [REG_ADDR_BITS-1:0]                  load_rd_q,     load_rd_d;  // of register load_rd_q
   logic [THREADS_PER_BLOCK-1:0]              live_q,        live_d;
   logic [THREADS_PER_BLOCK-1:0]              waiting_q,     waiting_d;  // at a barrier
@@ -173,7 +176,7 @@ module warp
     if (exec && exec_is_memory) begin
       mem_wait_d   = 1'b1;
       mem_active_d = active;
-      load_d       = exec_is_load;
+      load_d       = exec_is_load && int'(exec_rd) < NUM_WRITABLE_REGS;  // R13-R15: no write
       load_rd_d    = exec_rd;
       blocked_d    = 1'b0;
     end
@@ -246,9 +249,10 @@ module warp
   assign ready      = running_q && !blocked_q;
   assign resolving  = running_q && blocked_q && !(exec && exec_is_memory);
   // The scoreboard: while its load or store is out (and not retiring now, when the
-  // loaded bytes are written back), the next instruction waits if it needs it done.
+  // loaded bytes are written back), the next instruction waits if it needs it done, or
+  // if it is not known (the core predecodes only one warp's next instruction).
   assign scoreboard_stall = mem_wait_q && !mem_complete &&
-                            (issue_waits_memory || (load_q && issue_registers[load_rd_q]));
+      (!issue_predecoded || issue_waits_memory || (load_q && issue_registers[load_rd_q]));
   assign issue_pc   = issue_pc_q;
   assign mem_active = mem_active_q;
   assign mem_waiting = mem_wait_q;

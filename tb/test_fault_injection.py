@@ -109,8 +109,8 @@ FAULTS = [
           RtlEdit("shared_memory.sv", "&& (int'(bank_lane[bank]) == t", "&& (1'b1 || int'(bank_lane[bank]) == t"),
           pc=21, thread=2, fields=frozenset({"rd_value", "shared_data"})),
     Fault("scoreboard_ignores_rt",
-          RtlEdit("gpu_pkg.sv", "if (reads_rt)  used[word[3:0]]  = 1'b1;",
-                  "if (reads_rt && word[15:12] != OP_ADD) used[word[3:0]] = 1'b1;"),
+          RtlEdit("gpu_pkg.sv", "if (reads_rt  && int'(word[3:0])",
+                  "if (reads_rt  && word[15:12] != OP_ADD && int'(word[3:0])"),
           pc=24, thread=1, fields=frozenset({"rd_value"})),
     # (barrier_released_before_all_arrive, below, leaves every thread's own records right)
 ]

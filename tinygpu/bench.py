@@ -371,18 +371,16 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False) -> tupl
                 total_seconds += seconds
             report["speed"][sim] = {"cycles": total_cycles, "seconds": round(total_seconds, 2),
                                     "cycles_per_second": round(total_cycles / total_seconds)}
-        if "verilator" in sims:
-            flow_speed, problems = measure_flow_speed(Path(work) / "flow_speed")
-            for problem in problems:
-                print(f"bench: FAIL: cocotb flow against pure build: {problem}")
-            right &= not problems
-            report["cocotb_against_pure"] = flow_speed
-        if "icarus" in sims:
-            icarus_speed, problems = measure_pure_icarus_speed(Path(work) / "pure_icarus")
-            for problem in problems:
-                print(f"bench: FAIL: pure Icarus: {problem}")
-            right &= not problems
-            report["pure_icarus"] = icarus_speed
+        # Simulation speed: (simulator, measurement, report key, what it is)
+        for sim, measure_speed, key, what in (
+                ("verilator", measure_flow_speed, "cocotb_against_pure", "cocotb flow against pure build"),
+                ("icarus", measure_pure_icarus_speed, "pure_icarus", "pure Icarus")):
+            if sim in sims:
+                speed, problems = measure_speed(Path(work) / key)
+                for problem in problems:
+                    print(f"bench: FAIL: {what}: {problem}")
+                right &= not problems
+                report[key] = speed
     for config, figures in report["figures"].items():
         print_tables(config, figures)
     if "default" in report["figures"]:
