@@ -93,13 +93,17 @@ TASKS: list[FormalTask] = [
                "releases as the model's (all live threads waiting: released together, also by a RET); a "
                "thread retires or reaches a barrier at least every 8 cycles while the block runs (fair issue, memory within 2 "
                "cycles); done exactly when the last live thread leaves; the module's assertions (active "
-               "within live, issue only when ready, no release with memory out)",
-               "3 threads, any branch targets, issue within 2 cycles of ready, memory within 2 cycles"),
+               "within live, issue only when ready, no release with memory out; the scoreboard: nothing "
+               "issued that it holds, no LDR/STR/BAR/RET executed while a load or store is out)",
+               "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
+               "memory within 2 cycles"),
     FormalTask("warp_cover", "warp", "cover", 20,
                "threads at different PCs; diverged threads running together again; issue in the cycle memory "
-               "answers; back-to-back issue; a block's end; barrier releases: without a thread that left, "
+               "answers; back-to-back issue; an instruction running while its warp's load is out; the "
+               "scoreboard holding one back; a block's end; barrier releases: without a thread that left, "
                "from different BARs, by a RET",
-               "3 threads, any branch targets, issue within 2 cycles of ready, memory within 2 cycles"),
+               "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
+               "memory within 2 cycles"),
 ]
 
 
