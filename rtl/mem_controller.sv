@@ -148,9 +148,16 @@ module mem_controller #(
     logic [RANK_BITS-1:0]                     free_rank;  // free channels below channel c
     logic [NUM_CHANNELS*GRANT_BITS-1:0]       grants;
     grants = '0;
+    // candidates_below[i] = candidates[0] + ... + candidates[i-1], as a parallel prefix
+    // sum (log2(NUM_CONSUMERS) rounds of adds, each entry adding the one `span` below
+    // it) rather than a chain of NUM_CONSUMERS adds: this is the data memory controller's
+    // critical path, 16 requesters deep in the default configuration.
     candidates_below[0] = '0;
-    for (int i = 0; i < NUM_CONSUMERS; i++) begin
-      candidates_below[i+1] = candidates_below[i] + RANK_BITS'(candidates[i]);
+    for (int i = 0; i < NUM_CONSUMERS; i++) candidates_below[i+1] = RANK_BITS'(candidates[i]);
+    for (int span = 1; span <= NUM_CONSUMERS; span = span * 2) begin
+      for (int i = NUM_CONSUMERS; i >= 1; i--) begin  // downwards: reads the round before
+        if (i > span) candidates_below[i] = candidates_below[i] + candidates_below[i-span];
+      end
     end
     // `first` is 0..NUM_CONSUMERS (after the last requester it is NUM_CONSUMERS when that
     // is not a power of two): NUM_CONSUMERS then counts like 0, every requester wraps.
