@@ -61,6 +61,7 @@ module warp_formal
   logic               ready, scoreboard_stall, block_idle, block_done, clear, mem_waiting;
   logic               exec_is_load_q;
   logic [REG_ADDR_BITS-1:0] exec_rd_q;
+  logic [NUM_WRITABLE_REGS-1:0] exec_registers_q;  // what the executing word uses
   logic [PC_BITS-1:0] issue_pc;
   logic [DATA_BITS-1:0] block_idx;
   logic [T-1:0]       active, mem_active, exec_commit, commit, live, released, barrier_waiting;
@@ -73,6 +74,7 @@ module warp_formal
     exec_pc_q   <= issue_pc;
     exec_is_load_q <= is_load;
     exec_rd_q      <= rd;
+    exec_registers_q <= registers;
   end
 
   // What each thread's PC unit computes for the executing instruction.
@@ -191,6 +193,11 @@ module warp_formal
       if (exec_q && (exec_kind_q == K_MEMORY || exec_kind_q == K_RET || exec_kind_q == K_BARRIER))
         assert (!mem_waiting);
       if (exec_q && exec_kind_q == K_MEMORY) assert (exec_commit == '0);
+      if (exec_q && exec_kind_q != K_OTHER) assert (dut.blocked_q);  // (induction helper)
+      // The scoreboard: nothing that reads or writes the register a load of the warp is
+      // still to write executes (when the word's registers were known at issue).
+      assert (!dut.load_q || int'(dut.load_rd_q) < NUM_WRITABLE_REGS);  // only R0-R12 pend
+      assert (!(exec_q && mem_waiting && dut.load_q && exec_registers_q[dut.load_rd_q]));
     end
   end
 
@@ -208,6 +215,8 @@ module warp_formal
       cover (exec_q && issue);                 // back-to-back issue
       cover (exec_q && exec_kind_q == K_OTHER && mem_waiting);  // runs while a load is out
       cover (ready && scoreboard_stall && mem_waiting && dut.load_q);  // held by the scoreboard
+      // held for the register itself (the word predecoded, neither LDR/STR/BAR/RET)
+      cover (ready && scoreboard_stall && predecoded && kind == K_OTHER && registers[dut.load_rd_q]);
       cover (block_done);
       cover (release_now && waiting_after != live_q);  // released without a thread that left
       // divergent barrier: released threads waited at different PCs

@@ -255,8 +255,14 @@ module core
     .decoded     (decoded)
   );
 `ifndef SYNTHESIS
-  logic [NUM_WRITABLE_REGS-1:0] exec_registers;  // what the instruction in EXECUTE reads or writes (assertions)
-  assign exec_registers = registers_used(instruction);
+  // The registers the instruction in EXECUTE reads and writes, from the decoder's fields
+  // and flags (assertions only; independent of the predecode the scoreboard uses).
+  logic exec_reads_rs, exec_reads_rt, exec_writes_rd;
+  assign exec_writes_rd = decoded.writes_rd;
+  assign exec_reads_rs  = (decoded.writes_rd && decoded.rd_source == RD_FROM_ALU) || decoded.is_cmp
+                          || exec_is_memory || decoded.is_shared_load || decoded.is_shared_store;
+  assign exec_reads_rt  = (decoded.writes_rd && decoded.rd_source == RD_FROM_ALU) || decoded.is_cmp
+                          || decoded.is_store || decoded.is_shared_store;
 `endif
 
   // ------------------------------------------------------------ per warp and thread state
@@ -368,7 +374,8 @@ module core
     // warp is still to write.
     always @(posedge clk) begin
       if (!reset) assert (!(executing && mem_waiting[w] && mem_is_load && int'(mem_rd) < NUM_WRITABLE_REGS
-                           && exec_registers[mem_rd]))
+                            && ((exec_reads_rs && decoded.rs == mem_rd) || (exec_reads_rt && decoded.rt == mem_rd)
+                                || (exec_writes_rd && decoded.rd == mem_rd))))
         else $error("core: warp %0d executes pc %0d, which needs R%0d before its load wrote it",
                     w, exec_pc, mem_rd);
     end

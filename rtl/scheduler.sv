@@ -19,12 +19,14 @@
 // would put the warps back in step: a loop's branch comes once per iteration.)
 // The scoreboard (warp.sv) needs to know what a warp's next instruction reads and
 // writes; the cache predecodes that for one warp per cycle, the one issued last
-// (`scoreboard_pc`): that is the warp the scheduler stays with, so it goes on under its
-// own load until it needs it. Another warp that has a load or store out waits for it to
-// complete (it was left because it waited, and by the time the scheduler comes back to
-// it its memory has usually answered). Measured against a lookup for every warp: the
-// same cycles within 1 % on every bench kernel, for half the lookup's LUTs (a quarter
-// with four warps).
+// (`scoreboard_pc`), the warp the scheduler stays with. Another warp that has a load or
+// store out waits for it to complete, as before the scoreboard. A warp is blocked in the
+// cycle its LDR/STR executes, so when another warp can issue in that cycle the scheduler
+// moves to it, and the loading warp then waits for its load; it runs on under its own
+// load when no other warp was ready then (one warp per core, or the others waiting).
+// Measured against a lookup for every warp: the same cycles within 1 % on every bench
+// kernel but one (matmul4_tiled, 3 % at 1-cycle memory), for half the lookup's LUTs (a
+// quarter with four warps).
 //   EXECUTE  (core.sv) the word arrives from the cache: decode, read registers, ALU,
 //            write back; LDR/STR start their threads' loads and stores. An LDS/STS with
 //            a shared-memory bank conflict holds EXECUTE (`exec_hold`): it runs again in

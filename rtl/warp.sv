@@ -14,8 +14,9 @@
 //             executes (then the register its load will write is known). Other warps
 //             issue meanwhile.
 //
-// Executing an instruction (`exec`) commits it for the threads at its PC (`active`):
-// they take their next PC, and RET takes them out of the live mask. (An LDS/STS with a
+// Executing an instruction (`exec`) moves the threads at its PC (`active`) to their next
+// PC and, but for LDR/STR (below) and BAR, retires it for them; RET takes them out of
+// the live mask. (An LDS/STS with a
 // shared-memory bank conflict retires only the threads served (`exec_retire`); the core
 // executes it again for the others, which are still at its PC.) When the last live
 // thread executes RET the warp reports `block_done` in that cycle and is idle from the
@@ -65,11 +66,11 @@ module warp
   output logic                          resolving,           // its branch or RET is executing
   output logic [PC_BITS-1:0]            issue_pc,
   input  logic                          issue,
-  input  logic                          issue_blocks,        // the issued word is BR/RET/LDR/STR
+  input  logic                          issue_blocks,        // the issued word is BR/RET/BAR/LDR/STR
   input  logic                          issue_jumps,         // the issued word is BR/RET/BAR
   input  logic                          issue_predecoded,    // the next two describe the word at issue_pc
   input  logic                          issue_waits_memory,  // the word at issue_pc is LDR/STR/BAR/RET
-  input  logic [NUM_WRITABLE_REGS-1:0]           issue_registers,     // the registers it reads or writes
+  input  logic [NUM_WRITABLE_REGS-1:0]  issue_registers,     // the registers it reads or writes
   // execute (the core executes this warp's instruction at exec_pc)
   input  logic                          exec,
   input  logic [PC_BITS-1:0]            exec_pc,
@@ -287,7 +288,7 @@ module warp
       assert (released == '0 || (resolves && !mem_wait_q)) else $error("warp: a barrier released while memory is out");
       assert ((active & ~live_q) == '0) else $error("warp: active %b outside live %b", active, live_q);
       assert (!mem_complete || mem_wait_q) else $error("warp: memory completed with nothing outstanding");
-      assert (!(exec && mem_complete)) else $error("warp: executing while its memory instruction is out");
+      assert (!(exec && mem_complete)) else $error("warp: its load or store retired in a cycle it executes (one write port)");
 `ifndef FORMAL  // X and Z exist only in simulation
       assert ((^{block_idle, block_done, ready, issue_pc, live_q}) !== 1'bx)
         else $error("warp: an output is X or Z after reset");

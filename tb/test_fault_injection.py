@@ -24,7 +24,7 @@ from tinygpu.disassembler import disassemble
 from tinygpu.harness import Job, run_jobs
 from tinygpu.paths import RTL_DIR
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
-from tinygpu.sim import SIMULATORS
+from tinygpu.sim import SIMULATORS, SimulationError
 
 CONFIG = get_config("default")
 
@@ -108,12 +108,15 @@ FAULTS = [
     Fault("bank_conflict_not_replayed",
           RtlEdit("shared_memory.sv", "&& (int'(bank_lane[bank]) == t", "&& (1'b1 || int'(bank_lane[bank]) == t"),
           pc=21, thread=2, fields=frozenset({"rd_value", "shared_data"})),
-    Fault("scoreboard_ignores_rt",
-          RtlEdit("gpu_pkg.sv", "if (reads_rt  && int'(word[3:0])",
-                  "if (reads_rt  && word[15:12] != OP_ADD && int'(word[3:0])"),
-          pc=24, thread=1, fields=frozenset({"rd_value"})),
     # (barrier_released_before_all_arrive, below, leaves every thread's own records right)
 ]
+
+# The scoreboard's predecode forgets that ADD reads Rt: the ADD at pc 24 runs while the
+# LDR at pc 22 has still to write its R8. The core's scoreboard assertion, built from the
+# decoder's fields rather than from that predecode, names it at once (lock-step would
+# name the ADD's rd_value, but the failed assertion ends the run first on Verilator).
+SCOREBOARD_MISSES_RT = RtlEdit("gpu_pkg.sv", "if (reads_rt  && int'(word[3:0])",
+                               "if (reads_rt  && word[15:12] != OP_ADD && int'(word[3:0])")
 
 # The barrier lets threads 1-3 go on without waiting for thread 0 at its BAR. Every
 # thread's own records are still right here (the smallest-PC rule runs thread 0's store
@@ -179,3 +182,17 @@ def test_planted_fault_is_named_at_its_instruction(fault, sim, tmp_path):
     assert int(where.group(3)) == int(expected_pc.group(1)) == fault.pc, report
     assert where.group(4) == disassemble(probe_job().program[fault.pc]), report
     assert frozenset(f.strip() for f in fields.group(1).split(",")) == fault.fields, report
+
+
+def test_scoreboard_edit_still_applies():
+    assert SCOREBOARD_MISSES_RT.apply() != (RTL_DIR / SCOREBOARD_MISSES_RT.file).read_text()
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_scoreboard_that_misses_a_source_fails_the_assertion(sim, tmp_path):
+    rtl_dir = patched_rtl(SCOREBOARD_MISSES_RT, "scoreboard_misses_rt")
+    with pytest.raises(SimulationError) as failure:
+        run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)
+    message = str(failure.value)
+    assert re.search(r"core: warp \d+ executes pc 24, which needs R8 before its load wrote it", message), message

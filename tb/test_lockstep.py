@@ -53,7 +53,7 @@ def as_rtl(model: dict) -> list[Commit]:
     records = []
     for (block, thread), trace in model.items():
         for index, commit in enumerate(trace):
-            records.append(dataclasses.replace(commit, cycle=10 * index + thread, core=block))
+            records.append(dataclasses.replace(commit, cycle=10 * index + thread, core=block, order=index))
     return sorted(records, key=lambda c: c.cycle)
 
 
@@ -105,6 +105,24 @@ def test_the_earliest_mismatch_by_cycle_is_reported():
     for i in (late, early):
         rtl[i] = dataclasses.replace(rtl[i], rd_value=rtl[i].rd_value + 1)
     assert f"cycle {rtl[early].cycle}, core 0, block 0, thread 1" in compare_commits(model, rtl).mismatch
+
+
+def test_a_load_retiring_after_later_instructions_is_put_back_by_its_order_number():
+    model = model_commits()
+    rtl = as_rtl(model)
+    # Thread 0's LDR (its record #1) retires after its next two instructions.
+    load = next(i for i, c in enumerate(rtl) if c.thread == 0 and c.order == 1)
+    rtl[load] = dataclasses.replace(rtl[load], cycle=rtl[load].cycle + 25)
+    rtl.sort(key=lambda c: c.cycle)
+    assert compare_commits(model, rtl).mismatch is None
+
+
+def test_two_records_with_one_order_number_are_reported():
+    model = model_commits()
+    rtl = as_rtl(model)
+    second = next(i for i, c in enumerate(rtl) if c.thread == 1 and c.order == 2)
+    rtl[second] = dataclasses.replace(rtl[second], order=1)
+    assert "block 0, thread 1: two records carry order number 1" in compare_commits(model, rtl).mismatch
 
 
 def test_a_thread_that_retires_too_few_is_reported_with_its_place():

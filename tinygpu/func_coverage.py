@@ -74,9 +74,9 @@ simt         barriers and shared memory: barrier (a release), barrier-divergent 
              LDS/STS retired in consecutive cycles: a bank conflict replayed it)
 scoreboard   a load or store that did not stall its warp: under-load / under-store (an
              instruction of the thread retired before an older LDR / STR of it, which
-             was still out), load-use (the instruction after an LDR in program order
-             reads or overwrites its register: the scoreboard held it until the load
-             wrote back); found through the records' order numbers
+             was still out), load-use (the instruction after an LDR into R0-R12 in
+             program order reads or overwrites its register: the case the scoreboard
+             must hold); found through the records' order numbers
 dest         R0-R12 written (a commit with rd set)
 src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of the
              instructions that read them: ADD SUB MUL DIV CMP s,t; LDR s; STR s,t)
@@ -362,9 +362,10 @@ class FunctionalCoverage:
                 continue
             if earliest[index] is not None and earliest[index] < c.cycle:
                 self._hit("scoreboard", "under-load" if op == Opcode.LDR else "under-store")
-            if op == Opcode.LDR and index + 1 < len(stream):
+            rd = decode(c.instr).rd
+            if op == Opcode.LDR and rd < NUM_GENERAL_REGISTERS and index + 1 < len(stream):
                 after = decode(stream[index + 1].instr)
-                if _load_use(decode(c.instr).rd, after):
+                if _load_use(rd, after):
                     self._hit("scoreboard", "load-use")
 
     def _sample_block(self, commits: list[Commit]) -> None:

@@ -47,6 +47,15 @@ def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: lis
         expected = model_commits.get(key, [])
         actual = rtl_by_thread.get(key, [])
         block, thread = key
+        orders = [c.order for c in actual]
+        repeated = next((o for o, after in zip(orders, orders[1:]) if o == after), None)
+        if repeated is not None:
+            got = next(c for c in actual if c.order == repeated)
+            message = (f"block {block}, thread {thread}: two records carry order number {repeated} "
+                       f"(cycle {got.cycle}, core {got.core}): the order numbers do not say which came first")
+            if first_bad is None or got.cycle < first_bad[0]:
+                first_bad = (got.cycle, message)
+            continue
         for index, (want, got) in enumerate(zip(expected, actual)):
             differing = [f for f in COMPARED_FIELDS if getattr(want, f) != getattr(got, f)]
             if differing:
