@@ -270,7 +270,7 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                                     ("single_thread", [(1, 0)], 1)):
         config = get_config(name)
         jobs, references = [], []
-        for kernel in kernels:
+        for kernel in (k for k in kernels if k.runs_on(config)):  # its block size, its shared memory
             for latency, stall_max in timings:
                 jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 7), kernel.threads,
                                 latency=latency, stall_max=stall_max, seed=7,
