@@ -187,17 +187,10 @@ def _sources(instr: int) -> tuple[int, ...]:
 # The bin declaration
 # --------------------------------------------------------------------------------------
 
-def _load_use(rd: int, after) -> bool:
-    """Whether instruction `after` reads or writes register rd (the scoreboard's test)."""
-    op = after.opcode
-    reads = {Opcode.CMP: (after.rs, after.rt), Opcode.STR: (after.rs, after.rt),
-             Opcode.STS: (after.rs, after.rt), Opcode.LDR: (after.rs,), Opcode.LDS: (after.rs,)}
-    used = set(reads.get(op, ()))
-    if op in ARITHMETIC_OPCODES:
-        used |= {after.rs, after.rt, after.rd}
-    if op in (Opcode.LDR, Opcode.LDS, Opcode.CONST):
-        used.add(after.rd)
-    return rd in used
+def _load_use(rd: int, instr: int) -> bool:
+    """Whether instruction `instr` reads or writes register rd (the scoreboard's test)."""
+    fields = decode(instr)
+    return rd in _sources(instr) or (fields.opcode in WRITES_RD and fields.rd == rd)
 
 
 CONDITIONAL_MASKS = range(1, 7)  # masks that can split a block (not 000 or nzp)
@@ -364,8 +357,7 @@ class FunctionalCoverage:
                 self._hit("scoreboard", "under-load" if op == Opcode.LDR else "under-store")
             rd = decode(c.instr).rd
             if op == Opcode.LDR and rd < NUM_GENERAL_REGISTERS and index + 1 < len(stream):
-                after = decode(stream[index + 1].instr)
-                if _load_use(rd, after):
+                if _load_use(rd, stream[index + 1].instr):
                     self._hit("scoreboard", "load-use")
 
     def _sample_block(self, commits: list[Commit]) -> None:
