@@ -26,22 +26,13 @@
 // Loads are coalesced: threads of one LDR that read the same address are served by one
 // memory read (the first such thread's), and every one of them gets the byte.
 //
-// The commit_* outputs describe what retires in each cycle, per warp, as effects (the
-// way RVFI does for RISC-V cores): which threads retire, the instruction, and per thread
-// what the hardware actually did: the register file's write (enable, index, value, taken
-// at its write port), the NZP the PC unit's flops take, the PC the warp's flops take,
-// the data-memory request its load/store unit put on the core's port (captured at
-// the valid/ready handshake: direction, address, data written or returned), the access
-// its lane made at the shared memory's port, and whether it left a barrier. A thread
-// retires at most one instruction per cycle. Not always in program order: a load or
-// store retires when memory has answered, after the independent instructions its warp
-// went on with; so each record carries its instruction's order number in the warp's
-// stream (`commit_order`, as RVFI's rvfi_order), by which the checker puts each
-// thread's records back in program order. Nothing in the GPU uses
-// these outputs: the simulation harness logs them and the golden model is compared with
-// every field. In synthesis they drive nothing and vanish.
+// Everything a simulation observes (commit records, performance counters, what the
+// core does each cycle) is built outside this datapath, by commit_capture.sv and
+// core_activity.sv, and leaves through the trace port, which exists only when GPU_TRACE
+// is defined (gpu.sv): synthesis sees none of it.
 //
-// Vectors indexed by warp and thread use index w * THREADS_PER_BLOCK + t ("slot").
+// Vectors indexed by warp and thread use index w * THREADS_PER_BLOCK + t: the thread's
+// "slot". (A slot holds one thread; a warp holds one block.)
 `default_nettype none
 
 module core
@@ -52,7 +43,8 @@ module core
   parameter int ICACHE_LINES      = 32,
   parameter int SHARED_MEM_BYTES  = 64,   // per warp (block); a power of two, 1..256
   parameter int COUNT_BITS        = $clog2(THREADS_PER_BLOCK + 1),
-  parameter int SLOTS             = WARPS * THREADS_PER_BLOCK
+  parameter int SLOTS             = WARPS * THREADS_PER_BLOCK,
+  parameter int WARP_BITS         = (WARPS > 1) ? $clog2(WARPS) : 1
 ) (
   input  logic                          clk,
   input  logic                          reset,
@@ -76,30 +68,22 @@ module core
   output logic [SLOTS-1:0]                             data_mem_write_valid,
   output logic [SLOTS-1:0][DATA_BITS-1:0]              data_mem_write_address,
   output logic [SLOTS-1:0][DATA_BITS-1:0]              data_mem_write_data,
-  input  logic [SLOTS-1:0]                             data_mem_write_ready,
-  // commit port (simulation only; see the header)
-  output logic [SLOTS-1:0]                             commit_valid,
-  output logic [SLOTS-1:0][PC_BITS-1:0]                commit_pc,
-  output logic [SLOTS-1:0][INSTR_BITS-1:0]             commit_instr,
-  output logic [WARPS-1:0][DATA_BITS-1:0]              commit_block_idx,
-  output logic [SLOTS-1:0][PC_BITS-1:0]                commit_next_pc,
-  output logic [SLOTS-1:0][NZP_BITS-1:0]               commit_nzp,
-  output logic [SLOTS-1:0]                             commit_rd_written,
-  output logic [SLOTS-1:0][REG_ADDR_BITS-1:0]          commit_rd,
-  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_rd_value,
-  output logic [SLOTS-1:0]                             commit_mem_read,   // a read was answered
-  output logic [SLOTS-1:0]                             commit_mem_write,  // a write was answered
-  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_mem_address,
-  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_mem_data,   // read: returned; write: sent
-  output logic [SLOTS-1:0]                             commit_shared_read,
-  output logic [SLOTS-1:0]                             commit_shared_write,
-  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_shared_address,
-  output logic [SLOTS-1:0][DATA_BITS-1:0]              commit_shared_data, // read: returned; write: stored
-  output logic [SLOTS-1:0]                             commit_barrier,     // left a BAR (released)
-  output logic [SLOTS-1:0][ORDER_BITS-1:0]             commit_order        // the instruction's number in its warp
+  input  logic [SLOTS-1:0]                             data_mem_write_ready
+`ifdef GPU_TRACE
+  ,
+  // trace port: what the core did (commit_capture.sv, core_activity.sv)
+  output logic [SLOTS-1:0]                             trace_commit_valid,
+  output logic [SLOTS*COMMIT_BITS-1:0]                 trace_commit,      // slot s at [s*COMMIT_BITS +: COMMIT_BITS]
+  output perf_t                                        trace_counters,
+  output logic [2:0]                                   trace_activity,    // core_activity.activity_e
+  output logic [WARP_BITS-1:0]                         trace_exec_warp,   // the instruction in EXECUTE:
+  output logic [PC_BITS-1:0]                           trace_exec_pc,     //   its warp, PC, word
+  output logic [INSTR_BITS-1:0]                        trace_exec_instr,  //   and active threads
+  output logic [THREADS_PER_BLOCK-1:0]                 trace_exec_active,
+  output logic [SLOTS*PC_BITS-1:0]                     trace_thread_pc    // each thread's PC
+`endif
 );
 
-  localparam int WARP_BITS = (WARPS > 1) ? $clog2(WARPS) : 1;
   localparam int LANE_BITS = (THREADS_PER_BLOCK > 1) ? $clog2(THREADS_PER_BLOCK) : 1;
   // Read-ahead needs room: with a tiny cache it would evict the words about to run.
   localparam int PREFETCH_DEPTH = (ICACHE_LINES >= 8) ? 4 : ICACHE_LINES / 2;
@@ -117,11 +101,6 @@ module core
   logic                               demand_valid;
   logic [PC_BITS-1:0]                 demand_pc;
   logic [PC_BITS-1:0]                 last_issue_pc;
-  // Which warp issues this cycle: shown in waveforms.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic                               issue_valid;
-  logic [WARP_BITS-1:0]               issue_warp;
-  /* verilator lint_on UNUSEDSIGNAL */
   logic [PC_BITS-1:0]                 issue_pc;
   logic                               exec_valid;
   logic [WARP_BITS-1:0]               exec_warp;
@@ -134,17 +113,26 @@ module core
   logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] mem_active;
   logic [WARPS-1:0]                   mem_waiting;
   logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] exec_commit;
-  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] commit_mask;
-  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] released;
-  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] barrier_waiting;
-  // Live threads of each warp: shown in waveforms and traces.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] live_mask;
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written;
   logic                               exec_is_memory;
   logic                               exec_hold;    // EXECUTE replays its LDS/STS next cycle
   logic [THREADS_PER_BLOCK-1:0]       exec_retire;  // of its active threads, those retiring now
+  // What the trace logic observes (GPU_TRACE); without it nothing reads these and
+  // synthesis removes them.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic                               issue_valid;
+  logic [WARP_BITS-1:0]               issue_warp;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] commit_mask;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] released;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] barrier_waiting;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] live_mask;
+  logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written;
+  logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] thread_pc;
+  logic                               demand_fill;
+  logic [SLOTS-1:0][NZP_BITS-1:0]      slot_nzp_stored;
+  logic [SLOTS-1:0]                   slot_rd_written;
+  logic [SLOTS-1:0][REG_ADDR_BITS-1:0] slot_rd_index;
+  logic [SLOTS-1:0][DATA_BITS-1:0]    slot_rd_value;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   assign exec_is_memory = decoded.is_load || decoded.is_store;
 
@@ -194,7 +182,8 @@ module core
     .released           (released),
     .barrier_waiting    (barrier_waiting),
     .live_mask          (live_mask),
-    .pc_written         (pc_written)
+    .pc_written         (pc_written),
+    .thread_pc          (thread_pc)
   );
 
   // ------------------------------------------------------------ instruction supply
@@ -203,7 +192,6 @@ module core
   logic                  fill;
   logic [PC_BITS-1:0]    fill_pc;
   logic [INSTR_BITS-1:0] fill_data;
-  logic                  demand_fill;
 
   icache #(
     .LINES       (ICACHE_LINES),
@@ -272,8 +260,6 @@ module core
   logic [SLOTS-1:0][PC_BITS-1:0]    slot_next_pc;
   logic [SLOTS-1:0]                 slot_lsu_done;      // idle, or answered now
   logic [SLOTS-1:0][DATA_BITS-1:0]  slot_load_result;   // the byte its last load returned
-  logic [SLOTS-1:0]                 slot_bus_read, slot_bus_write;
-  logic [SLOTS-1:0][DATA_BITS-1:0]  slot_bus_address, slot_bus_data;
   // Lane values of the executing warp.
   logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] rs_value, rt_value, alu_result;
   logic [THREADS_PER_BLOCK-1:0][NZP_BITS-1:0]  compare_nzp;
@@ -281,27 +267,14 @@ module core
   logic [THREADS_PER_BLOCK-1:0][LANE_BITS-1:0] load_source;
   logic [THREADS_PER_BLOCK-1:0]                load_leader;
 
-  // Memory instruction each warp has out: its word, PC, threads that started a
-  // request, and which lane serves each thread's load.
-  logic [WARPS-1:0][INSTR_BITS-1:0]                   mem_instr_q;
-  logic [WARPS-1:0][PC_BITS-1:0]                      mem_pc_q;
-  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]            mem_started_q;
-  logic [WARPS-1:0][THREADS_PER_BLOCK*LANE_BITS-1:0]  mem_source_q;
-
-  // The first lane (lowest index) among active ones whose address equals lane t's.
-  function automatic logic [THREADS_PER_BLOCK*LANE_BITS-1:0] coalesce(
-    input logic [THREADS_PER_BLOCK-1:0]                active,
-    input logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] addresses
+  load_coalescer #(
+    .LANES (THREADS_PER_BLOCK)
+  ) u_coalescer (
+    .active  (exec_active),
+    .address (rs_value),
+    .source  (load_source),
+    .leader  (load_leader)
   );
-    logic [THREADS_PER_BLOCK*LANE_BITS-1:0] sources;
-    for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-      sources[t*LANE_BITS +: LANE_BITS] = LANE_BITS'(t);
-      for (int u = THREADS_PER_BLOCK - 1; u >= 0; u--) begin
-        if (u < t && active[u] && addresses[u] == addresses[t]) sources[t*LANE_BITS +: LANE_BITS] = LANE_BITS'(u);
-      end
-    end
-    return sources;
-  endfunction
 
   // ------------------------------------------------------------ shared memory
   // In banks (shared_memory.sv): each bank serves one byte per cycle, so an LDS/STS whose
@@ -316,7 +289,6 @@ module core
   logic [THREADS_PER_BLOCK-1:0][SHARED_ADDR_BITS-1:0]  shared_address;
   logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]         shared_read_data, shared_write_data;
   logic [THREADS_PER_BLOCK-1:0]                        shared_served;
-  logic [THREADS_PER_BLOCK-1:0]                        shared_read, shared_write;
 
   for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_shared_ports
     assign shared_load_request[t]  = exec_valid && decoded.is_shared_load && exec_active[t];
@@ -340,28 +312,19 @@ module core
     .read_data     (shared_read_data)
   );
 
-  assign shared_read  = shared_load_request & shared_served;
-  assign shared_write = shared_store_request & shared_served;
   assign exec_hold    = ((shared_load_request | shared_store_request) & ~shared_served) != '0;
   assign exec_retire  = (decoded.is_shared_load || decoded.is_shared_store) ? shared_served : '1;
 
-  assign load_source = coalesce(exec_active, rs_value);
-  // One assign per lane, not a loop in an always_comb: shaped for Icarus's speed (see
-  // warp.sv's `active`).
-  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_load_leaders
-    assign load_leader[t] = (int'(load_source[t]) == t);
-  end
+  // The memory instruction each warp has out: whether it loads and into which register,
+  // the threads that started a request, and which lane serves each thread's load.
+  logic [WARPS-1:0]                                   mem_is_load_q;
+  logic [WARPS-1:0][REG_ADDR_BITS-1:0]                mem_rd_q;
+  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]            mem_started_q;
+  logic [WARPS-1:0][THREADS_PER_BLOCK*LANE_BITS-1:0]  mem_source_q;
 
   for (genvar w = 0; w < WARPS; w++) begin : g_warps
     logic executing;  // this warp's instruction is in EXECUTE
-    logic mem_is_load;
-    // The instruction its threads retire now (commit port), but for a barrier release.
-    logic [PC_BITS-1:0]    warp_commit_pc;
-    logic [INSTR_BITS-1:0] warp_commit_instr;
-    logic [REG_ADDR_BITS-1:0] mem_rd;
-    assign executing   = exec_valid && (int'(exec_warp) == w);
-    assign mem_is_load = (mem_instr_q[w][15:12] == OP_LDR);
-    assign mem_rd      = mem_instr_q[w][11:8];
+    assign executing = exec_valid && (int'(exec_warp) == w);
 
     // Complete (it retires, and a load writes back) when every thread that sent a
     // request has its answer (this cycle at the latest), in a cycle when the warp
@@ -373,35 +336,23 @@ module core
     // The scoreboard: nothing executes that reads or writes the register a load of this
     // warp is still to write.
     always @(posedge clk) begin
-      if (!reset) assert (!(executing && mem_waiting[w] && mem_is_load && int'(mem_rd) < NUM_WRITABLE_REGS
-                            && ((exec_reads_rs && decoded.rs == mem_rd) || (exec_reads_rt && decoded.rt == mem_rd)
-                                || (exec_writes_rd && decoded.rd == mem_rd))))
+      if (!reset) assert (!(executing && mem_waiting[w] && mem_is_load_q[w] && int'(mem_rd_q[w]) < NUM_WRITABLE_REGS
+                            && ((exec_reads_rs && decoded.rs == mem_rd_q[w]) || (exec_reads_rt && decoded.rt == mem_rd_q[w])
+                                || (exec_writes_rd && decoded.rd == mem_rd_q[w]))))
         else $error("core: warp %0d executes pc %0d, which needs R%0d before its load wrote it",
-                    w, exec_pc, mem_rd);
+                    w, exec_pc, mem_rd_q[w]);
     end
 `endif
 
-    // Order numbers (commit port only): the number of the instruction in EXECUTE in its
-    // warp's stream (a bank-conflict replay keeps it), and of the memory instruction out.
-    logic [ORDER_BITS-1:0] order_q, mem_order_q;
-    always_ff @(posedge clk) begin
-      if (reset || clear_warp[w])      order_q <= '0;
-      else if (executing && !exec_hold) order_q <= order_q + 1'b1;
-    end
-    always_ff @(posedge clk) begin
-      if (reset)                           mem_order_q <= '0;
-      else if (executing && exec_is_memory) mem_order_q <= order_q;
-    end
-
     always_ff @(posedge clk) begin
       if (reset) begin
-        mem_instr_q[w]   <= '0;
-        mem_pc_q[w]      <= '0;
+        mem_is_load_q[w] <= 1'b0;
+        mem_rd_q[w]      <= '0;
         mem_started_q[w] <= '0;
         mem_source_q[w]  <= '0;
       end else if (executing && exec_is_memory) begin
-        mem_instr_q[w]   <= instruction;
-        mem_pc_q[w]      <= exec_pc;
+        mem_is_load_q[w] <= decoded.is_load;
+        mem_rd_q[w]      <= decoded.rd;
         mem_started_q[w] <= decoded.is_load ? (exec_active & load_leader) : exec_active;
         mem_source_q[w]  <= load_source;
       end
@@ -412,26 +363,26 @@ module core
       logic [LANE_BITS-1:0] source;   // the lane whose read serves this thread's load
       logic                 load_writes;
       logic                 exec_writes;
-      logic [NZP_BITS-1:0]  nzp_stored;
       logic [DATA_BITS-1:0] lane_rd_value;
-      // The register file's write port, named so the commit port reports exactly it.
+      // The register file's write port.
       logic                     rf_write_enable;
       logic [REG_ADDR_BITS-1:0] rf_write_index;
       logic [DATA_BITS-1:0]     rf_write_value;
-      logic                     rd_written;
 
       assign source        = mem_source_q[w][t*LANE_BITS +: LANE_BITS];
       assign exec_writes   = exec_commit[w][t] && decoded.writes_rd;
-      assign load_writes   = mem_complete[w] && mem_active[w][t] && mem_is_load;
-      // Continuous assignments here and for bus_*_d below, not always_comb blocks: shaped
-      // for Icarus's speed (each always_comb of each warp and thread was a process re-run
-      // whenever any lane's ALU result or shared byte changed).
+      assign load_writes   = mem_complete[w] && mem_active[w][t] && mem_is_load_q[w];
+      // Continuous assignments, not always_comb blocks: shaped for Icarus's speed (each
+      // always_comb of each warp and thread was a process re-run whenever any lane's ALU
+      // result or shared byte changed).
       assign lane_rd_value = (decoded.rd_source == RD_FROM_IMM)    ? decoded.imm8
                            : (decoded.rd_source == RD_FROM_SHARED) ? shared_read_data[t]
                            : alu_result[t];
       assign rf_write_enable = exec_writes || load_writes;
-      assign rf_write_index  = load_writes ? mem_rd : decoded.rd;
+      assign rf_write_index  = load_writes ? mem_rd_q[w] : decoded.rd;
       assign rf_write_value  = load_writes ? slot_load_result[w*THREADS_PER_BLOCK + int'(source)] : lane_rd_value;
+      assign slot_rd_index[SLOT] = rf_write_index;
+      assign slot_rd_value[SLOT] = rf_write_value;
 
       register_file u_registers (
         .clk            (clk),
@@ -447,7 +398,7 @@ module core
         .write_enable   (rf_write_enable),
         .rd_addr        (rf_write_index),
         .rd_value       (rf_write_value),
-        .write_accepted (rd_written)
+        .write_accepted (slot_rd_written[SLOT])
       );
 
       pc_unit u_pc (
@@ -463,7 +414,7 @@ module core
         .pc            (exec_pc),
         .compare_nzp   (compare_nzp[t]),
         .next_pc       (slot_next_pc[SLOT]),
-        .nzp_stored    (nzp_stored)
+        .nzp_stored    (slot_nzp_stored[SLOT])
       );
 
       logic                 lsu_busy;
@@ -489,112 +440,12 @@ module core
 
       // This unit's answer, as wires: Icarus cannot sort an always_comb that reads a
       // constant select of a wider bus (it would re-run it on every bit).
-      logic                 read_answered, write_answered;
-      logic [DATA_BITS-1:0] read_address, read_data, write_address, write_data;
+      logic read_answered, write_answered;
       assign read_answered  = data_mem_read_valid[SLOT] && data_mem_read_ready[SLOT];
       assign write_answered = data_mem_write_valid[SLOT] && data_mem_write_ready[SLOT];
-      assign read_address   = data_mem_read_address[SLOT];
-      assign read_data      = data_mem_read_data[SLOT];
-      assign write_address  = data_mem_write_address[SLOT];
-      assign write_data     = data_mem_write_data[SLOT];
       assign slot_lsu_done[SLOT]    = !lsu_busy || read_answered || write_answered;
-      assign slot_load_result[SLOT] = read_answered ? read_data : load_data;
-
-      // The request this unit put on the data-memory port, captured at the handshake
-      // (commit port only); a new request starts with nothing captured.
-      logic                 bus_read_q,    bus_read_d;
-      logic                 bus_write_q,   bus_write_d;
-      logic [DATA_BITS-1:0] bus_address_q, bus_address_d;
-      logic [DATA_BITS-1:0] bus_data_q,    bus_data_d;
-      logic                 starting;
-      assign starting = executing && exec_is_memory;
-      // An answer captures the request (a write's over a read's); a new memory
-      // instruction clears the flags.
-      assign bus_read_d    = read_answered || (bus_read_q && !starting);
-      assign bus_write_d   = write_answered || (bus_write_q && !starting);
-      assign bus_address_d = write_answered ? write_address : read_answered ? read_address : bus_address_q;
-      assign bus_data_d    = write_answered ? write_data : read_answered ? read_data : bus_data_q;
-      always_ff @(posedge clk) begin
-        if (reset) begin
-          bus_read_q    <= 1'b0;
-          bus_write_q   <= 1'b0;
-          bus_address_q <= '0;
-          bus_data_q    <= '0;
-        end else begin
-          bus_read_q    <= bus_read_d;
-          bus_write_q   <= bus_write_d;
-          bus_address_q <= bus_address_d;
-          bus_data_q    <= bus_data_d;
-        end
-      end
-      assign slot_bus_read[SLOT]    = bus_read_d;
-      assign slot_bus_write[SLOT]   = bus_write_d;
-      assign slot_bus_address[SLOT] = bus_address_d;
-      assign slot_bus_data[SLOT]    = bus_data_d;
-
-      // Commit port: a load reports the request that served it (its own, or the lane's
-      // it was coalesced with).
-      logic [LANE_BITS-1:0] bus_lane;
-      logic                 mem_retiring;
-      assign bus_lane     = mem_is_load ? source : LANE_BITS'(t);
-      assign mem_retiring = mem_complete[w] && mem_active[w][t];
-      // A load or store moved the thread's PC (and kept its NZP) when it executed: what
-      // its flops took then is captured for its record (commit port only).
-      logic [PC_BITS-1:0]  mem_next_pc_q;
-      logic [NZP_BITS-1:0] mem_nzp_q;
-      always_ff @(posedge clk) begin
-        if (reset) begin
-          mem_next_pc_q <= '0;
-          mem_nzp_q     <= '0;
-        end else if (starting && exec_active[t]) begin
-          mem_next_pc_q <= pc_written[w][t*PC_BITS +: PC_BITS];
-          mem_nzp_q     <= nzp_stored;
-        end
-      end
-      assign commit_valid[SLOT]       = commit_mask[w][t];
-      assign commit_next_pc[SLOT]     = mem_retiring ? mem_next_pc_q : pc_written[w][t*PC_BITS +: PC_BITS];
-      assign commit_nzp[SLOT]         = mem_retiring ? mem_nzp_q : nzp_stored;
-      assign commit_rd_written[SLOT]  = rd_written;
-      assign commit_rd[SLOT]          = rf_write_index;
-      assign commit_rd_value[SLOT]    = rf_write_value;
-      assign commit_mem_read[SLOT]    = mem_retiring && slot_bus_read[w*THREADS_PER_BLOCK + int'(bus_lane)];
-      assign commit_mem_write[SLOT]   = mem_retiring && slot_bus_write[w*THREADS_PER_BLOCK + int'(bus_lane)];
-      assign commit_mem_address[SLOT] = slot_bus_address[w*THREADS_PER_BLOCK + int'(bus_lane)];
-      assign commit_mem_data[SLOT]    = slot_bus_data[w*THREADS_PER_BLOCK + int'(bus_lane)];
-      // The lane's shared-memory port while this warp executes, and the barrier release.
-      assign commit_shared_read[SLOT]    = exec_commit[w][t] && shared_read[t];
-      assign commit_shared_write[SLOT]   = exec_commit[w][t] && shared_write[t];
-      assign commit_shared_address[SLOT] = DATA_BITS'(shared_address[t]);
-      assign commit_shared_data[SLOT]    = shared_read[t] ? shared_read_data[t] : shared_write_data[t];
-      assign commit_barrier[SLOT]        = released[w][t];
-
-      // A barrier releases threads that may wait at different BARs: each one's BAR (PC
-      // and word) is captured when it arrives (commit port only).
-      logic [PC_BITS-1:0]    barrier_pc_q;
-      logic [INSTR_BITS-1:0] barrier_instr_q;
-      logic [ORDER_BITS-1:0] barrier_order_q;
-      logic                  released_earlier;  // released now, from a BAR executed before
-      always_ff @(posedge clk) begin
-        if (reset) begin
-          barrier_pc_q    <= '0;
-          barrier_instr_q <= '0;
-          barrier_order_q <= '0;
-        end else if (executing && decoded.is_barrier && exec_active[t]) begin
-          barrier_pc_q    <= exec_pc;
-          barrier_instr_q <= instruction;
-          barrier_order_q <= order_q;
-        end
-      end
-      // Released in the cycle it arrives: its BAR is the one executing now.
-      assign released_earlier   = released[w][t] && !(executing && exec_active[t]);
-      assign commit_pc[SLOT]    = released_earlier ? barrier_pc_q : warp_commit_pc;
-      assign commit_instr[SLOT] = released_earlier ? barrier_instr_q : warp_commit_instr;
-      assign commit_order[SLOT] = released_earlier ? barrier_order_q : mem_retiring ? mem_order_q : order_q;
+      assign slot_load_result[SLOT] = read_answered ? data_mem_read_data[SLOT] : load_data;
     end
-
-    assign warp_commit_pc      = executing ? exec_pc : mem_pc_q[w];
-    assign warp_commit_instr   = executing ? instruction : mem_instr_q[w];
-    assign commit_block_idx[w] = block_idx[w];
   end
 
   // ------------------------------------------------------------ lanes (EXECUTE)
@@ -612,98 +463,93 @@ module core
     );
   end
 
-  // ------------------------------------------------------------ activity and counters
-  // What the core does this cycle, for traces, waveforms and the counters: EXECUTE, or
-  // why nothing executes, which is why ISSUE chose nothing in the cycle before.
-  typedef enum logic [2:0] {
-    A_IDLE,          // no block on the core
-    A_EXECUTE,       // an instruction executes
-    A_FETCH_WAIT,    // a warp could have issued, but its instruction was not in the cache
-    A_MEMORY_WAIT,   // every running warp waited on memory (or a branch, with one on memory)
-    A_BRANCH_WAIT    // every running warp waited for its branch, RET or BAR to execute
-  } activity_e;
-
-  activity_e activity;
-  activity_e issue_gap_q, issue_gap_d;  // why ISSUE chose nothing this cycle
-  logic      any_block;  // a block is on the core
-  assign any_block = (block_idle != '1);
-  always_comb begin
-    if (!any_block)          issue_gap_d = A_IDLE;
-    else if (demand_valid)   issue_gap_d = A_FETCH_WAIT;
-    else if (|mem_waiting || (exec_valid && exec_is_memory)) issue_gap_d = A_MEMORY_WAIT;
-    else                     issue_gap_d = A_BRANCH_WAIT;
+`ifdef GPU_TRACE
+  // ------------------------------------------------------------ trace port
+  logic [THREADS_PER_BLOCK-1:0]                shared_read, shared_write;  // lanes served now
+  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] shared_byte_address;
+  assign shared_read  = shared_load_request & shared_served;
+  assign shared_write = shared_store_request & shared_served;
+  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_shared_trace
+    assign shared_byte_address[t] = DATA_BITS'(shared_address[t]);
   end
-  always_ff @(posedge clk) begin
-    if (reset) issue_gap_q <= A_IDLE;
-    else       issue_gap_q <= issue_gap_d;
-  end
-  assign activity = exec_valid ? A_EXECUTE : issue_gap_q;
 
-  // Per-cycle event counts.
-  function automatic logic [8:0] count_ones(input logic [SLOTS-1:0] bits);
-    logic [8:0] count;
-    count = '0;
-    for (int i = 0; i < SLOTS; i++) count = count + 9'(bits[i]);
-    return count;
-  endfunction
-
-  logic [WARP_BITS-1:0] last_exec_warp_q;
-  logic                 executed_before_q;
-  logic                 replay_q;   // EXECUTE replays the last cycle's instruction (bank conflict)
-  logic                 exec_issued; // EXECUTE runs a newly issued instruction
-  always_ff @(posedge clk) begin
-    if (reset || launch) begin
-      last_exec_warp_q  <= '0;
-      executed_before_q <= 1'b0;
-    end else if (exec_valid) begin
-      last_exec_warp_q  <= exec_warp;
-      executed_before_q <= 1'b1;
-    end
-  end
-  always_ff @(posedge clk) begin
-    if (reset) replay_q <= 1'b0;
-    else       replay_q <= exec_hold;
-  end
-  assign exec_issued = exec_valid && !replay_q;
-
-  logic [THREADS_PER_BLOCK-1:0] exec_live;
-  logic [THREADS_PER_BLOCK-1:0] coalesced;  // lanes whose load another lane's read serves
-  assign exec_live = live_mask[exec_warp];
-  assign coalesced = (exec_valid && decoded.is_load) ? (exec_active & ~load_leader) : '0;
-
-  perf_counters u_counters (
-    .clk                 (clk),
-    .reset               (reset),
-    .launch              (launch),
-    .busy                (any_block),
-    .issued              (exec_issued),
-    .retired_threads     (count_ones(commit_valid)),
-    .icache_miss         (demand_fill),
-    .fetch_stall         (activity == A_FETCH_WAIT),
-    .memory_stall        (activity == A_MEMORY_WAIT),
-    .divergent           (exec_issued && exec_active != exec_live),
-    .merged_loads        (count_ones(SLOTS'(coalesced))),
-    .warp_switch         (exec_valid && executed_before_q && exec_warp != last_exec_warp_q),
-    .barrier_wait        (barrier_waiting != '0),
-    .shared_loads        (count_ones(SLOTS'(shared_read))),
-    .shared_stores       (count_ones(SLOTS'(shared_write))),
-    // Read by the harness through hierarchical references (see the module header).
-    /* verilator lint_off PINCONNECTEMPTY */
-    .busy_cycles         (),
-    .issued_count        (),
-    .thread_instructions (),
-    .icache_hits         (),
-    .icache_misses       (),
-    .fetch_stall_cycles  (),
-    .memory_stall_cycles (),
-    .divergent_issues    (),
-    .merged_load_count   (),
-    .warp_switches       (),
-    .barrier_wait_cycles (),
-    .shared_load_count   (),
-    .shared_store_count  ()
-    /* verilator lint_on PINCONNECTEMPTY */
+  commit_capture #(
+    .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
+    .WARPS             (WARPS)
+  ) u_commit_capture (
+    .clk               (clk),
+    .reset             (reset),
+    .clear_warp        (clear_warp),
+    .block_idx         (block_idx),
+    .exec_valid        (exec_valid),
+    .exec_warp         (exec_warp),
+    .exec_pc           (exec_pc),
+    .instruction       (instruction),
+    .exec_is_memory    (exec_is_memory),
+    .exec_is_barrier   (decoded.is_barrier),
+    .exec_hold         (exec_hold),
+    .exec_active       (exec_active),
+    .load_source       (load_source),
+    .exec_commit       (exec_commit),
+    .commit_mask       (commit_mask),
+    .released          (released),
+    .mem_complete      (mem_complete),
+    .mem_active        (mem_active),
+    .pc_written        (pc_written),
+    .nzp_stored        (slot_nzp_stored),
+    .rd_written        (slot_rd_written),
+    .rd_index          (slot_rd_index),
+    .rd_value          (slot_rd_value),
+    .mem_read_valid    (data_mem_read_valid),
+    .mem_read_address  (data_mem_read_address),
+    .mem_read_ready    (data_mem_read_ready),
+    .mem_read_data     (data_mem_read_data),
+    .mem_write_valid   (data_mem_write_valid),
+    .mem_write_address (data_mem_write_address),
+    .mem_write_data    (data_mem_write_data),
+    .mem_write_ready   (data_mem_write_ready),
+    .shared_read       (shared_read),
+    .shared_write      (shared_write),
+    .shared_address    (shared_byte_address),
+    .shared_read_data  (shared_read_data),
+    .shared_write_data (shared_write_data),
+    .commit_valid      (trace_commit_valid),
+    .commit_records    (trace_commit)
   );
+
+  core_activity #(
+    .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
+    .WARPS             (WARPS)
+  ) u_activity (
+    .clk             (clk),
+    .reset           (reset),
+    .launch          (launch),
+    .block_idle      (block_idle),
+    .demand_valid    (demand_valid),
+    .demand_fill     (demand_fill),
+    .mem_waiting     (mem_waiting),
+    .exec_valid      (exec_valid),
+    .exec_warp       (exec_warp),
+    .exec_is_load    (decoded.is_load),
+    .exec_is_memory  (exec_is_memory),
+    .exec_hold       (exec_hold),
+    .exec_active     (exec_active),
+    .load_leader     (load_leader),
+    .live_mask       (live_mask),
+    .commit_mask     (commit_mask),
+    .barrier_waiting (barrier_waiting),
+    .shared_read     (shared_read),
+    .shared_write    (shared_write),
+    .activity        (trace_activity),
+    .counters        (trace_counters)
+  );
+
+  assign trace_exec_warp   = exec_warp;
+  assign trace_exec_pc     = exec_pc;
+  assign trace_exec_instr  = instruction;
+  assign trace_exec_active = exec_active;
+  assign trace_thread_pc   = thread_pc;
+`endif
 
 `ifndef SYNTHESIS
   // ------------------------------------------------------------ assertions

@@ -15,6 +15,9 @@ rtl/fetcher.sv
 rtl/warp.sv
 rtl/scheduler.sv
 rtl/shared_memory.sv
+rtl/load_coalescer.sv
 rtl/perf_counters.sv
+rtl/core_activity.sv
+rtl/commit_capture.sv
 rtl/core.sv
 rtl/gpu.sv

@@ -17,7 +17,9 @@
 // addresses and 16-bit instructions; other widths are rejected at elaboration.
 `default_nettype none
 
-module gpu #(
+module gpu
+  import gpu_pkg::*;
+#(
   parameter int DATA_MEM_ADDR_BITS       = 8,
   parameter int DATA_MEM_DATA_BITS       = 8,
   parameter int DATA_MEM_NUM_CHANNELS    = 4,
@@ -52,13 +54,35 @@ module gpu #(
   output logic [DATA_MEM_NUM_CHANNELS*DATA_MEM_ADDR_BITS-1:0]   data_mem_write_address,
   output logic [DATA_MEM_NUM_CHANNELS*DATA_MEM_DATA_BITS-1:0]   data_mem_write_data,
   input  logic [DATA_MEM_NUM_CHANNELS-1:0]                      data_mem_write_ready
+`ifdef GPU_TRACE
+  ,
+  // Trace port: what the GPU did, for the simulation harness alone (the way RVFI sits
+  // under RISCV_FORMAL in PicoRV32). Without GPU_TRACE (synthesis, `make synth`) the GPU
+  // has tiny-gpu's pins and none of the logic behind these. Per core c at [c*W +: W]
+  // (thread slot s of core c at [(c*SLOTS + s)*W +: W]; SLOTS = WARPS_PER_CORE *
+  // THREADS_PER_BLOCK); records as gpu_pkg declares them.
+  output logic [NUM_CORES*WARPS_PER_CORE*THREADS_PER_BLOCK-1:0]             trace_commit_valid,
+  output logic [NUM_CORES*WARPS_PER_CORE*THREADS_PER_BLOCK*COMMIT_BITS-1:0] trace_commit,
+  output logic [NUM_CORES*PERF_BITS-1:0]                                    trace_counters,
+  output logic [NUM_CORES*3-1:0]                                            trace_activity,   // core_activity.activity_e
+  output logic [NUM_CORES*8-1:0]                                            trace_exec_warp,  // in EXECUTE: warp,
+  output logic [NUM_CORES*PC_BITS-1:0]                                      trace_exec_pc,    //   PC,
+  output logic [NUM_CORES*INSTR_BITS-1:0]                                   trace_exec_instr, //   word
+  output logic [NUM_CORES*THREADS_PER_BLOCK-1:0]                            trace_exec_active,//   and threads
+  output logic [NUM_CORES*WARPS_PER_CORE*THREADS_PER_BLOCK*PC_BITS-1:0]     trace_thread_pc,
+  output logic [NUM_CORES-1:0]                                              trace_fetch_valid, // each core's fetcher
+  output logic [NUM_CORES-1:0]                                              trace_fetch_ready,
+  output logic [NUM_CORES*WARPS_PER_CORE*THREADS_PER_BLOCK-1:0]             trace_lsu_request, // each LSU asks memory
+  output logic [PROGRAM_MEM_NUM_CHANNELS*2-1:0]                             trace_program_channel_state,
+  output logic [PROGRAM_MEM_NUM_CHANNELS*NUM_CORES-1:0]                     trace_program_owners,
+  output logic [DATA_MEM_NUM_CHANNELS*2-1:0]                                trace_data_channel_state,
+  output logic [DATA_MEM_NUM_CHANNELS*NUM_CORES*WARPS_PER_CORE*THREADS_PER_BLOCK-1:0] trace_data_owners
+`endif
 );
-
-  import gpu_pkg::*;
 
   localparam int CORE_LSUS  = WARPS_PER_CORE * THREADS_PER_BLOCK;  // one per warp and thread
   localparam int NUM_LSUS   = NUM_CORES * CORE_LSUS;
-  localparam int NUM_SLOTS  = NUM_CORES * WARPS_PER_CORE;            // blocks resident at once
+  localparam int NUM_WARPS  = NUM_CORES * WARPS_PER_CORE;            // blocks resident at once
   localparam int COUNT_BITS = $clog2(THREADS_PER_BLOCK + 1);
 
   // ------------------------------------------------------------ legal configurations
@@ -107,21 +131,22 @@ module gpu #(
     .thread_count (thread_count)
   );
 
-  // Block slots: slot s is warp s / NUM_CORES of core s % NUM_CORES, so the dispatcher
-  // (lowest free slot first) fills warp 0 of every core before any core's warp 1.
+  // The dispatcher sees the GPU's NUM_WARPS warps as one list: entry i is warp
+  // i / NUM_CORES of core i % NUM_CORES, so the dispatcher (lowest idle warp first) fills
+  // warp 0 of every core before any core's warp 1.
   logic                                  launching;
-  logic [NUM_SLOTS-1:0]                  slot_idle;
-  logic [NUM_SLOTS-1:0]                  slot_block_done;
-  logic [NUM_SLOTS-1:0]                  slot_block_start;
-  // Every slot is offered the same block (the next one) and its thread count; core c
-  // reads them at its warp-0 slot, c, so the other slots' copies go unread.
+  logic [NUM_WARPS-1:0]                  warp_idle;
+  logic [NUM_WARPS-1:0]                  warp_block_done;
+  logic [NUM_WARPS-1:0]                  warp_block_start;
+  // Every warp is offered the same block (the next one) and its thread count; core c
+  // reads them at its warp 0, entry c, so the other entries' copies go unread.
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [NUM_SLOTS-1:0][DATA_BITS-1:0]   slot_block_idx;
-  logic [NUM_SLOTS-1:0][COUNT_BITS-1:0]  slot_block_thread_count;
+  logic [NUM_WARPS-1:0][DATA_BITS-1:0]   warp_block_idx;
+  logic [NUM_WARPS-1:0][COUNT_BITS-1:0]  warp_block_thread_count;
   /* verilator lint_on UNUSEDSIGNAL */
 
   dispatcher #(
-    .NUM_CORES         (NUM_SLOTS),
+    .NUM_WARPS         (NUM_WARPS),
     .THREADS_PER_BLOCK (THREADS_PER_BLOCK)
   ) u_dispatcher (
     .clk                     (clk),
@@ -130,11 +155,11 @@ module gpu #(
     .thread_count            (thread_count),
     .done                    (done),
     .launching               (launching),
-    .core_idle               (slot_idle),
-    .core_block_done         (slot_block_done),
-    .core_block_start        (slot_block_start),
-    .core_block_idx          (slot_block_idx),
-    .core_block_thread_count (slot_block_thread_count)
+    .warp_idle               (warp_idle),
+    .warp_block_done         (warp_block_done),
+    .warp_block_start        (warp_block_start),
+    .warp_block_idx          (warp_block_idx),
+    .warp_block_thread_count (warp_block_thread_count)
   );
 
   // ------------------------------------------------------------ memory controllers
@@ -182,6 +207,11 @@ module gpu #(
     .mem_write_address      (data_mem_write_address),
     .mem_write_data         (data_mem_write_data),
     .mem_write_ready        (data_mem_write_ready)
+`ifdef GPU_TRACE
+    ,
+    .trace_channel_state    (trace_data_channel_state),
+    .trace_owners           (trace_data_owners)
+`endif
   );
 
   // Program memory is read-only: the controller's write side is tied off. These
@@ -223,6 +253,11 @@ module gpu #(
     .mem_write_address      (unused_program_write_address),
     .mem_write_data         (unused_program_write_data),
     .mem_write_ready        (no_program_write_ready)
+`ifdef GPU_TRACE
+    ,
+    .trace_channel_state    (trace_program_channel_state),
+    .trace_owners           (trace_program_owners)
+`endif
   );
 
   assign no_fetch_write_valid   = '0;
@@ -235,15 +270,25 @@ module gpu #(
                                   unused_program_write_data, unused_fetch_write_ready};
 
   // ------------------------------------------------------------ cores
+`ifdef GPU_TRACE
+  assign trace_fetch_valid = fetch_read_valid;
+  assign trace_fetch_ready = fetch_read_ready;
+  assign trace_lsu_request = lsu_read_valid | lsu_write_valid;
+`endif
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_cores
     localparam int FIRST = c * CORE_LSUS;
     logic [WARPS_PER_CORE-1:0] block_start, block_idle, block_done;
-    for (genvar w = 0; w < WARPS_PER_CORE; w++) begin : g_slots
-      assign block_start[w]                    = slot_block_start[w*NUM_CORES + c];
-      assign slot_idle[w*NUM_CORES + c]        = block_idle[w];
-      assign slot_block_done[w*NUM_CORES + c]  = block_done[w];
+    for (genvar w = 0; w < WARPS_PER_CORE; w++) begin : g_warps
+      assign block_start[w]                    = warp_block_start[w*NUM_CORES + c];
+      assign warp_idle[w*NUM_CORES + c]        = block_idle[w];
+      assign warp_block_done[w*NUM_CORES + c]  = block_done[w];
     end
 
+`ifdef GPU_TRACE
+    localparam int WARP_BITS = (WARPS_PER_CORE > 1) ? $clog2(WARPS_PER_CORE) : 1;
+    logic [WARP_BITS-1:0] exec_warp;
+    assign trace_exec_warp[c*8 +: 8] = 8'(exec_warp);
+`endif
     core #(
       .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
       .WARPS             (WARPS_PER_CORE),
@@ -254,8 +299,8 @@ module gpu #(
       .reset                    (reset),
       .launch                   (launching),
       .block_start              (block_start),
-      .block_idx_in             (slot_block_idx[c]),
-      .block_thread_count       (slot_block_thread_count[c]),
+      .block_idx_in             (warp_block_idx[c]),
+      .block_thread_count       (warp_block_thread_count[c]),
       .block_idle               (block_idle),
       .block_done               (block_done),
       .program_mem_read_valid   (fetch_read_valid[c]),
@@ -269,30 +314,19 @@ module gpu #(
       .data_mem_write_valid     (lsu_write_valid[FIRST +: CORE_LSUS]),
       .data_mem_write_address   (lsu_write_address[FIRST*DATA_BITS +: CORE_LSUS*DATA_BITS]),
       .data_mem_write_data      (lsu_write_data[FIRST*DATA_BITS +: CORE_LSUS*DATA_BITS]),
-      .data_mem_write_ready     (lsu_write_ready[FIRST +: CORE_LSUS]),
-      // The commit port feeds only the simulation harness, which reads it through
-      // hierarchical references; in hardware it is left open on purpose.
-      /* verilator lint_off PINCONNECTEMPTY */
-      .commit_valid             (),
-      .commit_pc                (),
-      .commit_instr             (),
-      .commit_block_idx         (),
-      .commit_next_pc           (),
-      .commit_nzp               (),
-      .commit_rd_written        (),
-      .commit_rd                (),
-      .commit_rd_value          (),
-      .commit_mem_read          (),
-      .commit_mem_write         (),
-      .commit_mem_address       (),
-      .commit_mem_data          (),
-      .commit_shared_read       (),
-      .commit_shared_write      (),
-      .commit_shared_address    (),
-      .commit_shared_data       (),
-      .commit_barrier           (),
-      .commit_order             ()
-      /* verilator lint_on PINCONNECTEMPTY */
+      .data_mem_write_ready     (lsu_write_ready[FIRST +: CORE_LSUS])
+`ifdef GPU_TRACE
+      ,
+      .trace_commit_valid (trace_commit_valid[FIRST +: CORE_LSUS]),
+      .trace_commit       (trace_commit[FIRST*COMMIT_BITS +: CORE_LSUS*COMMIT_BITS]),
+      .trace_counters     (trace_counters[c*PERF_BITS +: PERF_BITS]),
+      .trace_activity     (trace_activity[c*3 +: 3]),
+      .trace_exec_warp    (exec_warp),
+      .trace_exec_pc      (trace_exec_pc[c*PC_BITS +: PC_BITS]),
+      .trace_exec_instr   (trace_exec_instr[c*INSTR_BITS +: INSTR_BITS]),
+      .trace_exec_active  (trace_exec_active[c*THREADS_PER_BLOCK +: THREADS_PER_BLOCK]),
+      .trace_thread_pc    (trace_thread_pc[FIRST*PC_BITS +: CORE_LSUS*PC_BITS])
+`endif
     );
   end
 

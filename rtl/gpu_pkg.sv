@@ -1,8 +1,11 @@
-// gpu_pkg: the instruction set and the widths every block agrees on.
+// gpu_pkg: the instruction set, the widths every block agrees on, and the records the
+// GPU reports to a simulation.
 //
 // One place to read the ISA from the RTL side (docs/isa.md is the prose version):
 // the 4-bit opcodes, the register numbering, the NZP flag bits and the decoded form
-// of an instruction that the decoder hands to the rest of the core.
+// of an instruction that the decoder hands to the rest of the core. And the only list
+// of the fields of the commit record (`commit_t`) and of a core's performance counters
+// (`perf_t`), which the trace port carries when GPU_TRACE is defined (gpu.sv).
 `default_nettype none
 
 package gpu_pkg;
@@ -106,5 +109,63 @@ package gpu_pkg;
     if (writes_rd && int'(word[11:8]) < NUM_WRITABLE_REGS) used[word[11:8]] = 1'b1;
     return used;
   endfunction
+
+  // ------------------------------------------------------------ trace records
+  // What the GPU reports to a simulation through its trace port (`ifdef GPU_TRACE in
+  // gpu.sv; synthesis sees none of it). These declarations are the only list of the
+  // fields: the harness prints each record whole, in binary, first field first, and the
+  // Python side (tinygpu/records.py) reads the field names and widths from here. Adding
+  // a field touches this package and the RTL that drives it, nothing else.
+
+  // One thread's retired instruction, as effects (the way RVFI reports them for RISC-V
+  // cores): what its PC and NZP flops took, its register file's write port, the request
+  // its load/store unit put on the data-memory port (captured at the handshake), its
+  // lane's access at the shared memory's port, and whether it left a barrier.
+  typedef struct packed {
+    logic [DATA_BITS-1:0]     block;           // %blockIdx of the thread's block
+    logic [PC_BITS-1:0]       pc;              // the instruction's address
+    logic [INSTR_BITS-1:0]    instr;           // its word
+    logic [PC_BITS-1:0]       next_pc;         // what the thread's PC flops took
+    logic [NZP_BITS-1:0]      nzp;             // what its NZP flops took
+    logic                     rd_written;      // the register file took a write
+    logic [REG_ADDR_BITS-1:0] rd;              //   at this index
+    logic [DATA_BITS-1:0]     rd_value;        //   of this value
+    logic                     mem_read;        // a data-memory read was answered
+    logic                     mem_write;       // a data-memory write was answered
+    logic [DATA_BITS-1:0]     mem_address;     //   at this address
+    logic [DATA_BITS-1:0]     mem_data;        //   the byte returned (read) or sent (write)
+    logic                     shared_read;     // the lane read shared memory (LDS)
+    logic                     shared_write;    // the lane wrote shared memory (STS)
+    logic [DATA_BITS-1:0]     shared_address;  //   at this address (wrapped to its size)
+    logic [DATA_BITS-1:0]     shared_data;     //   the byte returned or stored
+    logic                     barrier;         // it left a BAR (its warp released it)
+    logic [ORDER_BITS-1:0]    order;           // the instruction's number in its warp's stream
+  } commit_t;
+  // Widths of the trace port's records: without GPU_TRACE nothing uses them.
+  /* verilator lint_off UNUSEDPARAM */
+  localparam int COMMIT_BITS = $bits(commit_t);
+  /* verilator lint_on UNUSEDPARAM */
+
+  // One core's performance counters (perf_counters.sv), each counting one kind of event
+  // from a kernel's launch to its end.
+  localparam int COUNTER_BITS = 32;
+  typedef struct packed {
+    logic [COUNTER_BITS-1:0] busy_cycles;          // a block is on the core
+    logic [COUNTER_BITS-1:0] issued;               // instructions executed, one per warp instruction
+    logic [COUNTER_BITS-1:0] thread_instructions;  // instructions retired, counted per thread
+    logic [COUNTER_BITS-1:0] icache_hits;          // instructions read from the cache (every issue)
+    logic [COUNTER_BITS-1:0] icache_misses;        // words fetched because a warp waited for them
+    logic [COUNTER_BITS-1:0] fetch_stall_cycles;   // nothing executes: a warp waits for its instruction
+    logic [COUNTER_BITS-1:0] memory_stall_cycles;  // nothing executes: every running warp waits on memory
+    logic [COUNTER_BITS-1:0] divergent_issues;     // executed with fewer threads than the warp has live
+    logic [COUNTER_BITS-1:0] merged_loads;         // thread loads served by another thread's read
+    logic [COUNTER_BITS-1:0] warp_switches;        // executed another warp than in the cycle before
+    logic [COUNTER_BITS-1:0] barrier_wait_cycles;  // some thread waits at a barrier
+    logic [COUNTER_BITS-1:0] shared_loads;         // LDS thread accesses
+    logic [COUNTER_BITS-1:0] shared_stores;        // STS thread accesses
+  } perf_t;
+  /* verilator lint_off UNUSEDPARAM */
+  localparam int PERF_BITS = $bits(perf_t);
+  /* verilator lint_on UNUSEDPARAM */
 
 endpackage

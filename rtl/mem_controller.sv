@@ -65,6 +65,12 @@ module mem_controller #(
   output logic [NUM_CHANNELS-1:0][ADDR_BITS-1:0]     mem_write_address,
   output logic [NUM_CHANNELS-1:0][DATA_BITS-1:0]     mem_write_data,
   input  logic [NUM_CHANNELS-1:0]                    mem_write_ready
+`ifdef GPU_TRACE
+  ,
+  // trace port (simulation only): what each channel does and whom it serves, for waves
+  output logic [NUM_CHANNELS*2-1:0]                  trace_channel_state,  // channel_state_e each
+  output logic [NUM_CHANNELS*NUM_CONSUMERS-1:0]      trace_owners
+`endif
 );
 
   localparam int IDX_BITS = (NUM_CONSUMERS > 1) ? $clog2(NUM_CONSUMERS) : 1;
@@ -350,15 +356,13 @@ module mem_controller #(
     CH_READ,
     CH_WRITE
   } channel_state_e;
-  // Icarus 11 has no packed arrays of enums: a plain 2-bit vector per channel.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [NUM_CHANNELS-1:0][1:0] channel_state;
-  /* verilator lint_on UNUSEDSIGNAL */
-  always_comb begin
-    for (int c = 0; c < NUM_CHANNELS; c++) begin
-      channel_state[c] = !active[c] ? CH_IDLE : (reading[c] ? CH_READ : CH_WRITE);
-    end
+`ifdef GPU_TRACE
+  // Icarus 11 has no packed arrays of enums: a plain 2-bit field per channel.
+  for (genvar c = 0; c < NUM_CHANNELS; c++) begin : g_trace
+    assign trace_channel_state[c*2 +: 2] = !active[c] ? CH_IDLE : (reading[c] ? CH_READ : CH_WRITE);
+    assign trace_owners[c*NUM_CONSUMERS +: NUM_CONSUMERS] = owners[c];
   end
+`endif
 
 `ifndef SYNTHESIS
   // ------------------------------------------------------------ assertions

@@ -94,7 +94,8 @@ module scheduler
   output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] released,        // threads leaving a barrier
   output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] barrier_waiting, // threads waiting at one
   output logic [WARPS-1:0][THREADS_PER_BLOCK-1:0] live_mask,
-  output logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written
+  output logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written,
+  output logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] thread_pc  // each thread's PC, likewise
 );
 
   logic [WARPS-1:0]                         ready;
@@ -146,7 +147,8 @@ module scheduler
       .released           (released[w]),
       .barrier_waiting    (barrier_waiting[w]),
       .live               (live_mask[w]),
-      .pc_written         (pc_written[w])
+      .pc_written         (pc_written[w]),
+      .pc                 (thread_pc[w])
     );
   end
 

@@ -91,7 +91,8 @@ module warp
   output logic [THREADS_PER_BLOCK-1:0]  released,            // threads leaving a barrier now
   output logic [THREADS_PER_BLOCK-1:0]  barrier_waiting,     // threads waiting at a barrier
   output logic [THREADS_PER_BLOCK-1:0]  live,
-  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written  // what each PC flop takes now
+  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc_written, // what each PC flop takes now
+  output logic [THREADS_PER_BLOCK-1:0][PC_BITS-1:0] pc           // each thread's PC (traces and waves)
 );
 
   logic                                      running_q,     running_d;
@@ -259,6 +260,7 @@ module warp
   assign mem_waiting = mem_wait_q;
   assign live       = live_q;
   assign barrier_waiting = waiting_q;
+  assign pc = pc_q;
   assign pc_written = pc_d;
 
 `ifndef SYNTHESIS

@@ -74,8 +74,8 @@ class Fault:
 
 FAULTS = [
     Fault("wrong_destination_register",
-          RtlEdit("core.sv", "assign rf_write_index  = load_writes ? mem_rd : decoded.rd;",
-                  "assign rf_write_index  = load_writes ? mem_rd : ((decoded.rd == 4'd6) ? 4'd8 : decoded.rd);"),
+          RtlEdit("core.sv", "assign rf_write_index  = load_writes ? mem_rd_q[w] : decoded.rd;",
+                  "assign rf_write_index  = load_writes ? mem_rd_q[w] : ((decoded.rd == 4'd6) ? 4'd8 : decoded.rd);"),
           pc=1, thread=0, fields=frozenset({"rd"})),
     Fault("dropped_register_write",
           RtlEdit("core.sv", "assign rf_write_enable = exec_writes || load_writes;",
@@ -108,8 +108,26 @@ FAULTS = [
     Fault("bank_conflict_not_replayed",
           RtlEdit("shared_memory.sv", "&& (int'(bank_lane[bank]) == t", "&& (1'b1 || int'(bank_lane[bank]) == t"),
           pc=21, thread=2, fields=frozenset({"rd_value", "shared_data"})),
+    # Two fields of the commit record swapped where the RTL drives them: the record's
+    # one definition (gpu_pkg.sv) does not protect against that, the lock-step check does.
+    Fault("commit_fields_swapped",
+          RtlEdit("commit_capture.sv",
+                  "assign record.mem_address    = bus_address[bus_slot];\n"
+                  "      assign record.mem_data       = bus_data[bus_slot];",
+                  "assign record.mem_address    = bus_data[bus_slot];\n"
+                  "      assign record.mem_data       = bus_address[bus_slot];"),
+          pc=3, thread=0, fields=frozenset({"mem_addr", "mem_data"})),
     # (barrier_released_before_all_arrive, below, leaves every thread's own records right)
 ]
+
+# Counters that count the wrong thing: the records are right, the counter check is not.
+COUNTER_FAULTS = {
+    # STS accesses counted as LDS accesses too.
+    "shared_loads": RtlEdit("core_activity.sv", ".shared_loads    (count_ones(SLOTS'(shared_read))),",
+                            ".shared_loads    (count_ones(SLOTS'(shared_read | shared_write))),"),
+    # A counter stuck at all ones.
+    "icache_hits": RtlEdit("perf_counters.sv", "counters.icache_hits + COUNTER_BITS'(issued);", "'1;"),
+}
 
 # The scoreboard's predecode forgets that ADD reads Rt: the ADD at pc 24 runs while the
 # LDR at pc 22 has still to write its R8. The core's scoreboard assertion, built from the
@@ -138,8 +156,9 @@ def lockstep_report(problems: list[str]) -> str:
     return reports[0]
 
 
-@pytest.mark.parametrize("edit", [f.edit for f in FAULTS] + [EARLY_RELEASE, SCOREBOARD_MISSES_RT],
-                         ids=[f.name for f in FAULTS] + ["barrier_released_before_all_arrive", "scoreboard_misses_rt"])
+@pytest.mark.parametrize("edit", [f.edit for f in FAULTS] + [EARLY_RELEASE, SCOREBOARD_MISSES_RT, *COUNTER_FAULTS.values()],
+                         ids=[f.name for f in FAULTS] + ["barrier_released_before_all_arrive", "scoreboard_misses_rt",
+                                                         *(f"counter_{name}" for name in COUNTER_FAULTS)])
 def test_fault_edit_still_applies(edit):
     """The text each fault replaces is in the RTL exactly once (else the fault tests nothing)."""
     original = (RTL_DIR / edit.file).read_text()
@@ -192,3 +211,15 @@ def test_scoreboard_that_misses_a_source_fails_the_assertion(sim, tmp_path):
         run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)
     message = str(failure.value)
     assert re.search(r"core: warp \d+ executes pc 24, which needs R8 before its load wrote it", message), message
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("sim", SIMULATORS)
+@pytest.mark.parametrize("counter", COUNTER_FAULTS)
+def test_counter_fault_is_caught(counter, sim, tmp_path):
+    """A counter that counts wrong fails the counter check, by name; the records stay right."""
+    rtl_dir = patched_rtl(COUNTER_FAULTS[counter], f"counter_{counter}")
+    result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
+    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
+                         label=f"counter_{counter}")
+    assert problems and all(f"counter {counter} is" in p for p in problems), problems

@@ -14,6 +14,7 @@ import pytest
 
 from tinygpu.assembler import assemble
 from tinygpu.commits import COMPARED_FIELDS, Commit, parse_commit_line
+from tinygpu.records import UNKNOWN, commit_layout
 from tinygpu.disassembler import disassemble
 from tinygpu.lockstep import barrier_release_problems, compare_commits
 from tinygpu.model import run_kernel
@@ -134,36 +135,52 @@ def test_a_thread_that_retires_too_few_is_reported_with_its_place():
     assert "(fewer than expected); first unmatched: pc=" in mismatch
 
 
+def commit_line(job: int = 3, cycle: int = 0x1F, core: int = 1, warp: int = 0, thread: int = 3, **fields) -> str:
+    """A commit line as the harness writes it, the record built from gpu_pkg.sv's commit_t."""
+    return f"C {job:x} {cycle:x} {core:x} {warp:x} {thread:x} {commit_layout().encode(fields)}"
+
+
 def test_commit_line_fields():
-    job, commit = parse_commit_line("C 3 1f 1 2 3 a 7210 b 2 1 2 21 1 0 9 21 0 0 0 0 0 0")
+    job, commit = parse_commit_line(commit_line(block=2, pc=10, instr=0x7210, next_pc=11, nzp=2, rd_written=1, rd=2,
+                                                rd_value=0x21, mem_read=1, mem_address=9, mem_data=0x21))
     assert job == 3
     assert commit == Commit(cycle=0x1F, core=1, block=2, thread=3, pc=10, instr=0x7210,
                             next_pc=11, nzp=2, rd=2, rd_value=0x21, mem_op="R",
                             mem_addr=9, mem_data=0x21)
-    _, commit = parse_commit_line("C 3 20 1 2 3 b b120 c 2 1 1 7 0 0 0 0 1 0 3f 7 0 0")
+    _, commit = parse_commit_line(commit_line(shared_read=1, shared_address=0x3F, shared_data=7))
     assert (commit.shared_op, commit.shared_addr, commit.shared_data, commit.barrier) == ("R", 0x3F, 7, False)
-    _, commit = parse_commit_line("C 3 21 1 2 3 c a000 d 2 0 0 0 0 0 0 0 0 0 0 0 1 0")
-    assert (commit.shared_op, commit.barrier) == (None, True)
+    _, commit = parse_commit_line(commit_line(barrier=1, order=0x12345))
+    assert (commit.shared_op, commit.barrier, commit.order) == (None, True, 0x12345)
 
 
 def test_commit_line_without_effects_leaves_them_empty():
     # rd, rd_value, mem_addr and mem_data are ignored when their enables are 0.
-    _, commit = parse_commit_line("C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 12 34 0 0")
+    _, commit = parse_commit_line(commit_line(rd=7, rd_value=0x99, mem_address=0x44, mem_data=0x55,
+                                              shared_address=0x12, shared_data=0x34))
     assert (commit.rd, commit.rd_value, commit.mem_op, commit.mem_addr, commit.mem_data) == (
         None, None, None, None, None)
     assert (commit.shared_op, commit.shared_addr, commit.shared_data) == (None, None, None)
 
 
 def test_commit_line_with_a_read_and_a_write_is_always_wrong():
-    _, commit = parse_commit_line("C 0 5 0 0 0 3 8010 4 2 0 0 0 1 1 9 7 1 1 0 0 0 0")
+    _, commit = parse_commit_line(commit_line(mem_read=1, mem_write=1, shared_read=1, shared_write=1))
     assert commit.mem_op == "RW"  # no model record has it, so it never matches
     assert commit.shared_op == "RW"
 
 
+def test_a_field_with_unknown_bits_matches_nothing():
+    bits = commit_line(rd_written=1, rd_value=0x21).split()[-1]
+    start = sum(width for name, width in commit_layout().fields[:commit_layout().names.index("rd_value")])
+    line = commit_line().rsplit(" ", 1)[0] + " " + bits[:start] + "x" + bits[start + 1:]
+    _, commit = parse_commit_line(line)
+    assert commit.rd_value == UNKNOWN and commit.rd is not None
+
+
 @pytest.mark.parametrize("line", [
-    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0",      # a field missing
-    "C 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0 0 0",  # a field too many
-    "T 0 5 0 0 0 2 f000 2 2 0 7 99 0 0 44 55 0 0 0 0 0 0",    # not a commit line
+    commit_line()[:-1],                     # a bit missing
+    commit_line() + "0",                    # a bit too many
+    commit_line() + " 0",                   # a field too many
+    "T" + commit_line()[1:],                # not a commit line
 ])
 def test_malformed_commit_lines_are_refused(line):
     with pytest.raises(ValueError, match="malformed commit line"):

@@ -23,7 +23,7 @@ CONFIG = get_config("default")
 
 def test_state_names_come_from_the_rtl_enums():
     enums = rtl_enums()
-    assert enums["core.activity_e"].values == {0: "A_IDLE", 1: "A_EXECUTE", 2: "A_FETCH_WAIT",
+    assert enums["core_activity.activity_e"].values == {0: "A_IDLE", 1: "A_EXECUTE", 2: "A_FETCH_WAIT",
                                                3: "A_MEMORY_WAIT", 4: "A_BRANCH_WAIT"}
     assert enums["mem_controller.channel_state_e"].values[2] == "CH_WRITE"
     assert enums["gpu_pkg.opcode_e"].values[15] == "OP_RET"
@@ -81,10 +81,10 @@ def test_a_waveform_of_another_configuration_is_refused(tmp_path):
 
 
 def test_timeline_draws_each_core_from_the_trace(tmp_path):
-    """The timeline image is made from the trace's activity codes (core.activity_e)."""
+    """The timeline image is made from the trace's activity codes (core_activity.activity_e)."""
     from tinygpu.timeline import draw_timeline
     from tinygpu.trace_view import read_trace
-    codes = {name: value for value, name in rtl_enums()["core.activity_e"].values.items()}
+    codes = {name: value for value, name in rtl_enums()["core_activity.activity_e"].values.items()}
     lines = [f"T 0 {cycle:x} {core:x} {codes[activity]:x} {warp:x} 0 xxxx {active:x}"
              for cycle, core, activity, warp, active in
              [(1, 0, "A_FETCH_WAIT", 0, 0), (2, 0, "A_EXECUTE", 1, 0b0011), (2, 1, "A_MEMORY_WAIT", 0, 0)]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 from .isa import DATA_MEM_SIZE
+from .counter_checks import counter_problems
 from .lockstep import barrier_release_problems, compare_commits
 from .memory_diff import memory_diff
 from .model import ModelTimeout, find_races, run_kernel
@@ -66,6 +67,10 @@ def check_run(result, *, block_dim: int, shared_bytes: int, reference=None, labe
     elif report.compared == 0 and job.threads > 0:
         problems.append(f"{header}: no instruction was compared (empty commit log)")
     problems += [f"{header}: {problem}" for problem in barrier_release_problems(result.commits)]
+    if result.num_cores:
+        problems += [f"{header}: {problem}" for problem in
+                     counter_problems(result.counters, result.commits, num_cores=result.num_cores,
+                                      cycles=result.cycles)]
     if problems and wave_hint:
         problems.append(f"  waveform: {wave_hint}")
     return problems

@@ -18,12 +18,10 @@ Each RTL record also carries ``order``, the instruction's number in its warp's s
 independent instructions its warp went on with (the scoreboard), so a thread's records
 are in program order only once sorted by it (`in_program_order`). It is not compared.
 
-Log line (written by tb/hdl/gpu_harness.sv, numbers in hex; a field with X or Z bits
-reads as UNKNOWN, -1, which matches no model value):
-
-    C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
-      mem_read mem_write mem_addr mem_data shared_read shared_write shared_addr
-      shared_data barrier order
+The RTL's record is gpu_pkg.sv's ``commit_t``; the harness logs it as
+``C job cycle core warp thread BITS`` (numbers in hex, the record in binary), and
+tinygpu.records names its bits from the package's declaration. A field with X or Z bits
+reads as UNKNOWN (-1), which matches no model value.
 """
 
 from __future__ import annotations
@@ -31,6 +29,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from .records import RecordLayout, commit_layout
 
 
 @dataclass(frozen=True)
@@ -61,61 +61,54 @@ class Commit:
 COMPARED_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data",
                    "shared_op", "shared_addr", "shared_data", "barrier")
 
-_LINE_FIELDS = 23  # "C" and 22 numbers
-UNKNOWN = -1  # a field with X or Z bits (a simulator prints them as x/z): never a valid value
+_LINE_FIELDS = 7  # "C", job, cycle, core, warp, thread and the record
 
 
-def _number(field: str) -> int:
-    try:
-        return int(field, 16)
-    except ValueError:
-        if set(field.lower()) <= set("0123456789abcdefxz"):
-            return UNKNOWN
-        raise
-
-
-def parse_commit_line(line: str) -> tuple[int, Commit]:
+def parse_commit_line(line: str, layout: RecordLayout | None = None) -> tuple[int, Commit]:
     """(job id, record) of one commit line; ValueError when the line is malformed."""
     fields = line.split()
     if len(fields) != _LINE_FIELDS or fields[0] != "C":
         raise ValueError(f"malformed commit line: {line!r}")
-    (job, cycle, core, block, thread, pc, instr, next_pc, nzp, rd_written, rd, rd_value,
-     mem_read, mem_write, mem_addr, mem_data, shared_read, shared_write, shared_addr, shared_data,
-     barrier, order) = (_number(f) for f in fields[1:])
-    mem_op = ("R" if mem_read else "") + ("W" if mem_write else "") or None
-    shared_op = ("R" if shared_read else "") + ("W" if shared_write else "") or None
+    try:
+        job, cycle, core, _warp, thread = (int(f, 16) for f in fields[1:6])
+        record = (layout or commit_layout()).decode(fields[6])
+    except ValueError as error:
+        raise ValueError(f"malformed commit line: {line!r} ({error})") from None
+    mem_op = ("R" if record["mem_read"] else "") + ("W" if record["mem_write"] else "") or None
+    shared_op = ("R" if record["shared_read"] else "") + ("W" if record["shared_write"] else "") or None
     commit = Commit(
         cycle=cycle,
         core=core,
-        block=block,
+        block=record["block"],
         thread=thread,
-        pc=pc,
-        instr=instr,
-        next_pc=next_pc,
-        nzp=nzp,
-        rd=rd if rd_written else None,
-        rd_value=rd_value if rd_written else None,
+        pc=record["pc"],
+        instr=record["instr"],
+        next_pc=record["next_pc"],
+        nzp=record["nzp"],
+        rd=record["rd"] if record["rd_written"] else None,
+        rd_value=record["rd_value"] if record["rd_written"] else None,
         mem_op=mem_op,
-        mem_addr=mem_addr if mem_op else None,
-        mem_data=mem_data if mem_op else None,
+        mem_addr=record["mem_address"] if mem_op else None,
+        mem_data=record["mem_data"] if mem_op else None,
         shared_op=shared_op,
-        shared_addr=shared_addr if shared_op else None,
-        shared_data=shared_data if shared_op else None,
-        barrier=barrier == 1,
-        order=order,
+        shared_addr=record["shared_address"] if shared_op else None,
+        shared_data=record["shared_data"] if shared_op else None,
+        barrier=record["barrier"] == 1,
+        order=record["order"],
     )
     return job, commit
 
 
-def parse_commit_log(path: Path) -> dict[int, list[Commit]]:
+def parse_commit_log(path: Path, layout: RecordLayout | None = None) -> dict[int, list[Commit]]:
     """Commit records per job id, in the order the RTL retired them."""
     by_job: dict[int, list[Commit]] = defaultdict(list)
     if not Path(path).exists():
         return {}
+    layout = layout or commit_layout()
     with open(path) as log:
         for line in log:
             if line.startswith("C "):
-                job, commit = parse_commit_line(line)
+                job, commit = parse_commit_line(line, layout)
                 by_job[job].append(commit)
     return dict(by_job)
 

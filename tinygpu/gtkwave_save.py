@@ -41,7 +41,7 @@ class MissingSignals(ValueError):
 def _filter_files(folder: Path) -> dict[str, Path]:
     enums = rtl_enums()
     return {
-        "activity": write_enum_filter(enums["core.activity_e"], folder / "core_activity.txt"),
+        "activity": write_enum_filter(enums["core_activity.activity_e"], folder / "core_activity.txt"),
         "channel": write_enum_filter(enums["mem_controller.channel_state_e"], folder / "channel_state.txt"),
     }
 
@@ -62,9 +62,9 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
             (f"{GPU}.u_dispatcher.running_q", "running", binary),
             (f"{GPU}.u_dispatcher.total_q", "threads", dec),
             (f"{GPU}.u_dispatcher.next_block_q", "next block", dec),
-            (f"{GPU}.u_dispatcher.busy_cores_q", "busy cores", dec),
-            (f"{GPU}.u_dispatcher.core_block_start", "block start (per core)", binary),
-            (f"{GPU}.u_dispatcher.core_block_done", "block done (per core)", binary),
+            (f"{GPU}.u_dispatcher.busy_warps_q", "busy warps", dec),
+            (f"{GPU}.u_dispatcher.warp_block_start", "block start (per warp)", binary),
+            (f"{GPU}.u_dispatcher.warp_block_done", "block done (per warp)", binary),
         ]),
     ]
     threads = config.threads_per_block

@@ -28,10 +28,13 @@ from .commits import Commit, parse_commit_log
 from .configs import DEFAULT_MAX_CYCLES, GpuConfig
 from .hexfile import format_hex
 from .isa import DATA_MEM_SIZE, PROGRAM_MEM_SIZE
-from .paths import HDL_TB_DIR
+from .paths import HDL_TB_DIR, RTL_DIR
+from .records import PACKAGE_FILE, RecordError, commit_layout, perf_layout
 
 HARNESS_SOURCES = [HDL_TB_DIR / "memory_latency_model.sv", HDL_TB_DIR / "gpu_harness.sv"]
 HARNESS_TOP = "gpu_harness"
+# The define that gives the GPU its trace port (rtl/gpu.sv): every harness build has it.
+TRACE_DEFINE = "GPU_TRACE"
 # The harness signals public to VPI in a Verilator build: those cocotb_gpu.py touches.
 HARNESS_VPI_SIGNALS = HDL_TB_DIR / "gpu_harness_vpi.vlt"
 # The mains of the pure builds (no cocotb, no VPI), per simulator: a C++ main() for
@@ -92,6 +95,7 @@ class JobResult:
     counters: list[dict[str, int]] = field(default_factory=list)  # per core, at the end
     memory_events: dict[str, int] = field(default_factory=dict)   # merged program reads, streamed fetches
     raw: dict = field(default_factory=dict)
+    num_cores: int = 0  # of the configuration it ran on (0: not recorded)
 
     def counter_totals(self) -> dict[str, int]:
         """Every core's counters added up, with the run's memory events."""
@@ -99,40 +103,52 @@ class JobResult:
         return {**totals, **self.memory_events}
 
 
-# The performance counters of each core (rtl/perf_counters.sv), in the order the harness
-# writes them on its "P" lines.
-COUNTER_NAMES = ("busy_cycles", "issued", "thread_instructions", "icache_hits", "icache_misses",
-                 "fetch_stall_cycles", "memory_stall_cycles", "divergent_issues", "merged_loads",
-                 "warp_switches", "barrier_wait_cycles", "shared_loads", "shared_stores")
+# The performance counters of each core: gpu_pkg.sv's perf_t, in declaration order.
+COUNTER_NAMES = perf_layout().names
 
 
 MEMORY_EVENT_NAMES = ("merged_program_reads", "back_to_back_fetches")
 
 
-def _summary_lines(path: Path, tag: str, numbers: int):
-    """The numbers (hex) of every line of the commit log that starts with `tag`."""
+def _tagged_lines(path: Path, tag: str):
+    """The fields after the tag of every line of the commit log that starts with `tag`."""
     if not Path(path).exists():
         return
     for line in Path(path).read_text().splitlines():
         fields = line.split()
         if fields and fields[0] == tag:
-            if len(fields) != 1 + numbers:
-                raise ValueError(f"malformed {tag} line: {line!r}")
-            yield [int(f, 16) for f in fields[1:]]
+            yield line, fields[1:]
+
+
+def check_record_widths(path: Path, rtl_dir: Path = RTL_DIR) -> None:
+    """RecordError unless the log's "F" line gives the widths of commit_t and perf_t that
+    the package (of rtl/ or of `rtl_dir`) declares: the harness and tinygpu.records agree."""
+    expected = [commit_layout(rtl_dir).width, perf_layout(rtl_dir).width]
+    for line, fields in _tagged_lines(path, "F"):
+        if [int(f, 16) for f in fields] != expected:
+            raise RecordError(f"the harness prints records of {fields} bits (hex), but "
+                              f"{Path(rtl_dir) / PACKAGE_FILE} declares {expected} (commit_t, perf_t): {line!r}")
 
 
 def parse_memory_event_lines(path: Path) -> dict[int, dict[str, int]]:
     """Per job id, the harness's memory event counts (its "M" line)."""
-    return {job: dict(zip(MEMORY_EVENT_NAMES, values))
-            for job, *values in _summary_lines(path, "M", 1 + len(MEMORY_EVENT_NAMES))}
+    events = {}
+    for line, fields in _tagged_lines(path, "M"):
+        if len(fields) != 1 + len(MEMORY_EVENT_NAMES):
+            raise ValueError(f"malformed M line: {line!r}")
+        job, *values = (int(f, 16) for f in fields)
+        events[job] = dict(zip(MEMORY_EVENT_NAMES, values))
+    return events
 
 
-def parse_counter_lines(path: Path) -> dict[int, list[dict[str, int]]]:
-    """Per job id, each core's counters (core order) from the harness's "P" lines."""
+def parse_counter_lines(path: Path, rtl_dir: Path = RTL_DIR) -> dict[int, list[dict[str, int]]]:
+    """Per job id, each core's counters in core order (the harness's "P" lines)."""
+    layout = perf_layout(rtl_dir)
     by_core: dict[int, dict[int, dict[str, int]]] = {}
-    for job, core, *values in _summary_lines(path, "P", 2 + len(COUNTER_NAMES)):
-        by_core.setdefault(job, {})[core] = dict(zip(COUNTER_NAMES, values))
-    # The cores' lines come in any order (one always block per core).
+    for line, fields in _tagged_lines(path, "P"):
+        if len(fields) != 3:
+            raise ValueError(f"malformed P line: {line!r}")
+        by_core.setdefault(int(fields[0], 16), {})[int(fields[1], 16)] = layout.decode(fields[2])
     return {job: [cores[c] for c in sorted(cores)] for job, cores in by_core.items()}
 
 
@@ -158,6 +174,7 @@ def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = 
         name=f"{config.name}-pure" if pure else config.name,
         vpi_signals=HARNESS_VPI_SIGNALS,
         main=HARNESS_MAINS[sim] if pure else None,
+        defines={TRACE_DEFINE: True},
     )
 
 
@@ -225,8 +242,11 @@ def run_jobs(
     raw_results = json.loads(results_file.read_text())
     if len(raw_results) != len(jobs):
         raise RuntimeError(f"simulator finished {len(raw_results)} of {len(jobs)} jobs; see {work_dir}")
-    by_job = parse_commit_log(commit_file) if commits else {}
-    counters_by_job = parse_counter_lines(commit_file) if commits else {}
+    rtl = rtl_dir or RTL_DIR
+    if commits:
+        check_record_widths(commit_file, rtl)
+    by_job = parse_commit_log(commit_file, commit_layout(rtl)) if commits else {}
+    counters_by_job = parse_counter_lines(commit_file, rtl) if commits else {}
     events_by_job = parse_memory_event_lines(commit_file) if commits else {}
     results = []
     for job, raw in zip(jobs, raw_results):
@@ -246,6 +266,7 @@ def run_jobs(
                 counters=counters_by_job.get(raw["id"], []),
                 memory_events=events_by_job.get(raw["id"], {}),
                 raw=raw,
+                num_cores=config.num_cores if commits else 0,
             )
         )
     return results

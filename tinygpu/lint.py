@@ -15,20 +15,26 @@ from .configs import ELABORATION_CASES
 from .paths import REPO_ROOT
 
 
+# The define that gives the GPU its trace port (rtl/gpu.sv): lint checks the GPU with it
+# (what simulations build) and without it (what synthesis sees).
+TRACE_DEFINE = "GPU_TRACE"
+
+
 def lint(parameters: dict[str, int], *, rtl_dir: Path | None = None,
-         warnings: bool = True) -> subprocess.CompletedProcess:
+         warnings: bool = True, trace: bool = True) -> subprocess.CompletedProcess:
     """`verilator --lint-only [-Wall]` of module gpu with these parameters (of rtl/, or of
-    a modified copy in `rtl_dir`)."""
+    a modified copy in `rtl_dir`), with its trace port or without."""
     simulator.setup_tool_environment()
     command = ["verilator", "--lint-only", "--top-module", "gpu"] + (["-Wall"] if warnings else [])
+    command += [f"-D{TRACE_DEFINE}"] if trace else []
     command += [f"-G{name}={value}" for name, value in parameters.items()]
     command += [str(path) for path in simulator.rtl_sources(rtl_dir)]
     return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
 
 
-def lint_problems(parameters: dict[str, int], *, rtl_dir: Path | None = None) -> str:
+def lint_problems(parameters: dict[str, int], *, rtl_dir: Path | None = None, trace: bool = True) -> str:
     """Verilator -Wall's complaints about this configuration ('' when clean)."""
-    result = lint(parameters, rtl_dir=rtl_dir)
+    result = lint(parameters, rtl_dir=rtl_dir, trace=trace)
     messages = (result.stdout + result.stderr).strip()
     if result.returncode != 0 or "%Warning" in messages or "%Error" in messages:
         return messages or f"verilator exited {result.returncode}"
@@ -50,7 +56,8 @@ def elaboration_problems(*, rtl_dir: Path | None = None) -> list[str]:
 
 
 def slang_problems(parameters: dict[str, int], *, top: str = "gpu",
-                   extra_sources: list[Path] | None = None, rtl_dir: Path | None = None) -> str:
+                   extra_sources: list[Path] | None = None, rtl_dir: Path | None = None,
+                   trace: bool = True) -> str:
     """slang (pyslang), a strict SystemVerilog front end, elaborating `top` with these
     parameters under its default warning set: '' when it reports nothing, else a count
     (slang prints the diagnostics themselves, with source lines, on stdout). It finds
@@ -61,7 +68,8 @@ def slang_problems(parameters: dict[str, int], *, top: str = "gpu",
     sources = [str(path) for path in simulator.rtl_sources(rtl_dir)] + [str(p) for p in extra_sources or []]
     driver = pyslang.driver.Driver()
     driver.addStandardArgs()
-    command = ["slang", "--top", top, *(f"-G{name}={value}" for name, value in parameters.items()), *sources]
+    command = ["slang", "--top", top, *(f"-G{name}={value}" for name, value in parameters.items()),
+               *([f"-D{TRACE_DEFINE}"] if trace else []), *sources]
     ok = (driver.parseCommandLine(" ".join(command), pyslang.driver.CommandLineOptions())
           and driver.processOptions() and driver.parseAllSources())
     if not ok:

@@ -2,7 +2,7 @@
 threads, or why nothing executed; drawn from a run's own trace (`make run WAVES=1`).
 
 The trace line of tb/hdl/gpu_harness.sv gives, for every busy core and cycle, the core's
-activity (core.activity_e in rtl/core.sv) and, when an instruction executes, its warp
+activity (activity_e in rtl/core_activity.sv) and, when an instruction executes, its warp
 and active mask. One row per core, one column per cycle: a colour per warp (lighter
 when fewer threads than the block's are active, i.e. divergence), grey shades for
 waiting on an instruction, on memory, or for a branch. This is the pipeline diagram a

@@ -22,7 +22,7 @@ class TraceLine(NamedTuple):
 
     cycle: int
     core: int
-    activity: str  # core.activity_e without its A_ prefix: EXECUTE, FETCH_WAIT, ...
+    activity: str  # core_activity.activity_e without its A_ prefix: EXECUTE, FETCH_WAIT, ...
     warp: int      # warp, pc, instr and active: the instruction in EXECUTE, if any
     pc: int
     instr: int
@@ -36,7 +36,7 @@ def _hex(field: str) -> int:
 
 def read_trace(trace_log: Path) -> list[TraceLine]:
     """Every "T" line of a trace log (tb/hdl/gpu_harness.sv writes them), parsed."""
-    names = {value: name.removeprefix("A_") for value, name in rtl_enums()["core.activity_e"].values.items()}
+    names = {value: name.removeprefix("A_") for value, name in rtl_enums()["core_activity.activity_e"].values.items()}
     lines = []
     for line in Path(trace_log).read_text().splitlines():
         fields = line.split()

@@ -14,28 +14,26 @@
 //                      jobN_program.hex and jobN_data.hex (N = cfg_job), on
 //                      `dump_memory` it writes jobN_final.hex (the data memory)
 //
-// Commit line (all numbers in hex), the effects reported by each core's commit port:
-//   C job cycle core block thread pc instr next_pc nzp rd_written rd rd_value
-//     mem_read mem_write mem_addr mem_data shared_read shared_write shared_addr
-//     shared_data barrier
-// next_pc and nzp are what the thread's PC and NZP flops took; rd_written, rd and
-// rd_value the register file's write port; mem_* the request the LSU put on the bus
-// (mem_data: the byte written, or the byte memory returned); shared_* the lane's access
-// at the shared memory's port; barrier: the thread left a BAR (its warp released it).
-// Counter line, per core when a kernel ends (its performance counters, rtl/perf_counters.sv):
-//   P job core busy issued thread_instructions icache_hits icache_misses fetch_stall_cycles
-//     memory_stall_cycles divergent_issues merged_loads warp_switches barrier_wait_cycles
-//     shared_loads shared_stores
-// Memory line, when a kernel ends:
-//   M job merged_program_reads back_to_back_fetches
-//   (program reads answered for more than one core at once; fetches presented in the
-//   cycle right after the core's previous one was answered: streaming)
-// Trace line:   T job cycle core activity warp pc instr active_mask
-//   (activity: core.activity_e; warp, pc, instr and active_mask: the instruction in
-//   EXECUTE, when there is one)
+// What the GPU did comes out of its trace port (gpu.sv, GPU_TRACE): the harness reaches
+// into the GPU through no hierarchical reference. Lines (numbers in hex, records in binary,
+// first field first, as gpu_pkg.sv declares commit_t and perf_t; tinygpu/records.py names
+// the bits from that declaration):
+//   F commit_bits perf_bits            once, at the start: the records' widths
+//   C job cycle core warp thread COMMIT  a thread retired an instruction (commit_t)
+//   P job core COUNTERS                  a core's counters when a kernel ends (perf_t)
+//   M job merged_program_reads back_to_back_fetches   when a kernel ends
+//     (program reads answered for more than one core at once; fetches presented in the
+//     cycle right after the core's previous one was answered: streaming)
+//   T job cycle core activity warp pc instr active_mask   per core per cycle (trace file)
+//     (activity: core_activity.activity_e; warp, pc, instr and active_mask: the
+//     instruction in EXECUTE, when there is one)
+// All lines of a cycle are written at its rising edge, in core order, by one block: no
+// end of simulation can cut a cycle's lines, and every flow writes the same log.
 `default_nettype none
 
-module gpu_harness #(
+module gpu_harness
+  import gpu_pkg::*;
+#(
   parameter int DATA_MEM_ADDR_BITS       = 8,
   parameter int DATA_MEM_DATA_BITS       = 8,
   parameter int DATA_MEM_NUM_CHANNELS    = 4,
@@ -75,6 +73,23 @@ module gpu_harness #(
   localparam int PA = PROGRAM_MEM_ADDR_BITS;
   localparam int CORE_LSUS = WARPS_PER_CORE * THREADS_PER_BLOCK;
   localparam int NUM_LSUS  = NUM_CORES * CORE_LSUS;
+
+  // The GPU's trace port.
+  logic [NUM_LSUS-1:0]                        trace_commit_valid;
+  logic [NUM_LSUS*COMMIT_BITS-1:0]            trace_commit;
+  logic [NUM_CORES*PERF_BITS-1:0]             trace_counters;
+  logic [NUM_CORES*3-1:0]                     trace_activity;
+  logic [NUM_CORES*8-1:0]                     trace_exec_warp;
+  logic [NUM_CORES*PA-1:0]                    trace_exec_pc;
+  logic [NUM_CORES*PW-1:0]                    trace_exec_instr;
+  logic [NUM_CORES*THREADS_PER_BLOCK-1:0]     trace_exec_active;
+  logic [NUM_LSUS*PA-1:0]                     trace_thread_pc;
+  logic [NUM_CORES-1:0]                       trace_fetch_valid, trace_fetch_ready;
+  logic [NUM_LSUS-1:0]                        trace_lsu_request;
+  logic [PROGRAM_MEM_NUM_CHANNELS*2-1:0]      trace_program_channel_state;
+  logic [PROGRAM_MEM_NUM_CHANNELS*NUM_CORES-1:0] trace_program_owners;
+  logic [DATA_MEM_NUM_CHANNELS*2-1:0]         trace_data_channel_state;
+  logic [DATA_MEM_NUM_CHANNELS*NUM_LSUS-1:0]  trace_data_owners;
 
   // Memories, filled from and dumped to the job's hex files.
   logic [PW-1:0] program_mem [2**PA];
@@ -134,7 +149,23 @@ module gpu_harness #(
     .data_mem_write_valid        (data_mem_write_valid),
     .data_mem_write_address      (data_mem_write_address),
     .data_mem_write_data         (data_mem_write_data),
-    .data_mem_write_ready        (data_mem_write_ready)
+    .data_mem_write_ready        (data_mem_write_ready),
+    .trace_commit_valid          (trace_commit_valid),
+    .trace_commit                (trace_commit),
+    .trace_counters              (trace_counters),
+    .trace_activity              (trace_activity),
+    .trace_exec_warp             (trace_exec_warp),
+    .trace_exec_pc               (trace_exec_pc),
+    .trace_exec_instr            (trace_exec_instr),
+    .trace_exec_active           (trace_exec_active),
+    .trace_thread_pc             (trace_thread_pc),
+    .trace_fetch_valid           (trace_fetch_valid),
+    .trace_fetch_ready           (trace_fetch_ready),
+    .trace_lsu_request           (trace_lsu_request),
+    .trace_program_channel_state (trace_program_channel_state),
+    .trace_program_owners        (trace_program_owners),
+    .trace_data_channel_state    (trace_data_channel_state),
+    .trace_data_owners           (trace_data_owners)
   );
 
   // ------------------------------------------------------------ memory channels
@@ -202,13 +233,9 @@ module gpu_harness #(
     return count;
   endfunction
 
-  // Requests pending on each core's data-memory port (its LSUs' valid outputs): read
-  // at the core instances' ports, like the commit port below, not inside `gpu`.
+  // Requests pending at the LSUs (the trace port's trace_lsu_request).
   logic [NUM_LSUS-1:0] lsu_request;
-  for (genvar c = 0; c < NUM_CORES; c++) begin : g_lsu_requests
-    assign lsu_request[c*CORE_LSUS +: CORE_LSUS] =
-        u_gpu.g_cores[c].u_core.data_mem_read_valid | u_gpu.g_cores[c].u_core.data_mem_write_valid;
-  end
+  assign lsu_request = trace_lsu_request;
 
   always_ff @(posedge clk) begin
     if (reset) begin
@@ -248,13 +275,13 @@ module gpu_harness #(
   logic [NUM_CORES-1:0] fetch_answered_q, fetch_streamed_now;
   for (genvar k = 0; k < PROGRAM_MEM_NUM_CHANNELS; k++) begin : g_merge_events
     logic [NUM_CORES-1:0] served;
-    assign served        = u_gpu.u_program_mem_controller.owners[k];
+    assign served        = trace_program_owners[k*NUM_CORES +: NUM_CORES];
     assign merged_now[k] = program_mem_read_valid[k] && program_mem_read_ready[k] && (served & (served - 1'b1)) != '0;
   end
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_fetch_events
     logic valid, ready;
-    assign valid = u_gpu.g_cores[c].u_core.program_mem_read_valid;
-    assign ready = u_gpu.g_cores[c].u_core.program_mem_read_ready;
+    assign valid = trace_fetch_valid[c];
+    assign ready = trace_fetch_ready[c];
     assign fetch_streamed_now[c] = fetch_answered_q[c] && valid;
     always_ff @(posedge clk) fetch_answered_q[c] <= !reset && valid && ready;
   end
@@ -303,8 +330,8 @@ module gpu_harness #(
     assign read_ready   = program_mem_read_ready[k];
     assign read_address = program_mem_read_address[k*PA +: PA];
     assign read_data    = program_mem_read_data[k*PW +: PW];
-    assign state        = u_gpu.u_program_mem_controller.channel_state[k];
-    assign serving      = u_gpu.u_program_mem_controller.owners[k];
+    assign state        = trace_program_channel_state[k*2 +: 2];
+    assign serving      = trace_program_owners[k*NUM_CORES +: NUM_CORES];
   end
   for (genvar k = 0; k < DATA_MEM_NUM_CHANNELS; k++) begin : g_view_data
     logic          read_valid, read_ready, write_valid, write_ready;
@@ -320,16 +347,16 @@ module gpu_harness #(
     assign write_ready   = data_mem_write_ready[k];
     assign write_address = data_mem_write_address[k*DA +: DA];
     assign write_data    = data_mem_write_data[k*DW +: DW];
-    assign state         = u_gpu.u_data_mem_controller.channel_state[k];
-    assign serving       = u_gpu.u_data_mem_controller.owners[k];
+    assign state         = trace_data_channel_state[k*2 +: 2];
+    assign serving       = trace_data_owners[k*NUM_LSUS +: NUM_LSUS];
   end
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_view_core
     logic [2:0] activity;  // a plain vector: GTKWave's filter names it (Verilator dumps enums typed)
-    assign activity = u_gpu.g_cores[c].u_core.activity;
+    assign activity = trace_activity[c*3 +: 3];
     for (genvar w = 0; w < WARPS_PER_CORE; w++) begin : g_warp
       for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_thread
         logic [PA-1:0] pc;
-        assign pc = u_gpu.g_cores[c].u_core.u_scheduler.g_warps[w].u_warp.pc_q[t];
+        assign pc = trace_thread_pc[((c * WARPS_PER_CORE + w) * THREADS_PER_BLOCK + t) * PA +: PA];
       end
     end
   end
@@ -341,7 +368,10 @@ module gpu_harness #(
 
   initial begin
     if (!$value$plusargs("memory_dir=%s", memory_dir)) memory_dir = ".";
-    if ($value$plusargs("commit_file=%s", path)) commit_fd = $fopen(path, "w");
+    if ($value$plusargs("commit_file=%s", path)) begin
+      commit_fd = $fopen(path, "w");
+      $fwrite(commit_fd, "F %0h %0h\n", COMMIT_BITS, PERF_BITS);
+    end
     if ($value$plusargs("trace_file=%s", path))  trace_fd  = $fopen(path, "w");
     if ($value$plusargs("wave_file=%s", path)) begin
       $dumpfile(path);
@@ -349,85 +379,28 @@ module gpu_harness #(
     end
   end
 
-  // The commit log reads each core's commit_* output ports by hierarchical reference
-  // (u_gpu.g_cores[c].u_core.commit_*), and nothing else inside the core: those ports
-  // are the core's contract with the checker. They are not routed up to `gpu`'s ports,
-  // so the synthesizable top level keeps tiny-gpu's interface and the commit logic,
-  // driving nothing there, is removed by synthesis. (The trace line below and the view
-  // signals above do read internal state: they are for people, not for the check.)
-  //
-  // The cores' lines of a cycle are collected per core at the rising edge and written in
-  // core order at the falling edge: written by one always block per core, their order
-  // would be the simulator's order of running those blocks, which in Icarus differs
-  // between the cocotb flow and the pure one (harness_main_icarus.sv), and the two logs
-  // must be byte-identical (tb/test_pure_build.py).
-  string commit_text [NUM_CORES];
-
-  for (genvar c = 0; c < NUM_CORES; c++) begin : g_logs
-    always @(posedge clk) begin
-      if (!reset && running_q && commit_fd != 0) begin
-        for (int w = 0; w < WARPS_PER_CORE; w++) begin
-          for (int t = 0; t < THREADS_PER_BLOCK; t++) begin
-            if (u_gpu.g_cores[c].u_core.commit_valid[w*THREADS_PER_BLOCK + t]) begin
-              commit_text[c] = {commit_text[c], $sformatf("C %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n",
-                      cfg_job, cycles, c, u_gpu.g_cores[c].u_core.commit_block_idx[w], t,
-                      u_gpu.g_cores[c].u_core.commit_pc[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_instr[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_next_pc[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_nzp[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_rd_written[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_rd[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_rd_value[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_mem_read[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_mem_write[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_mem_address[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_mem_data[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_shared_read[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_shared_write[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_shared_address[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_shared_data[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_barrier[w*THREADS_PER_BLOCK + t],
-                      u_gpu.g_cores[c].u_core.commit_order[w*THREADS_PER_BLOCK + t])};
-            end
+  always @(posedge clk) begin
+    if (!reset && running_q && commit_fd != 0) begin
+      for (int c = 0; c < NUM_CORES; c++) begin
+        for (int s = 0; s < CORE_LSUS; s++) begin
+          if (trace_commit_valid[c*CORE_LSUS + s]) begin
+            $fwrite(commit_fd, "C %0h %0h %0h %0h %0h %b\n", cfg_job, cycles, c, s / THREADS_PER_BLOCK,
+                    s % THREADS_PER_BLOCK, trace_commit[(c*CORE_LSUS + s)*COMMIT_BITS +: COMMIT_BITS]);
           end
         end
       end
-      if (c == 0 && !reset && running_q && done && commit_fd != 0) begin
-        commit_text[c] = {commit_text[c], $sformatf("M %0h %0h %0h\n", cfg_job, merged_program_reads,
-                                                    back_to_back_fetches)};
-      end
-      if (!reset && running_q && done && commit_fd != 0) begin
-        commit_text[c] = {commit_text[c], $sformatf("P %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, c,
-                u_gpu.g_cores[c].u_core.u_counters.busy_cycles,
-                u_gpu.g_cores[c].u_core.u_counters.issued_count,
-                u_gpu.g_cores[c].u_core.u_counters.thread_instructions,
-                u_gpu.g_cores[c].u_core.u_counters.icache_hits,
-                u_gpu.g_cores[c].u_core.u_counters.icache_misses,
-                u_gpu.g_cores[c].u_core.u_counters.fetch_stall_cycles,
-                u_gpu.g_cores[c].u_core.u_counters.memory_stall_cycles,
-                u_gpu.g_cores[c].u_core.u_counters.divergent_issues,
-                u_gpu.g_cores[c].u_core.u_counters.merged_load_count,
-                u_gpu.g_cores[c].u_core.u_counters.warp_switches,
-                u_gpu.g_cores[c].u_core.u_counters.barrier_wait_cycles,
-                u_gpu.g_cores[c].u_core.u_counters.shared_load_count,
-                u_gpu.g_cores[c].u_core.u_counters.shared_store_count)};
-      end
-      if (!reset && running_q && trace_fd != 0) begin
-        $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h %0h\n",
-                cfg_job, cycles, c, u_gpu.g_cores[c].u_core.activity,
-                u_gpu.g_cores[c].u_core.exec_warp,
-                u_gpu.g_cores[c].u_core.exec_pc,
-                u_gpu.g_cores[c].u_core.instruction,
-                u_gpu.g_cores[c].u_core.exec_active);
+      if (done) begin
+        $fwrite(commit_fd, "M %0h %0h %0h\n", cfg_job, merged_program_reads, back_to_back_fetches);
+        for (int c = 0; c < NUM_CORES; c++) begin
+          $fwrite(commit_fd, "P %0h %0h %b\n", cfg_job, c, trace_counters[c*PERF_BITS +: PERF_BITS]);
+        end
       end
     end
-  end
-
-  always @(negedge clk) begin
-    for (int c = 0; c < NUM_CORES; c++) begin
-      if (commit_text[c] != "") begin
-        $fwrite(commit_fd, "%s", commit_text[c]);
-        commit_text[c] = "";
+    if (!reset && running_q && trace_fd != 0) begin
+      for (int c = 0; c < NUM_CORES; c++) begin
+        $fwrite(trace_fd, "T %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job, cycles, c,
+                trace_activity[c*3 +: 3], trace_exec_warp[c*8 +: 8], trace_exec_pc[c*PA +: PA],
+                trace_exec_instr[c*PW +: PW], trace_exec_active[c*THREADS_PER_BLOCK +: THREADS_PER_BLOCK]);
       end
     end
   end
