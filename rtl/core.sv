@@ -1,8 +1,8 @@
 // core: runs up to WARPS_PER_CORE blocks at once, one instruction per cycle.
 //
 //   ISSUE    scheduler.sv picks a ready warp whose next instruction is in the
-//            instruction cache (icache.sv) and reads the word; fetcher.sv fills the cache
-//            from program memory (demand misses first, then read-ahead).
+//            instruction cache and reads the word (instruction_supply.sv: icache.sv,
+//            filled by fetcher.sv from program memory).
 //   EXECUTE  here: the word is decoded, each lane (one per thread of a block) reads the
 //            executing warp's registers, computes in its ALU, and writes back; branches
 //            and CMP go through the lane's PC unit. LDR/STR start the warp's load/store
@@ -17,14 +17,10 @@
 // to finish, so blocks never share anything. The lanes' ALUs are shared: one warp
 // executes at a time.
 //
-// Shared memory is in banks (shared_memory.sv), one byte per bank per cycle: an LDS or
-// STS takes one cycle when its lanes pick different banks (or, for LDS, the same byte),
-// and EXECUTE replays it for the lanes left over when two pick different bytes of one
-// bank (a bank conflict). Threads of one STS that write the same byte: the highest
-// lane's byte is stored (a race the model reports; the result is undefined in the ISA).
-//
-// Loads are coalesced: threads of one LDR that read the same address are served by one
-// memory read (the first such thread's), and every one of them gets the byte.
+// The parts, each in a module of its own: each thread's registers, PC unit and LSU
+// (thread_context.sv), shared memory in banks, with its bank-conflict replays
+// (shared_memory.sv), coalesced loads (load_coalescer.sv: one read per address), and
+// the load or store each warp has out (memory_tracker.sv).
 //
 // Everything a simulation observes (commit records, performance counters, what the
 // core does each cycle) is built outside this datapath, by commit_capture.sv and
@@ -85,8 +81,6 @@ module core
 );
 
   localparam int LANE_BITS = (THREADS_PER_BLOCK > 1) ? $clog2(THREADS_PER_BLOCK) : 1;
-  // Read-ahead needs room: with a tiny cache it would evict the words about to run.
-  localparam int PREFETCH_DEPTH = (ICACHE_LINES >= 8) ? 4 : ICACHE_LINES / 2;
 
   // ------------------------------------------------------------ issue
   logic [WARPS-1:0]                   clear_warp;
@@ -187,81 +181,47 @@ module core
   );
 
   // ------------------------------------------------------------ instruction supply
-  logic [PC_BITS-1:0]    probe_pc;
-  logic                  probe_hit;
-  logic                  fill;
-  logic [PC_BITS-1:0]    fill_pc;
-  logic [INSTR_BITS-1:0] fill_data;
-
-  icache #(
-    .LINES       (ICACHE_LINES),
-    .NUM_LOOKUPS (WARPS)
-  ) u_icache (
-    .clk           (clk),
-    .reset         (reset),
-    .invalidate    (launch),
-    .lookup_pc     (warp_pc),
-    .lookup_hit    (warp_pc_cached),
-    .lookup_blocks (warp_pc_blocks),
-    .lookup_jumps  (warp_pc_jumps),
+  instruction_supply #(
+    .LINES (ICACHE_LINES),
+    .WARPS (WARPS)
+  ) u_supply (
+    .clk                     (clk),
+    .reset                   (reset),
+    .launch                  (launch),
+    .warp_pc                 (warp_pc),
+    .warp_pc_cached          (warp_pc_cached),
+    .warp_pc_blocks          (warp_pc_blocks),
+    .warp_pc_jumps           (warp_pc_jumps),
     .scoreboard_pc           (scoreboard_pc),
     .scoreboard_waits_memory (scoreboard_waits_memory),
     .scoreboard_registers    (scoreboard_registers),
-    .probe_pc      (probe_pc),
-    .probe_hit     (probe_hit),
-    .read_pc       (issue_pc),
-    .read_hold     (exec_hold),
-    .read_data     (instruction),
-    .fill          (fill),
-    .fill_pc       (fill_pc),
-    .fill_data     (fill_data)
-  );
-
-  fetcher #(
-    .PREFETCH_DEPTH (PREFETCH_DEPTH)
-  ) u_fetcher (
-    .clk              (clk),
-    .reset            (reset),
-    .launch           (launch),
-    .demand_valid     (demand_valid),
-    .demand_pc        (demand_pc),
-    .last_issue_pc    (last_issue_pc),
-    .probe_pc         (probe_pc),
-    .probe_hit        (probe_hit),
-    .fill             (fill),
-    .fill_pc          (fill_pc),
-    .fill_data        (fill_data),
-    .demand_fill      (demand_fill),
-    .mem_read_valid   (program_mem_read_valid),
-    .mem_read_address (program_mem_read_address),
-    .mem_read_ready   (program_mem_read_ready),
-    .mem_read_data    (program_mem_read_data)
+    .issue_pc                (issue_pc),
+    .hold                    (exec_hold),
+    .instruction             (instruction),
+    .demand_valid            (demand_valid),
+    .demand_pc               (demand_pc),
+    .last_issue_pc           (last_issue_pc),
+    .demand_fill             (demand_fill),
+    .mem_read_valid          (program_mem_read_valid),
+    .mem_read_address        (program_mem_read_address),
+    .mem_read_ready          (program_mem_read_ready),
+    .mem_read_data           (program_mem_read_data)
   );
 
   decoder u_decoder (
     .instruction (instruction),
     .decoded     (decoded)
   );
-`ifndef SYNTHESIS
-  // The registers the instruction in EXECUTE reads and writes, from the decoder's fields
-  // and flags (assertions only; independent of the predecode the scoreboard uses).
-  logic exec_reads_rs, exec_reads_rt, exec_writes_rd;
-  assign exec_writes_rd = decoded.writes_rd;
-  assign exec_reads_rs  = (decoded.writes_rd && decoded.rd_source == RD_FROM_ALU) || decoded.is_cmp
-                          || exec_is_memory || decoded.is_shared_load || decoded.is_shared_store;
-  assign exec_reads_rt  = (decoded.writes_rd && decoded.rd_source == RD_FROM_ALU) || decoded.is_cmp
-                          || decoded.is_store || decoded.is_shared_store;
-`endif
 
   // ------------------------------------------------------------ per warp and thread state
-  // Register files, NZP flags and load/store units; the executing warp's are selected
-  // for the lanes below.
+  // Each thread's registers, NZP flags and load/store unit (thread_context.sv); the
+  // executing warp's are selected for the lanes below.
   logic [SLOTS-1:0][DATA_BITS-1:0]  slot_rs_value, slot_rt_value;
   logic [SLOTS-1:0][PC_BITS-1:0]    slot_next_pc;
   logic [SLOTS-1:0]                 slot_lsu_done;      // idle, or answered now
   logic [SLOTS-1:0][DATA_BITS-1:0]  slot_load_result;   // the byte its last load returned
   // Lane values of the executing warp.
-  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] rs_value, rt_value, alu_result;
+  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] rs_value, rt_value, alu_result, lane_value;
   logic [THREADS_PER_BLOCK-1:0][NZP_BITS-1:0]  compare_nzp;
   // Coalescing: the lane whose read serves each lane's load (itself if it leads).
   logic [THREADS_PER_BLOCK-1:0][LANE_BITS-1:0] load_source;
@@ -277,157 +237,96 @@ module core
   );
 
   // ------------------------------------------------------------ shared memory
-  // In banks (shared_memory.sv): each bank serves one byte per cycle, so an LDS/STS whose
-  // lanes pick bytes in one bank is a bank conflict. EXECUTE then holds the instruction
-  // (`exec_hold`: nothing issues, the word stays) and replays it for the lanes left
-  // over; the lanes served retire in the cycle of their access. Not reset: a block's
-  // shared memory starts undefined (docs/isa.md).
-  localparam int SHARED_ADDR_BITS = (SHARED_MEM_BYTES > 1) ? $clog2(SHARED_MEM_BYTES) : 1;
-  // Each lane's request (active lanes of an LDS/STS not yet served), address (Rs
-  // wrapped to the size) and data; which requests are served now; the served accesses.
-  logic [THREADS_PER_BLOCK-1:0]                        shared_load_request, shared_store_request;
-  logic [THREADS_PER_BLOCK-1:0][SHARED_ADDR_BITS-1:0]  shared_address;
-  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0]         shared_read_data, shared_write_data;
-  logic [THREADS_PER_BLOCK-1:0]                        shared_served;
-
-  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_shared_ports
-    assign shared_load_request[t]  = exec_valid && decoded.is_shared_load && exec_active[t];
-    assign shared_store_request[t] = exec_valid && decoded.is_shared_store && exec_active[t];
-    assign shared_address[t]       = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);  // the low bits
-    assign shared_write_data[t]    = rt_value[t];
-  end
+  // A bank conflict holds EXECUTE (`exec_hold`: nothing issues, the word stays) and
+  // replays the LDS/STS for the lanes left over; the lanes served retire now.
+  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] shared_read_data;
+  /* verilator lint_off UNUSEDSIGNAL */  // read by the trace logic (GPU_TRACE) alone
+  logic [THREADS_PER_BLOCK-1:0]                shared_read, shared_write;  // lanes served now
+  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] shared_address;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   shared_memory #(
     .LANES (THREADS_PER_BLOCK),
     .WARPS (WARPS),
     .BYTES (SHARED_MEM_BYTES)
   ) u_shared_memory (
-    .clk           (clk),
-    .warp          (exec_warp),
-    .read_request  (shared_load_request),
-    .write_request (shared_store_request),
-    .address       (shared_address),
-    .write_data    (shared_write_data),
-    .served        (shared_served),
-    .read_data     (shared_read_data)
+    .clk          (clk),
+    .reset        (reset),
+    .warp         (exec_warp),
+    .load         (exec_valid && decoded.is_shared_load),
+    .store        (exec_valid && decoded.is_shared_store),
+    .active       (exec_active),
+    .rs_value     (rs_value),
+    .rt_value     (rt_value),
+    .read         (shared_read),
+    .write        (shared_write),
+    .lane_address (shared_address),
+    .read_data    (shared_read_data),
+    .hold         (exec_hold),
+    .retire       (exec_retire)
   );
 
-  assign exec_hold    = ((shared_load_request | shared_store_request) & ~shared_served) != '0;
-  assign exec_retire  = (decoded.is_shared_load || decoded.is_shared_store) ? shared_served : '1;
-
-  // The memory instruction each warp has out: whether it loads and into which register,
-  // the threads that started a request, and which lane serves each thread's load.
+  // The memory instruction each warp has out (memory_tracker.sv).
   logic [WARPS-1:0]                                   mem_is_load_q;
   logic [WARPS-1:0][REG_ADDR_BITS-1:0]                mem_rd_q;
-  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]            mem_started_q;
   logic [WARPS-1:0][THREADS_PER_BLOCK*LANE_BITS-1:0]  mem_source_q;
+
+  memory_tracker #(
+    .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
+    .WARPS             (WARPS)
+  ) u_memory_tracker (
+    .clk          (clk),
+    .reset        (reset),
+    .exec_valid   (exec_valid),
+    .exec_warp    (exec_warp),
+    .exec_pc      (exec_pc),
+    .decoded      (decoded),
+    .exec_active  (exec_active),
+    .load_leader  (load_leader),
+    .load_source  (load_source),
+    .mem_waiting  (mem_waiting),
+    .lsu_done     (slot_lsu_done),
+    .lsu_request  (data_mem_read_valid | data_mem_write_valid),
+    .mem_complete (mem_complete),
+    .mem_is_load  (mem_is_load_q),
+    .mem_rd       (mem_rd_q),
+    .mem_source   (mem_source_q)
+  );
 
   for (genvar w = 0; w < WARPS; w++) begin : g_warps
     logic executing;  // this warp's instruction is in EXECUTE
     assign executing = exec_valid && (int'(exec_warp) == w);
 
-    // Complete (it retires, and a load writes back) when every thread that sent a
-    // request has its answer (this cycle at the latest), in a cycle when the warp
-    // executes nothing else: one write port per register file, one record per thread
-    // and cycle. (A warp that executes every cycle stops when it needs the load.)
-    assign mem_complete[w] = mem_waiting[w] && !executing &&
-        ((mem_started_q[w] & ~slot_lsu_done[w*THREADS_PER_BLOCK +: THREADS_PER_BLOCK]) == '0);
-`ifndef SYNTHESIS
-    // The scoreboard: nothing executes that reads or writes the register a load of this
-    // warp is still to write.
-    always @(posedge clk) begin
-      if (!reset) assert (!(executing && mem_waiting[w] && mem_is_load_q[w] && int'(mem_rd_q[w]) < NUM_WRITABLE_REGS
-                            && ((exec_reads_rs && decoded.rs == mem_rd_q[w]) || (exec_reads_rt && decoded.rt == mem_rd_q[w])
-                                || (exec_writes_rd && decoded.rd == mem_rd_q[w]))))
-        else $error("core: warp %0d executes pc %0d, which needs R%0d before its load wrote it",
-                    w, exec_pc, mem_rd_q[w]);
-    end
-`endif
-
-    always_ff @(posedge clk) begin
-      if (reset) begin
-        mem_is_load_q[w] <= 1'b0;
-        mem_rd_q[w]      <= '0;
-        mem_started_q[w] <= '0;
-        mem_source_q[w]  <= '0;
-      end else if (executing && exec_is_memory) begin
-        mem_is_load_q[w] <= decoded.is_load;
-        mem_rd_q[w]      <= decoded.rd;
-        mem_started_q[w] <= decoded.is_load ? (exec_active & load_leader) : exec_active;
-        mem_source_q[w]  <= load_source;
-      end
-    end
-
     for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_threads
       localparam int SLOT = w * THREADS_PER_BLOCK + t;
       logic [LANE_BITS-1:0] source;   // the lane whose read serves this thread's load
-      logic                 load_writes;
-      logic                 exec_writes;
-      logic [DATA_BITS-1:0] lane_rd_value;
-      // The register file's write port.
-      logic                     rf_write_enable;
-      logic [REG_ADDR_BITS-1:0] rf_write_index;
-      logic [DATA_BITS-1:0]     rf_write_value;
+      assign source = mem_source_q[w][t*LANE_BITS +: LANE_BITS];
 
-      assign source        = mem_source_q[w][t*LANE_BITS +: LANE_BITS];
-      assign exec_writes   = exec_commit[w][t] && decoded.writes_rd;
-      assign load_writes   = mem_complete[w] && mem_active[w][t] && mem_is_load_q[w];
-      // Continuous assignments, not always_comb blocks: shaped for Icarus's speed (each
-      // always_comb of each warp and thread was a process re-run whenever any lane's ALU
-      // result or shared byte changed).
-      assign lane_rd_value = (decoded.rd_source == RD_FROM_IMM)    ? decoded.imm8
-                           : (decoded.rd_source == RD_FROM_SHARED) ? shared_read_data[t]
-                           : alu_result[t];
-      assign rf_write_enable = exec_writes || load_writes;
-      assign rf_write_index  = load_writes ? mem_rd_q[w] : decoded.rd;
-      assign rf_write_value  = load_writes ? slot_load_result[w*THREADS_PER_BLOCK + int'(source)] : lane_rd_value;
-      assign slot_rd_index[SLOT] = rf_write_index;
-      assign slot_rd_value[SLOT] = rf_write_value;
-
-      register_file u_registers (
-        .clk            (clk),
-        .reset          (reset),
-        .clear          (clear_warp[w]),
-        .block_idx      (block_idx[w]),
-        .block_dim      (DATA_BITS'(THREADS_PER_BLOCK)),
-        .thread_idx     (DATA_BITS'(t)),
-        .rs_addr        (decoded.rs),
-        .rt_addr        (decoded.rt),
-        .rs_value       (slot_rs_value[SLOT]),
-        .rt_value       (slot_rt_value[SLOT]),
-        .write_enable   (rf_write_enable),
-        .rd_addr        (rf_write_index),
-        .rd_value       (rf_write_value),
-        .write_accepted (slot_rd_written[SLOT])
-      );
-
-      pc_unit u_pc (
-        .clk           (clk),
-        .reset         (reset),
-        .clear         (clear_warp[w]),
-        .commit        (exec_commit[w][t]),
-        .is_cmp        (decoded.is_cmp),
-        .is_branch     (decoded.is_branch),
-        .is_ret        (decoded.is_ret),
-        .branch_nzp    (decoded.branch_nzp),
-        .branch_target (decoded.imm8),
-        .pc            (exec_pc),
-        .compare_nzp   (compare_nzp[t]),
-        .next_pc       (slot_next_pc[SLOT]),
-        .nzp_stored    (slot_nzp_stored[SLOT])
-      );
-
-      logic                 lsu_busy;
-      logic [DATA_BITS-1:0] load_data;
-      lsu u_lsu (
+      thread_context #(
+        .THREAD_IDX (t),
+        .BLOCK_DIM  (THREADS_PER_BLOCK)
+      ) u_thread (
         .clk               (clk),
         .reset             (reset),
+        .clear             (clear_warp[w]),
+        .block_idx         (block_idx[w]),
+        .decoded           (decoded),
+        .exec_pc           (exec_pc),
+        .exec_commit       (exec_commit[w][t]),
+        .lane_value        (lane_value[t]),
+        .compare_nzp       (compare_nzp[t]),
+        .rs_value          (slot_rs_value[SLOT]),
+        .rt_value          (slot_rt_value[SLOT]),
+        .next_pc           (slot_next_pc[SLOT]),
         .start_load        (executing && exec_active[t] && decoded.is_load && load_leader[t]),
         .start_store       (executing && exec_active[t] && decoded.is_store),
         .address           (rs_value[t]),
         .store_data        (rt_value[t]),
-        .busy              (lsu_busy),
-        .load_data         (load_data),
+        .load_complete     (mem_complete[w] && mem_active[w][t] && mem_is_load_q[w]),
+        .load_rd           (mem_rd_q[w]),
+        .load_value        (slot_load_result[w*THREADS_PER_BLOCK + int'(source)]),
+        .lsu_done          (slot_lsu_done[SLOT]),
+        .load_result       (slot_load_result[SLOT]),
         .mem_read_valid    (data_mem_read_valid[SLOT]),
         .mem_read_address  (data_mem_read_address[SLOT]),
         .mem_read_ready    (data_mem_read_ready[SLOT]),
@@ -435,24 +334,25 @@ module core
         .mem_write_valid   (data_mem_write_valid[SLOT]),
         .mem_write_address (data_mem_write_address[SLOT]),
         .mem_write_data    (data_mem_write_data[SLOT]),
-        .mem_write_ready   (data_mem_write_ready[SLOT])
+        .mem_write_ready   (data_mem_write_ready[SLOT]),
+        .rd_written        (slot_rd_written[SLOT]),
+        .rd_index          (slot_rd_index[SLOT]),
+        .rd_value          (slot_rd_value[SLOT]),
+        .nzp_stored        (slot_nzp_stored[SLOT])
       );
-
-      // This unit's answer, as wires: Icarus cannot sort an always_comb that reads a
-      // constant select of a wider bus (it would re-run it on every bit).
-      logic read_answered, write_answered;
-      assign read_answered  = data_mem_read_valid[SLOT] && data_mem_read_ready[SLOT];
-      assign write_answered = data_mem_write_valid[SLOT] && data_mem_write_ready[SLOT];
-      assign slot_lsu_done[SLOT]    = !lsu_busy || read_answered || write_answered;
-      assign slot_load_result[SLOT] = read_answered ? data_mem_read_data[SLOT] : load_data;
     end
   end
 
   // ------------------------------------------------------------ lanes (EXECUTE)
+  // Each lane reads the executing warp's thread t and computes its result: the ALU's,
+  // the CONST's immediate, or the byte its LDS read.
   for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_lanes
-    assign rs_value[t] = slot_rs_value[int'(exec_warp) * THREADS_PER_BLOCK + t];
-    assign rt_value[t] = slot_rt_value[int'(exec_warp) * THREADS_PER_BLOCK + t];
-    assign next_pc[t]  = slot_next_pc[int'(exec_warp) * THREADS_PER_BLOCK + t];
+    assign rs_value[t]   = slot_rs_value[int'(exec_warp) * THREADS_PER_BLOCK + t];
+    assign rt_value[t]   = slot_rt_value[int'(exec_warp) * THREADS_PER_BLOCK + t];
+    assign next_pc[t]    = slot_next_pc[int'(exec_warp) * THREADS_PER_BLOCK + t];
+    assign lane_value[t] = (decoded.rd_source == RD_FROM_IMM)    ? decoded.imm8
+                         : (decoded.rd_source == RD_FROM_SHARED) ? shared_read_data[t]
+                         : alu_result[t];
 
     alu u_alu (
       .op          (decoded.alu_op),
@@ -465,13 +365,6 @@ module core
 
 `ifdef GPU_TRACE
   // ------------------------------------------------------------ trace port
-  logic [THREADS_PER_BLOCK-1:0]                shared_read, shared_write;  // lanes served now
-  logic [THREADS_PER_BLOCK-1:0][DATA_BITS-1:0] shared_byte_address;
-  assign shared_read  = shared_load_request & shared_served;
-  assign shared_write = shared_store_request & shared_served;
-  for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_shared_trace
-    assign shared_byte_address[t] = DATA_BITS'(shared_address[t]);
-  end
 
   commit_capture #(
     .THREADS_PER_BLOCK (THREADS_PER_BLOCK),
@@ -510,9 +403,9 @@ module core
     .mem_write_ready   (data_mem_write_ready),
     .shared_read       (shared_read),
     .shared_write      (shared_write),
-    .shared_address    (shared_byte_address),
+    .shared_address    (shared_address),
     .shared_read_data  (shared_read_data),
-    .shared_write_data (shared_write_data),
+    .shared_write_data (rt_value),
     .commit_valid      (trace_commit_valid),
     .commit_records    (trace_commit)
   );
@@ -549,20 +442,6 @@ module core
   assign trace_exec_instr  = instruction;
   assign trace_exec_active = exec_active;
   assign trace_thread_pc   = thread_pc;
-`endif
-
-`ifndef SYNTHESIS
-  // ------------------------------------------------------------ assertions
-  always @(posedge clk) begin
-    if (!reset) begin
-      for (int w = 0; w < WARPS; w++) begin
-        // A warp's load/store units work only while it waits on its memory instruction.
-        assert (mem_waiting[w] || (data_mem_read_valid[w*THREADS_PER_BLOCK +: THREADS_PER_BLOCK] == '0
-                                   && data_mem_write_valid[w*THREADS_PER_BLOCK +: THREADS_PER_BLOCK] == '0))
-          else $error("core: warp %0d has memory requests out while not waiting on memory", w);
-      end
-    end
-  end
 `endif
 
 endmodule

@@ -140,12 +140,14 @@ module dispatcher
   assign launching = launch;
 
 `ifndef SYNTHESIS
+  logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
+  assertion_arm u_arm (.clk (clk), .reset (reset), .armed (armed));
   // ------------------------------------------------------------ assertions
   // Checked in every simulation and by `make formal`; synthesis never sees them.
   // (X checks XOR the bits together: Icarus 11's $isunknown of a concatenation can
   // report X where there is none.)
   always @(posedge clk) begin
-    if (!reset) begin
+    if (armed) begin
       // A block goes to one warp at a time, and only to an idle one.
       assert ($onehot0(warp_block_start)) else $error("dispatcher: blocks to several warps at once (%b)", warp_block_start);
       assert ((warp_block_start & ~warp_idle) == '0) else $error("dispatcher: a block to a busy warp (%b)", warp_block_start);

@@ -74,10 +74,12 @@ module lsu
   assign mem_write_data    = store_data_q;
 
 `ifndef SYNTHESIS
+  logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
+  assertion_arm u_arm (.clk (clk), .reset (reset), .armed (armed));
   // The request flags are never X after reset: an X valid would be read as "no request"
   // by some logic and as a request by other logic.
   always @(posedge clk) begin
-    if (!reset) assert (!$isunknown(read_valid_q) && !$isunknown(write_valid_q))
+    if (armed) assert (!$isunknown(read_valid_q) && !$isunknown(write_valid_q))
       else $error("lsu: valid is X or Z");
   end
 `endif

@@ -365,6 +365,8 @@ module mem_controller #(
 `endif
 
 `ifndef SYNTHESIS
+  logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
+  assertion_arm u_arm (.clk (clk), .reset (reset), .armed (armed));
   // ------------------------------------------------------------ assertions
   // (Icarus 11 evaluates $onehot of an element picked by a loop variable wrongly.)
   function automatic logic one_owner(input logic [NUM_CONSUMERS-1:0] served);
@@ -398,7 +400,7 @@ module mem_controller #(
   end
 
   always @(posedge clk) begin
-    if (!reset) begin
+    if (armed) begin
       // The arbitration decides every channel in every cycle: a grant bit that is X (a
       // channel the search forgot) would be read as "no grant" and hide the bug.
 `ifndef FORMAL  // X and Z exist only in simulation

@@ -51,9 +51,11 @@ module pc_unit
   end
 
 `ifndef SYNTHESIS
+  logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
+  assertion_arm u_arm (.clk (clk), .reset (reset), .armed (armed));
   // NZP holds exactly one flag (checked in every simulation; not synthesized).
   always @(posedge clk) begin
-    if (!reset) assert ($onehot(nzp_q)) else $error("pc_unit: NZP %b is not one-hot", nzp_q);
+    if (armed) assert ($onehot(nzp_q)) else $error("pc_unit: NZP %b is not one-hot", nzp_q);
   end
 `endif
 

@@ -226,9 +226,11 @@ module scheduler
   assign exec_active = exec_valid_q ? active[exec_warp_q] : '0;
 
 `ifndef SYNTHESIS
+  logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
+  assertion_arm u_arm (.clk (clk), .reset (reset), .armed (armed));
   // ------------------------------------------------------------ assertions
   always @(posedge clk) begin
-    if (!reset) begin
+    if (armed) begin
       assert (!issue_valid || can_issue[issue_warp])
         else $error("scheduler: issued warp %0d, which cannot issue", issue_warp);
       assert (!exec_valid_q || exec_active != '0) else $error("scheduler: executing with no active thread");

@@ -6,7 +6,7 @@
 // access per active lane; in a cycle each bank serves the lowest lane that asks it, and
 // an LDS lane that reads the very byte that bank reads now is served by the same read
 // (a broadcast). Lanes left over are a bank conflict: the core replays the instruction
-// for them in the next cycle (core.sv holds EXECUTE), so an LDS/STS takes one cycle per
+// for them in the next cycle (`hold`: core.sv holds EXECUTE), so an LDS/STS takes one cycle per
 // access its busiest bank must make:
 //
 //   thread t reads byte t        (stride 1)   4 banks, 1 cycle
@@ -34,13 +34,19 @@ module shared_memory
   parameter int ADDR_BITS  = (BYTES > 1) ? $clog2(BYTES) : 1
 ) (
   input  logic                                clk,
-  input  logic [WARP_BITS-1:0]                warp,          // whose bytes
-  input  logic [LANES-1:0]                    read_request,  // LDS lanes still to serve
-  input  logic [LANES-1:0]                    write_request, // STS lanes still to serve
-  input  logic [LANES-1:0][ADDR_BITS-1:0]     address,
-  input  logic [LANES-1:0][DATA_BITS-1:0]     write_data,
-  output logic [LANES-1:0]                    served,        // lanes whose access happens now
-  output logic [LANES-1:0][DATA_BITS-1:0]     read_data      // for the served read lanes
+  input  logic                                reset,         // for its assertions only
+  input  logic [WARP_BITS-1:0]                warp,          // the executing warp: whose bytes
+  input  logic                                load,          // an LDS executes
+  input  logic                                store,         // an STS executes
+  input  logic [LANES-1:0]                    active,        // its lanes (still to serve, on a replay)
+  input  logic [LANES-1:0][DATA_BITS-1:0]     rs_value,      // each lane's address (wrapped to BYTES here)
+  input  logic [LANES-1:0][DATA_BITS-1:0]     rt_value,      // each lane's byte to store
+  output logic [LANES-1:0]                    read,          // lanes whose read happens now
+  output logic [LANES-1:0]                    write,         // lanes whose write happens now
+  output logic [LANES-1:0][DATA_BITS-1:0]     lane_address,  // each lane's byte address, wrapped
+  output logic [LANES-1:0][DATA_BITS-1:0]     read_data,     // for the lanes read now
+  output logic                                hold,          // lanes left over: replay next cycle
+  output logic [LANES-1:0]                    retire         // of the active lanes, those retiring now
 );
 
   // As many banks as lanes (a power of two), but never more than there are bytes.
@@ -50,7 +56,18 @@ module shared_memory
   localparam int ROWS       = BYTES / BANKS;                 // per warp, in each bank
   localparam int LANE_BITS  = (LANES > 1) ? $clog2(LANES) : 1;
 
-  logic [LANES-1:0] requesting;
+  // Each lane's request (an active lane of an LDS or STS) and its address: Rs wrapped to
+  // the size (the low bits).
+  logic [LANES-1:0]                 read_request, write_request, requesting, served;
+  logic [LANES-1:0][ADDR_BITS-1:0]  address;
+  logic [LANES-1:0][DATA_BITS-1:0]  write_data;
+  for (genvar t = 0; t < LANES; t++) begin : g_requests
+    assign read_request[t]  = load && active[t];
+    assign write_request[t] = store && active[t];
+    assign address[t]       = ADDR_BITS'(rs_value[t] % BYTES);  // the low bits
+    assign lane_address[t]  = DATA_BITS'(address[t]);
+    assign write_data[t]    = rt_value[t];
+  end
   assign requesting = read_request | write_request;
 
   // Each lane's bank, and the bank's row for this warp's byte.
@@ -109,12 +126,21 @@ module shared_memory
     assign read_data[t] = bank_read_data[bank];
   end
 
+  assign read   = read_request & served;
+  assign write  = write_request & served;
+  assign hold   = (requesting & ~served) != '0;
+  assign retire = (load || store) ? served : '1;
+
 `ifndef SYNTHESIS
+  logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
+  assertion_arm u_arm (.clk (clk), .reset (reset), .armed (armed));
   always @(posedge clk) begin
-    // LDS and STS never share a cycle; a request is always served in part (no stall).
-    assert ((read_request & write_request) == '0 && (read_request == '0 || write_request == '0))
-      else $error("shared_memory: reads %b and writes %b at once", read_request, write_request);
-    assert (requesting == '0 || served != '0) else $error("shared_memory: lanes %b ask, none served", requesting);
+    if (armed) begin
+      // LDS and STS never share a cycle; a request is always served in part (no stall).
+      assert ((read_request & write_request) == '0 && (read_request == '0 || write_request == '0))
+        else $error("shared_memory: reads %b and writes %b at once", read_request, write_request);
+      assert (requesting == '0 || served != '0) else $error("shared_memory: lanes %b ask, none served", requesting);
+    end
   end
 `endif
 

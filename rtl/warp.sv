@@ -264,9 +264,11 @@ module warp
   assign pc_written = pc_d;
 
 `ifndef SYNTHESIS
+  logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
+  assertion_arm u_arm (.clk (clk), .reset (reset), .armed (armed));
   // ------------------------------------------------------------ assertions
   always @(posedge clk) begin
-    if (!reset) begin
+    if (armed) begin
       assert (!block_start || block_idle) else $error("warp: a block arrived while busy");
       assert ((live_q & ~{THREADS_PER_BLOCK{running_q}}) == '0) else $error("warp: live threads %b while not running", live_q);
       assert (!issue || ready) else $error("warp: issued while not ready");

@@ -74,12 +74,13 @@ class Fault:
 
 FAULTS = [
     Fault("wrong_destination_register",
-          RtlEdit("core.sv", "assign rf_write_index  = load_writes ? mem_rd_q[w] : decoded.rd;",
-                  "assign rf_write_index  = load_writes ? mem_rd_q[w] : ((decoded.rd == 4'd6) ? 4'd8 : decoded.rd);"),
+          RtlEdit("thread_context.sv", "assign rd_index     = load_complete ? load_rd : decoded.rd;",
+                  "assign rd_index     = load_complete ? load_rd : ((decoded.rd == 4'd6) ? 4'd8 : decoded.rd);"),
           pc=1, thread=0, fields=frozenset({"rd"})),
     Fault("dropped_register_write",
-          RtlEdit("core.sv", "assign rf_write_enable = exec_writes || load_writes;",
-                  "assign rf_write_enable = (exec_writes && (decoded.rd != 4'd3 || t != 1)) || load_writes;"),
+          RtlEdit("thread_context.sv", "assign write_enable = (exec_commit && decoded.writes_rd) || load_complete;",
+                  "assign write_enable = (exec_commit && decoded.writes_rd && (decoded.rd != 4'd3 || THREAD_IDX != 1))"
+                  " || load_complete;"),
           pc=2, thread=1, fields=frozenset({"rd", "rd_value"})),
     Fault("wrong_store_address",
           RtlEdit("lsu.sv", "address_d     = starting ? address    :",
@@ -97,9 +98,8 @@ FAULTS = [
           RtlEdit("pc_unit.sv", "? branch_target", "? branch_target + 1'b1"),
           pc=7, thread=0, fields=frozenset({"next_pc"})),
     Fault("wrong_shared_address",
-          RtlEdit("core.sv", "assign shared_address[t]       = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES);",
-                  "assign shared_address[t]       = SHARED_ADDR_BITS'(rs_value[t] % SHARED_MEM_BYTES) "
-                  "^ SHARED_ADDR_BITS'(t == 2);"),
+          RtlEdit("shared_memory.sv", "assign address[t]       = ADDR_BITS'(rs_value[t] % BYTES);",
+                  "assign address[t]       = ADDR_BITS'(rs_value[t] % BYTES) ^ ADDR_BITS'(t == 2);"),
           pc=4, thread=2, fields=frozenset({"shared_addr"})),
     Fault("wrong_shared_read_data",
           RtlEdit("shared_memory.sv", "assign read_data[t] = bank_read_data[bank];",

@@ -147,7 +147,8 @@ def tool_environment(build: Path = FORMAL_BUILD) -> dict[str, str]:
 
 def sby_text(task: FormalTask, rtl_dir: Path = RTL_DIR) -> str:
     """The .sby file of a task."""
-    files = [rtl_dir / "gpu_pkg.sv", rtl_dir / f"{task.module}.sv", FORMAL_DIR / f"{task.harness}.sv"]
+    files = [rtl_dir / "gpu_pkg.sv", rtl_dir / "assertion_arm.sv", rtl_dir / f"{task.module}.sv",
+             FORMAL_DIR / f"{task.harness}.sv"]
     params = " ".join(f"-G {name}={value}" for name, value in task.parameters.items())
     names = " ".join(path.name for path in files)
     return "\n".join([

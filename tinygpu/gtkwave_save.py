@@ -31,7 +31,7 @@ from .waveform import rtl_enums, signal_names, write_enum_filter
 TOP = "gpu_harness"
 GPU = f"{TOP}.u_gpu"
 CLOCK_PERIOD_PS = 10_000  # the cocotb clock: 10 ns (tinygpu/cocotb_gpu.py), dumps in ps
-FIRST_VIEW_CYCLES = 60
+FIRST_VIEW_CYCLES = 16  # about 60 pixels a cycle: the text values read whole
 
 
 class MissingSignals(ValueError):
@@ -75,11 +75,11 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
             (f"{view}.activity", "activity", {"datafmt": "hex", "filter": "activity"}),
             (f"{core}.u_scheduler.exec_warp_q", "executing warp", dec),
             (f"{core}.u_scheduler.exec_pc_q", "pc", dec),
-            (f"{core}.u_icache.read_data_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+            (f"{core}.u_supply.u_icache.read_data_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
             (f"{core}.exec_active", "active threads", binary),
-            (f"{core}.u_fetcher.valid_q", "fetch read out", binary),
-            (f"{core}.u_fetcher.address_q", "fetch address", dec),
-            (f"{core}.u_fetcher.demand_q", "fetch is a miss", binary),
+            (f"{core}.u_supply.u_fetcher.valid_q", "fetch read out", binary),
+            (f"{core}.u_supply.u_fetcher.address_q", "fetch address", dec),
+            (f"{core}.u_supply.u_fetcher.demand_q", "fetch is a miss", binary),
         ]))
         for w in range(config.warps_per_core):
             warp = f"{core}.u_scheduler.g_warps[{w}].u_warp"
@@ -104,13 +104,13 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
             for t in range(threads):
                 thread = f"{core}.g_warps[{w}].g_threads[{t}]"
                 groups.append((f"core {c} warp {w} thread {t}", True, [
-                    (f"{thread}.rf_write_enable", "rd write", binary),
-                    (f"{thread}.rf_write_index", "rd", dec),
-                    (f"{thread}.rf_write_value", "rd value", dec),
-                    (f"{thread}.u_pc.nzp_q", "nzp", binary),
-                    (f"{thread}.u_lsu.read_valid_q", "load pending", binary),
-                    (f"{thread}.u_lsu.write_valid_q", "store pending", binary),
-                    (f"{thread}.u_lsu.address_q", "address", dec),
+                    (f"{thread}.u_thread.write_enable", "rd write", binary),
+                    (f"{thread}.u_thread.rd_index", "rd", dec),
+                    (f"{thread}.u_thread.rd_value", "rd value", dec),
+                    (f"{thread}.u_thread.u_pc.nzp_q", "nzp", binary),
+                    (f"{thread}.u_thread.u_lsu.read_valid_q", "load pending", binary),
+                    (f"{thread}.u_thread.u_lsu.write_valid_q", "store pending", binary),
+                    (f"{thread}.u_thread.u_lsu.address_q", "address", dec),
                 ]))
     for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
         view = f"{TOP}.g_view_program[{k}]"

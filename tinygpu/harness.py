@@ -158,12 +158,13 @@ def harness_sources(rtl_dir: Path | None = None) -> list[Path]:
 
 
 def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = False,
-          rtl_dir: Path | None = None, pure: bool = False) -> Path:
+          rtl_dir: Path | None = None, pure: bool = False, random_init: bool = False) -> Path:
     """Build (or reuse) the harness for this simulator and configuration.
 
     `rtl_dir`: build the GPU from this copy of rtl/ instead (the build folder is keyed by
     the sources' contents, so each modified copy gets its own build).
-    `pure`: the pure build (see run_jobs_pure) instead of the cocotb one."""
+    `pure`: the pure build (see run_jobs_pure) instead of the cocotb one.
+    `random_init`: Verilator, every bit not reset starts random (see run_jobs)."""
     return simulator.build(
         sim,
         sources=harness_sources(rtl_dir),
@@ -171,10 +172,11 @@ def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = 
         parameters=config.all_parameters,
         waves=waves,
         coverage=coverage,
-        name=f"{config.name}-pure" if pure else config.name,
+        name=f"{config.name}-pure" if pure else f"{config.name}-random-init" if random_init else config.name,
         vpi_signals=HARNESS_VPI_SIGNALS,
         main=HARNESS_MAINS[sim] if pure else None,
         defines={TRACE_DEFINE: True},
+        random_init=random_init,
     )
 
 
@@ -212,13 +214,17 @@ def run_jobs(
     waves: bool = False,
     coverage: bool = False,
     rtl_dir: Path | None = None,
+    random_init_seed: int | None = None,
 ) -> list[JobResult]:
     """Run `jobs` in order in one simulator process; return one result per job.
 
-    `rtl_dir`: run a modified copy of rtl/ (see `build`)."""
+    `rtl_dir`: run a modified copy of rtl/ (see `build`).
+    `random_init_seed`: Verilator only: start every bit the design does not reset from
+    the random pattern of this seed (>= 1) instead of zeros."""
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = build(sim, config, waves=waves, coverage=coverage, rtl_dir=rtl_dir)
+    build_dir = build(sim, config, waves=waves, coverage=coverage, rtl_dir=rtl_dir,
+                      random_init=random_init_seed is not None)
 
     jobs_file = work_dir / "jobs.json"
     results_file = work_dir / "results.json"
@@ -226,6 +232,8 @@ def run_jobs(
     memory_dir = work_dir / "memory"
     results_file.unlink(missing_ok=True)
     plusargs = write_job_files(jobs, work_dir, commits=commits, trace=trace, waves=waves)
+    if random_init_seed is not None:
+        plusargs += simulator.random_init_plusargs(random_init_seed)
     jobs_file.write_text(json.dumps([job.to_json(i) for i, job in enumerate(jobs)]))
 
     simulator.run(

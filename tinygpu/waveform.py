@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +50,14 @@ def rtl_enums(rtl_dir: Path = RTL_DIR) -> dict[str, RtlEnum]:
 
 
 def write_enum_filter(enum: RtlEnum, path: Path) -> Path:
-    """A GTKWave translate-filter file: `<hex value> <name>` per line."""
+    """A GTKWave translate-filter file: `<hex value> <name>` per line, each name without
+    the prefix every member shares (A_EXECUTE reads EXECUTE)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     digits = max(1, (enum.width + 3) // 4)
-    path.write_text("".join(f"{value:0{digits}x} {label}\n" for value, label in sorted(enum.values.items())))
+    prefix = os.path.commonprefix(list(enum.values.values()))
+    prefix = prefix[:prefix.rfind("_") + 1]  # up to and with its last underscore
+    path.write_text("".join(f"{value:0{digits}x} {label.removeprefix(prefix)}\n"
+                            for value, label in sorted(enum.values.items())))
     return path
 
 
@@ -62,16 +67,3 @@ def signal_names(wave_file: Path) -> dict[str, int]:
 
     waveform = pywellen.Waveform(str(wave_file))
     return {var.full_name: var.bitwidth for var in waveform.all_vars()}
-
-
-def clock_period(wave_file: Path, clock: str) -> int:
-    """The period of `clock` in the file's time units (from its first two rising edges)."""
-    import pywellen
-
-    waveform = pywellen.Waveform(str(wave_file))
-    var = next(v for v in waveform.all_vars() if v.full_name == clock)
-    rising = [time for time, value in var.signal().all_changes() if str(value) == "1"][:2]
-    if len(rising) < 2:
-        raise ValueError(f"{clock} does not toggle in {wave_file}")
-    return rising[1] - rising[0]
-

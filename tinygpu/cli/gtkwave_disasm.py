@@ -3,7 +3,7 @@
 GTKWave starts it once (the save file written by tinygpu.gtkwave_save names it) and then
 writes the value of the instruction signal, one hex word a line; each answer line is the
 word's disassembly, so the fetched instruction reads `ADD R0, R0, %threadIdx`. A value
-with x or z bits is shown as it came.
+with x or z bits (no word read yet) is shown as `-`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ def main(stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
         text = line.strip()
         try:
             stdout.write(disassemble(int(text, 16) & WORD_MASK) + "\n")
-        except ValueError:  # x/z bits: show them as they are
-            stdout.write(text + "\n")
+        except ValueError:  # x/z bits: no word yet
+            stdout.write("-\n")
         stdout.flush()
     return 0
 

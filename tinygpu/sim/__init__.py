@@ -21,7 +21,7 @@ wrapper for Verilator's makefiles, default ccache when installed), SIM_RUN_TIMEO
 (default wall-time limit of a run, seconds).
 """
 
-from .build import BUILD_ROOT, build, executable_command, rtl_sources
+from .build import BUILD_ROOT, build, executable_command, random_init_plusargs, rtl_sources
 from .run import run, run_executable
 from .tools import (
            SIMULATORS,
@@ -32,5 +32,6 @@ from .tools import (
 )
 
 __all__ = ["BUILD_ROOT", "SIMULATORS", "BuildError", "SimulationError", "build", "executable_command",
+           "random_init_plusargs",
            "rtl_sources",
            "run", "run_executable", "setup_tool_environment", "tool_versions"]

@@ -111,8 +111,18 @@ def _define_value(value: object) -> str:
 NOTHING_PUBLIC = "--no-public-flat-rw"
 
 
-def _verilator_args(waves: bool, coverage: bool) -> list[str]:
-    args = ["--assert"]
+# Every bit the design does not reset starts random (a run picks the pattern with
+# RANDOM_INIT_PLUSARGS): what is not reset cannot matter (tb/test_random_init.py).
+RANDOM_INIT_ARGS = ["--x-assign", "unique", "--x-initial", "unique"]
+
+
+def random_init_plusargs(seed: int) -> list[str]:
+    """The plusargs that make a random-init build start from the random bits of `seed` (>= 1)."""
+    return ["+verilator+rand+reset+2", f"+verilator+seed+{seed}"]
+
+
+def _verilator_args(waves: bool, coverage: bool, random_init: bool = False) -> list[str]:
+    args = ["--assert"] + (RANDOM_INIT_ARGS if random_init else [])
     if waves:
         # The runner's waves=True adds --trace and builds with VM_TRACE=1 (which makes
         # cocotb's main() call traceEverOn); --trace-fst then switches the format to FST.
@@ -162,6 +172,7 @@ def build(
     name: str = "default",
     vpi_signals: Path | None = None,
     main: Path | None = None,
+    random_init: bool = False,
 ) -> Path:
     """Compile `sources` for `sim` unless an identical build exists; return its folder.
 
@@ -173,6 +184,8 @@ def build(
     name:       a readable label for the folder name; it is not part of the identity.
     vpi_signals: Verilator (needed for a cocotb build): the control file (.vlt) that makes
                 public the signals the cocotb side touches; nothing else is.
+    random_init: Verilator only: every bit not reset starts random (run with
+                random_init_plusargs(seed)).
     main:       build a stand-alone simulation instead of the cocotb flow (no VPI, no
                 waves, no coverage; vpi_signals unused). Verilator: the executable
                 <folder>/<toplevel> from this C++ main(). Icarus: <folder>/sim.vvp whose
@@ -186,6 +199,8 @@ def build(
     setup_tool_environment()
     if coverage and sim != "verilator":
         raise ValueError("coverage is collected with Verilator only")
+    if random_init and sim != "verilator":
+        raise ValueError("random initial state is a Verilator build option")
     if main is not None and (waves or coverage):
         raise ValueError("a stand-alone simulation is built without waves or coverage")
     if sim == "verilator" and main is None:
@@ -204,7 +219,7 @@ def build(
         raise BuildError(f"missing HDL sources: {missing}")
     parameters = dict(sorted((parameters or {}).items()))
     defines = {k: _define_value(v) for k, v in sorted((defines or {}).items())}
-    extra_args = _verilator_args(waves, coverage) if sim == "verilator" else _icarus_args()
+    extra_args = _verilator_args(waves, coverage, random_init) if sim == "verilator" else _icarus_args()
     if sim == "verilator" and main is None:
         extra_args.append(NOTHING_PUBLIC)
     includes = sorted({str(s.parent) for s in sources})
