@@ -35,7 +35,6 @@ IMM8_MAX = 0xFF
 DATA_MEM_SIZE = 256  # bytes of data memory (8-bit addresses)
 PROGRAM_MEM_SIZE = 256  # 16-bit words of program memory (8-bit program counter)
 PC_MASK = PROGRAM_MEM_SIZE - 1  # the program counter wraps from 255 to 0
-SHARED_MEM_BYTES = 64  # default bytes of shared memory per block (a gpu parameter)
 
 
 # --------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Union
 
+from .configs import DEFAULT_SHARED_MEM_BYTES
 from .isa import (
     ARITHMETIC_OPCODES,
     DATA_MEM_SIZE,
@@ -93,7 +94,6 @@ from .isa import (
     REG_BLOCK_DIM,
     REG_BLOCK_IDX,
     REG_THREAD_IDX,
-    SHARED_MEM_BYTES,
     Opcode,
     encode_arithmetic,
     encode_branch,
@@ -301,7 +301,7 @@ class Kernel:
     slot_bytes: int
     body: tuple[Stmt, ...]
     shared_slot: int = 0  # S: shared bytes per thread (0: no shared memory traffic)
-    shared_bytes: int = SHARED_MEM_BYTES
+    shared_bytes: int = DEFAULT_SHARED_MEM_BYTES
 
     @property
     def private_bytes(self) -> int:
@@ -322,7 +322,7 @@ class RandomProgram:
     data: list[int]  # full 256-byte initial data memory
     ast: Kernel
     size: str = "medium"
-    shared_bytes: int = SHARED_MEM_BYTES
+    shared_bytes: int = DEFAULT_SHARED_MEM_BYTES
     asm: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -948,7 +948,7 @@ def _pick_threads(rng: random.Random, block_dim: int, max_threads: int | None) -
 
 
 def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
-             size: str = "medium", shared_bytes: int = SHARED_MEM_BYTES) -> RandomProgram:
+             size: str = "medium", shared_bytes: int = DEFAULT_SHARED_MEM_BYTES) -> RandomProgram:
     """A random legal, terminating, race-free program for blocks of `block_dim` threads
     with `shared_bytes` of shared memory each. Same arguments, same program."""
     if size not in SIZES:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assembler import Program
-from .checks import check_run
+from .checks import check_run, undefined_launch
 from .configs import DEFAULT_MAX_CYCLES, GpuConfig
 from .harness import Job, run_jobs
 from .isa import DATA_MEM_SIZE
@@ -91,14 +91,30 @@ def memory_rows(memory: list[int], *, compare: list[int] | None = None) -> list[
     return rows or ["  (all zero)"]
 
 
-def run_and_report(request: RunRequest) -> int:
-    """Run the kernel, print memory, cycles and the verdict; 0 when it matches the models."""
+class RunRefused(Exception):
+    """A run that must not start; the message says why in one line."""
+
+
+def launch_job(request: RunRequest) -> Job:
+    """The launch `request` asks for, after the checks only a kernel's content allows
+    (no simulator is started): RunRefused when the ISA model shows its result is undefined."""
     r = request
     memory = list(r.program.data) + [0] * (DATA_MEM_SIZE - len(r.program.data))
     max_cycles = r.max_cycles or (r.kernel.max_cycles if r.kernel else DEFAULT_MAX_CYCLES)
-    work_dir = RUN_ROOT / f"{r.asm_path.stem}-{r.sim}-{r.config.name}"
     job = Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
               stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
+    race = undefined_launch(job, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes)
+    if race:
+        raise RunRefused(race)
+    return job
+
+
+def run_and_report(request: RunRequest, job: Job) -> int:
+    """Run `job` (from `launch_job(request)`), print memory, cycles and the verdict; 0 when
+    it matches the models."""
+    r = request
+    memory = job.memory
+    work_dir = RUN_ROOT / f"{r.asm_path.stem}-{r.sim}-{r.config.name}"
     shown = r.asm_path.relative_to(REPO_ROOT) if r.asm_path.is_relative_to(REPO_ROOT) else r.asm_path
     stalls = f" + stalls 0..{r.stall_max} (seed {r.seed})" if r.stall_max else ""
     print(f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "

@@ -15,7 +15,7 @@ from .. import run_kernel
 from ..assembler import AsmError, assemble_file, format_errors
 from ..kernels import KernelError, load_kernel
 from ..paths import KERNELS_DIR
-from ..run_kernel import RunRequest, run_and_report
+from ..run_kernel import RunRefused, RunRequest, launch_job, run_and_report
 from . import args as checked
 
 PROG = "tinygpu-run"
@@ -61,10 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     if threads is None:
         checked.fail(PROG, f"{args.kernel} has no .threads directive: add `.threads N` (0..255) "
                            "or pass --threads N")
-    return run_and_report(RunRequest(
+    request = RunRequest(
         asm_path=asm_path, program=program, kernel=kernel, sim=args.sim, config=args.config,
         threads=threads, latency=args.latency, stall_max=args.stall_max, seed=args.seed,
-        max_cycles=args.max_cycles, waves=args.waves, json_path=args.json))
+        max_cycles=args.max_cycles, waves=args.waves, json_path=args.json)
+    try:
+        job = launch_job(request)
+    except RunRefused as refused:
+        checked.fail(PROG, str(refused))
+    return run_and_report(request, job)
 
 
 if __name__ == "__main__":
