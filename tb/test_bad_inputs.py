@@ -138,6 +138,25 @@ def test_run_refuses_a_kernel_whose_result_is_undefined(sim, source, message, tm
     assert message in line, line
 
 
+def test_run_refuses_a_configuration_the_kernel_is_not_written_for(capsys, no_simulation):
+    kernel = str(KERNELS_DIR / "matmul4_tiled.asm")  # block_dims = [4]
+    line = run_bad(run_cli.main, ["--kernel", kernel, "--config", "wide"], capsys)
+    assert ("matmul4_tiled is not written for configuration wide (8 threads per block, 64 bytes of "
+            "shared memory): its .toml asks for blocks of 4 threads, shared memory: 2 per thread of a block; "
+            "it runs on: default, ") in line, line
+    assert "wide," not in line
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_run_refuses_a_runaway_kernel_without_a_cycle_limit(sim, tmp_path, capsys, no_simulation):
+    """The ISA model's step limit answers at once; MAX_CYCLES= runs it on the RTL anyway."""
+    kernel = write(tmp_path, "loop.asm", ".threads 4\nloop: BRnzp loop\n")
+    line = run_bad(run_cli.main, ["--kernel", kernel, "--sim", sim], capsys)
+    assert ("the kernel does not finish in the ISA model: block 0 thread 0 did not reach RET within 10000 "
+            "instructions (pc 0 when stopped); to run it on the RTL anyway, give a cycle limit "
+            "(MAX_CYCLES=N, --max-cycles N)") in line, line
+
+
 def test_run_writes_nothing_for_bad_input(tmp_path, capsys, no_simulation, monkeypatch):
     monkeypatch.chdir(tmp_path)
     run_bad(run_cli.main, ["--kernel", MATADD, "--latency", "0", "--json", "out.json"], capsys)

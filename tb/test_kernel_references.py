@@ -74,7 +74,9 @@ def test_reference_is_a_pure_function(kernel: Kernel) -> None:
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda kernel: kernel.name)
 def test_kernel_files_are_documented(kernel: Kernel) -> None:
     text = kernel.asm_path.read_text()
-    assert text.startswith(f"; {kernel.name}:"), "each kernel starts with a header comment"
+    assert text.startswith(f"; {kernel.name}:"), (
+        f"{kernel.asm_path.name} must start with a header comment `; {kernel.name}: what it computes and how` "
+        "(README, Adding a kernel test)")
     assert kernel.description and kernel.max_cycles > 0
     assert 0xF000 in kernel.program.words, "threads finish with RET"
 

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assembler import Program
-from .checks import check_run, undefined_launch
-from .configs import DEFAULT_MAX_CYCLES, GpuConfig
+from .checks import check_run, race_report
+from .configs import GpuConfig, load_configs
+from .cycle_budget import cycle_budget
 from .harness import Job, run_jobs
 from .isa import DATA_MEM_SIZE
 from .kernels import Kernel
+from .model import ModelTimeout, run_kernel
 from .paths import BUILD_DIR, REPO_ROOT
 from .timeline import draw_timeline
 from .trace_view import render_trace
@@ -43,7 +45,7 @@ class RunRequest:
     latency: int = 1
     stall_max: int = 0
     seed: int = 1
-    max_cycles: int | None = None  # None: the kernel's own limit, else the default
+    max_cycles: int | None = None  # None: derived from the ISA model's run (tinygpu.cycle_budget)
     waves: bool = False
     json_path: Path | None = None
 
@@ -96,17 +98,33 @@ class RunRefused(Exception):
 
 
 def launch_job(request: RunRequest) -> Job:
-    """The launch `request` asks for, after the checks only a kernel's content allows
-    (no simulator is started): RunRefused when the ISA model shows its result is undefined."""
+    """The launch `request` asks for, after the checks only the kernel's content allows
+    (no simulator is started). RunRefused when the kernel's .toml excludes the
+    configuration, when the ISA model shows its result is undefined, or when the model
+    does not finish it and no cycle limit was given. The cycle limit: `max_cycles` when
+    given, else derived from the model's run (tinygpu.cycle_budget)."""
     r = request
+    if r.kernel is not None and not r.kernel.runs_on(r.config):
+        fits = [name for name, config in load_configs().items() if r.kernel.runs_on(config)]
+        raise RunRefused(f"{r.kernel.name} is not written for configuration {r.config.name} "
+                         f"({r.config.threads_per_block} threads per block, {r.config.shared_mem_bytes} "
+                         f"bytes of shared memory): its .toml asks for {r.kernel.needs()}; "
+                         f"it runs on: {', '.join(fits) or 'no configuration'}")
     memory = list(r.program.data) + [0] * (DATA_MEM_SIZE - len(r.program.data))
-    max_cycles = r.max_cycles or (r.kernel.max_cycles if r.kernel else DEFAULT_MAX_CYCLES)
-    job = Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
-              stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
-    race = undefined_launch(job, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes)
+    block_dim, shared_bytes = r.config.threads_per_block, r.config.shared_mem_bytes
+    try:
+        model = run_kernel(r.program.words, memory, r.threads, block_dim, shared_bytes=shared_bytes)
+    except ModelTimeout as error:
+        if r.max_cycles is None:
+            raise RunRefused(f"the kernel does not finish in the ISA model: {error}; to run it on the RTL "
+                             "anyway, give a cycle limit (MAX_CYCLES=N, --max-cycles N)") from None
+        model = None
+    race = race_report(model) if model else None
     if race:
         raise RunRefused(race)
-    return job
+    max_cycles = r.max_cycles or cycle_budget(r.config, model, r.threads, r.latency, r.stall_max)
+    return Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
+               stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
 
 
 def run_and_report(request: RunRequest, job: Job) -> int:
@@ -131,7 +149,8 @@ def run_and_report(request: RunRequest, job: Job) -> int:
                          label=r.asm_path.stem)
     checked = "ISA model" + (" and reference" if reference else "")
     if result.timed_out:
-        print(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles")
+        limit = "" if r.max_cycles else " (the limit derived from the ISA model's run; MAX_CYCLES=N sets another)"
+        print(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles{limit}")
     else:
         print(f"cycles: {result.cycles}")
     print(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "

@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="random extra cycles per request (0..255)")
     parser.add_argument("--seed", type=checked.SEED, default=1, help="seed of the random stalls")
     parser.add_argument("--max-cycles", type=checked.MAX_CYCLES,
-                        help="timeout in cycles (default: the kernel's, else 100000)")
+                        help="timeout in cycles (default: derived from the ISA model's run of the kernel; "
+                             "a kernel the model does not finish runs only with one)")
     parser.add_argument("--waves", action="store_true", help="write an FST waveform and a trace")
     parser.add_argument("--json", type=checked.output_file,
                         help="write the result (cycles, memory, pass/fail) to this file")
