@@ -82,7 +82,7 @@ waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
 lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
 	$(ENV) $(BIN)/tinygpu-lint
 
-formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, scheduler
+formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, warp
 	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
 
 synth: $(STAMP)  ## area and Fmax of every configuration (iCE40 HX8K, else the smallest ECP5 that holds it), against tb/synth_baseline.json (UPDATE=1 rewrites it)

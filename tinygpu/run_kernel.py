@@ -69,7 +69,7 @@ COUNTER_TITLES = {
 
 def format_counters(counters: list[dict[str, int]]) -> str:
     """The cores' performance counters as a table, one column per core."""
-    header = f"performance counters ({len(counters)} cores):"
+    header = f"performance counters ({len(counters)} core{'' if len(counters) == 1 else 's'}):"
     width = max(len(title) for title in COUNTER_TITLES.values())
     rows = [f"  {COUNTER_TITLES[name]:<{width}s} " + " ".join(f"{core[name]:>7d}" for core in counters)
             for name in COUNTER_TITLES]
