@@ -79,7 +79,7 @@ run: $(STAMP)  ## run KERNEL on SIM and CONFIG (THREADS=, LATENCY=, MAX_CYCLES=)
 waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
 	@bash scripts/open_waves.sh
 
-lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
+lint: $(STAMP)  ## verilator -Wall and slang on rtl/ for every configuration; ruff and mypy on the Python
 	$(ENV) $(BIN)/tinygpu-lint
 
 formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, warp

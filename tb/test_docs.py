@@ -85,8 +85,8 @@ def test_readme_goals_are_the_ones_bench_judges_by():
 
 def test_readme_default_fmax_and_area_are_the_synthesis_baselines():
     default = json.loads(synth.BASELINE_FILE.read_text())["default"]
-    sentence = re.search(r"The default configuration runs at ([\d.]+) MHz\*\* on an ECP5 (\S+) \(([\d,]+) iCE40\s+LUTs\)",
-                         README)
+    sentence = re.search(
+        r"The default configuration runs at ([\d.]+) MHz\*\* on an ECP5 (\S+) \(([\d,]+) iCE40\s+LUTs\)", README)
     assert sentence, "the README's synthesis sentence changed: update this test"
     assert float(sentence.group(1)) == round(default["fmax_mhz"], 1)
     assert default["device"].startswith(f"ECP5 {sentence.group(2)} ")

@@ -55,7 +55,8 @@ def run_defined(sim, config, jobs, work_dir):
 def check_results(results, kernel, config, sim, work_dir):
     problems = []
     for result in results:
-        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes, reference=kernel.reference,
+        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
+                              reference=kernel.reference,
                               label=f"{kernel.name} on {sim}/{config.name}",
                               wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} "
                                         f"CONFIG={config.name} WAVES=1`")

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
-
 import unittest.mock
+from collections import defaultdict
 
 import pytest
 

@@ -322,8 +322,8 @@ def print_shared_versus_global(all_figures: dict[str, dict[str, dict[str, dict]]
             print(f"  {kernel:<17s} {requests:>12d}" + "".join(
                 f"{all_figures[c][kernel][label]['cycles']:>12d}" for c in configs for label in ("1", "8")))
         print(f"  {'  speed-up':<17s} {'':>12s}" + "".join(
-            f"{all_figures[c][through_global][label]['cycles'] / all_figures[c][through_shared][label]['cycles']:>11.2f}x"
-            for c in configs for label in ("1", "8")))
+            f"{figures[through_global][label]['cycles'] / figures[through_shared][label]['cycles']:>11.2f}x"
+            for figures in (all_figures[c] for c in configs) for label in ("1", "8")))
 
 
 def print_latency_hiding(all_figures: dict[str, dict[str, dict[str, dict]]]) -> None:

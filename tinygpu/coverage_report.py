@@ -46,8 +46,9 @@ import json
 import shutil
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import line_coverage
 from .assembler import assemble
@@ -148,19 +149,19 @@ def launches(batch: Batch, configs: list[GpuConfig]) -> list[Launch]:
         out += edge_launches(config)
         matmul = kernels.get("matmul") or next(iter(kernels.values()))
         memory = guarded_memory(matmul.data, 77)
-        base = dict(program=matmul.program.words, memory=memory, threads=matmul.threads,
-                    max_cycles=matmul.max_cycles, name=matmul.name)
+        base = Job(program=matmul.program.words, memory=memory, threads=matmul.threads,
+                   max_cycles=matmul.max_cycles, name=matmul.name)
         # Relaunch right after `done`, without a reset in between (slow memory: the
         # fetcher's reads past the end are still on their way at the relaunch).
-        out.append(Launch(Job(**base, latency=12, seed=71), f"kernel {matmul.name} on {config.name}",
+        out.append(Launch(replace(base, latency=12, seed=71), f"kernel {matmul.name} on {config.name}",
                           matmul.reference))
-        out.append(Launch(Job(**base, latency=2, stall_max=3, seed=72, reset=False),
+        out.append(Launch(replace(base, latency=2, stall_max=3, seed=72, reset=False),
                           f"relaunch without reset: {matmul.name} on {config.name}",
                           matmul.reference))
         # Reset in the middle of a kernel with loads in flight, then a clean launch.
-        out.append(Launch(Job(**base, latency=3, stall_max=4, seed=73, abort_after_cycles=40),
+        out.append(Launch(replace(base, latency=3, stall_max=4, seed=73, abort_after_cycles=40),
                           f"abort: {matmul.name} on {config.name}", check=False))
-        out.append(Launch(Job(**base, latency=1, seed=74),
+        out.append(Launch(replace(base, latency=1, seed=74),
                           f"launch after abort: {matmul.name} on {config.name}", matmul.reference))
 
     for seed in batch.seeds:
@@ -257,7 +258,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
     config = get_config(batch.config)
     work_dir = Path(runs_dir) / batch.label
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
-    out = {"label": batch.label, "config": batch.config, "launches": 0, "checked": 0,
+    out: dict[str, Any] = {"label": batch.label, "config": batch.config, "launches": 0, "checked": 0,
            "problems": [], "coverage": None, "dat": None, "seconds": 0.0, "cycles": 0}
     out["sources"] = sources_digest()
     try:

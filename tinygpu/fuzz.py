@@ -217,7 +217,9 @@ def make_batches(seeds: list[int], configs: list[GpuConfig], sims: list[str], si
 def _pick_for_shrinking(failures: list[Outcome], limit: int) -> list[Outcome]:
     """Up to `limit` failures, one per (simulator, configuration) first, smallest
     programs first, never the same seed twice (both simulators share seed-N.asm)."""
-    picked, seen_keys, seen_seeds = [], set(), set()
+    picked: list[Outcome] = []
+    seen_keys: set[tuple[str, str]] = set()
+    seen_seeds: set[int] = set()
     ranked = sorted(failures, key=lambda o: (o.words * max(o.threads, 1), o.seed))
     for pass_ in (0, 1):
         for o in ranked:
@@ -282,8 +284,8 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detaile
         s = by_key.get((o.seed, o.sim))
         if s is None:
             continue
-        if s.error:
-            print(f"  shrink failed after {s.calls} runs: {s.error}")
+        if s.error or s.asm_path is None:
+            print(f"  shrink failed after {s.calls} runs: {s.error or 'no program written'}")
             continue
         print(f"  shrunk ({s.calls} runs): {s.words_before} -> {s.words_after} words, "
               f"{o.threads} -> {s.threads_after} threads: {s.asm_path}")
@@ -350,7 +352,8 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
     if to_shrink:
         print(f"\nshrinking {len(to_shrink)} of {len(rtl_failures)} failing case(s), "
               f"<= {shrink_tries} simulator runs each ...", flush=True)
-        shrink_results = list(parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs, ordered=True))
+        shrink_results = list(parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs,
+                                           ordered=True))
     elapsed = time.monotonic() - start
 
     _print_summary(outcomes, sims, elapsed)

@@ -76,7 +76,7 @@ class Case:
                    latency=self.latency, stall_max=self.stall_max, seed=self.seed,
                    max_cycles=self.max_cycles, name=f"seed-{self.seed}")
 
-    def with_program(self, program: randprog.RandomProgram) -> "Case":
+    def with_program(self, program: randprog.RandomProgram) -> Case:
         """The same case (config, memory behaviour) with another (e.g. shrunk) program."""
         return _finish_case(self.seed, self.config, self.size, program, self.latency, self.stall_max)
 
@@ -89,7 +89,7 @@ def make_case(seed: int, config: GpuConfig, size: str = "medium", *,
     try:
         program = randprog.generate(seed, block_dim=config.threads_per_block, size=size,
                                     shared_bytes=config.shared_mem_bytes)
-    except Exception as error:  # noqa: BLE001 - any failure here is the generator's
+    except Exception as error:
         raise GeneratorBug(f"randprog.generate raised {type(error).__name__}: {error}") from error
     return _finish_case(seed, config, size, program,
                         default_latency if latency is None else latency,
@@ -101,16 +101,16 @@ def _finish_case(seed: int, config: GpuConfig, size: str, program: randprog.Rand
     where = f"seed {seed} block_dim {program.block_dim} size {size}"
     try:
         words = assemble(program.asm, filename=f"<randprog seed {seed}>").words
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise GeneratorBug(f"{where}: the program does not assemble: {error}") from error
     bound = program.max_retired_per_thread
     try:
-        model = run_kernel(words, program.data, program.threads, program.block_dim, shared_bytes=config.shared_mem_bytes,
-                           max_instructions_per_thread=2 * bound + 16)
+        model = run_kernel(words, program.data, program.threads, program.block_dim,
+                           shared_bytes=config.shared_mem_bytes, max_instructions_per_thread=2 * bound + 16)
     except ModelTimeout as error:
         raise GeneratorBug(f"{where}: the model did not finish (the generator promises "
                            f"termination within {bound} instructions per thread): {error}") from error
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise GeneratorBug(f"{where}: the model raised {type(error).__name__}: {error}") from error
     longest = max((len(t) for t in model.commits.values()), default=0)
     if longest > bound:

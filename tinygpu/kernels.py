@@ -66,8 +66,8 @@ class Kernel:
                  else "blocks of " + ", ".join(map(str, self.block_dims)) + " threads"]
         if self.shared_bytes or self.shared_bytes_per_thread:
             per_thread = f"{self.shared_bytes_per_thread} per thread of a block"
-            needs.append("shared memory: " + (f"{self.shared_bytes} bytes" + (f" plus {per_thread}" if self.shared_bytes_per_thread else "")
-                                              if self.shared_bytes else per_thread))
+            fixed = f"{self.shared_bytes} bytes" + (f" plus {per_thread}" if self.shared_bytes_per_thread else "")
+            needs.append("shared memory: " + (fixed if self.shared_bytes else per_thread))
         return ", ".join(needs)
 
     def block_dim_allowed(self, block_dim: int) -> bool:
@@ -107,6 +107,7 @@ def load_kernel(path: str | Path) -> Kernel:
     _check_settings(toml_path, settings)
 
     program = assemble_launch(asm_path, "kernel", KernelError)
+    assert program.threads is not None  # assemble_launch refuses a kernel without .threads
 
     return Kernel(
         name=asm_path.stem,

@@ -261,9 +261,9 @@ def _run_block(block: int, threads_in_block: int, block_dim: int, words: list[in
                 commit = step(state, word, result.memory, shared)
                 trace.append(commit)
                 result.instructions += 1
-                if commit.mem_op is not None:
+                if commit.mem_op is not None and commit.mem_addr is not None:
                     result.accesses.append(Access("global", commit.mem_op, commit.mem_addr, block, state.thread, phase))
-                if commit.shared_op is not None:
+                if commit.shared_op is not None and commit.shared_addr is not None:
                     result.accesses.append(Access("shared", commit.shared_op, commit.shared_addr, block,
                                                   state.thread, phase))
                     if commit.shared_op == "W":

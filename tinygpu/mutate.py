@@ -50,7 +50,7 @@ from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import ELABORATION_CASES, GpuConfig, get_config
 from .harness import Job, run_jobs
-from .kernels import discover_kernels
+from .kernels import ReferenceFunction, discover_kernels
 from .lint import elaboration_problems, lint_problems
 from .parallel import parallel_map
 from .paths import BUILD_DIR, RTL_DIR, TB_DIR
@@ -271,7 +271,7 @@ def equivalence_reason(mutant: Mutant, equivalents: list[Equivalent]) -> str | N
 class SubsetRun:
     config: GpuConfig
     jobs: list[Job]
-    references: list  # per job: reference function or None
+    references: list[ReferenceFunction | None]  # per job
 
 
 def subset(random_programs: int = 3) -> list[SubsetRun]:
@@ -284,7 +284,8 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                                     ("odd", [(2, 0)], random_programs),
                                     ("single_thread", [(1, 0)], 1)):
         config = get_config(name)
-        jobs, references = [], []
+        jobs: list[Job] = []
+        references: list[ReferenceFunction | None] = []
         for kernel in (k for k in kernels if k.runs_on(config)):  # its block size, its shared memory
             for latency, stall_max in timings:
                 jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 7), kernel.threads,
@@ -322,7 +323,7 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
 
 @dataclass
 class Verdict:
-    mutant: Mutant | None
+    mutant: Mutant
     status: str                    # killed, lint-only, survived, equivalent, invalid
     reason: str = ""               # how it was killed, why equivalent or invalid
     seconds: float = 0.0
@@ -403,7 +404,8 @@ def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -
         index += len(jobs)
         results = run_jobs(SIM, run.config, jobs, work_dir / run.config.name, rtl_dir=rtl_dir)
         for reference, result in zip(run.references, results):
-            problems = check_run(result, block_dim=run.config.threads_per_block, shared_bytes=run.config.shared_mem_bytes, reference=reference,
+            problems = check_run(result, block_dim=run.config.threads_per_block,
+                                 shared_bytes=run.config.shared_mem_bytes, reference=reference,
                                  label=f"{result.job.name} on {run.config.name}")
             if problems:
                 return problems[0].splitlines()[0][:300], cycles

@@ -78,8 +78,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Union
 
 from .configs import DEFAULT_SHARED_MEM_BYTES
 from .isa import (
@@ -98,8 +98,8 @@ from .isa import (
     encode_arithmetic,
     encode_branch,
     encode_const,
-    encode_lds,
     encode_ldr,
+    encode_lds,
     nzp_suffix,
 )
 from .isa import register_name as reg_name
@@ -246,8 +246,8 @@ class If:
     a: int
     b: int
     mask: int
-    then: tuple["Stmt", ...]
-    orelse: tuple["Stmt", ...] = ()
+    then: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
     barrier: bool = False
     barrier_first: bool = False
 
@@ -273,11 +273,11 @@ class Loop:
     trips: int  # M
     swap: bool
     mask: int
-    body: tuple["Stmt", ...]
+    body: tuple[Stmt, ...]
 
 
-Stmt = Union[Alu, Const, Nop, Load, SlotAccess, SharedAccess, Publish, NeighbourRead, Barrier,
-             EarlyExit, If, Loop]
+Stmt = (Alu | Const | Nop | Load | SlotAccess | SharedAccess | Publish | NeighbourRead | Barrier
+        | EarlyExit | If | Loop)
 
 
 @dataclass(frozen=True)
@@ -333,7 +333,7 @@ class RandomProgram:
         """Render the complete assembly source (header, .threads, code, .data)."""
         return _render_program(self)
 
-    def with_changes(self, **changes) -> "RandomProgram":
+    def with_changes(self, **changes) -> RandomProgram:
         """A copy with some fields changed and the assembly re-rendered."""
         changes.setdefault("asm", "")
         return dataclasses.replace(self, **changes)
@@ -440,7 +440,7 @@ class _Renderer:
         else:
             self.ins(f"LDS {reg_name(rd)}, {reg_name(rs)}", comment)
 
-    def shared_address(self, offset: int, comment: str) -> int:
+    def shared_address(self, offset: int, comment: str | None) -> int:
         """t2 = sbase + offset (returns the register holding the address)."""
         if offset == 0:
             return self.r.sbase
@@ -653,6 +653,7 @@ class _Renderer:
         if exit_label is not None:
             self.branch(s.mask, exit_label, "loop exit")
         else:
+            assert top is not None  # a loop tested at its bottom branches back to its top
             self.branch(s.mask, top, "loop back")
 
 

