@@ -28,7 +28,7 @@ ARCHITECTURE_DOC = REPO_ROOT / "docs" / "architecture.md"
 # Bottom to top; a module may import its own layer and the layers below it. A module
 # not named here fails test_every_module_has_a_layer. Subpackages are named whole.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("basics", {"paths", "isa", "hexfile", "assembler", "disassembler", "readme"}),
+    ("basics", {"paths", "isa", "hexfile", "assembler", "disassembler", "readme", "log"}),
     ("models and data", {"model", "kernels", "randprog", "configs", "commits", "cycle_budget"}),
     ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "parallel"}),
     ("checks", {"checks", "lockstep", "memory_diff", "func_coverage", "regressions"}),
@@ -214,3 +214,16 @@ def test_the_checks_find_an_upward_import_a_cycle_and_a_missing_layer(tmp_path):
     ]
     assert cycles(graph) == [["assembler", "isa", "cli.asm", "assembler"], ["checks", "model", "checks"]]
     assert layer_of("newthing") is None and layer_of("sim.build") == layer_of("sim")
+
+
+def test_only_the_command_lines_print():
+    """Library modules return text or hand it to the `log` they are given
+    (tinygpu/log.py); only tinygpu/cli/ prints (and a docstring's example may)."""
+    printing = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if "cli" in path.relative_to(PACKAGE_DIR).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+                printing.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
+    assert not printing, printing

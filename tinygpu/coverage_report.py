@@ -57,6 +57,7 @@ from .configs import GpuConfig, get_config, representative_configs
 from .func_coverage import FunctionalCoverage
 from .harness import Job, JobResult, build, harness_sources, run_jobs
 from .kernels import discover_kernels
+from .log import Log
 from .parallel import parallel_map
 from .randprog import generate
 
@@ -308,7 +309,7 @@ def tool_description(build_dir: str) -> str:
     return "; ".join(t for t in tools if "verilator" in t.lower() or "cocotb" in t.lower())
 
 
-def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
+def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
     """Run the coverage regression, write the reports into out_dir, print the summary.
 
     Exit status 0 when every run matched the models, every required functional bin was
@@ -321,16 +322,16 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
 
     configs = representative_configs()
     batches = plan(list(range(1, seeds + 1)))
-    print(f"coverage regression on {SIM}: {len(configs)} configurations "
+    log(f"coverage regression on {SIM}: {len(configs)} configurations "
           f"({', '.join(c.name for c in configs)}), {len(batches)} batches, "
-          f"{seeds} random programs, {workers} workers", flush=True)
+          f"{seeds} random programs, {workers} workers")
 
     failures: list[str] = []
     results: list[dict] = []
     digest = sources_digest()
     build_dirs: dict[str, str] = {}
     for name, folder, error in parallel_map(build_config, [c.name for c in configs], jobs=workers):
-        print(f"  built {name}: {folder or error.splitlines()[0]}", flush=True)
+        log(f"  built {name}: {folder or error.splitlines()[0]}")
         if error:
             failures.append(f"build of {name} failed: {error}")
         build_dirs[name] = folder
@@ -338,8 +339,8 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
     for res in parallel_map(run_batch, todo, jobs=workers):
         results.append(res)
         state = "FAIL" if res["problems"] else "ok"
-        print(f"  {res['label']:<28} {res['checked']:>3} checked runs "
-              f"{res['seconds']:6.1f} s  {state}", flush=True)
+        log(f"  {res['label']:<28} {res['checked']:>3} checked runs "
+              f"{res['seconds']:6.1f} s  {state}")
         failures.extend(res["problems"])
 
     changed = sorted({r["label"] for r in results if r.get("sources") not in (None, digest)})
@@ -405,7 +406,7 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
     report += ["", f"coverage: {verdict}" + (f" ({'; '.join(reasons)})" if reasons else "")]
     text = "\n".join(report) + "\n"
     (out_dir / "report.txt").write_text(text)
-    print()
-    print(text, end="")
-    print(f"written: {out_dir / 'report.txt'}, {out_dir / 'functional.json'}, {out_dir / 'html'}/")
+    log("")
+    log(text.rstrip("\n"))
+    log(f"written: {out_dir / 'report.txt'}, {out_dir / 'functional.json'}, {out_dir / 'html'}/")
     return 0 if verdict == "PASS" else 1

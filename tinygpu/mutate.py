@@ -52,6 +52,7 @@ from .configs import ELABORATION_CASES, GpuConfig, get_config
 from .harness import Job, run_jobs
 from .kernels import ReferenceFunction, discover_kernels
 from .lint import elaboration_problems, lint_problems
+from .log import Log
 from .parallel import parallel_map
 from .paths import BUILD_DIR, RTL_DIR, TB_DIR
 from .randprog import generate
@@ -430,7 +431,7 @@ def _judge(task: tuple[Mutant, list[int], list[str]]) -> Verdict:
     return Verdict(mutant, status, reason, time.monotonic() - started)
 
 
-def run_mutants(mutants: list[Mutant], *, jobs: int, progress=print) -> list[Verdict]:
+def run_mutants(mutants: list[Mutant], *, jobs: int, progress: Log) -> list[Verdict]:
     """Judge every mutant (in parallel); equivalents from the table are not run."""
     started = time.monotonic()
     problem, golden = run_subset(None, MUTATE_ROOT / "runs" / "unmutated", None)

@@ -24,6 +24,7 @@ from .cycle_budget import cycle_budget
 from .harness import Job, run_jobs
 from .isa import DATA_MEM_SIZE
 from .kernels import Kernel
+from .log import Log
 from .model import ModelTimeout, run_kernel
 from .paths import BUILD_DIR, REPO_ROOT
 from .timeline import draw_timeline
@@ -130,7 +131,7 @@ def launch_job(request: RunRequest) -> Job:
                stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
 
 
-def run_and_report(request: RunRequest, job: Job) -> int:
+def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
     """Run `job` (from `launch_job(request)`), print memory, cycles and the verdict; 0 when
     it matches the models."""
     r = request
@@ -138,15 +139,15 @@ def run_and_report(request: RunRequest, job: Job) -> int:
     work_dir = RUN_ROOT / f"{r.asm_path.stem}-{r.sim}-{r.config.name}"
     shown = r.asm_path.relative_to(REPO_ROOT) if r.asm_path.is_relative_to(REPO_ROOT) else r.asm_path
     stalls = f" + stalls 0..{r.stall_max} (seed {r.seed})" if r.stall_max else ""
-    print(f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "
+    log(f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "
           f"config {r.config.name} ({r.config.num_cores} cores x {r.config.threads_per_block} threads), "
           f"{r.sim}, memory latency {r.latency}{stalls}")
     result = run_jobs(r.sim, r.config, [job], work_dir, trace=r.waves, waves=r.waves)[0]
 
-    print("initial data memory:")
-    print("\n".join(memory_rows(memory)))
-    print("final data memory (* = changed):")
-    print("\n".join(memory_rows(result.memory, compare=memory)))
+    log("initial data memory:")
+    log("\n".join(memory_rows(memory)))
+    log("final data memory (* = changed):")
+    log("\n".join(memory_rows(result.memory, compare=memory)))
     reference = r.kernel.reference if r.kernel else None
     problems = check_run(result, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes,
                          reference=reference,
@@ -154,15 +155,15 @@ def run_and_report(request: RunRequest, job: Job) -> int:
     checked = "ISA model" + (" and reference" if reference else "")
     if result.timed_out:
         limit = "" if r.max_cycles else " (the limit derived from the ISA model's run; MAX_CYCLES=N sets another)"
-        print(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles{limit}")
+        log(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles{limit}")
     else:
-        print(f"cycles: {result.cycles}")
-    print(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
+        log(f"cycles: {result.cycles}")
+    log(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
           f"{len(result.commits)} retired instructions checked)")
     if result.counters:
-        print(format_counters(result.counters))
+        log(format_counters(result.counters))
     for problem in problems:
-        print(problem)
+        log(problem)
 
     if r.waves:
         trace_path = work_dir / "trace.txt"
@@ -176,10 +177,10 @@ def run_and_report(request: RunRequest, job: Job) -> int:
         last = RUN_ROOT / "last_wave"
         last.parent.mkdir(parents=True, exist_ok=True)
         last.write_text(str(wave_path) + "\n")
-        print(f"waveform: {wave_path}")
-        print(f"trace:    {trace_path}")
-        print(f"timeline: {timeline_path}")
-        print("open the waveform with: make waves")
+        log(f"waveform: {wave_path}")
+        log(f"trace:    {trace_path}")
+        log(f"timeline: {timeline_path}")
+        log("open the waveform with: make waves")
 
     if r.json_path:
         r.json_path.write_text(json.dumps({
@@ -189,5 +190,5 @@ def run_and_report(request: RunRequest, job: Job) -> int:
             "counters": result.counters,
             "problems": problems, "initial_memory": memory, "final_memory": result.memory,
         }, indent=1))
-        print(f"json:     {r.json_path}")
+        log(f"json:     {r.json_path}")
     return 0 if not problems else 1

@@ -32,6 +32,11 @@ def fail(prog: str, message: str) -> NoReturn:
     sys.exit(USAGE_ERROR)
 
 
+def say(text: str) -> None:
+    """Print one report line at once (the `log` every library function that reports takes)."""
+    print(text, flush=True)
+
+
 def int_range(low: int, high: int):
     """An argparse type: an integer from low to high (both included)."""
 

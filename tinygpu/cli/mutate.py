@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
             print(mutant.key)
         return 0
     started = time.monotonic()
-    verdicts = mutate.run_mutants(chosen, jobs=args.jobs)
+    verdicts = mutate.run_mutants(chosen, jobs=args.jobs, progress=checked.say)
     text = mutate.report(verdicts, total=len(everything), seed=args.seed,
                          seconds=time.monotonic() - started)
     mutate.MUTATE_ROOT.mkdir(parents=True, exist_ok=True)

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         job = launch_job(request)
     except RunRefused as refused:
         checked.fail(PROG, str(refused))
-    return run_and_report(request, job)
+    return run_and_report(request, job, log=checked.say)
 
 
 if __name__ == "__main__":

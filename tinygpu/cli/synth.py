@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     names = args.configs or list(configs)
     jobs = args.jobs if isinstance(args.jobs, int) else checked.jobs_count(args.jobs)
     with ThreadPoolExecutor(max_workers=min(jobs, len(names))) as pool:
-        results = list(pool.map(lambda name: synth.synthesize(configs[name]), names))
+        results = list(pool.map(lambda name: synth.synthesize(configs[name], log=checked.say), names))
     table = synth.format_table(results)
     print(table)
     if args.markdown:
