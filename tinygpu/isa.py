@@ -66,7 +66,6 @@ class Opcode(IntEnum):
 
 
 _ASSIGNED_OPCODES = frozenset(int(opcode) for opcode in Opcode)
-UNUSED_OPCODES = range(0b1101, 0b1111)  # 0xD, 0xE: executed as NOP (docs/isa.md)
 
 # The four register-register-register arithmetic instructions share one format.
 ARITHMETIC_OPCODES = (Opcode.ADD, Opcode.SUB, Opcode.MUL, Opcode.DIV)
@@ -191,11 +190,6 @@ class Instruction:
     rt: int  # bits [3:0]
     nzp: int  # bits [11:9], branch condition, bit 2 = n
     imm8: int  # bits [7:0]
-
-    @property
-    def is_assigned(self) -> bool:
-        """False for the unused opcodes 0xD and 0xE."""
-        return isinstance(self.opcode, Opcode)
 
 
 def decode(word: int) -> Instruction:

@@ -92,7 +92,6 @@ from .isa import (
     NZP_P,
     NZP_Z,
     REG_BLOCK_DIM,
-    REG_BLOCK_IDX,
     REG_THREAD_IDX,
     Opcode,
     encode_arithmetic,
@@ -105,7 +104,7 @@ from .isa import (
 from .isa import register_name as reg_name
 
 # What the generator uses of the ISA; tinygpu.isa is the one table of it.
-BLOCK_IDX, BLOCK_DIM, THREAD_IDX = REG_BLOCK_IDX, REG_BLOCK_DIM, REG_THREAD_IDX
+BLOCK_DIM, THREAD_IDX = REG_BLOCK_DIM, REG_THREAD_IDX
 READ_ONLY = tuple(range(FIRST_READ_ONLY_REGISTER, NUM_REGISTERS))  # writes are dropped
 ALU_OPS = tuple(opcode.name for opcode in ARITHMETIC_OPCODES)  # ADD, SUB, MUL, DIV
 N, Z, P = NZP_N, NZP_Z, NZP_P  # branch condition bits
