@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tiny-gpu-sv: one target per intent. `make help` lists them.
 #
 # Every target sets up what it needs first (scripts/setup_env.sh: Debian packages

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every bad input gets one clear line, a non-zero exit, and changes nothing.
 
 Each case runs a command-line tool in this process with a simulator that must not be

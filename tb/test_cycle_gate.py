@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The cycle gate: every benchmark figure within 2 % of the committed baseline.
 
 `make bench UPDATE=1` writes tb/cycle_baseline.json; this test reruns the benchmark's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every figure the README and docs show is produced or checked by a command: this file
 checks those that other commands produce.
 

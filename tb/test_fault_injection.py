@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Faults planted in the RTL itself are named at the instruction that did them.
 
 Each fault is one exact text edit in a copy of rtl/ (tinygpu.rtl_patch; the real RTL is

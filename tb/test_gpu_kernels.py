@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every kernel in kernels/ on the RTL, on Icarus and Verilator, checked against the
 ISA model (final memory and every retired instruction) and the kernel's reference.
 

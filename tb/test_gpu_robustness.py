@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Regression tests named after tiny-gpu's known defects, and the GPU's behaviour on
 bad or unusual launches: runaway kernels, zero and 255 threads, relaunch without
 reset, reset in the middle of a kernel, illegal configurations. Also proof that the

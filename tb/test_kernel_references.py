@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every kernel, every block size 1..8: the golden model must agree with the reference.
 
 The model runs the assembled kernel; the reference computes the expected memory from the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """`make lint` can fail: each front end reports a planted problem in a copy of rtl/."""
 
 from __future__ import annotations

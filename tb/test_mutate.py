@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The mutant generator of `make mutate` and its verdicts (pure Python, with a fake run; one
 test runs Verilator's lint on a two-line module to pin its message format)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The package's imports run one way, as docs/architecture.md ("The Python package") draws.
 
 Reads the import statements of every module of `tinygpu/` and of the tests (nothing is
@@ -18,6 +19,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import subprocess
 from pathlib import Path
 
 from tinygpu.paths import REPO_ROOT, TB_DIR
@@ -227,3 +229,26 @@ def test_only_the_command_lines_print():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
                 printing.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
     assert not printing, printing
+
+
+# Files of the RTL and trace path whose headers come with that work (rtl/ and tb/hdl/
+# carry theirs in SystemVerilog comments); generated fuzz regressions and kernel data
+# (.toml beside each .asm) carry none.
+SPDX_PENDING = {"tinygpu/commits.py", "tinygpu/harness.py", "tinygpu/gtkwave_save.py", "tinygpu/waveform.py",
+                "tinygpu/cocotb_gpu.py"}
+
+
+def test_every_source_file_names_its_license():
+    """LICENSE is MIT; every Python, shell, TOML file and the Makefile says so in an SPDX
+    line among its first lines."""
+    assert (REPO_ROOT / "LICENSE").read_text().startswith("MIT License")
+    files = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    missing = [name for name in files
+               if (name.endswith((".py", ".sh", ".toml")) or name == "Makefile")
+               and not name.startswith(("rtl/", "tb/hdl/", "tb/fuzz_regressions/", "tinygpu/sim/", ".ci/"))
+               and not (name.startswith("kernels/") and name.endswith(".toml"))
+               and name not in SPDX_PENDING
+               and (REPO_ROOT / name).is_file()
+               and "SPDX-License-Identifier: MIT" not in "".join((REPO_ROOT / name).read_text().splitlines(True)[:3])]
+    assert not missing, missing

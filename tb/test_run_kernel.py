@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """make run (tinygpu-run): the settings it passes on and the cycle limit it derives.
 
 Pure Python: no simulator starts here (tb/test_bad_inputs.py covers what it refuses).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Benchmark: cycles of the demonstration kernels at every memory latency, the cores'
 performance counters, simulation speed, and the cycle gate.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Check one RTL run against both golden models; used by every RTL test.
 
 `check_run` compares the RTL's final data memory with the instruction-set model's and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Named GPU configurations, read from tb/configs.toml (the one list of them)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Coverage regression: functional coverage plus Verilator line/toggle coverage of rtl/.
 
 What `make coverage` runs. Every run is made on a Verilator build with

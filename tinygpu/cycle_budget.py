@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """How many cycles a launch may take on the RTL before the harness calls it hung.
 
 Derived from the ISA model's run of the same launch (its longest thread per block), the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Formal proofs of the GPU's control blocks with SymbiYosys, and the table of results.
 
     results = run_tasks(TASKS)          # one FormalResult per task

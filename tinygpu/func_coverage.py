@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Functional coverage of the GPU, computed after a run from its commit records.
 
 What it answers

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Random-program fuzzing of the RTL against the instruction-set model.
 
     tinygpu-fuzz --count 1000 --seed 7 --jobs auto      (make fuzz N=1000 SEED=7)

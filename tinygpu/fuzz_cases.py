@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fuzz cases: a seed becomes a random program, a memory behaviour and its expected
 result; running cases on a simulator and judging them.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The instruction set of the tiny-gpu compatible GPU, described once for all Python tools.
 
 Everything the assembler, the disassembler and the golden model need to know about the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Kernels as data: discovering and loading the test kernels in kernels/.
 
 A kernel NAME is two files side by side:

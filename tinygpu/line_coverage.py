@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Line coverage of rtl/ through the field's own tools: verilator_coverage and lcov.
 
 Verilator builds with ``--coverage-line --coverage-toggle`` write a ``coverage.dat`` per

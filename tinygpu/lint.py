@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Lint rtl/ with `verilator --lint-only -Wall` (and slang), once per configuration in
 tb/configs.toml, and the Python with ruff (lint) and mypy (types), as pyproject.toml
 configures them.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Where the library's reports go: only the command lines (tinygpu/cli/) print.
 
 A library function that reports as it goes (a campaign's progress, a run's result) takes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Golden instruction-set model: runs a kernel the way docs/isa.md says the GPU must.
 
 Plain Python, independent of the RTL and of cocotb. It runs blocks in order, and a block

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Mutation testing: how strong is the suite? Plant small bugs in copies of rtl/ and count
 how many of them a fast subset of the suite notices.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The one way the tools run work side by side: a process pool over a list of tasks.
 
 Fuzzing, coverage and benchmarks all run many independent simulator processes; each task

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Seeded random program generator (and shrinker) for the tiny-gpu ISA.
 
 Why this exists

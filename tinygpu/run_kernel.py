@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Run one kernel on the RTL and show what happened.
 
     tinygpu-run [--kernel kernels/matmul.asm] [--sim icarus|verilator]

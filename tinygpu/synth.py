@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Synthesize the GPU for an FPGA and report area and Fmax, per configuration.
 
     result = synthesize(get_config("default"), log=print)   # a SynthResult; cached by content

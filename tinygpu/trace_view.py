@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Render the harness's per-cycle trace and commit logs as readable text.
 
 For every cycle in which a core is busy: what it does (an instruction executes, or

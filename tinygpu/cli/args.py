@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What every command line shares: one-line errors and argument types that check ranges.
 
 A bad argument gets one line on stderr (``tinygpu-run: error: --latency: must be an

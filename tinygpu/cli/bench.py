@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-bench (make bench): cycles, counters and simulation speed of the demonstration
 kernels at every memory latency, the plot, and the cycle gate's baseline."""
 

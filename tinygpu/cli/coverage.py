@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-coverage (make coverage): functional and line coverage, with closure."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Command line of tinygpu.disassembler: 16-bit instruction words back to assembly text the
 assembler accepts."""
 

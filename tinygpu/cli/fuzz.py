@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-fuzz (make fuzz): random programs on the RTL in lock-step with the ISA model."""
 
 from __future__ import annotations

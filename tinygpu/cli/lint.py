@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-lint (make lint): every configuration through two strict front ends, Verilator
 -Wall and slang (rtl/ and the harness), the parameter checks at the edges of the legal
 ranges, and the Python through ruff and mypy."""

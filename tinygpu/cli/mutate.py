@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-mutate (make mutate): the suite measures its own strength on mutants of rtl/."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-run (make run): check every setting, then run one kernel on the RTL.
 
 Every check happens before anything is written or simulated: a bad kernel file or

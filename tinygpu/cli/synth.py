@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-synth (make synth): every configuration of tb/configs.toml synthesized (Yosys'
 slang front end) and placed on an iCE40 HX8K (nextpnr-ice40) when it fits, else on the
 smallest ECP5 that holds it (nextpnr-ecp5): logic cells, iCE40 LUTs, flip-flops, carry
