@@ -3,7 +3,9 @@
 
 Every check happens before anything is written or simulated: a bad kernel file or
 setting gets one clear line (assembly errors: each error with its source line) and a
-non-zero exit.
+non-zero exit. So does a kernel the ISA model shows to be undefined (a race), one it
+does not finish (unless --max-cycles is given), and a configuration the kernel's .toml
+excludes (tinygpu.run_kernel.launch_job).
 """
 
 from __future__ import annotations
