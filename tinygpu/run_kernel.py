@@ -2,10 +2,15 @@
 """Run one kernel on the RTL and show what happened.
 
     tinygpu-run [--kernel kernels/matmul.asm] [--sim icarus|verilator]
-                                 [--config default] [--latency 1] [--stall-max 0] [--seed 1]
-                                 [--waves] [--json out.json]
+                [--config default] [--threads N] [--latency 1] [--stall-max 0] [--seed 1]
+                [--max-cycles N] [--waves] [--json out.json]
 
-Prints the initial and final data memory, the cycles from start to done, and whether
+Before any simulator starts, `launch_job` runs the kernel on the ISA model: a kernel whose
+result is undefined (a race), one the model does not finish (unless a cycle limit is
+given) and a configuration the kernel's .toml excludes are refused in one line; the cycle
+limit is derived from the model's run (tinygpu/cycle_budget.py) unless given.
+
+Reports the initial and final data memory, the cycles from start to done, and whether
 the result matches the ISA model (and the kernel's reference, when the kernel has a
 NAME.toml beside it). With --waves it also writes an FST waveform and a readable
 per-cycle execution trace (cores, threads, PC, instruction, registers) and prints their
@@ -133,8 +138,8 @@ def launch_job(request: RunRequest) -> Job:
 
 
 def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
-    """Run `job` (from `launch_job(request)`), print memory, cycles and the verdict; 0 when
-    it matches the models."""
+    """Run `job` (from `launch_job(request)`), report memory, cycles and the verdict to
+    `log`; 0 when it matches the models."""
     r = request
     memory = job.memory
     work_dir = RUN_ROOT / f"{r.asm_path.stem}-{r.sim}-{r.config.name}"
