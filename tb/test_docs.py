@@ -11,7 +11,7 @@ checks those that other commands produce.
 - the default configuration's Fmax and area are the synthesis baseline's;
 - every `NAME = value` or `NAME` (default value) of a gpu parameter in the README and
   docs/ is rtl/gpu.sv's default;
-- the README speaks to users: no tracker issue.
+- the README and docs speak to users: no tracker issue.
 
 Tables written by a command (the formal and synthesis tables) are that command's own.
 """
@@ -132,7 +132,9 @@ def test_make_help_names_what_formal_proves():
         assert block in help_line, f"make help does not name {block}: {help_line}"
 
 
-def test_readme_names_no_tracker_issue():
+@pytest.mark.parametrize("name", ["README.md", *DOCS])
+def test_docs_name_no_tracker_issue(name):
+    text = README if name == "README.md" else DOCS[name]
     # (a GPU issues instructions: "issue" alone is fine, "the ISSUE stage" too)
-    found = re.findall(r"[^.\n]*\b(?:[Ii]ssues? #?\d+|[Ii]ssue's|the issue\b(?! (?:stage|slot|width)))[^.\n]*", README)
+    found = re.findall(r"[^.\n]*\b(?:[Ii]ssues? #?\d+|[Ii]ssue's|the issue\b(?! (?:stage|slot|width)))[^.\n]*", text)
     assert not found, found
