@@ -347,10 +347,10 @@ def lint_findings(messages: str) -> tuple[str, str]:
     return error, warning
 
 
-def is_design_check(error: str) -> bool:
-    """Whether a lint error is gpu.sv's own parameter check refusing the configuration
-    (a behaviour of the RTL), not a source that does not compile."""
-    return any(message and message in error for _, message in ELABORATION_CASES)
+def is_design_check(message: str) -> bool:
+    """Whether a lint message is gpu.sv's own parameter check refusing the configuration
+    (Verilator: %Warning-USERERROR with the check's text), a behaviour of the RTL."""
+    return any(check and check in message for _, check in ELABORATION_CASES)
 
 
 def judge(lint_messages: str, behaviour: Callable[[], str]) -> tuple[str, str]:
@@ -359,8 +359,9 @@ def judge(lint_messages: str, behaviour: Callable[[], str]) -> tuple[str, str]:
     compile it, SimulationError or RuntimeError when the simulation fails, OSError when
     it left no results)."""
     error, warning = lint_findings(lint_messages)
-    if error and is_design_check(error):
-        return "killed", f"parameter checks: the default configuration is refused: {error[:200]}"
+    refused = next((message for message in (error, warning) if message and is_design_check(message)), "")
+    if refused:
+        return "killed", f"parameter checks: the default configuration is refused: {refused[:200]}"
     if error:
         return "invalid", f"does not compile: {error[:200]}"
     try:
