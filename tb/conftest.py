@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """pytest hooks shared by the suite: a closing table of cycle counts.
 
 RTL tests record `cycles:<kernel>:<sim>:<setting>` properties (record_property); they

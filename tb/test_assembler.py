@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Tests of tinygpu/assembler.py and tinygpu-asm: every syntax form, tiny-gpu's listings, errors, the CLI."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every bad input gets one clear line, a non-zero exit, and changes nothing.
 
 Each case runs a command-line tool in this process with a simulator that must not be
@@ -18,6 +19,7 @@ from tinygpu.cli import fuzz as fuzz_cli
 from tinygpu.cli import randprog as randprog_cli
 from tinygpu.cli import run as run_cli
 from tinygpu.paths import KERNELS_DIR
+from tinygpu.sim import SIMULATORS
 
 MATADD = str(KERNELS_DIR / "matadd.asm")
 
@@ -114,6 +116,46 @@ def test_run_shows_every_assembly_error_with_its_line(tmp_path, capsys, no_simul
         "      ADDD R0, R1, R2",
         "      ^",
     ]
+
+
+# Kernels whose result the ISA model already knows to be undefined: no simulator may start
+# (on Icarus the X of a never-written shared byte used to reach the memory bus and fire RTL
+# assertions: the user was told the hardware is broken).
+UNDEFINED_KERNELS = [
+    ("reads-unwritten-shared", ".threads 4\nLDS R1, %threadIdx\nCONST R2, #32\nADD R2, R2, %threadIdx\n"
+                               "STR R2, R1\nRET\n",
+     "block 0 thread 0 reads shared byte 0 (pc 0) before any thread of its block wrote it"),
+    ("global-race", ".threads 4\nCONST R0, #40\nSTR R0, %threadIdx\nRET\n",
+     "address 40 is written and shared by block 0 thread 0, block 0 thread 1"),
+]
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+@pytest.mark.parametrize("source,message", [case[1:] for case in UNDEFINED_KERNELS],
+                         ids=[case[0] for case in UNDEFINED_KERNELS])
+def test_run_refuses_a_kernel_whose_result_is_undefined(sim, source, message, tmp_path, capsys, no_simulation):
+    line = run_bad(run_cli.main, ["--kernel", write(tmp_path, "k.asm", source), "--sim", sim], capsys)
+    assert line.startswith("tinygpu-run: error: KERNEL RACE, not an RTL fault: "), line
+    assert message in line, line
+
+
+def test_run_refuses_a_configuration_the_kernel_is_not_written_for(capsys, no_simulation):
+    kernel = str(KERNELS_DIR / "matmul4_tiled.asm")  # block_dims = [4]
+    line = run_bad(run_cli.main, ["--kernel", kernel, "--config", "wide"], capsys)
+    assert ("matmul4_tiled is not written for configuration wide (8 threads per block, 64 bytes of "
+            "shared memory): its .toml asks for blocks of 4 threads, shared memory: 2 per thread of a block; "
+            "it runs on: default, ") in line, line
+    assert "wide," not in line
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+def test_run_refuses_a_runaway_kernel_without_a_cycle_limit(sim, tmp_path, capsys, no_simulation):
+    """The ISA model's step limit answers at once; MAX_CYCLES= runs it on the RTL anyway."""
+    kernel = write(tmp_path, "loop.asm", ".threads 4\nloop: BRnzp loop\n")
+    line = run_bad(run_cli.main, ["--kernel", kernel, "--sim", sim], capsys)
+    assert ("the kernel does not finish in the ISA model: block 0 thread 0 did not reach RET within 10000 "
+            "instructions (pc 0 when stopped); to run it on the RTL anyway, give a cycle limit "
+            "(MAX_CYCLES=N, --max-cycles N)") in line, line
 
 
 def test_run_writes_nothing_for_bad_input(tmp_path, capsys, no_simulation, monkeypatch):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """GPU configurations: gpu.sv's parameter defaults are read from the RTL, not copied.
 
 tb/configs.toml names configurations by the parameters that differ from gpu.sv's

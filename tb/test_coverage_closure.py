@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Functional coverage that can say no, shown on real RTL commits (Verilator).
 
 tinygpu-coverage (`make coverage`) fails when a required functional bin stays empty.

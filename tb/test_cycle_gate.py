@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The cycle gate: every benchmark figure within 2 % of the committed baseline.
 
 `make bench UPDATE=1` writes tb/cycle_baseline.json; this test reruns the benchmark's
@@ -33,6 +34,23 @@ def test_the_gate_fails_a_figure_missing_on_either_side():
     failures, _ = bench.compare_with_baseline(BASE, {"default": {"matadd": {"1": 100, "4": 150}}})
     assert any("latency 4 on default: 150 cycles, not in the baseline" in f for f in failures)
     assert any("latency 8 on default: in the baseline (200 cycles) but not measured" in f for f in failures)
+
+
+def test_make_bench_states_the_gates_verdict_either_way():
+    passed = bench.gate_verdict([], [])
+    assert passed == ["cycle gate: passed: no figure more than 2 % above tb/cycle_baseline.json"]
+    failed = bench.gate_verdict(["matadd at latency 1 on default: 103 cycles, ..."], [])
+    assert failed[-1] == "cycle gate: FAILED: 1 figure(s) more than 2 % above tb/cycle_baseline.json"
+    improved = bench.gate_verdict([], ["matadd at latency 8 on default: 190 cycles, down from 200"])
+    assert improved[0].startswith("improved: ") and improved[1].startswith("cycle gate: passed")
+
+
+@pytest.mark.parametrize("ratio,shown", [(0.2465, "24.6 % (goal >= 25 %: NOT met)"),
+                                         (0.24999, "24.9 % (goal >= 25 %: NOT met)"),
+                                         (0.25, "25.0 % (goal >= 25 %: met)"),
+                                         (0.3612, "36.1 % (goal >= 25 %: met)")])
+def test_a_speed_ratio_never_reads_as_a_goal_it_misses(ratio, shown):
+    assert bench.ratio_against_goal(ratio, bench.SPEED_GOAL) == shown
 
 
 @pytest.mark.sim

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Tests of tinygpu.disassembler and its command lines: canonical text and the assemble/disassemble round trip."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Faults planted in the RTL itself are named at the instruction that did them.
 
 Each fault is one exact text edit in a copy of rtl/ (tinygpu.rtl_patch; the real RTL is
@@ -180,7 +181,8 @@ def test_barrier_released_in_pieces_is_caught(sim, tmp_path):
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_probe_kernel_passes_on_the_real_rtl(sim, tmp_path):
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path)[0]
-    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label="probe")
+    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
+                         label="probe")
     assert not problems, "\n".join(problems)
 
 

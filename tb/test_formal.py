@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Assertions and proofs catch a planted bug.
 
 The planted bug: the memory controller's arbitration may grant a requester that is not

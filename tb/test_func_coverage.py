@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Unit tests of tinygpu/func_coverage.py on synthetic commit records and model runs.
 
 Each test builds a handful of Commits by hand (one line each, with the instruction

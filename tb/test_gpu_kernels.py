@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every kernel in kernels/ on the RTL, on Icarus and Verilator, checked against the
 ISA model (final memory and every retired instruction) and the kernel's reference.
 
@@ -14,7 +15,7 @@ import os
 
 import pytest
 
-from tinygpu.checks import check_run, guarded_memory
+from tinygpu.checks import check_run, guarded_memory, undefined_launch
 from tinygpu.configs import get_config, load_configs, representative_configs
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import discover_kernels
@@ -43,10 +44,20 @@ def kernel_jobs(kernel, seed_base: int = 0) -> list[Job]:
     ]
 
 
+def run_defined(sim, config, jobs, work_dir):
+    """run_jobs, once the ISA model has shown every launch's result defined: a racy kernel
+    fails with its KERNEL RACE line, and no simulator starts."""
+    for job in jobs:
+        race = undefined_launch(job, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes)
+        assert race is None, f"{job.name} on {config.name}: {race}"
+    return run_jobs(sim, config, jobs, work_dir)
+
+
 def check_results(results, kernel, config, sim, work_dir):
     problems = []
     for result in results:
-        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes, reference=kernel.reference,
+        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
+                              reference=kernel.reference,
                               label=f"{kernel.name} on {sim}/{config.name}",
                               wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} "
                                         f"CONFIG={config.name} WAVES=1`")
@@ -58,7 +69,7 @@ def check_results(results, kernel, config, sim, work_dir):
 def test_kernel(sim, kernel, tmp_path, record_property):
     config = get_config("default")
     assert kernel.runs_on(config), f"{kernel.name}: every kernel must run on the default configuration"
-    results = run_jobs(sim, config, kernel_jobs(kernel), tmp_path)
+    results = run_defined(sim, config, kernel_jobs(kernel), tmp_path)
     for result in results:
         record_property(f"cycles:{kernel.name}:{sim}:latency{result.job.latency}"
                         f"/stall{result.job.stall_max}", result.cycles)
@@ -74,4 +85,4 @@ def test_kernel_on_config(sim, config, kernel, tmp_path):
     written for (block size, shared memory: its .toml), with a 1-cycle memory and with
     random stalls."""
     jobs = kernel_jobs(kernel, seed_base=100)[::2]
-    check_results(run_jobs(sim, config, jobs, tmp_path), kernel, config, sim, tmp_path)
+    check_results(run_defined(sim, config, jobs, tmp_path), kernel, config, sim, tmp_path)

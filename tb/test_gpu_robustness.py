@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Regression tests named after tiny-gpu's known defects, and the GPU's behaviour on
 bad or unusual launches: runaway kernels, zero and 255 threads, relaunch without
 reset, reset in the middle of a kernel, illegal configurations. Also proof that the
@@ -38,7 +39,8 @@ def job_for(source: str, *, seed: int = 1, threads: int | None = None, **setting
 
 
 def assert_passes(result, *, reference=None, label=""):
-    problems = check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=reference, label=label)
+    problems = check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=reference,
+                         label=label)
     assert not problems, "\n".join(problems)
 
 
@@ -380,7 +382,8 @@ def matadd_run(tmp_path_factory):
 
 def test_checker_passes_the_real_run(matadd_run):
     kernel, result = matadd_run
-    assert check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=kernel.reference) == []
+    assert check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes,
+                     reference=kernel.reference) == []
     assert len(result.commits) == kernel.threads * len(kernel.program.words)
 
 
@@ -415,7 +418,8 @@ def test_checker_catches_a_wrong_rtl_result(matadd_run):
     memory = list(result.memory)
     memory[bad.mem_addr] = (memory[bad.mem_addr] + 1) % 256
     broken = dataclasses.replace(result, commits=commits, memory=memory)
-    text = "\n".join(check_run(broken, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=kernel.reference))
+    text = "\n".join(check_run(broken, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes,
+                               reference=kernel.reference))
     assert "differing fields: mem_data" in text
     assert "differs from the ISA model" in text and "differs from the reference" in text
     assert f"address {bad.mem_addr} (0x{bad.mem_addr:02x})" in text

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Tests of the ISA model (tinygpu/model.py) against docs/isa.md, instruction by instruction."""
 
 from __future__ import annotations

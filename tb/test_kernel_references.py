@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every kernel, every block size 1..8: the golden model must agree with the reference.
 
 The model runs the assembled kernel; the reference computes the expected memory from the
@@ -12,6 +13,8 @@ import random
 import pytest
 
 from tinygpu.assembler import assemble
+from tinygpu.checks import undefined_launch
+from tinygpu.harness import Job
 from tinygpu.isa import DATA_MEM_SIZE
 from tinygpu.kernels import Kernel, discover_kernels
 from tinygpu.memory_diff import memory_diff
@@ -72,7 +75,9 @@ def test_reference_is_a_pure_function(kernel: Kernel) -> None:
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda kernel: kernel.name)
 def test_kernel_files_are_documented(kernel: Kernel) -> None:
     text = kernel.asm_path.read_text()
-    assert text.startswith(f"; {kernel.name}:"), "each kernel starts with a header comment"
+    assert text.startswith(f"; {kernel.name}:"), (
+        f"{kernel.asm_path.name} must start with a header comment `; {kernel.name}: what it computes and how` "
+        "(README, Adding a kernel test)")
     assert kernel.description and kernel.max_cycles > 0
     assert 0xF000 in kernel.program.words, "threads finish with RET"
 
@@ -136,6 +141,24 @@ def test_race_detector_knows_barriers() -> None:
                  2, 2) == []
     assert races("LDS R1, %threadIdx\nRET", 1, 1) == [
         "block 0 thread 0 reads shared byte 0 (pc 0) before any thread of its block wrote it"]
+
+
+def test_a_launch_with_an_undefined_result_is_refused_before_simulating() -> None:
+    """The pre-check every RTL flow runs before a simulator starts (make run, the kernel
+    tests): one KERNEL RACE line for a kernel that reads shared memory its block never
+    wrote, nothing for a defined one or one the model cannot finish (its timeout says so)."""
+    unwritten = assemble(".threads 4\nLDS R1, %threadIdx\nCONST R2, #32\nADD R2, R2, %threadIdx\n"
+                         "STR R2, R1\nRET\n")
+    job = Job(unwritten.words, [0] * DATA_MEM_SIZE, 4)
+    line = undefined_launch(job, block_dim=4, shared_bytes=64)
+    assert line is not None and "\n" not in line
+    assert line.startswith("KERNEL RACE, not an RTL fault: ")
+    assert "block 0 thread 0 reads shared byte 0 (pc 0) before any thread of its block wrote it" in line
+    assert "(and 1 more)" in line  # four threads read, three are named
+    written_first = assemble(".threads 4\nSTS %threadIdx, %threadIdx\nLDS R1, %threadIdx\nRET\n")
+    assert undefined_launch(Job(written_first.words, [], 4), block_dim=4, shared_bytes=64) is None
+    runaway = assemble(".threads 1\nLOOP: BRnzp LOOP\n")
+    assert undefined_launch(Job(runaway.words, [], 1), block_dim=4, shared_bytes=64) is None
 
 
 def test_flags_never_branch_targets_its_label() -> None:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Tests of tinygpu/kernels.py: loading kernels and the errors for broken kernel folders."""
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
+# SPDX-License-Identifier: MIT
 """`make lint` can fail: each front end reports a planted problem in a copy of rtl/."""
 
 from __future__ import annotations
 
 import pytest
 
-from tinygpu.lint import elaboration_problems, lint_problems, slang_problems
+from tinygpu.lint import elaboration_problems, lint_problems, mypy_problems, ruff_problems, slang_problems
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
 
 # The real RTL is checked by `make lint` itself (the first step of `make test`).
@@ -31,3 +32,14 @@ def test_verilator_reports_a_latch():
 def test_parameter_checks_are_checked_at_their_edges():
     (problem,) = elaboration_problems(rtl_dir=patched_rtl(LOOSE_CHECK, "lint-loose-check"))
     assert "THREADS_PER_BLOCK': 33" in problem and "is not refused" in problem
+
+
+def test_ruff_and_mypy_report_a_planted_fault(tmp_path):
+    """The Python checks of make lint, with the project's settings, can fail: an unused
+    import for ruff, a str passed where an int is expected for mypy."""
+    source = tmp_path / "planted.py"
+    source.write_text("import os\n\n\ndef double(x: int) -> int:\n    return 2 * x\n\n\ndouble(\"two\")\n")
+    assert "F401" in ruff_problems([str(source)])
+    assert "arg-type" in mypy_problems([str(source)])
+    source.write_text("def double(x: int) -> int:\n    return 2 * x\n\n\ndouble(2)\n")
+    assert ruff_problems([str(source)]) == "" and mypy_problems([str(source)]) == ""

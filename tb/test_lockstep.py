@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The lock-step comparison and the commit-line parser, without a simulator.
 
 The RTL side is played by the model's own records, given a cycle and a core and with

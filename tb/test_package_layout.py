@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The package's imports run one way, as docs/architecture.md ("The Python package") draws.
 
 Reads the import statements of every module of `tinygpu/` and of the tests (nothing is
@@ -18,6 +19,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import subprocess
 from pathlib import Path
 
 from tinygpu.paths import REPO_ROOT, TB_DIR
@@ -28,8 +30,8 @@ ARCHITECTURE_DOC = REPO_ROOT / "docs" / "architecture.md"
 # Bottom to top; a module may import its own layer and the layers below it. A module
 # not named here fails test_every_module_has_a_layer. Subpackages are named whole.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("basics", {"paths", "isa", "hexfile", "assembler", "disassembler", "readme"}),
-    ("models and data", {"model", "kernels", "randprog", "configs", "commits", "records"}),
+    ("basics", {"paths", "isa", "hexfile", "assembler", "disassembler", "readme", "log"}),
+    ("models and data", {"model", "kernels", "randprog", "configs", "commits", "records", "cycle_budget"}),
     ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "parallel"}),
     ("checks", {"checks", "lockstep", "counter_checks", "memory_diff", "func_coverage", "regressions"}),
     ("campaigns", {"fuzz", "fuzz_cases", "coverage_report", "line_coverage", "mutate", "bench",
@@ -214,3 +216,39 @@ def test_the_checks_find_an_upward_import_a_cycle_and_a_missing_layer(tmp_path):
     ]
     assert cycles(graph) == [["assembler", "isa", "cli.asm", "assembler"], ["checks", "model", "checks"]]
     assert layer_of("newthing") is None and layer_of("sim.build") == layer_of("sim")
+
+
+def test_only_the_command_lines_print():
+    """Library modules return text or hand it to the `log` they are given
+    (tinygpu/log.py); only tinygpu/cli/ prints (and a docstring's example may)."""
+    printing = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if "cli" in path.relative_to(PACKAGE_DIR).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+                printing.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
+    assert not printing, printing
+
+
+# Files of the RTL and trace path whose headers come with that work (rtl/ and tb/hdl/
+# carry theirs in SystemVerilog comments); generated fuzz regressions and kernel data
+# (.toml beside each .asm) carry none.
+SPDX_PENDING = {"tinygpu/commits.py", "tinygpu/harness.py", "tinygpu/gtkwave_save.py", "tinygpu/waveform.py",
+                "tinygpu/cocotb_gpu.py"}
+
+
+def test_every_source_file_names_its_license():
+    """LICENSE is MIT; every Python, shell, TOML file and the Makefile says so in an SPDX
+    line among its first lines."""
+    assert (REPO_ROOT / "LICENSE").read_text().startswith("MIT License")
+    files = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    missing = [name for name in files
+               if (name.endswith((".py", ".sh", ".toml")) or name == "Makefile")
+               and not name.startswith(("rtl/", "tb/hdl/", "tb/fuzz_regressions/", "tinygpu/sim/", ".ci/"))
+               and not (name.startswith("kernels/") and name.endswith(".toml"))
+               and name not in SPDX_PENDING
+               and (REPO_ROOT / name).is_file()
+               and "SPDX-License-Identifier: MIT" not in "".join((REPO_ROOT / name).read_text().splitlines(True)[:3])]
+    assert not missing, missing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The pure builds run a job exactly as the cocotb flow does.
 
 `make bench` takes the cocotb Verilator flow's speed against a pure Verilator build of

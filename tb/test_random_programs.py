@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Random programs (tinygpu/randprog.py) on the RTL, checked in lock-step with the ISA model.
 
 Part of `make test`. For each simulator, a fixed list of seeds spread over the

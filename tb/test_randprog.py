@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Tests of the random program generator and shrinker (tinygpu/randprog.py).
 
 Plain pytest, no simulator: every generated program is assembled and run in the
@@ -11,9 +12,8 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
-
 import unittest.mock
+from collections import defaultdict
 
 import pytest
 

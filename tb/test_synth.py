@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The synthesis flow's decisions, without running the tools (make synth runs them).
 
 The baseline check must fail on real growth, slowdown or a change of device, and pass

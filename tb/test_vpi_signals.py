@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the Verilator cocotb build makes public to VPI is exactly what cocotb touches.
 
 A Verilator model built for cocotb gives VPI only the signals named in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """`make waves`: the GTKWave save file names only signals the waveform has, on both
 simulators, shows states and instructions as text, and opens on the first cycles."""
 

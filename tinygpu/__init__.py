@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu: the Python side of tiny-gpu-sv.
 
 The assembler, the golden models, the simulator harness driver, the checks and the

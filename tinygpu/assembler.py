@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Assembler for tiny-gpu assembly: text in, 16-bit program words and data bytes out.
 
 The syntax is the one tiny-gpu's README shows (see docs/tiny-gpu.md)::

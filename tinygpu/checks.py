@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Check one RTL run against both golden models; used by every RTL test.
 
 `check_run` compares the RTL's final data memory with the instruction-set model's and
@@ -10,17 +11,45 @@ from __future__ import annotations
 
 import random
 
+from .harness import Job
 from .isa import DATA_MEM_SIZE
 from .counter_checks import counter_problems
 from .lockstep import barrier_release_problems, compare_commits
 from .memory_diff import memory_diff
-from .model import ModelTimeout, find_races, run_kernel
+from .model import ModelResult, ModelTimeout, find_races, run_kernel
 
 
 def guarded_memory(data: list[int], seed: int) -> list[int]:
     """The kernel's .data, then seeded random bytes up to 256: a stray write shows up."""
     rng = random.Random(seed)
     return list(data) + [rng.randrange(256) for _ in range(DATA_MEM_SIZE - len(data))]
+
+
+def race_report(model: ModelResult) -> str | None:
+    """One line saying why the kernel's result is undefined (threads race on a byte, or read
+    shared memory their block never wrote), from the ISA model's run; None when defined."""
+    races = find_races(model)
+    if not races:
+        return None
+    more = f" (and {len(races) - 3} more)" if len(races) > 3 else ""
+    return ("KERNEL RACE, not an RTL fault: the kernel's result is undefined because threads share "
+            "a byte that one of them writes (or read shared memory before it was written): "
+            + "; ".join(races[:3]) + more)
+
+
+def undefined_launch(job: Job, *, block_dim: int, shared_bytes: int) -> str | None:
+    """Before any simulator starts: the `race_report` line when the ISA model shows that the
+    launch's result is undefined, else None (also when the model does not finish: the
+    run's timeout or check_run says so).
+
+    Such a launch is refused, not simulated: no answer of the RTL could be checked, and an
+    unwritten shared byte is X in simulation, which reaches the memory bus and fires the
+    RTL's assertions as if the hardware were broken."""
+    try:
+        model = run_kernel(job.program, job.memory, job.threads, block_dim, shared_bytes=shared_bytes)
+    except ModelTimeout:
+        return None
+    return race_report(model)
 
 
 def check_run(result, *, block_dim: int, shared_bytes: int, reference=None, label: str = "",
@@ -43,13 +72,9 @@ def check_run(result, *, block_dim: int, shared_bytes: int, reference=None, labe
         model = run_kernel(job.program, job.memory, job.threads, block_dim, shared_bytes=shared_bytes)
     except ModelTimeout as error:
         return [f"{header}: the model itself did not finish: {error}"]
-    races = find_races(model)
-    if races:
-        more = f" (and {len(races) - 3} more)" if len(races) > 3 else ""
-        return [f"{header}: KERNEL RACE, not an RTL fault: the kernel's result is undefined "
-                f"because threads share a byte that one of them writes (or read shared memory "
-                f"before it was written): "
-                + "; ".join(races[:3]) + more]
+    race = race_report(model)
+    if race:
+        return [f"{header}: {race}"]
 
     diff = memory_diff(model.memory, result.memory, initial=job.memory)
     if diff:

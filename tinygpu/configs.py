@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Named GPU configurations, read from tb/configs.toml (the one list of them)."""
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ def read_gpu_parameter_defaults(source: Path = GPU_TOP_FILE) -> dict[str, int]:
 
 # gpu.sv's parameter defaults (tiny-gpu's names and values).
 GPU_DEFAULTS = read_gpu_parameter_defaults()
+# Bytes of shared memory per block when no configuration is named (the golden model's and
+# the random program generator's default).
+DEFAULT_SHARED_MEM_BYTES = GPU_DEFAULTS["SHARED_MEM_BYTES"]
 
 
 @dataclass(frozen=True)

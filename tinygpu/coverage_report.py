@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Coverage regression: functional coverage plus Verilator line/toggle coverage of rtl/.
 
 What `make coverage` runs. Every run is made on a Verilator build with
@@ -46,8 +47,9 @@ import json
 import shutil
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import line_coverage
 from .assembler import assemble
@@ -56,6 +58,7 @@ from .configs import GpuConfig, get_config, representative_configs
 from .func_coverage import FunctionalCoverage
 from .harness import Job, JobResult, build, harness_sources, run_jobs
 from .kernels import discover_kernels
+from .log import Log
 from .parallel import parallel_map
 from .randprog import generate
 
@@ -148,19 +151,19 @@ def launches(batch: Batch, configs: list[GpuConfig]) -> list[Launch]:
         out += edge_launches(config)
         matmul = kernels.get("matmul") or next(iter(kernels.values()))
         memory = guarded_memory(matmul.data, 77)
-        base = dict(program=matmul.program.words, memory=memory, threads=matmul.threads,
-                    max_cycles=matmul.max_cycles, name=matmul.name)
+        base = Job(program=matmul.program.words, memory=memory, threads=matmul.threads,
+                   max_cycles=matmul.max_cycles, name=matmul.name)
         # Relaunch right after `done`, without a reset in between (slow memory: the
         # fetcher's reads past the end are still on their way at the relaunch).
-        out.append(Launch(Job(**base, latency=12, seed=71), f"kernel {matmul.name} on {config.name}",
+        out.append(Launch(replace(base, latency=12, seed=71), f"kernel {matmul.name} on {config.name}",
                           matmul.reference))
-        out.append(Launch(Job(**base, latency=2, stall_max=3, seed=72, reset=False),
+        out.append(Launch(replace(base, latency=2, stall_max=3, seed=72, reset=False),
                           f"relaunch without reset: {matmul.name} on {config.name}",
                           matmul.reference))
         # Reset in the middle of a kernel with loads in flight, then a clean launch.
-        out.append(Launch(Job(**base, latency=3, stall_max=4, seed=73, abort_after_cycles=40),
+        out.append(Launch(replace(base, latency=3, stall_max=4, seed=73, abort_after_cycles=40),
                           f"abort: {matmul.name} on {config.name}", check=False))
-        out.append(Launch(Job(**base, latency=1, seed=74),
+        out.append(Launch(replace(base, latency=1, seed=74),
                           f"launch after abort: {matmul.name} on {config.name}", matmul.reference))
 
     for seed in batch.seeds:
@@ -257,7 +260,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
     config = get_config(batch.config)
     work_dir = Path(runs_dir) / batch.label
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
-    out = {"label": batch.label, "config": batch.config, "launches": 0, "checked": 0,
+    out: dict[str, Any] = {"label": batch.label, "config": batch.config, "launches": 0, "checked": 0,
            "problems": [], "coverage": None, "dat": None, "seconds": 0.0, "cycles": 0}
     out["sources"] = sources_digest()
     try:
@@ -307,7 +310,7 @@ def tool_description(build_dir: str) -> str:
     return "; ".join(t for t in tools if "verilator" in t.lower() or "cocotb" in t.lower())
 
 
-def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
+def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
     """Run the coverage regression, write the reports into out_dir, print the summary.
 
     Exit status 0 when every run matched the models, every required functional bin was
@@ -320,16 +323,16 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
 
     configs = representative_configs()
     batches = plan(list(range(1, seeds + 1)))
-    print(f"coverage regression on {SIM}: {len(configs)} configurations "
+    log(f"coverage regression on {SIM}: {len(configs)} configurations "
           f"({', '.join(c.name for c in configs)}), {len(batches)} batches, "
-          f"{seeds} random programs, {workers} workers", flush=True)
+          f"{seeds} random programs, {workers} workers")
 
     failures: list[str] = []
     results: list[dict] = []
     digest = sources_digest()
     build_dirs: dict[str, str] = {}
     for name, folder, error in parallel_map(build_config, [c.name for c in configs], jobs=workers):
-        print(f"  built {name}: {folder or error.splitlines()[0]}", flush=True)
+        log(f"  built {name}: {folder or error.splitlines()[0]}")
         if error:
             failures.append(f"build of {name} failed: {error}")
         build_dirs[name] = folder
@@ -337,8 +340,8 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
     for res in parallel_map(run_batch, todo, jobs=workers):
         results.append(res)
         state = "FAIL" if res["problems"] else "ok"
-        print(f"  {res['label']:<28} {res['checked']:>3} checked runs "
-              f"{res['seconds']:6.1f} s  {state}", flush=True)
+        log(f"  {res['label']:<28} {res['checked']:>3} checked runs "
+              f"{res['seconds']:6.1f} s  {state}")
         failures.extend(res["problems"])
 
     changed = sorted({r["label"] for r in results if r.get("sources") not in (None, digest)})
@@ -404,7 +407,7 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path) -> int:
     report += ["", f"coverage: {verdict}" + (f" ({'; '.join(reasons)})" if reasons else "")]
     text = "\n".join(report) + "\n"
     (out_dir / "report.txt").write_text(text)
-    print()
-    print(text, end="")
-    print(f"written: {out_dir / 'report.txt'}, {out_dir / 'functional.json'}, {out_dir / 'html'}/")
+    log("")
+    log(text.rstrip("\n"))
+    log(f"written: {out_dir / 'report.txt'}, {out_dir / 'functional.json'}, {out_dir / 'html'}/")
     return 0 if verdict == "PASS" else 1

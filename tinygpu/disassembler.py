@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Disassembler: 16-bit instruction words back to assembly text the assembler accepts.
 
 `disassemble(word)` is lossless: `assemble(disassemble(word)).words == [word]` for every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Formal proofs of the GPU's control blocks with SymbiYosys, and the table of results.
 
     results = run_tasks(TASKS)          # one FormalResult per task
@@ -91,9 +92,9 @@ TASKS: list[FormalTask] = [
                "an executed instruction is at the smallest PC of the live threads not at a barrier and its "
                "active threads are exactly those there (against a reference model); barrier waits and "
                "releases as the model's (all live threads waiting: released together, also by a RET); a "
-               "thread retires or reaches a barrier at least every 8 cycles while the block runs (fair issue, memory within 2 "
-               "cycles); done exactly when the last live thread leaves; the module's assertions (active "
-               "within live, issue only when ready, no release with memory out; the scoreboard: nothing "
+               "thread retires or reaches a barrier at least every 8 cycles while the block runs (fair issue, "
+               "memory within 2 cycles); done exactly when the last live thread leaves; the module's assertions "
+               "(active within live, issue only when ready, no release with memory out; the scoreboard: nothing "
                "issued that it holds, no LDR/STR/BAR/RET executed while a load or store is out)",
                "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
                "memory within 2 cycles"),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Functional coverage of the GPU, computed after a run from its commit records.
 
 What it answers
@@ -93,9 +94,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from .commits import Commit
 from .isa import (
@@ -344,8 +345,8 @@ class FunctionalCoverage:
         """Bins of loads and stores that let their warp go on (one thread's records, in
         program order)."""
         # earliest[i]: the earliest cycle at which a record after the i-th retired
-        earliest = [0] * len(stream)
-        soonest = None
+        earliest: list[int | None] = [None] * len(stream)
+        soonest: int | None = None
         for index in range(len(stream) - 1, -1, -1):
             earliest[index] = soonest
             soonest = stream[index].cycle if soonest is None else min(soonest, stream[index].cycle)
@@ -353,7 +354,8 @@ class FunctionalCoverage:
             op = decode(c.instr).opcode
             if op not in (Opcode.LDR, Opcode.STR):
                 continue
-            if earliest[index] is not None and earliest[index] < c.cycle:
+            first_after = earliest[index]
+            if first_after is not None and first_after < c.cycle:
                 self._hit("scoreboard", "under-load" if op == Opcode.LDR else "under-store")
             rd = decode(c.instr).rd
             if op == Opcode.LDR and rd < NUM_GENERAL_REGISTERS and index + 1 < len(stream):
@@ -386,6 +388,8 @@ class FunctionalCoverage:
         writers: dict[tuple[str, int], int] = {}
         for c in sorted(commits, key=lambda c: c.cycle):
             for space, op, address in (("shared", c.shared_op, c.shared_addr), ("global", c.mem_op, c.mem_addr)):
+                if address is None:
+                    continue
                 if op == "R" and writers.get((space, address), c.thread) != c.thread:
                     self._hit("simt", f"{space}-exchange")
                 elif op == "W":
@@ -503,7 +507,7 @@ class FunctionalCoverage:
                           indent=1, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "FunctionalCoverage":
+    def from_json(cls, text: str) -> FunctionalCoverage:
         raw = json.loads(text)
         if raw.get("format") != _FORMAT:
             raise ValueError(f"not a functional coverage file ({raw.get('format')!r})")
@@ -514,7 +518,7 @@ class FunctionalCoverage:
                 cov._bins.setdefault(group, {})[name] = n
         return cov
 
-    def merge(self, other: "FunctionalCoverage") -> "FunctionalCoverage":
+    def merge(self, other: FunctionalCoverage) -> FunctionalCoverage:
         """Add other's hits to this one (in place; returns self)."""
         self.required_block_dims = sorted(set(self.required_block_dims)
                                           | set(other.required_block_dims))
@@ -528,7 +532,7 @@ class FunctionalCoverage:
         return self
 
     @classmethod
-    def merge_files(cls, paths: Iterable[str | Path]) -> "FunctionalCoverage":
+    def merge_files(cls, paths: Iterable[str | Path]) -> FunctionalCoverage:
         """One coverage from the JSON files written by several workers."""
         total = cls()
         for path in paths:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Random-program fuzzing of the RTL against the instruction-set model.
 
     tinygpu-fuzz --count 1000 --seed 7 --jobs auto      (make fuzz N=1000 SEED=7)
@@ -46,7 +47,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -68,6 +68,7 @@ from .fuzz_cases import (
     still_fails,
     timing_differences,
 )
+from .log import Log
 from .parallel import parallel_map
 from .paths import REPO_ROOT
 from .regressions import settings_toml
@@ -217,7 +218,9 @@ def make_batches(seeds: list[int], configs: list[GpuConfig], sims: list[str], si
 def _pick_for_shrinking(failures: list[Outcome], limit: int) -> list[Outcome]:
     """Up to `limit` failures, one per (simulator, configuration) first, smallest
     programs first, never the same seed twice (both simulators share seed-N.asm)."""
-    picked, seen_keys, seen_seeds = [], set(), set()
+    picked: list[Outcome] = []
+    seen_keys: set[tuple[str, str]] = set()
+    seen_seeds: set[int] = set()
     ranked = sorted(failures, key=lambda o: (o.words * max(o.threads, 1), o.seed))
     for pass_ in (0, 1):
         for o in ranked:
@@ -231,64 +234,64 @@ def _pick_for_shrinking(failures: list[Outcome], limit: int) -> list[Outcome]:
     return picked
 
 
-def _print_summary(outcomes: list[Outcome], sims: list[str], elapsed: float) -> None:
-    print("\nsummary")
+def _print_summary(outcomes: list[Outcome], sims: list[str], elapsed: float, *, log: Log) -> None:
+    log("\nsummary")
     for sim in sims:
         mine = [o for o in outcomes if o.sim == sim]
         kinds = {k: sum(1 for o in mine if o.kind == k) for k in ("mismatch", "crash", "generator")}
         budget = max((o.cycles / o.max_cycles for o in mine if o.kind == "ok" and o.max_cycles),
                      default=0.0)
-        print(f"  {sim:9s}: {len(mine):5d} programs run, {sum(o.compared for o in mine):9d} instructions "
+        log(f"  {sim:9s}: {len(mine):5d} programs run, {sum(o.compared for o in mine):9d} instructions "
               f"compared, {sum(o.cycles for o in mine):10d} cycles; mismatches {kinds['mismatch']}, "
               f"crashes {kinds['crash']}, generator bugs {kinds['generator']}; "
               f"largest share of the cycle budget used {budget:.0%}")
     simdiff = sum(1 for o in outcomes if o.kind == "simdiff")
     if len(sims) > 1:
-        print("  icarus and verilator retired every instruction at the same cycle on the same core"
+        log("  icarus and verilator retired every instruction at the same cycle on the same core"
               if not simdiff else f"  TIMING DIFFERS between the simulators for {simdiff} seed(s)")
-    print(f"  total    : {len({o.seed for o in outcomes})} seeds, "
+    log(f"  total    : {len({o.seed for o in outcomes})} seeds, "
           f"{sum(o.compared for o in outcomes)} instructions compared, "
           f"{sum(1 for o in outcomes if o.failed)} failing runs, wall time {elapsed:.1f} s")
 
 
-def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detailed: int = 8) -> None:
+def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detailed: int = 8, *, log: Log) -> None:
     """Every failing run: the shrunk ones and the first `detailed` in full (problem,
     run folder, reproduce command, shrunk program, TOML entry), the rest in one line."""
     if not failures:
-        print("\nno mismatch")
+        log("\nno mismatch")
         return
     by_key = {(s.outcome.seed, s.outcome.sim): s for s in shrunk}
     full = [o for o in failures if (o.seed, o.sim) in by_key]
     full += [o for o in failures if o not in full][:max(0, detailed - len(full))]
-    print(f"\n{len(failures)} failing run(s)" + (f", {len(full)} in detail:" if len(full) < len(failures) else ":"))
+    log(f"\n{len(failures)} failing run(s)" + (f", {len(full)} in detail:" if len(full) < len(failures) else ":"))
     brief = [o for o in failures if o not in full]
     for o in brief[:60]:
-        print(f"  seed {o.seed} [{o.kind}] {o.sim}/{o.config} latency {o.latency} stall_max "
+        log(f"  seed {o.seed} [{o.kind}] {o.sim}/{o.config} latency {o.latency} stall_max "
               f"{o.stall_max}: {o.headline()[:200]}")
     if len(brief) > 60:
-        print(f"  ... and {len(brief) - 60} more")
+        log(f"  ... and {len(brief) - 60} more")
     for o in full:
-        print(f"\n=== seed {o.seed}: {o.kind} on {o.sim}, configuration {o.config} "
+        log(f"\n=== seed {o.seed}: {o.kind} on {o.sim}, configuration {o.config} "
               f"(block_dim {o.block_dim}), size {o.size}, latency {o.latency}, "
               f"stall_max {o.stall_max}, {o.threads} threads, {o.words} words")
         text = o.problems[0] if o.problems else "(no description)"
-        print("\n".join("  " + line for line in text.splitlines()[:30]))
+        log("\n".join("  " + line for line in text.splitlines()[:30]))
         if o.work_dir:
-            print(f"  run folder: {o.work_dir}")
+            log(f"  run folder: {o.work_dir}")
         if o.kind == "generator":
-            print("  -> a bug in tinygpu/randprog.py (or the model), not in the RTL")
+            log("  -> a bug in tinygpu/randprog.py (or the model), not in the RTL")
             continue
-        print(f"  reproduce: {reproduce_command(o.seed, o.config, o.sim.replace('+', ','), o.size)}")
+        log(f"  reproduce: {reproduce_command(o.seed, o.config, o.sim.replace('+', ','), o.size)}")
         s = by_key.get((o.seed, o.sim))
         if s is None:
             continue
-        if s.error:
-            print(f"  shrink failed after {s.calls} runs: {s.error}")
+        if s.error or s.asm_path is None:
+            log(f"  shrink failed after {s.calls} runs: {s.error or 'no program written'}")
             continue
-        print(f"  shrunk ({s.calls} runs): {s.words_before} -> {s.words_after} words, "
+        log(f"  shrunk ({s.calls} runs): {s.words_before} -> {s.words_after} words, "
               f"{o.threads} -> {s.threads_after} threads: {s.asm_path}")
         stem = s.asm_path[:-len(".asm")]
-        print(f"  keep it as a regression (program and launch settings, re-run by make test):\n"
+        log(f"  keep it as a regression (program and launch settings, re-run by make test):\n"
               f"    cp {stem}.asm {stem}.toml tb/fuzz_regressions/   # then say in the .toml's note what it found")
 
 
@@ -299,7 +302,7 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detaile
 
 def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims: list[str],
                  size: str, batch: int, jobs: int, shrink_tries: int, max_shrink: int,
-                 keep: bool) -> int:
+                 keep: bool, log: Log) -> int:
     """Run seeds first_seed.. on every simulator, shrink failures, print the report.
 
     Exit status: 0 all matched, 1 any failure (or nothing compared), 2 the harness does
@@ -308,10 +311,9 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
     batches = make_batches(seeds, configs, sims, size, batch, keep)
     used = sorted({(b.sim, b.config) for b in batches})
     start = time.monotonic()
-    print(f"fuzz: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} programs, size {size}) on "
+    log(f"fuzz: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} programs, size {size}) on "
           f"{', '.join(sims)}; {len(configs)} configuration(s); {len(batches)} batches of <= "
-          f"{batch}; {jobs} worker(s); work folders under {FUZZ_ROOT.relative_to(REPO_ROOT)}/",
-          flush=True)
+          f"{batch}; {jobs} worker(s); work folders under {FUZZ_ROOT.relative_to(REPO_ROOT)}/")
 
     outcomes: list[Outcome] = []
     build_errors = []
@@ -320,13 +322,13 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
         if error:
             build_errors.append(f"{sim}/{name}: {error}")
         elif seconds > 2:
-            print(f"  built {sim}/{name} in {seconds:.0f} s", flush=True)
+            log(f"  built {sim}/{name} in {seconds:.0f} s")
     if build_errors:
-        print("fuzz: the harness does not build:\n" + "\n".join(build_errors), file=sys.stderr)
+        log("fuzz: the harness does not build:\n" + "\n".join(build_errors))
         return 2
     build_seconds = time.monotonic() - build_start
     if build_seconds > 2:
-        print(f"  harness builds took {build_seconds:.0f} s (wall); runs start now", flush=True)
+        log(f"  harness builds took {build_seconds:.0f} s (wall); runs start now")
 
     done_batches = 0
     for result in parallel_map(_run_batch, batches, jobs=jobs):
@@ -335,12 +337,12 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
         first = result[0]
         failed = [o for o in result if o.failed]
         seeds_text = f"{min(o.seed for o in result)}..{max(o.seed for o in result)}"
-        print(f"[{done_batches:3d}/{len(batches)}] {first.sim:9s} {first.config:20s} seeds "
+        log(f"[{done_batches:3d}/{len(batches)}] {first.sim:9s} {first.config:20s} seeds "
               f"{seeds_text:>11s}: {len(result) - len(failed)}/{len(result)} ok, "
               f"{sum(o.compared for o in result):6d} instructions  "
-              f"({time.monotonic() - start:5.0f} s)", flush=True)
+              f"({time.monotonic() - start:5.0f} s)")
         for o in failed:
-            print(f"      FAIL seed {o.seed} [{o.kind}] {o.headline()}", flush=True)
+            log(f"      FAIL seed {o.seed} [{o.kind}] {o.headline()}")
 
     outcomes += timing_differences(outcomes)
     failures = sorted((o for o in outcomes if o.failed), key=lambda o: (o.seed, o.sim))
@@ -348,16 +350,17 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
     to_shrink = _pick_for_shrinking(rtl_failures, max_shrink)
     shrink_results = []
     if to_shrink:
-        print(f"\nshrinking {len(to_shrink)} of {len(rtl_failures)} failing case(s), "
-              f"<= {shrink_tries} simulator runs each ...", flush=True)
-        shrink_results = list(parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs, ordered=True))
+        log(f"\nshrinking {len(to_shrink)} of {len(rtl_failures)} failing case(s), "
+              f"<= {shrink_tries} simulator runs each ...")
+        shrink_results = list(parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs,
+                                           ordered=True))
     elapsed = time.monotonic() - start
 
-    _print_summary(outcomes, sims, elapsed)
-    _print_failures(failures, shrink_results)
+    _print_summary(outcomes, sims, elapsed, log=log)
+    _print_failures(failures, shrink_results, log=log)
     compared = sum(o.compared for o in outcomes)
     if compared == 0:
-        print("fuzz: FAIL: no instruction was compared at all", file=sys.stderr)
+        log("fuzz: FAIL: no instruction was compared at all")
         return 1
     return 1 if failures else 0
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fuzz cases: a seed becomes a random program, a memory behaviour and its expected
 result; running cases on a simulator and judging them.
 
@@ -18,6 +19,7 @@ from . import randprog
 from .assembler import assemble
 from .checks import check_run
 from .configs import GpuConfig
+from .cycle_budget import cycle_budget
 from .harness import Job, JobResult, run_jobs
 from .lockstep import compare_commits
 from .model import ModelResult, ModelTimeout, find_races, run_kernel
@@ -52,30 +54,6 @@ def config_for(seed: int, configs: list[GpuConfig]) -> GpuConfig:
     return configs[seed % len(configs)]
 
 
-def cycle_budget(config: GpuConfig, model: ModelResult, threads: int, latency: int,
-                 stall_max: int) -> int:
-    """A timeout well above what the RTL needs: the RTL reports a hang as a timeout.
-
-    Estimate: blocks run in waves of NUM_CORES; a block issues at most ~its longest
-    thread's instruction count (divergent paths add some, covered by the factor); each
-    instruction costs a fetch and possibly a memory access, which waits behind every
-    other thread in flight that shares a data channel. Calibrated on all configurations
-    at latency 4 + stall 6: real runs use under a third of this (the summary prints the
-    largest fraction seen).
-    """
-    block_dim = config.threads_per_block
-    blocks = -(-threads // block_dim)
-    waves = -(-blocks // config.num_cores)
-    per_block = [0] * blocks
-    for (block, _thread), trace in model.commits.items():
-        per_block[block] = max(per_block[block], len(trace))
-    longest = max(per_block, default=1)
-    in_flight = min(config.num_cores, blocks) * block_dim
-    channels = config.parameter("DATA_MEM_NUM_CHANNELS")
-    per_instruction = 8 + (latency + stall_max) * (1 + -(-in_flight // channels))
-    return max(2000, 3 * waves * longest * per_instruction)
-
-
 @dataclass
 class Case:
     """One fuzz case, ready to run on a simulator."""
@@ -99,7 +77,7 @@ class Case:
                    latency=self.latency, stall_max=self.stall_max, seed=self.seed,
                    max_cycles=self.max_cycles, name=f"seed-{self.seed}")
 
-    def with_program(self, program: randprog.RandomProgram) -> "Case":
+    def with_program(self, program: randprog.RandomProgram) -> Case:
         """The same case (config, memory behaviour) with another (e.g. shrunk) program."""
         return _finish_case(self.seed, self.config, self.size, program, self.latency, self.stall_max)
 
@@ -112,7 +90,7 @@ def make_case(seed: int, config: GpuConfig, size: str = "medium", *,
     try:
         program = randprog.generate(seed, block_dim=config.threads_per_block, size=size,
                                     shared_bytes=config.shared_mem_bytes)
-    except Exception as error:  # noqa: BLE001 - any failure here is the generator's
+    except Exception as error:
         raise GeneratorBug(f"randprog.generate raised {type(error).__name__}: {error}") from error
     return _finish_case(seed, config, size, program,
                         default_latency if latency is None else latency,
@@ -124,16 +102,16 @@ def _finish_case(seed: int, config: GpuConfig, size: str, program: randprog.Rand
     where = f"seed {seed} block_dim {program.block_dim} size {size}"
     try:
         words = assemble(program.asm, filename=f"<randprog seed {seed}>").words
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise GeneratorBug(f"{where}: the program does not assemble: {error}") from error
     bound = program.max_retired_per_thread
     try:
-        model = run_kernel(words, program.data, program.threads, program.block_dim, shared_bytes=config.shared_mem_bytes,
-                           max_instructions_per_thread=2 * bound + 16)
+        model = run_kernel(words, program.data, program.threads, program.block_dim,
+                           shared_bytes=config.shared_mem_bytes, max_instructions_per_thread=2 * bound + 16)
     except ModelTimeout as error:
         raise GeneratorBug(f"{where}: the model did not finish (the generator promises "
                            f"termination within {bound} instructions per thread): {error}") from error
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise GeneratorBug(f"{where}: the model raised {type(error).__name__}: {error}") from error
     longest = max((len(t) for t in model.commits.values()), default=0)
     if longest > bound:

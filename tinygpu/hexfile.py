@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reading and writing the plain hex files that `$readmemh` and the Python tools share.
 
 A hex file holds one value per line, written with a fixed number of hex digits: 4 for

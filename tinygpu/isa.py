@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The instruction set of the tiny-gpu compatible GPU, described once for all Python tools.
 
 Everything the assembler, the disassembler and the golden model need to know about the
@@ -35,7 +36,6 @@ IMM8_MAX = 0xFF
 DATA_MEM_SIZE = 256  # bytes of data memory (8-bit addresses)
 PROGRAM_MEM_SIZE = 256  # 16-bit words of program memory (8-bit program counter)
 PC_MASK = PROGRAM_MEM_SIZE - 1  # the program counter wraps from 255 to 0
-SHARED_MEM_BYTES = 64  # default bytes of shared memory per block (a gpu parameter)
 
 
 # --------------------------------------------------------------------------------------
@@ -67,7 +67,6 @@ class Opcode(IntEnum):
 
 
 _ASSIGNED_OPCODES = frozenset(int(opcode) for opcode in Opcode)
-UNUSED_OPCODES = range(0b1101, 0b1111)  # 0xD, 0xE: executed as NOP (docs/isa.md)
 
 # The four register-register-register arithmetic instructions share one format.
 ARITHMETIC_OPCODES = (Opcode.ADD, Opcode.SUB, Opcode.MUL, Opcode.DIV)
@@ -192,11 +191,6 @@ class Instruction:
     rt: int  # bits [3:0]
     nzp: int  # bits [11:9], branch condition, bit 2 = n
     imm8: int  # bits [7:0]
-
-    @property
-    def is_assigned(self) -> bool:
-        """False for the unused opcodes 0xD and 0xE."""
-        return isinstance(self.opcode, Opcode)
 
 
 def decode(word: int) -> Instruction:

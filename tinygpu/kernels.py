@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Kernels as data: discovering and loading the test kernels in kernels/.
 
 A kernel NAME is two files side by side:
@@ -60,6 +61,16 @@ class Kernel:
         return (self.block_dim_allowed(block_dim)
                 and self.shared_bytes + self.shared_bytes_per_thread * block_dim <= config.shared_mem_bytes)
 
+    def needs(self) -> str:
+        """What `runs_on` asks of a configuration, in words."""
+        needs = ["any block size" if self.block_dims is None
+                 else "blocks of " + ", ".join(map(str, self.block_dims)) + " threads"]
+        if self.shared_bytes or self.shared_bytes_per_thread:
+            per_thread = f"{self.shared_bytes_per_thread} per thread of a block"
+            fixed = f"{self.shared_bytes} bytes" + (f" plus {per_thread}" if self.shared_bytes_per_thread else "")
+            needs.append("shared memory: " + (fixed if self.shared_bytes else per_thread))
+        return ", ".join(needs)
+
     def block_dim_allowed(self, block_dim: int) -> bool:
         """Whether the kernel is written for blocks of `block_dim` threads."""
         return self.block_dims is None or block_dim in self.block_dims
@@ -97,6 +108,7 @@ def load_kernel(path: str | Path) -> Kernel:
     _check_settings(toml_path, settings)
 
     program = assemble_launch(asm_path, "kernel", KernelError)
+    assert program.threads is not None  # assemble_launch refuses a kernel without .threads
 
     return Kernel(
         name=asm_path.stem,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Line coverage of rtl/ through the field's own tools: verilator_coverage and lcov.
 
 Verilator builds with ``--coverage-line --coverage-toggle`` write a ``coverage.dat`` per
@@ -73,7 +74,9 @@ def merge_to_html(dat_files: list[Path], out_dir: Path) -> Path:
 
 def read_info(info: Path) -> list[FileCoverage]:
     """Per-file line counts of an lcov .info file (SF / DA records)."""
-    files, current, counts = [], None, {}
+    files: list[FileCoverage] = []
+    current: str | None = None
+    counts: dict[int, int] = {}
     for line in info.read_text().splitlines():
         if line.startswith("SF:"):
             current, counts = line[3:], {}

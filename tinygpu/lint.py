@@ -1,13 +1,16 @@
-#!/usr/bin/env python3
-"""Lint rtl/ with `verilator --lint-only -Wall`, once per configuration in tb/configs.toml.
+# SPDX-License-Identifier: MIT
+"""Lint rtl/ with `verilator --lint-only -Wall` (and slang), once per configuration in
+tb/configs.toml, and the Python with ruff (lint) and mypy (types), as pyproject.toml
+configures them.
 
-Every waiver lives in the RTL next to the code it excuses, with its reason. Exits
-non-zero if any configuration reports anything.
+Every waiver lives in the RTL next to the code it excuses, with its reason. Each function
+returns the complaints as text ('' when clean); tinygpu-lint prints them.
 """
 
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 from . import sim as simulator
@@ -77,3 +80,26 @@ def slang_problems(parameters: dict[str, int], *, top: str = "gpu",
     driver.reportCompilation(driver.createCompilation(), True)
     errors, warnings = driver.diagEngine.numErrors, driver.diagEngine.numWarnings
     return f"slang: {errors} errors, {warnings} warnings (above)" if errors or warnings else ""
+
+
+# What ruff checks (mypy's files are set in pyproject.toml: the package and scripts/).
+PYTHON_SOURCES = ("tinygpu", "scripts", "tb", "kernels")
+
+
+def ruff_problems(paths: list[str] | None = None) -> str:
+    """ruff's complaints about the Python sources ('' when clean)."""
+    return _python_tool(["ruff", "check", "--quiet", *(paths or PYTHON_SOURCES)])
+
+
+def mypy_problems(paths: list[str] | None = None) -> str:
+    """mypy's complaints about the package and scripts, or about `paths` ('' when clean)."""
+    return _python_tool(["mypy", "--no-error-summary", *(paths or [])])
+
+
+def _python_tool(command: list[str]) -> str:
+    """Run a Python tool of the .venv from the repository (its pyproject.toml configures it)."""
+    result = subprocess.run([sys.executable, "-m", *command], cwd=REPO_ROOT, capture_output=True, text=True)
+    messages = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        return messages or f"{command[0]} exited {result.returncode}"
+    return ""

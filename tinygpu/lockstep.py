@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Compare what the RTL retired with what the golden model says, with a message a person
 can act on: the first wrong instruction (cycle, core, block, thread, pc, disassembly,
 expected and actual). Memory differences are described by memory_diff.py."""

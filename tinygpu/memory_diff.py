@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Comparing two data memories and describing the difference in a way one can act on."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Golden instruction-set model: runs a kernel the way docs/isa.md says the GPU must.
 
 Plain Python, independent of the RTL and of cocotb. It runs blocks in order, and a block
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .commits import Commit
+from .configs import DEFAULT_SHARED_MEM_BYTES
 from .isa import (
     DATA_MASK,
     DATA_MEM_SIZE,
@@ -35,7 +37,6 @@ from .isa import (
     REG_BLOCK_DIM,
     REG_BLOCK_IDX,
     REG_THREAD_IDX,
-    SHARED_MEM_BYTES,
     WORD_MASK,
     Opcode,
     decode,
@@ -113,13 +114,14 @@ def compare(a: int, b: int) -> int:
 
 def step(state: ThreadState, word: int, memory: list[int], shared: list[int] | None = None) -> Commit:
     """Execute `word` as the next instruction of `state`, updating it, `memory` and the
-    block's `shared` memory (default: SHARED_MEM_BYTES zeros, for single-thread use).
+    block's `shared` memory (default: as many zeros as gpu.sv's default SHARED_MEM_BYTES,
+    for single-thread use).
 
     BAR only marks the thread as waiting (`at_barrier`); releasing it is the block's
     business (`run_kernel`).
     """
     if shared is None:
-        shared = [0] * SHARED_MEM_BYTES
+        shared = [0] * DEFAULT_SHARED_MEM_BYTES
     instruction = decode(word)
     op = instruction.opcode
     a = state.registers[instruction.rs]
@@ -213,14 +215,14 @@ def run_kernel(
     *,
     max_instructions_per_thread: int = 10_000,
     data_size: int = DATA_MEM_SIZE,
-    shared_bytes: int = SHARED_MEM_BYTES,
+    shared_bytes: int = DEFAULT_SHARED_MEM_BYTES,
 ) -> ModelResult:
     """Run a launch of `threads` threads in blocks of `block_dim` and return the outcome.
 
     `program` is the list of program words (or an assembled `Program`); words past its end
     read as 0 (NOP). `memory` is the initial data memory, zero-padded to `data_size`; the
     caller's list is never modified. Each block has `shared_bytes` of shared memory (the
-    GPU's SHARED_MEM_BYTES). Raises `ModelTimeout` when a thread retires
+    GPU's SHARED_MEM_BYTES; default: gpu.sv's default). Raises `ModelTimeout` when a thread retires
     `max_instructions_per_thread` instructions without finishing, and `IndexError` when a
     thread accesses data memory at or beyond `data_size` (possible only if it is < 256).
     """
@@ -260,9 +262,9 @@ def _run_block(block: int, threads_in_block: int, block_dim: int, words: list[in
                 commit = step(state, word, result.memory, shared)
                 trace.append(commit)
                 result.instructions += 1
-                if commit.mem_op is not None:
+                if commit.mem_op is not None and commit.mem_addr is not None:
                     result.accesses.append(Access("global", commit.mem_op, commit.mem_addr, block, state.thread, phase))
-                if commit.shared_op is not None:
+                if commit.shared_op is not None and commit.shared_addr is not None:
                     result.accesses.append(Access("shared", commit.shared_op, commit.shared_addr, block,
                                                   state.thread, phase))
                     if commit.shared_op == "W":

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Mutation testing: how strong is the suite? Plant small bugs in copies of rtl/ and count
 how many of them a fast subset of the suite notices.
 
@@ -14,14 +15,21 @@ Each mutant is built (Icarus Verilog: it compiles in about a second) and runs th
 every kernel at 1-cycle memory and at a slow memory with random stalls on the default
 configuration, plus random programs on larger and odd-sized configurations. It is
 
-    killed      when any run disagrees with the ISA model (lock-step, final memory,
-                timeout), or its cycle count differs from the unmutated RTL's (the cycle
+    killed      by behaviour: when any run disagrees with the ISA model (lock-step, final
+                memory, timeout), stops the simulation (an assertion, no results
+                written), its cycle count differs from the unmutated RTL's (the cycle
                 gate: a mutant that only costs or saves cycles, such as a round-robin
-                pointer that stops rotating, is a performance bug and counts);
-    invalid     when it does not compile or elaborate (not counted);
+                pointer that stops rotating, is a performance bug and counts), or (gpu.sv)
+                the parameter checks refuse a legal or accept an illegal configuration;
+    lint-only   when only Verilator's -Wall lint notices it (an unused signal, a latch):
+                the suite saw the edit, not a bug; reported apart, not a kill;
+    invalid     when it does not compile (a syntax error; not counted);
     equivalent  when tb/mutation_equivalents.toml says why no test can tell it apart
                 (each entry gives the reason);
     survived    otherwise: the suite has a hole, or the table lacks an explanation.
+
+The score is the behaviour kills over the valid, non-equivalent mutants (killed,
+lint-only and survived).
 
 Mutants are enumerated in a fixed order and a seeded sample is drawn, so a run is
 repeatable: `make mutate MUTANTS=120 SEED=1`.
@@ -35,15 +43,17 @@ import re
 import shutil
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assembler import assemble
 from .checks import check_run, guarded_memory
-from .configs import GpuConfig, get_config
+from .configs import ELABORATION_CASES, GpuConfig, get_config
 from .harness import Job, run_jobs
-from .kernels import discover_kernels
+from .kernels import ReferenceFunction, discover_kernels
 from .lint import elaboration_problems, lint_problems
+from .log import Log
 from .parallel import parallel_map
 from .paths import BUILD_DIR, RTL_DIR, TB_DIR
 from .randprog import generate
@@ -113,6 +123,11 @@ _SWAPS = {
 _TOKEN = re.compile(r"&&|\|\||==|!=|<=|>=|\+:|-:|<<|>>|[<>+\-&|]")
 
 
+def _inside_string(text: str, position: int) -> bool:
+    """Inside "...": a message, not logic."""
+    return text.count('"', 0, position) % 2 == 1
+
+
 def _inside_brackets(text: str, position: int) -> bool:
     """Inside [...]: a bit or part select. Its index arithmetic is left alone (most such
     mutants only change a truncation or index out of range, which the tools reject)."""
@@ -124,7 +139,8 @@ def _expression_mutants(expression: str) -> list[tuple[str, str]]:
     out = []
     for match in _TOKEN.finditer(expression):
         token = match.group()
-        if token in ("+:", "-:", "<<", ">>") or _inside_brackets(expression, match.start()):
+        if (token in ("+:", "-:", "<<", ">>") or _inside_brackets(expression, match.start())
+                or _inside_string(expression, match.start())):
             continue
         # unary minus/reduction &,| (after '(' or '=' or at the start) is not a binary op
         before = expression[:match.start()].rstrip()
@@ -136,9 +152,10 @@ def _expression_mutants(expression: str) -> list[tuple[str, str]]:
                     out.append((kind, expression[:match.start()] + new + expression[match.end():]))
     for match in re.finditer(r"1'b[01]|(?<![\w'])'[01]", expression):
         flipped = match.group()[:-1] + ("1" if match.group()[-1] == "0" else "0")
-        out.append(("constant", expression[:match.start()] + flipped + expression[match.end():]))
+        if not _inside_string(expression, match.start()):
+            out.append(("constant", expression[:match.start()] + flipped + expression[match.end():]))
     for match in re.finditer(r"(?<![\w'\[:])(\d+)(?![\w'\]:])", expression):
-        if _inside_brackets(expression, match.start()):
+        if _inside_brackets(expression, match.start()) or _inside_string(expression, match.start()):
             continue
         bumped = str(int(match.group(1)) + 1)
         out.append(("constant", expression[:match.start()] + bumped + expression[match.end():]))
@@ -256,7 +273,7 @@ def equivalence_reason(mutant: Mutant, equivalents: list[Equivalent]) -> str | N
 class SubsetRun:
     config: GpuConfig
     jobs: list[Job]
-    references: list  # per job: reference function or None
+    references: list[ReferenceFunction | None]  # per job
 
 
 def subset(random_programs: int = 3) -> list[SubsetRun]:
@@ -269,7 +286,8 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                                     ("odd", [(2, 0)], random_programs),
                                     ("single_thread", [(1, 0)], 1)):
         config = get_config(name)
-        jobs, references = [], []
+        jobs: list[Job] = []
+        references: list[ReferenceFunction | None] = []
         for kernel in (k for k in kernels if k.runs_on(config)):  # its block size, its shared memory
             for latency, stall_max in timings:
                 jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 7), kernel.threads,
@@ -307,26 +325,71 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
 
 @dataclass
 class Verdict:
-    mutant: Mutant | None
-    status: str                    # killed, survived, equivalent, invalid
+    mutant: Mutant
+    status: str                    # killed, lint-only, survived, equivalent, invalid
     reason: str = ""               # how it was killed, why equivalent or invalid
     seconds: float = 0.0
     cycles: list[int] = field(default_factory=list)
 
 
-def static_problem(rtl_dir: Path, mutated_file: str) -> str:
-    """What `make lint` says about a mutant: verilator -Wall on the default configuration
-    (a deleted default assignment makes a latch, for example) and, for gpu.sv, whether the
-    parameter checks still refuse exactly the illegal configurations."""
-    problems = lint_problems({}, rtl_dir=rtl_dir)
-    if problems:
-        first = next((line for line in problems.splitlines() if line.startswith("%")), problems)
-        return f"lint: {first[:200]}"
-    if mutated_file == "gpu.sv":
+STATUSES = ("killed", "lint-only", "survived", "equivalent", "invalid")
+
+
+def lint_findings(messages: str) -> tuple[str, str]:
+    """(error, warning): the first error and the first warning of Verilator's lint output
+    ('' for none), without the closing "Exiting due to N error(s)" line."""
+    error = warning = ""
+    for line in messages.splitlines():
+        if line.startswith("%Error") and not line.startswith("%Error: Exiting due to"):
+            error = error or line.strip()
+        elif line.startswith("%Warning"):
+            warning = warning or line.strip()
+    return error, warning
+
+
+def is_design_check(message: str) -> bool:
+    """Whether a lint message is gpu.sv's own parameter check refusing the configuration
+    (Verilator: %Warning-USERERROR with the check's text), a behaviour of the RTL."""
+    return any(check and check in message for _, check in ELABORATION_CASES)
+
+
+def judge(lint_messages: str, behaviour: Callable[[], str]) -> tuple[str, str]:
+    """(status, reason) of one mutant from Verilator's lint output on it and `behaviour`,
+    which runs it (returns '' or the first problem; raises BuildError when Icarus cannot
+    compile it, SimulationError or RuntimeError when the simulation fails, OSError when
+    it left no results)."""
+    error, warning = lint_findings(lint_messages)
+    refused = next((message for message in (error, warning) if message and is_design_check(message)), "")
+    if refused:
+        return "killed", f"parameter checks: the default configuration is refused: {refused[:200]}"
+    if error:
+        return "invalid", f"does not compile: {error[:200]}"
+    try:
+        problem = behaviour()
+    except BuildError as failure:
+        return "invalid", f"does not compile: {str(failure).splitlines()[0][:200]}"
+    except (SimulationError, RuntimeError) as failure:  # the simulator died or stopped early
+        return "killed", "simulation failed: " + str(failure).splitlines()[0][:200]
+    except OSError as failure:  # e.g. a memory dump or log the harness expected
+        missing = Path(failure.filename).name if getattr(failure, "filename", None) else "its results"
+        return "killed", f"no output: the simulation stopped before writing {missing}"
+    if problem:
+        return "killed", problem
+    if warning:
+        return "lint-only", f"lint: {warning[:200]}"
+    return "survived", ""
+
+
+def behaviour_of(rtl_dir: Path, mutated_file: str, golden: list[int], work: Path) -> str:
+    """'' or the first problem of the mutant's runs: the subset with the cycle gate, then
+    for gpu.sv whether the parameter checks still refuse exactly the illegal
+    configurations."""
+    problem, _ = run_subset(rtl_dir, work, golden)
+    if not problem and mutated_file == "gpu.sv":
         edges = elaboration_problems(rtl_dir=rtl_dir)
         if edges:
-            return f"parameter checks: {edges[0][:200]}"
-    return ""
+            problem = f"parameter checks: {edges[0][:200]}"
+    return problem
 
 
 def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -> tuple[str, list[int]]:
@@ -344,7 +407,8 @@ def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -
         index += len(jobs)
         results = run_jobs(SIM, run.config, jobs, work_dir / run.config.name, rtl_dir=rtl_dir)
         for reference, result in zip(run.references, results):
-            problems = check_run(result, block_dim=run.config.threads_per_block, shared_bytes=run.config.shared_mem_bytes, reference=reference,
+            problems = check_run(result, block_dim=run.config.threads_per_block,
+                                 shared_bytes=run.config.shared_mem_bytes, reference=reference,
                                  label=f"{result.job.name} on {run.config.name}")
             if problems:
                 return problems[0].splitlines()[0][:300], cycles
@@ -362,22 +426,14 @@ def _judge(task: tuple[Mutant, list[int], list[str]]) -> Verdict:
     work = MUTATE_ROOT / "runs" / label
     try:
         rtl_dir = patched_rtl(mutant.edit(source_lines), label, root=MUTATE_ROOT / "rtl")
-        problem = static_problem(rtl_dir, mutant.file)
-        if not problem:
-            problem, _ = run_subset(rtl_dir, work, golden)
-        status = "killed" if problem else "survived"
-    except BuildError as error:
-        status, problem = "invalid", str(error).splitlines()[0][:200]
-    except (SimulationError, RuntimeError) as error:  # the simulator died or stopped early
-        status, problem = "killed", "simulation failed: " + str(error).splitlines()[0][:200]
-    except Exception as error:  # noqa: BLE001 - e.g. output the checks cannot even parse
-        status, problem = "killed", f"simulation failed: {type(error).__name__}: {error}"[:200]
+        messages = lint_problems({}, rtl_dir=rtl_dir)
+        status, reason = judge(messages, lambda: behaviour_of(rtl_dir, mutant.file, golden, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return Verdict(mutant, status, problem, time.monotonic() - started)
+    return Verdict(mutant, status, reason, time.monotonic() - started)
 
 
-def run_mutants(mutants: list[Mutant], *, jobs: int, progress=print) -> list[Verdict]:
+def run_mutants(mutants: list[Mutant], *, jobs: int, progress: Log) -> list[Verdict]:
     """Judge every mutant (in parallel); equivalents from the table are not run."""
     started = time.monotonic()
     problem, golden = run_subset(None, MUTATE_ROOT / "runs" / "unmutated", None)
@@ -408,14 +464,15 @@ def run_mutants(mutants: list[Mutant], *, jobs: int, progress=print) -> list[Ver
 
 
 def kill_rate(verdicts: list[Verdict]) -> tuple[int, int, float]:
-    """(killed, non-equivalent valid mutants, killed percentage)."""
+    """(behaviour kills, valid non-equivalent mutants, their percentage): a lint-only kill
+    counts against the score like a survivor."""
     killed = sum(v.status == "killed" for v in verdicts)
-    counted = sum(v.status in ("killed", "survived") for v in verdicts)
+    counted = sum(v.status in ("killed", "lint-only", "survived") for v in verdicts)
     return killed, counted, (100.0 * killed / counted if counted else 0.0)
 
 
 def report(verdicts: list[Verdict], *, total: int, seed: int, seconds: float) -> str:
-    counts = {s: sum(v.status == s for v in verdicts) for s in ("killed", "survived", "equivalent", "invalid")}
+    counts = {s: sum(v.status == s for v in verdicts) for s in STATUSES}
     killed, counted, rate = kill_rate(verdicts)
     lines = [
         "# Mutation report",
@@ -423,15 +480,17 @@ def report(verdicts: list[Verdict], *, total: int, seed: int, seconds: float) ->
         f"{len(verdicts)} of {total} mutants of rtl/ (seed {seed}), each run against the "
         f"mutation subset on {SIM}; {seconds:.0f} s.",
         "",
-        "| killed | survived | equivalent | invalid | kill rate (killed / (killed + survived)) |",
-        "|---|---|---|---|---|",
-        f"| {counts['killed']} | {counts['survived']} | {counts['equivalent']} | {counts['invalid']} "
-        f"| **{rate:.1f} %** ({killed} of {counted}) |",
+        "| killed by behaviour | lint-only | survived | equivalent | invalid "
+        "| score (behaviour kills / (killed + lint-only + survived)) |",
+        "|---|---|---|---|---|---|",
+        f"| {counts['killed']} | {counts['lint-only']} | {counts['survived']} | {counts['equivalent']} "
+        f"| {counts['invalid']} | **{rate:.1f} %** ({killed} of {counted}) |",
         "",
-        "Killed by: " + ", ".join(f"{how} {n}" for how, n in _kill_kinds(verdicts).items()),
+        "Killed by: " + (", ".join(f"{how} {n}" for how, n in _kill_kinds(verdicts).items()) or "none"),
         "",
     ]
     for status, title in (("survived", "Survivors (holes in the suite)"),
+                          ("lint-only", "Lint-only (only Verilator's lint noticed the edit: not a kill)"),
                           ("equivalent", "Equivalent (tb/mutation_equivalents.toml)"),
                           ("invalid", "Invalid (do not compile)")):
         chosen = [v for v in verdicts if v.status == status]
@@ -452,8 +511,8 @@ def _kill_kinds(verdicts: list[Verdict]) -> dict[str, int]:
             continue
         text = v.reason
         how = ("cycle gate" if text.startswith("cycle gate") else
-               "lint" if text.startswith("lint:") else
                "parameter checks" if text.startswith("parameter checks") else
+               "no output" if text.startswith("no output") else
                "timeout" if "timeout" in text else
                "lock-step" if "lock-step" in text else
                "final memory" if "memory differs" in text else

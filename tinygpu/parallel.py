@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The one way the tools run work side by side: a process pool over a list of tasks.
 
 Fuzzing, coverage and benchmarks all run many independent simulator processes; each task
@@ -11,17 +12,11 @@ worker). pytest uses pytest-xdist instead; nothing else starts processes in para
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
-
-
-def default_jobs() -> int:
-    """One worker per CPU."""
-    return os.cpu_count() or 1
 
 
 def parallel_map(function: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int,

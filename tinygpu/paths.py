@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Where things live in the repository: the one place that knows the layout.
 
 The package is installed editable (``pip install -e .``), so the repository is the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Seeded random program generator (and shrinker) for the tiny-gpu ISA.
 
 Why this exists
@@ -78,9 +79,10 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Union
 
+from .configs import DEFAULT_SHARED_MEM_BYTES
 from .isa import (
     ARITHMETIC_OPCODES,
     DATA_MEM_SIZE,
@@ -91,21 +93,19 @@ from .isa import (
     NZP_P,
     NZP_Z,
     REG_BLOCK_DIM,
-    REG_BLOCK_IDX,
     REG_THREAD_IDX,
-    SHARED_MEM_BYTES,
     Opcode,
     encode_arithmetic,
     encode_branch,
     encode_const,
-    encode_lds,
     encode_ldr,
+    encode_lds,
     nzp_suffix,
 )
 from .isa import register_name as reg_name
 
 # What the generator uses of the ISA; tinygpu.isa is the one table of it.
-BLOCK_IDX, BLOCK_DIM, THREAD_IDX = REG_BLOCK_IDX, REG_BLOCK_DIM, REG_THREAD_IDX
+BLOCK_DIM, THREAD_IDX = REG_BLOCK_DIM, REG_THREAD_IDX
 READ_ONLY = tuple(range(FIRST_READ_ONLY_REGISTER, NUM_REGISTERS))  # writes are dropped
 ALU_OPS = tuple(opcode.name for opcode in ARITHMETIC_OPCODES)  # ADD, SUB, MUL, DIV
 N, Z, P = NZP_N, NZP_Z, NZP_P  # branch condition bits
@@ -246,8 +246,8 @@ class If:
     a: int
     b: int
     mask: int
-    then: tuple["Stmt", ...]
-    orelse: tuple["Stmt", ...] = ()
+    then: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
     barrier: bool = False
     barrier_first: bool = False
 
@@ -273,11 +273,11 @@ class Loop:
     trips: int  # M
     swap: bool
     mask: int
-    body: tuple["Stmt", ...]
+    body: tuple[Stmt, ...]
 
 
-Stmt = Union[Alu, Const, Nop, Load, SlotAccess, SharedAccess, Publish, NeighbourRead, Barrier,
-             EarlyExit, If, Loop]
+Stmt = (Alu | Const | Nop | Load | SlotAccess | SharedAccess | Publish | NeighbourRead | Barrier
+        | EarlyExit | If | Loop)
 
 
 @dataclass(frozen=True)
@@ -301,7 +301,7 @@ class Kernel:
     slot_bytes: int
     body: tuple[Stmt, ...]
     shared_slot: int = 0  # S: shared bytes per thread (0: no shared memory traffic)
-    shared_bytes: int = SHARED_MEM_BYTES
+    shared_bytes: int = DEFAULT_SHARED_MEM_BYTES
 
     @property
     def private_bytes(self) -> int:
@@ -322,7 +322,7 @@ class RandomProgram:
     data: list[int]  # full 256-byte initial data memory
     ast: Kernel
     size: str = "medium"
-    shared_bytes: int = SHARED_MEM_BYTES
+    shared_bytes: int = DEFAULT_SHARED_MEM_BYTES
     asm: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -333,7 +333,7 @@ class RandomProgram:
         """Render the complete assembly source (header, .threads, code, .data)."""
         return _render_program(self)
 
-    def with_changes(self, **changes) -> "RandomProgram":
+    def with_changes(self, **changes) -> RandomProgram:
         """A copy with some fields changed and the assembly re-rendered."""
         changes.setdefault("asm", "")
         return dataclasses.replace(self, **changes)
@@ -440,7 +440,7 @@ class _Renderer:
         else:
             self.ins(f"LDS {reg_name(rd)}, {reg_name(rs)}", comment)
 
-    def shared_address(self, offset: int, comment: str) -> int:
+    def shared_address(self, offset: int, comment: str | None) -> int:
         """t2 = sbase + offset (returns the register holding the address)."""
         if offset == 0:
             return self.r.sbase
@@ -653,6 +653,7 @@ class _Renderer:
         if exit_label is not None:
             self.branch(s.mask, exit_label, "loop exit")
         else:
+            assert top is not None  # a loop tested at its bottom branches back to its top
             self.branch(s.mask, top, "loop back")
 
 
@@ -948,7 +949,7 @@ def _pick_threads(rng: random.Random, block_dim: int, max_threads: int | None) -
 
 
 def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
-             size: str = "medium", shared_bytes: int = SHARED_MEM_BYTES) -> RandomProgram:
+             size: str = "medium", shared_bytes: int = DEFAULT_SHARED_MEM_BYTES) -> RandomProgram:
     """A random legal, terminating, race-free program for blocks of `block_dim` threads
     with `shared_bytes` of shared memory each. Same arguments, same program."""
     if size not in SIZES:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Generated tables in README.md: the text between a pair of marker comments."""
 
 from __future__ import annotations

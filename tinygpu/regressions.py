@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fuzz regressions: programs that once failed, kept as files, re-run by every `make test`.
 
 A regression NAME is two files in tb/fuzz_regressions/:

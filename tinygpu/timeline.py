@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A picture of execution: per core and cycle, which warp executed and how many of its
 threads, or why nothing executed; drawn from a run's own trace (`make run WAVES=1`).
 

@@ -1,9 +1,11 @@
+# SPDX-License-Identifier: MIT
 """Render the harness's per-cycle trace and commit logs as readable text.
 
 For every cycle in which a core is busy: what it does (an instruction executes, or
 why none does), the executing warp, PC and instruction, and which threads are active;
-when threads retire an instruction, what each wrote. Every few hundred lines, and at each block's end, the register values of
-each thread (rebuilt from the commit records, which hold the RTL's own values).
+when threads retire an instruction, what each wrote. Every few hundred lines, and at each
+block's end, the register values of each thread (rebuilt from the commit records, which
+hold the RTL's own values).
 """
 
 from __future__ import annotations

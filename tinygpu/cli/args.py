@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What every command line shares: one-line errors and argument types that check ranges.
 
 A bad argument gets one line on stderr (``tinygpu-run: error: --latency: must be an
@@ -30,6 +31,11 @@ def fail(prog: str, message: str) -> NoReturn:
     """Print `prog: error: message` on one line and exit with the usage-error status."""
     print(f"{prog}: error: {' '.join(message.split())}", file=sys.stderr)
     sys.exit(USAGE_ERROR)
+
+
+def say(text: str) -> None:
+    """Print one report line at once (the `log` every library function that reports takes)."""
+    print(text, flush=True)
 
 
 def int_range(low: int, high: int):

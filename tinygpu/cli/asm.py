@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-asm: assemble tiny-gpu assembly into hex files ($readmemh format)."""
 
 from __future__ import annotations

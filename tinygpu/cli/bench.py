@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-bench (make bench): cycles, counters and simulation speed of the demonstration
 kernels at every memory latency, the plot, and the cycle gate's baseline."""
 
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update and sorted(args.configs) != sorted(bench.CONFIGS):
         parser.error(f"--update writes the whole baseline: run it with the default --configs "
                      f"({','.join(bench.CONFIGS)})")
-    report, right = bench.run_bench(args.configs, args.sims, update=args.update)
+    report, right = bench.run_bench(args.configs, args.sims, update=args.update, log=checked.say)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     return 0 if right else 1

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-coverage (make coverage): functional and line coverage, with closure."""
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=cli_args.output_folder, default=BUILD_DIR / "coverage",
                         help="report folder (default build/coverage)")
     args = parser.parse_args(argv)
-    return coverage_report.run_coverage(seeds=args.seeds, workers=args.workers, out_dir=args.out.resolve())
+    return coverage_report.run_coverage(seeds=args.seeds, workers=args.workers, out_dir=args.out.resolve(),
+                                        log=cli_args.say)
 
 
 if __name__ == "__main__":

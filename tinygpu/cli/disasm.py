@@ -1,4 +1,6 @@
-"""Command line of tinygpu.disassembler: disassembler: 16-bit instruction words back to assembly text the assembler accepts."""
+# SPDX-License-Identifier: MIT
+"""Command line of tinygpu.disassembler: 16-bit instruction words back to assembly text the
+assembler accepts."""
 
 from __future__ import annotations
 

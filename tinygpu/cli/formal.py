@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-formal (make formal): SymbiYosys proofs (k-induction) and cover traces of the
 memory controller, the dispatcher and the scheduler, each in its harness in formal/;
 prints the table of results (--readme also writes it into README.md) and fails when a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-fuzz (make fuzz): random programs on the RTL in lock-step with the ISA model."""
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     configs = [args.config] if args.config else list(load_configs().values())
     return fuzz.run_campaign(first_seed=args.seed, count=args.count, configs=configs, sims=args.sims,
                              size=args.size, batch=args.batch, jobs=args.jobs,
-                             shrink_tries=args.shrink_tries, max_shrink=args.max_shrink, keep=args.keep)
+                             shrink_tries=args.shrink_tries, max_shrink=args.max_shrink, keep=args.keep,
+                             log=checked.say)
 
 
 if __name__ == "__main__":

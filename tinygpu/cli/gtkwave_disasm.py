@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-gtkwave-disasm: a GTKWave translate-filter process for instruction words.
 
 GTKWave starts it once (the save file written by tinygpu.gtkwave_save names it) and then

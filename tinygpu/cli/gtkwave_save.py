@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-gtkwave-save: the GTKWave save file (and zoom script) for one waveform."""
 
 from __future__ import annotations

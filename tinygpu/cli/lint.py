@@ -1,6 +1,7 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-lint (make lint): every configuration through two strict front ends, Verilator
--Wall and slang (rtl/ and the harness), and the parameter checks at the edges of the legal
-ranges."""
+-Wall and slang (rtl/ and the harness), the parameter checks at the edges of the legal
+ranges, and the Python through ruff and mypy."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 from ..configs import load_configs
 from ..harness import HARNESS_SOURCES, HARNESS_TOP
-from ..lint import elaboration_problems, lint_problems, slang_problems
+from ..lint import elaboration_problems, lint_problems, mypy_problems, ruff_problems, slang_problems
 from . import args as checked
 
 
@@ -32,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lint: {failed} of {len(configs)} configurations failed" if failed
           else f"lint: all {len(configs)} configurations clean", end="")
     print(f"; parameter checks: {len(edges)} wrong" if edges else "; parameter checks right at every edge")
-    return 1 if failed or edges else 0
+    python = {"ruff": ruff_problems(), "mypy": mypy_problems()}
+    for tool, problems in python.items():
+        print(f"lint python ({tool}): FAIL\n{problems}" if problems else f"lint python ({tool}): clean")
+    return 1 if failed or edges or any(python.values()) else 0
 
 
 if __name__ == "__main__":

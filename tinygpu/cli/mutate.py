@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-mutate (make mutate): the suite measures its own strength on mutants of rtl/."""
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             print(mutant.key)
         return 0
     started = time.monotonic()
-    verdicts = mutate.run_mutants(chosen, jobs=args.jobs)
+    verdicts = mutate.run_mutants(chosen, jobs=args.jobs, progress=checked.say)
     text = mutate.report(verdicts, total=len(everything), seed=args.seed,
                          seconds=time.monotonic() - started)
     mutate.MUTATE_ROOT.mkdir(parents=True, exist_ok=True)

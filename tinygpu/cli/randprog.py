@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Command line of tinygpu.randprog: seeded random program generator (and shrinker) for the tiny-gpu ISA."""
 
 from __future__ import annotations

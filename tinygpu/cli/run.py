@@ -1,8 +1,11 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-run (make run): check every setting, then run one kernel on the RTL.
 
 Every check happens before anything is written or simulated: a bad kernel file or
 setting gets one clear line (assembly errors: each error with its source line) and a
-non-zero exit.
+non-zero exit. So does a kernel the ISA model shows to be undefined (a race), one it
+does not finish (unless --max-cycles is given), and a configuration the kernel's .toml
+excludes (tinygpu.run_kernel.launch_job).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from .. import run_kernel
 from ..assembler import AsmError, assemble_file, format_errors
 from ..kernels import KernelError, load_kernel
 from ..paths import KERNELS_DIR
-from ..run_kernel import RunRequest, run_and_report
+from ..run_kernel import RunRefused, RunRequest, launch_job, run_and_report
 from . import args as checked
 
 PROG = "tinygpu-run"
@@ -37,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="random extra cycles per request (0..255)")
     parser.add_argument("--seed", type=checked.SEED, default=1, help="seed of the random stalls")
     parser.add_argument("--max-cycles", type=checked.MAX_CYCLES,
-                        help="timeout in cycles (default: the kernel's, else 100000)")
+                        help="timeout in cycles (default: derived from the ISA model's run of the kernel; "
+                             "a kernel the model does not finish runs only with one)")
     parser.add_argument("--waves", action="store_true", help="write an FST waveform and a trace")
     parser.add_argument("--json", type=checked.output_file,
                         help="write the result (cycles, memory, pass/fail) to this file")
@@ -61,10 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     if threads is None:
         checked.fail(PROG, f"{args.kernel} has no .threads directive: add `.threads N` (0..255) "
                            "or pass --threads N")
-    return run_and_report(RunRequest(
+    request = RunRequest(
         asm_path=asm_path, program=program, kernel=kernel, sim=args.sim, config=args.config,
         threads=threads, latency=args.latency, stall_max=args.stall_max, seed=args.seed,
-        max_cycles=args.max_cycles, waves=args.waves, json_path=args.json))
+        max_cycles=args.max_cycles, waves=args.waves, json_path=args.json)
+    try:
+        job = launch_job(request)
+    except RunRefused as refused:
+        checked.fail(PROG, str(refused))
+    return run_and_report(request, job, log=checked.say)
 
 
 if __name__ == "__main__":

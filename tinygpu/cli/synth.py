@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """tinygpu-synth (make synth): every configuration of tb/configs.toml synthesized (Yosys'
 slang front end) and placed on an iCE40 HX8K (nextpnr-ice40) when it fits, else on the
 smallest ECP5 that holds it (nextpnr-ecp5): logic cells, iCE40 LUTs, flip-flops, carry
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     names = args.configs or list(configs)
     jobs = args.jobs if isinstance(args.jobs, int) else checked.jobs_count(args.jobs)
     with ThreadPoolExecutor(max_workers=min(jobs, len(names))) as pool:
-        results = list(pool.map(lambda name: synth.synthesize(configs[name]), names))
+        results = list(pool.map(lambda name: synth.synthesize(configs[name], log=checked.say), names))
     table = synth.format_table(results)
     print(table)
     if args.markdown:

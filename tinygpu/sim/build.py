@@ -218,7 +218,7 @@ def build(
     if missing:
         raise BuildError(f"missing HDL sources: {missing}")
     parameters = dict(sorted((parameters or {}).items()))
-    defines = {k: _define_value(v) for k, v in sorted((defines or {}).items())}
+    macros: dict[str, str] = {k: _define_value(v) for k, v in sorted((defines or {}).items())}
     extra_args = _verilator_args(waves, coverage, random_init) if sim == "verilator" else _icarus_args()
     if sim == "verilator" and main is None:
         extra_args.append(NOTHING_PUBLIC)
@@ -233,7 +233,7 @@ def build(
         "sources": [[str(s), _file_digest(s)] for s in sources],
         "headers": [[str(h), _file_digest(h)] for h in _header_files(sources)],
         "parameters": parameters,
-        "defines": defines,
+        "defines": macros,
         "waves": waves,
         "coverage": coverage,
         "args": extra_args,
@@ -262,15 +262,16 @@ def build(
             try:
                 with build_environment():
                     if runner is None:
+                        assert main is not None  # (no runner: a Verilator build with its own main)
                         _build_executable(build_dir, log_file, main=main, sources=sources,
-                                          toplevel=toplevel, includes=includes, defines=defines,
+                                          toplevel=toplevel, includes=includes, defines=macros,
                                           parameters=parameters, extra_args=extra_args)
                     else:
                         runner.build(
                             sources=[*sources, *([main] if main else [])],
                             hdl_toplevel=root,
                             includes=includes,
-                            defines=defines,
+                            defines=macros,
                             parameters=parameters,
                             build_args=extra_args,
                             build_dir=build_dir,

@@ -184,7 +184,7 @@ def run_executable(command: list[str], args: list[str], *, work_dir: Path, timeo
         done = subprocess.run([*command, *args], cwd=work_dir, capture_output=True, text=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
-        log_file.write_text(f"{exc.stdout or ''}{exc.stderr or ''}")
+        log_file.write_text(f"{exc.stdout or ''!s}{exc.stderr or ''!s}")  # (str: text=True)
         raise SimulationError(f"{command[0]} killed after the {timeout:g} s timeout; log {log_file}") from None
     log_file.write_text(done.stdout + done.stderr)
     hdl_errors = _hdl_errors(log_file)
