@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // dispatcher_formal: the proof harness of dispatcher (make formal).
 //
 // The host's `start` and thread count are free inputs; each warp is a small model of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // mem_controller_formal: the proof harness of mem_controller (make formal).
 //
 // Requesters and memory are free inputs, constrained only by the protocol the GPU's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // warp_formal: the proof harness of warp (make formal).
 //
 // A warp holds one resident block's thread PCs, live threads and next issue PC (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // alu: one thread's arithmetic unit.
 //
 // Each thread has its own ALU so that all active threads of a block execute the same

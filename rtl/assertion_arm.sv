@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // assertion_arm: when a module's assertions start to hold: from the first reset on.
 //
 // A simulation starts with whatever state the simulator gives it: X in Icarus, random

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // commit_capture: one core's commit records, built from what its datapath did.
 //
 // Verification only: core.sv instantiates it under GPU_TRACE, and nothing in the GPU

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // core: runs up to WARPS_PER_CORE blocks at once, one instruction per cycle.
 //
 //   ISSUE    scheduler.sv picks a ready warp whose next instruction is in the

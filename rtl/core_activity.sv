@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // core_activity: what one core does each cycle, and its performance counters.
 //
 // Each cycle a core either executes an instruction or waits, and the reason it waits is

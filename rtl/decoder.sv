@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // decoder: turns a 16-bit instruction word into the control signals of one issue.
 //
 // Purely combinational. The core fetches one instruction for all active threads of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // device_control_register: the host-visible register that holds the kernel's thread count.
 //
 // The host writes the number of threads to run (8 bits) before it raises `start`; the

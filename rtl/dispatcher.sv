@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // dispatcher: splits a kernel launch into blocks and hands them to idle warps.
 //
 // A launch (rising edge of `start`) takes the thread count from the device control

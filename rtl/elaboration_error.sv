@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // elaboration_error: stops an illegal configuration with a message.
 //
 // Instantiate it inside a generate-if whose condition is the illegal case. Verilator

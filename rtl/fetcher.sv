@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fetcher: fills the core's instruction cache from program memory.
 //
 // The core reads instructions only from its cache (icache.sv); this unit brings them

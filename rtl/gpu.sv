@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // gpu: the top level. One kernel at a time, tiny-gpu's interface.
 //
 //   host ──► device_control_register (thread count)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // gpu_pkg: the instruction set, the widths every block agrees on, and the records the
 // GPU reports to a simulation.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // icache: a core's instruction cache.
 //
 // Direct-mapped, one instruction per line (the program channel delivers one 16-bit word

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // instruction_supply: a core's instruction cache and the fetcher that fills it.
 //
 // The scheduler asks two things of it each cycle: for every warp, whether the word at

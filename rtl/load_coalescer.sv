@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // load_coalescer: which lane's memory read serves each lane's load.
 //
 // Threads of one LDR that read the same address need one memory read between them: the

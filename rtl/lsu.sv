@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // lsu: one thread's load/store unit.
 //
 // Issues the thread's LDR or STR to data memory through the memory controller and

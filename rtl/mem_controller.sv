@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // mem_controller: shares a few memory channels among many requesters.
 //
 // A GPU has far more threads asking for memory than the memory has ports. Every

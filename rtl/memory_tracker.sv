@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // memory_tracker: the load or store each warp of a core has out, and when it completes.
 //
 // An LDR/STR starts its threads' load/store units in the cycle it executes; its warp

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // pc_unit: one thread's branch logic and NZP flag register.
 //
 // The scheduler owns every thread's PC; this unit tells it where the thread goes

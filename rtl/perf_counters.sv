@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // perf_counters: one core's performance counters (gpu_pkg::perf_t lists them).
 //
 // Each counter adds up one kind of event per cycle, from the launch of a kernel (which

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // register_file: the sixteen registers one thread sees.
 //
 // R0..R12 are flops this thread alone writes; numbers 13..15 read the thread's identity

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // scheduler: picks, every cycle, which resident warp issues its next instruction.
 //
 // The core keeps WARPS_PER_CORE blocks at once (warp.sv holds each one's PCs and live

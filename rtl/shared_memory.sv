@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // shared_memory: a core's shared memory, in banks, as a GPU builds it.
 //
 // Each resident warp (block) owns BYTES bytes. The bytes are spread over BANKS banks,

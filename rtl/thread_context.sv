@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // thread_context: what one thread of a resident block owns in its warp slot.
 //
 // Its registers (register_file.sv), its NZP flags and branch decision (pc_unit.sv) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // warp: the control state of one block resident on a core.
 //
 // A core keeps WARPS_PER_CORE blocks at once, each a warp: its threads share one

@@ -157,7 +157,8 @@ def lockstep_report(problems: list[str]) -> str:
     return reports[0]
 
 
-@pytest.mark.parametrize("edit", [f.edit for f in FAULTS] + [EARLY_RELEASE, SCOREBOARD_MISSES_RT, *COUNTER_FAULTS.values()],
+@pytest.mark.parametrize("edit", [f.edit for f in FAULTS]
+                         + [EARLY_RELEASE, SCOREBOARD_MISSES_RT, *COUNTER_FAULTS.values()],
                          ids=[f.name for f in FAULTS] + ["barrier_released_before_all_arrive", "scoreboard_misses_rt",
                                                          *(f"counter_{name}" for name in COUNTER_FAULTS)])
 def test_fault_edit_still_applies(edit):

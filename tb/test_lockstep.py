@@ -15,10 +15,10 @@ import pytest
 
 from tinygpu.assembler import assemble
 from tinygpu.commits import COMPARED_FIELDS, Commit, parse_commit_line
-from tinygpu.records import UNKNOWN, commit_layout
 from tinygpu.disassembler import disassemble
 from tinygpu.lockstep import barrier_release_problems, compare_commits
 from tinygpu.model import run_kernel
+from tinygpu.records import UNKNOWN, commit_layout
 
 # Loads, stores, shared memory, a barrier, a compare, a taken branch and register
 # writes: every field gets a value.

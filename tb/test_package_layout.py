@@ -234,21 +234,16 @@ def test_only_the_command_lines_print():
 # Files of the RTL and trace path whose headers come with that work (rtl/ and tb/hdl/
 # carry theirs in SystemVerilog comments); generated fuzz regressions and kernel data
 # (.toml beside each .asm) carry none.
-SPDX_PENDING = {"tinygpu/commits.py", "tinygpu/harness.py", "tinygpu/gtkwave_save.py", "tinygpu/waveform.py",
-                "tinygpu/cocotb_gpu.py"}
-
-
 def test_every_source_file_names_its_license():
-    """LICENSE is MIT; every Python, shell, TOML file and the Makefile says so in an SPDX
-    line among its first lines."""
+    """LICENSE is MIT; every Python, shell, TOML and SystemVerilog file, the Makefile and the
+    CI script say so in an SPDX line among their first lines."""
     assert (REPO_ROOT / "LICENSE").read_text().startswith("MIT License")
     files = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True,
                            check=True).stdout.split()
     missing = [name for name in files
-               if (name.endswith((".py", ".sh", ".toml")) or name == "Makefile")
-               and not name.startswith(("rtl/", "tb/hdl/", "tb/fuzz_regressions/", "tinygpu/sim/", ".ci/"))
+               if (name.endswith((".py", ".sh", ".toml", ".sv")) or name in ("Makefile", ".ci/run"))
+               and not name.startswith("tb/fuzz_regressions/")
                and not (name.startswith("kernels/") and name.endswith(".toml"))
-               and name not in SPDX_PENDING
                and (REPO_ROOT / name).is_file()
                and "SPDX-License-Identifier: MIT" not in "".join((REPO_ROOT / name).read_text().splitlines(True)[:3])]
     assert not missing, missing

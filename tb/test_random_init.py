@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reset values judged by behaviour: every kernel from a random initial state.
 
 The regular builds start every flop at 0, so a flop the design forgets to reset looks

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The records' field lists: read by tinygpu.records from rtl/gpu_pkg.sv, checked against
 an independent SystemVerilog front end (slang), and refused when they cannot be read."""
 
@@ -25,11 +26,13 @@ def test_field_list_equals_the_package(type_name):
 
 def test_a_field_added_to_the_package_is_read_without_other_changes(tmp_path):
     text = (RTL_DIR / PACKAGE_FILE).read_text().replace(
-        "    logic [ORDER_BITS-1:0]    order;", "    logic [ORDER_BITS-1:0]    order;\n    logic [2*PC_BITS+1:0] extra;")
+        "    logic [ORDER_BITS-1:0]    order;",
+        "    logic [ORDER_BITS-1:0]    order;\n    logic [2*PC_BITS+1:0] extra;")
     (tmp_path / PACKAGE_FILE).write_text(text)
     layout = read_layouts(tmp_path / PACKAGE_FILE)["commit_t"]
     assert layout.fields[-1] == ("extra", 18)
-    assert layout.decode(layout.encode({"extra": 5, "pc": 9})) == {**dict.fromkeys(layout.names, 0), "extra": 5, "pc": 9}
+    expected = {**dict.fromkeys(layout.names, 0), "extra": 5, "pc": 9}
+    assert layout.decode(layout.encode({"extra": 5, "pc": 9})) == expected
 
 
 def test_a_width_that_cannot_be_read_is_refused_with_its_field(tmp_path):

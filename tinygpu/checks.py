@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 
+from .counter_checks import counter_problems
 from .harness import Job
 from .isa import DATA_MEM_SIZE
-from .counter_checks import counter_problems
 from .lockstep import barrier_release_problems, compare_commits
 from .memory_diff import memory_diff
 from .model import ModelResult, ModelTimeout, find_races, run_kernel

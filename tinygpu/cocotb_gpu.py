@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """cocotb side of the GPU harness: run kernel launches ("jobs") and report raw results.
 
 This module only drives the harness (tb/hdl/gpu_harness.sv). It checks nothing: the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Commit records: what one thread's retired instruction did. One type for both sides.
 
 The ISA model (tinygpu.model) produces them from the program's meaning; the RTL reports

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Check each core's performance counters against what its commit records imply.
 
 The counters (rtl/perf_counters.sv) and the commit records come out of the RTL by two
@@ -89,7 +90,7 @@ def core_counter_problems(core: int, counters: dict[str, int], records: list[Com
           "issued + fetch_stall_cycles + memory_stall_cycles exceeds busy_cycles")
     barrier_records = [r for r in records if r.barrier]
     bound(counters["barrier_wait_cycles"] <= busy, "barrier_wait_cycles exceeds busy_cycles")
-    bound(barrier_records or counters["barrier_wait_cycles"] == 0,
+    bound(bool(barrier_records) or counters["barrier_wait_cycles"] == 0,
           "barrier_wait_cycles is not 0 although no thread left a barrier")
     arrivals: dict[tuple[int, int], set[int]] = defaultdict(set)  # (block, release cycle) -> orders
     for record in barrier_records:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Write the GTKWave save file `make waves` opens: every block's signals, grouped and named.
 
     tinygpu-gtkwave-save --fst build/run/.../waves.fst [--config default] [-o out.gtkw]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Run kernels on the RTL: build the harness once per simulator and configuration,
 launch a batch of jobs in one simulator process, and return what happened.
 

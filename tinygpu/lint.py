@@ -17,7 +17,6 @@ from . import sim as simulator
 from .configs import ELABORATION_CASES
 from .paths import REPO_ROOT
 
-
 # The define that gives the GPU its trace port (rtl/gpu.sv): lint checks the GPU with it
 # (what simulations build) and without it (what synthesis sees).
 TRACE_DEFINE = "GPU_TRACE"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The records the GPU reports, with their fields read from the RTL's own declaration.
 
 rtl/gpu_pkg.sv declares the commit record (``commit_t``) and a core's counter set

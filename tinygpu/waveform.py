@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reading waveforms and naming what is in them: the support behind `make waves`.
 
 - ``signal_names(path)``: every signal in an FST (or VCD) file, read with pywellen.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // gpu_harness: the simulation top level around `gpu`.
 //
 // Test-bench only. It holds program and data memory (loaded from and dumped to hex

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // harness_main.cpp: gpu_harness driven by C++ alone, without cocotb and without VPI.
 //
 // The yardstick of simulation speed (`make bench`): a Verilator build of the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // harness_main_icarus: gpu_harness driven by SystemVerilog alone, for a pure Icarus run.
 //
 // What harness_main.cpp is for Verilator, this module is for Icarus: the top level of a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // memory_latency_model: decides when one memory channel answers its request.
 //
 // Test-bench only. A request (valid) is answered after `latency` cycles plus a

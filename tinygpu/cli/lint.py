@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
             slang_problems(config.parameters, top=HARNESS_TOP, extra_sources=HARNESS_SOURCES)) if p)
         failed += bool(problems)
         print(f"lint {config.name}: FAIL\n{problems}" if problems
-              else f"lint {config.name}: clean (verilator -Wall, slang: rtl/ with and without the trace port, and harness)", flush=True)
+              else f"lint {config.name}: clean (verilator -Wall, slang: rtl/ with and without the trace port, "
+                   "and harness)", flush=True)
     edges = elaboration_problems()
     for problem in edges:
         print(f"lint parameter checks: FAIL: {problem}")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build and run the HDL simulators (Icarus Verilog and Verilator) for cocotb.
 
 The one place that knows how to drive the simulators; it holds no cocotb test code.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build the harness for a simulator, once per distinct set of sources and options.
 
 Each build gets its own folder ``build/sim/<sim>-<name>-<hash>``. The hash covers the

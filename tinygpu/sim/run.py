@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Run the cocotb test module on a finished build; turn every failure into one exception.
 
 ``run_executable`` runs a stand-alone build (``build(main=...)``) the same way.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The one place that adapts cocotb's Python runner (``cocotb_tools.runner``) to this project.
 
 The runner copies ``os.environ`` into the environment of every tool it starts, *after*

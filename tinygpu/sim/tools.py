@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The simulators and their tools: which exist, where Verilator comes from, their versions."""
 
 from __future__ import annotations
