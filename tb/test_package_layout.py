@@ -29,9 +29,9 @@ ARCHITECTURE_DOC = REPO_ROOT / "docs" / "architecture.md"
 # not named here fails test_every_module_has_a_layer. Subpackages are named whole.
 LAYERS: list[tuple[str, set[str]]] = [
     ("basics", {"paths", "isa", "hexfile", "assembler", "disassembler", "readme"}),
-    ("models and data", {"model", "kernels", "randprog", "configs", "commits"}),
+    ("models and data", {"model", "kernels", "randprog", "configs", "commits", "lang"}),
     ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "parallel"}),
-    ("checks", {"checks", "lockstep", "memory_diff", "func_coverage", "regressions"}),
+    ("checks", {"checks", "lockstep", "memory_diff", "func_coverage", "regressions", "lang_check"}),
     ("campaigns", {"fuzz", "fuzz_cases", "coverage_report", "line_coverage", "mutate", "bench",
                    "run_kernel", "lint", "gtkwave_save", "trace_view", "timeline", "waveform", "formal", "synth"}),
     ("command lines", {"cli"}),
