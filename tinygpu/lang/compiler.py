@@ -6,6 +6,7 @@
     remove_dead_code   (optimize.py)  unreachable code and unused results dropped
     coalesce_moves     (optimize.py)  x = y without an instruction where possible
     hoist_constants    (optimize.py)  loop constants set once before the loop
+    reuse_values       (optimize.py)  values computed twice computed once; known branches
     allocate_registers (regalloc.py)  temporaries onto R0-R12 by liveness
     generate_assembly  (codegen.py)   text with each source line as a comment
     assemble           (assembler.py) the project's assembler makes the program words
@@ -24,7 +25,7 @@ from .codegen import generate_assembly
 from .errors import CompileError, ErrorList
 from .ir import Instr, format_ir
 from .lower import Lowering
-from .optimize import coalesce_moves, fold_constants, hoist_constants, remove_dead_code
+from .optimize import coalesce_moves, fold_constants, hoist_constants, remove_dead_code, reuse_values
 from .regalloc import allocate_registers
 from .source import KernelSource, read_kernel_file, read_kernel_source
 
@@ -61,11 +62,14 @@ def compile_kernel(source: KernelSource) -> Compiled:
     stages.append(("coalesce_moves", format_ir(code)))
     try:
         hoisted = remove_dead_code(hoist_constants(code))
-        registers = allocate_registers(hoisted, source.filename, source.lines)
-        code = hoisted
-        stages.append(("hoist_constants", format_ir(code)))
+        reused = remove_dead_code(reuse_values(hoisted))
+        registers = allocate_registers(reused, source.filename, source.lines)
+        stages.append(("hoist_constants", format_ir(hoisted)))
+        code = reused
     except CompileError:  # hoisting made too many values live at once: keep constants in place
+        code = remove_dead_code(reuse_values(code))
         registers = allocate_registers(code, source.filename, source.lines)
+    stages.append(("reuse_values", format_ir(code)))
     stages.append(("allocate_registers", format_ir(code) + "\n" + ", ".join(
         f"{temp}=R{register}" for temp, register in sorted(registers.items(), key=lambda item: item[0].number))))
     text = generate_assembly(source, code, registers)

@@ -11,6 +11,9 @@
   `ADD d, s, zero` with a `const 0`.
 - `hoist_constants`: constants used inside a loop are set once before its outermost loop
   (one CONST per value) instead of on every trip.
+- `reuse_values`: within straight-line code, a value computed twice (the same constant,
+  `i // N` for a row and again for `i % N`) is computed once, and a branch whose operands
+  hold known constants there (a for loop's first test) is decided at compile time.
 """
 
 from __future__ import annotations
@@ -221,3 +224,47 @@ def hoist_constants(code: list[Instr]) -> list[Instr]:
         out.append(instr.renamed(mapping) if mapping else instr)
     return out
 
+
+
+_COMMUTATIVE = {"add", "mul"}
+
+
+def reuse_values(code: list[Instr]) -> list[Instr]:
+    """Local value numbering: per straight-line block, reuse a value already computed into a
+    temporary written once (so it still holds it), and decide branches on known constants."""
+    single = _single_definitions(code)
+    mapping: dict[Temp, Operand] = {}
+    out: list[Instr] = []
+    constants: dict[Temp, int] = {}  # what a temporary holds at this point of the block
+    available: dict[tuple, Temp] = {}  # (op, value, operands) -> a written-once temporary holding it
+    for instr in code:
+        instr = instr.renamed(mapping) if mapping else instr
+        if instr.op == "label":
+            constants, available = {}, {}
+        if instr.op == "branch":
+            a, b = (constants.get(s) if isinstance(s, Temp) else None for s in instr.srcs)
+            if a is not None and b is not None:
+                if compare(a, b, instr.value):
+                    out.append(Instr("jump", label=instr.label, line=instr.line, column=instr.column))
+                    constants, available = {}, {}
+                continue
+        if instr.dst is not None and instr.op in PURE and instr.op not in ("load", "load_shared", "move"):
+            operands = tuple(sorted(instr.srcs, key=str)) if instr.op in _COMMUTATIVE else instr.srcs
+            key = (instr.op, instr.value, operands)
+            holder = available.get(key)
+            if holder is not None and instr.dst in single:
+                mapping[instr.dst] = holder
+                continue
+        out.append(instr)
+        if instr.op in ("branch", "jump", "ret"):
+            constants, available = {}, {}
+            continue
+        if instr.dst is not None:
+            constants.pop(instr.dst, None)
+            available = {k: t for k, t in available.items() if t != instr.dst and instr.dst not in k[2]}
+            if instr.op == "const":
+                constants[instr.dst] = instr.value
+            if instr.dst in single and instr.op in PURE and instr.op not in ("load", "load_shared", "move"):
+                operands = tuple(sorted(instr.srcs, key=str)) if instr.op in _COMMUTATIVE else instr.srcs
+                available[(instr.op, instr.value, operands)] = instr.dst
+    return out
