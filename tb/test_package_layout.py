@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("models and data", {"model", "kernels", "randprog", "configs", "commits", "lang"}),
     ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "parallel"}),
     ("checks", {"checks", "lockstep", "memory_diff", "func_coverage", "regressions", "lang_check"}),
-    ("campaigns", {"fuzz", "fuzz_cases", "coverage_report", "line_coverage", "mutate", "bench",
+    ("campaigns", {"fuzz", "fuzz_cases", "lang_fuzz", "coverage_report", "line_coverage", "mutate", "bench",
                    "run_kernel", "lint", "gtkwave_save", "trace_view", "timeline", "waveform", "formal", "synth"}),
     ("command lines", {"cli"}),
 ]

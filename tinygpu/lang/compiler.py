@@ -25,7 +25,13 @@ from .codegen import generate_assembly
 from .errors import CompileError, ErrorList
 from .ir import Instr, format_ir
 from .lower import Lowering
-from .optimize import coalesce_moves, fold_constants, hoist_constants, remove_dead_code, reuse_values
+from .optimize import (
+    coalesce_moves,
+    fold_constants,
+    hoist_constants,
+    remove_dead_code,
+    reuse_values,
+)
 from .regalloc import allocate_registers
 from .source import KernelSource, read_kernel_file, read_kernel_source
 
