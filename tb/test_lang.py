@@ -341,3 +341,28 @@ def test_cc_errors_exit_2_and_write_nothing(tmp_path: Path, capsys: pytest.Captu
         f"{source}:8:9: error: float values are not allowed: values are bytes 0..255",
         f"{source}:9:9: error: float values are not allowed: values are bytes 0..255"]
     assert not (tmp_path / "bad.asm").exists()
+
+
+# ---- tinygpu-run with a Python kernel: bad kernels stop before any simulator -----------
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("y = 1.5\nz = q", ["k.py:8:9: error: float values are not allowed: values are bytes 0..255",
+                        "k.py:9:9: error: name 'q' is never assigned"]),
+    ("out[0] = thread_idx", [("k.py:8: error: race on out[0]: block 0 thread 0 writes it and block 0 thread 1 "
+                             "writes it (line 8) with no barrier between")]),
+])
+def test_run_refuses_a_bad_python_kernel_before_simulating(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        body: str, expected: list[str]) -> None:
+    from tinygpu.cli import run as run_cli
+
+    def refuse(request: object) -> int:
+        raise AssertionError("a simulator was started")
+
+    monkeypatch.setattr(run_cli, "run_and_report", refuse)
+    monkeypatch.chdir(tmp_path)
+    Path("k.py").write_text(kernel_text(body))
+    assert run_cli.main(["--kernel", "k.py"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    assert [line.split(" (")[0] if "never assigned" in line else line for line in err] == expected
