@@ -15,8 +15,12 @@ import pytest
 from tinygpu import lang_fuzz
 from tinygpu.checks import guarded_memory
 from tinygpu.configs import get_config
-from tinygpu.lang import codegen
+from tinygpu.lang import codegen, ir, optimize, regalloc
+from tinygpu.lang import execute as execute_module
 from tinygpu.lang.compiler import compile_file, compile_text
+from tinygpu.lang.execute import Byte
+from tinygpu.lang.optimize import byte_arithmetic as _byte_arithmetic
+from tinygpu.lang.optimize import interference
 from tinygpu.lang.randkernel import random_kernel, shrink
 from tinygpu.lang_check import python_against_model
 from tinygpu.paths import LANG_REGRESSIONS_DIR
@@ -104,3 +108,38 @@ def test_a_wrong_regression_fails(tmp_path: Path) -> None:
     stores = [n for n, word in enumerate(words) if word >> 12 == 0x8]
     words[stores[-1]] = 0  # the last STR becomes a NOP
     assert python_against_model(compiled, list(compiled.program.data), compiled.source.threads, 4) != []
+
+
+# ---- the fuzz sample finds planted faults in every part of the compiler ---------------
+
+
+def _drop_backward_edges(code, *, moves_free):  # type: ignore[no-untyped-def]
+    graph = interference(code, moves_free=moves_free)
+    return {temp: {n for n in near if n.number > temp.number} for temp, near in graph.items()}
+
+
+PLANTED = {
+    "lower: <= branches as <": lambda mp: mp.setitem(ir.CONDITIONS, "<=", 0b100),
+    "fold: a - b folds to b - a": lambda mp: mp.setattr(
+        optimize, "byte_arithmetic", lambda op, a, b: _byte_arithmetic(op, *((b, a) if op == "sub" else (a, b)))),
+    "fold and hoist: a variable written twice taken for a constant": lambda mp: mp.setattr(
+        optimize, "_single_definitions", lambda code: {i.dst: i for i in code if i.dst is not None}),
+    "regalloc: half the interference edges lost": lambda mp: mp.setattr(
+        regalloc, "interference", _drop_backward_edges),
+    "execute: x // 0 is 0 in the reference": lambda mp: mp.setattr(execute_module, "_divide", lambda a, b: Byte(
+        0 if b % 256 == 0 else (a % 256) // (b % 256))),
+}
+
+
+@pytest.mark.parametrize("fault", PLANTED, ids=list(PLANTED))
+def test_the_sample_finds_a_planted_fault(monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    PLANTED[fault](monkeypatch)
+    for seed in SAMPLE:
+        outcome = lang_fuzz.Outcome(seed, random_kernel(seed))
+        try:
+            lang_fuzz.model_check(outcome.text, f"seed{seed}.py", outcome)
+        except AssertionError:  # the compiler made assembly its assembler refuses: noticed too
+            return
+        if outcome.failures:
+            return
+    raise AssertionError(f"planted fault not found by the {len(SAMPLE)}-kernel sample: {fault}")

@@ -137,6 +137,8 @@ def run_campaign(*, first_seed: int, count: int, sims: list[str], configs: list[
         for sim in sims:
             found = rtl_check(pending[config.name], sim, config, BUILD_DIR / "fuzz" / "python-runs" / sim / config.name)
             totals["RTL runs"] += len(found)
+            log(f"  RTL, {sim} on {config.name}: {len(found)} kernels, "
+                f"{sum(1 for problems in found.values() if problems)} disagree")
             for seed, problems in found.items():
                 if not problems:
                     continue

@@ -195,8 +195,21 @@ class _Rewrite(ast.NodeTransformer):
     visit_While = _count_trips
 
 
+_compiled: dict[int, tuple[ast.FunctionDef, types.CodeType]] = {}  # id(kernel's tree) -> (tree, code)
+
+
 def _thread_function(source: KernelSource) -> types.CodeType:
-    """The kernel function's code object, rewritten (see the module docstring)."""
+    """The kernel function's code object, rewritten (see the module docstring); made once
+    per kernel source."""
+    cached = _compiled.get(id(source.function))
+    if cached is not None and cached[0] is source.function:
+        return cached[1]
+    code = _rewritten_code(source)
+    _compiled[id(source.function)] = (source.function, code)
+    return code
+
+
+def _rewritten_code(source: KernelSource) -> types.CodeType:
     function = _Rewrite().visit(copy.deepcopy(source.function))
     function.decorator_list = []
     never = ast.If(ast.Constant(False), [ast.Expr(ast.Yield(None))], [])  # always a generator

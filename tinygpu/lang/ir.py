@@ -117,19 +117,28 @@ def liveness(code: list[Instr]) -> list[set[Temp]]:
     """live_out[i]: the temporaries read later on some path from after code[i]."""
     labels = label_positions(code)
     succ = [successors(code, labels, i) for i in range(len(code))]
+    uses = [frozenset(instr.uses()) for instr in code]
+    defs = [instr.dst for instr in code]
     live_in: list[set[Temp]] = [set() for _ in code]
     live_out: list[set[Temp]] = [set() for _ in code]
     changed = True
     while changed:
         changed = False
         for i in reversed(range(len(code))):
-            out: set[Temp] = set()
-            for s in succ[i]:
-                out |= live_in[s]
-            instr = code[i]
-            new_in = (out - ({instr.dst} if instr.dst is not None else set())) | set(instr.uses())
-            if out != live_out[i] or new_in != live_in[i]:
-                live_out[i], live_in[i] = out, new_in
+            following = succ[i]
+            if len(following) == 1:
+                out = live_in[following[0]]
+            else:
+                out = set().union(*(live_in[s] for s in following))
+            if out != live_out[i]:
+                live_out[i] = set(out)
+                new_in = set(out)
+                new_in.discard(defs[i])  # type: ignore[arg-type]
+                new_in |= uses[i]
+                live_in[i] = new_in
+                changed = True
+            elif not live_in[i] and uses[i]:
+                live_in[i] = set(uses[i])
                 changed = True
     return live_out
 
