@@ -366,3 +366,18 @@ def test_run_refuses_a_bad_python_kernel_before_simulating(
     assert run_cli.main(["--kernel", "k.py"]) == 2
     err = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
     assert [line.split(" (")[0] if "never assigned" in line else line for line in err] == expected
+
+
+def test_run_refuses_a_python_kernel_needing_more_shared_memory_than_the_configuration(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tinygpu.cli import run as run_cli
+
+    monkeypatch.setattr(run_cli, "run_and_report", lambda request: 1 / 0)
+    monkeypatch.chdir(tmp_path)
+    Path("k.py").write_text(kernel_text("big[thread_idx] = 1\nbarrier()\nout[i] = big[thread_idx]".replace(
+        "out[i]", "out[block_idx * block_dim + thread_idx]"), arrays="out = array(base=0, size=8)\nbig = shared(size=100)\n"))
+    with pytest.raises(SystemExit) as stopped:
+        run_cli.main(["--kernel", "k.py"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == ("tinygpu-run: error: k.py needs 100 bytes of shared memory per block; "
+                                       "configuration default has 64\n")

@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         print(format_errors(error), file=sys.stderr)
         return checked.USAGE_ERROR
     if kernel is not None:  # a Python kernel: its own execution must be defined, or nothing runs
+        if kernel.shared_bytes > args.config.shared_mem_bytes:
+            checked.fail(PROG, f"{args.kernel} needs {kernel.shared_bytes} bytes of shared memory per block; "
+                               f"configuration {args.config.name} has {args.config.shared_mem_bytes}")
         try:
             threads = args.threads if args.threads is not None else kernel.threads
             kernel.reference(list(kernel.data), threads, args.config.threads_per_block)
