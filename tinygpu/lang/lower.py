@@ -126,8 +126,8 @@ class Lowering:
                     continue
                 name = target.id
                 if name in API_NAMES or name in module_names or name == "range":
-                    kind = "the index" if name in INDEX_NAMES else "module-level"
-                    self.errors.add(target, f"cannot assign to {name!r}: it is {kind} name, read-only "
+                    kind = "an index" if name in INDEX_NAMES else "a module-level name"
+                    self.errors.add(target, f"cannot assign to {name!r}: it is {kind}, read-only "
                                             "in a kernel (use another local name)")
                 elif name not in self.variables:
                     self.variables[name] = self.temp(name)

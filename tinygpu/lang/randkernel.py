@@ -198,8 +198,7 @@ def _candidates(text: str) -> Iterator[str]:
                 yield _edited(tree, body, index, statement.body)
     for node in ast.walk(function):  # an expression becomes one of its operands, or 0
         for field, value in ast.iter_fields(node):
-            if isinstance(value, ast.BinOp | ast.UnaryOp | ast.Subscript) and not isinstance(node, ast.Assign | ast.AugAssign) or \
-                    isinstance(value, ast.BinOp | ast.UnaryOp):
+            if field not in ("target", "targets") and isinstance(value, ast.BinOp | ast.UnaryOp | ast.Subscript):
                 for replacement in _simpler(value):
                     original = getattr(node, field)
                     setattr(node, field, replacement)
