@@ -20,6 +20,7 @@ at the join point for the others):
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..isa import REG_BLOCK_DIM, REG_BLOCK_IDX, REG_THREAD_IDX
@@ -30,9 +31,7 @@ from .ir import (
     Instr,
     Operand,
     Temp,
-    label_positions,
     live_at_entry,
-    liveness,
 )
 from .source import API_NAMES, INDEX_NAMES, KernelSource
 
@@ -46,14 +45,6 @@ _ALLOWED_EXPRESSIONS = ("numbers 0..255, names, array[index], + - * // % and una
 class _Loop:
     continue_label: str
     break_label: str
-    variable: str | None  # a for loop's variable
-
-
-@dataclass
-class _LoopExit:
-    label: str
-    variable: Temp
-    node: ast.For
 
 
 class Lowering:
@@ -68,7 +59,6 @@ class Lowering:
         self.labels = 0
         self.loops: list[_Loop] = []
         self.loop_count = 0
-        self.loop_exits: list[_LoopExit] = []
         self.where: ast.AST = source.function
 
     # ---- helpers -------------------------------------------------------------------
@@ -133,21 +123,12 @@ class Lowering:
                     self.variables[name] = self.temp(name)
 
     def check_reads(self) -> None:
-        """A variable read before it is assigned on some path, and a for loop's variable read
-        after its loop, are errors (their values would differ between Python and the GPU)."""
+        """A variable read before it is assigned on some path is an error (Python would stop
+        with an UnboundLocalError there; the GPU would read whatever the register holds)."""
         for temp in sorted((t for t in live_at_entry(self.code) if t.name), key=lambda t: t.number):
             use = next(instr for instr in self.code if temp in set(instr.uses()))
             self.errors.add(None, f"name {temp.name!r} may be read before it is assigned (on some path "
                                   "through the kernel): assign it first", line=use.line, column=use.column)
-        if not self.loop_exits:
-            return
-        live_out = liveness(self.code)
-        labels = label_positions(self.code)
-        for exit in self.loop_exits:
-            if exit.variable in live_out[labels[exit.label]]:
-                self.errors.add(exit.node.target, f"loop variable {exit.variable.name!r} is read after its "
-                                                  "loop, where Python and the GPU give it different values: "
-                                                  "copy it to another variable inside the loop")
 
     # ---- statements ----------------------------------------------------------------
 
@@ -260,13 +241,6 @@ class Lowering:
         name = node.target.id
         if name not in self.variables:
             return  # a module-level name: reported by check_assigned_names
-        if any(loop.variable == name for loop in self.loops):
-            self.errors.add(node.target, f"{name!r} is already the variable of an enclosing loop")
-        for inner in ast.walk(ast.Module(body=node.body, type_ignores=[])):
-            targets = inner.targets if isinstance(inner, ast.Assign) else (
-                [inner.target] if isinstance(inner, ast.AugAssign) else [])
-            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                self.errors.add(inner, f"cannot assign to the loop variable {name!r} inside its loop")
         arguments = list(call.args)
         step_node = arguments[2] if len(arguments) == 3 else None
         if step_node is not None and (isinstance(step_node, ast.UnaryOp) and isinstance(step_node.op, ast.USub)
@@ -274,38 +248,60 @@ class Lowering:
             self.errors.add(step_node, "range() counts up: its step is a byte from 1 to 255 "
                                        "(count down with a while loop)")
         start = self.expression(arguments[0]) if len(arguments) >= 2 else self.const(0)
-        stop = self.expression(arguments[1] if len(arguments) >= 2 else arguments[0])
+        stop_node = arguments[1] if len(arguments) >= 2 else arguments[0]
+        stop = self.expression(stop_node)
         step = self.expression(step_node) if step_node is not None else self.const(1)
+        # range() evaluates its arguments once and counts on its own: the variable gets the
+        # count at the top of each trip, so the body may assign it, and after the loop it
+        # holds the last value given, as in Python (the move goes when nothing needs it).
+        counter, limit, increment = self.temp(), self.temp(), self.temp()
         variable = self.variables[name]
-        limit, increment = self.temp(), self.temp()  # range() evaluates its arguments once
         self.where = node
-        self.emit("move", variable, (start,))
+        self.emit("move", counter, (start,))
         self.emit("move", limit, (stop,))
         self.emit("move", increment, (step,))
 
         def test(target: str, when: bool) -> None:
             self.where = node
-            self.emit("branch", srcs=(variable, limit), value=CONDITIONS["<" if when else ">="], label=target)
+            self.emit("branch", srcs=(counter, limit), value=CONDITIONS["<" if when else ">="], label=target)
+
+        def enter() -> None:
+            self.where = node
+            self.emit("move", variable, (counter,))
 
         def advance() -> None:
             self.where = node
-            self.emit("add", variable, (variable, increment))
+            self.emit("add", counter, (counter, increment))
 
-        exit_label = self.loop(node, node.body, test, advance, variable=name)
-        self.loop_exits.append(_LoopExit(exit_label, variable, node))
+        first, last = (self.known(arguments[0]) if len(arguments) >= 2 else 0), self.known(stop_node)
+        runs = first is not None and last is not None and first < last  # at least one trip, surely
+        self.loop(node, node.body, test, advance, enter, test_first=not runs)
 
-    def loop(self, node: ast.While | ast.For, body: list[ast.stmt], test, advance=None,
-             variable: str | None = None) -> str:
+    def known(self, node: ast.expr) -> int | None:
+        """The byte value of a number or a module constant, None for anything else."""
+        if isinstance(node, ast.Constant) and type(node.value) is int and 0 <= node.value <= 255:
+            return node.value
+        if isinstance(node, ast.Name) and node.id in self.source.constants and node.id not in self.variables:
+            return self.source.constants[node.id] % 256
+        return None
+
+    def loop(self, node: ast.While | ast.For, body: list[ast.stmt], test: Callable[[str, bool], None],
+             advance: Callable[[], None] | None = None, enter: Callable[[], None] | None = None,
+             test_first: bool = True) -> None:
         """A rotated loop; `test(target, when)` branches to target when the loop condition is
-        `when`; `advance()` (for loops) runs at the end of each trip. Returns the exit label."""
+        `when`; `enter()` and `advance()` (for loops) run at the start and the end of each trip;
+        test_first=False: the first trip surely runs (range(2)), no test before it."""
         self.loop_count += 1
         number = self.loop_count
         top, again, exit_label = self.label("LOOP"), self.label("NEXT"), self.label("ENDLOOP")
         self.where = node
         self.emit("loop_begin", loop=number)
-        test(exit_label, False)
+        if test_first:
+            test(exit_label, False)
         self.emit("label", label=top)
-        self.loops.append(_Loop(again, exit_label, variable))
+        if enter is not None:
+            enter()
+        self.loops.append(_Loop(again, exit_label))
         self.statements(body)
         self.loops.pop()
         self.where = node
@@ -316,7 +312,6 @@ class Lowering:
         self.where = node
         self.emit("label", label=exit_label)
         self.emit("loop_end", loop=number)
-        return exit_label
 
     # ---- conditions ----------------------------------------------------------------
 
