@@ -177,6 +177,13 @@ def test_python_and_model_agree(body: str) -> None:
     agree(kernel_text(body, arrays=arrays), dims)
 
 
+def test_annotations_and_a_star_import_are_allowed() -> None:
+    text = kernel_text("v: int = x[thread_idx]\nout[thread_idx] = v * 2").replace(
+        HEADER, "from tinygpu.lang import *\n").replace("def k():", "def k() -> None:")
+    agree(text, block_dims=(8,))
+    assert "annotate it `-> None` or not at all" in errors_of(text.replace("-> None", "-> int"))[0]
+
+
 def test_byte_arithmetic() -> None:
     assert (Byte(200) + 100, Byte(3) - 5, 5 - Byte(7), Byte(16) * 16) == (44, 254, 254, 0)
     assert (Byte(7) // 0, Byte(7) % 0, Byte(7) % 3, 300 // Byte(2)) == (255, 7, 1, 22)

@@ -109,7 +109,7 @@ class Lowering:
             targets: list[ast.expr] = []
             if isinstance(node, ast.Assign):
                 targets = node.targets
-            elif isinstance(node, ast.AugAssign | ast.For):
+            elif isinstance(node, ast.AugAssign | ast.For | ast.AnnAssign):
                 targets = [node.target]
             for target in targets:
                 if not isinstance(target, ast.Name):
@@ -140,6 +140,8 @@ class Lowering:
     def statement(self, node: ast.stmt) -> None:
         if isinstance(node, ast.Assign):
             self.assign(node)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None and node.simple:
+            self.assign(ast.copy_location(ast.Assign([node.target], node.value), node))  # x: int = 3
         elif isinstance(node, ast.AugAssign):
             self.augmented_assign(node)
         elif isinstance(node, ast.Expr):

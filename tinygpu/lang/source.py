@@ -148,7 +148,9 @@ class _ModuleReader:
             self.errors.add(statement, "a kernel file imports only from tinygpu.lang")
             return
         for alias in statement.names:
-            if alias.name not in API_NAMES or alias.asname not in (None, alias.name):
+            if alias.name == "*":
+                self.imported.update(API_NAMES)
+            elif alias.name not in API_NAMES or alias.asname not in (None, alias.name):
                 self.errors.add(statement, f"cannot import {alias.name!r}"
                                            f"{' as ' + alias.asname if alias.asname else ''}: tinygpu.lang "
                                            f"provides {', '.join(API_NAMES)} (imported under their own names)")
@@ -290,8 +292,9 @@ class _ModuleReader:
                 or arguments.kwarg):
             self.errors.add(function, "a kernel takes no parameters: it reads arrays, constants and "
                                       "thread_idx, block_idx, block_dim")
-        if function.returns is not None:
-            self.errors.add(function.returns, "a kernel returns nothing: leave out the return annotation")
+        if function.returns is not None and not (isinstance(function.returns, ast.Constant)
+                                                 and function.returns.value is None):
+            self.errors.add(function.returns, "a kernel returns nothing: annotate it `-> None` or not at all")
         given = self.keywords(decorator, ("threads",))
         if given is None:
             return
