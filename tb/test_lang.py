@@ -402,3 +402,15 @@ def test_run_refuses_a_python_kernel_needing_more_shared_memory_than_the_configu
     assert stopped.value.code == 2
     assert capsys.readouterr().err == ("tinygpu-run: error: k.py needs 100 bytes of shared memory per block; "
                                        "configuration default has 64\n")
+
+
+def test_compiled_kernels_meet_the_goal_in_the_cycle_baseline() -> None:
+    """Each Python kernel within 1.25x of its hand-written twin at 1-cycle memory, in the
+    baseline `make bench` checks and test_cycle_gate.py holds the RTL to."""
+    from tinygpu import bench
+
+    baseline = bench.load_baseline()
+    for config, kernels in baseline.items():
+        for name in bench.COMPILED:
+            compiled, hand = kernels[f"{name}_py"]["1"], kernels[name]["1"]
+            assert compiled <= bench.COMPILED_GOAL * hand, f"{name} on {config}: {compiled} against {hand} cycles"
