@@ -78,6 +78,9 @@ class _Writer:
         if r < 0.25:
             return self.expression(1)  # a value: true when not zero
         op = self.rng.choice(["<", "<=", ">", ">=", "==", "!="])
+        if self.rng.random() < 0.5:  # against a small number or an index: equal often enough to matter
+            bound = self.rng.choice(["0", "1", "2", "3", "5", "thread_idx", "block_idx", "i"])
+            return f"{self.leaf()} {op} {bound}"
         return f"{self.expression(1)} {op} {self.expression(1)}"
 
     def block(self, count: int, in_loop: bool, may_return: bool) -> None:
@@ -121,10 +124,19 @@ class _Writer:
         name = f"k{self.loops}"
         start = self.rng.choice(["", f"{self.expression(1)} % 4, "])
         step = self.rng.choice(["", "", ", 2", ", 3"])
+        read_after = self.rng.random() < 0.3  # the variable after the loop: its last value, or this one
+        if read_after:
+            self.emit(f"{name} = {self.expression(1)}")
         self.emit(f"for {name} in range({start}{self.expression(1)} % 7{step}):")
         self.loop_variables.append(name)
+        if self.rng.random() < 0.2:  # assigned in the body: the trips do not change
+            self.depth += 1
+            self.emit(f"{name} = {self.expression(1)}")
+            self.depth -= 1
         self.body(True, may_return)
         self.loop_variables.remove(name)
+        if read_after:
+            self.emit(f"{self.rng.choice(self.variables)} += {name}")
 
     def while_loop(self, may_return: bool) -> None:
         self.loops += 1
