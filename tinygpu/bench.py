@@ -8,7 +8,8 @@ For every kernel x memory latency (1, 2, 4, 8 cycles, and "random": 1 cycle plus
 random stall cycles) x configuration: cycles from start to done, thread-instructions
 retired per cycle (IPC), and the per-core counters summed over the cores (where the
 cycles went). Every run is checked against the golden models; a wrong result is an
-error, not a number. Both simulators must count the same cycles. Then: the goals of
+error, not a number. Both simulators must count the same cycles. Then: the Python
+kernels (kernels/NAME_py.py, compiled) beside their hand-written twins, the goals of
 issue 7 beside the figures, the latency hiding of resident warps (broadcast_loop at
 8-cycle memory with 1, 2 and 4 warps per core), what shared memory buys (a computation
 through shared memory against the same one through global memory), simulated cycles per
