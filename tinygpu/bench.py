@@ -39,7 +39,7 @@ from .isa import DATA_MEM_SIZE
 from .kernels import load_kernel
 from .paths import BUILD_DIR, KERNELS_DIR, REPO_ROOT
 
-KERNELS = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks",
+KERNELS: tuple[str, ...] = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks",
            # barriers and shared memory (issue 8), and the global-memory versions of two
            "block_sum", "block_sum_global", "prefix_sum", "reverse", "transpose", "matmul4",
            "matmul4_tiled", "broadcast_shared")

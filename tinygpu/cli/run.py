@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import run_kernel
 from ..assembler import AsmError, assemble_file, format_errors
-from ..kernels import KernelError, load_kernel, python_kernel
+from ..kernels import Kernel, KernelError, load_kernel, python_kernel
 from ..lang.compiler import compile_file
 from ..lang.execute import KernelFault
 from ..paths import KERNELS_DIR
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     asm_path = args.kernel.resolve()
-    kernel = None
+    kernel: Kernel | None = None
     try:
         if asm_path.suffix == ".py":
             kernel = python_kernel(compile_file(args.kernel), asm_path)
