@@ -417,3 +417,21 @@ def test_compiled_kernels_meet_the_goal_in_the_cycle_baseline() -> None:
         for name in bench.COMPILED:
             compiled, hand = kernels[f"{name}_py"]["1"], kernels[name]["1"]
             assert compiled <= bench.COMPILED_GOAL * hand, f"{name} on {config}: {compiled} against {hand} cycles"
+
+
+def test_python_kernels_in_discovery(tmp_path: Path) -> None:
+    from tinygpu.kernels import KernelError, discover_kernels, load_kernel
+
+    (tmp_path / "rot.py").write_text(ADD_THEN_ROTATE)
+    (tmp_path / "bad.py").write_text(kernel_text("y = 1.5"))
+    (tmp_path / "references.py").write_text("def same(memory, threads, block_dim):\n    return list(memory)\n")
+    kernels = discover_kernels(tmp_path, skip_broken=True)
+    assert [k.name for k in kernels] == ["rot"] and kernels[0].shared_bytes == 4
+    # tile holds 4; blocks of 3 leave a partial block whose last thread reads an unwritten byte
+    assert [d for d in range(1, 9) if kernels[0].block_dim_allowed(d)] == [1, 2, 4]
+    with pytest.raises(KernelError, match=r"kernel 'bad' does not compile: .*bad.py:8:9: error: float"):
+        load_kernel(tmp_path / "bad.py")
+    (tmp_path / "rot.asm").write_text(".threads 1\nRET\n")
+    (tmp_path / "rot.toml").write_text('description = "d"\nreference = "same"\n')
+    with pytest.raises(KernelError, match=r"its name 'rot' is also the kernel .*rot.asm: rename"):
+        load_kernel(tmp_path / "rot.py")

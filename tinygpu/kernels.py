@@ -77,7 +77,6 @@ class PythonKernel(Kernel):
     Python executed over the grid. It runs on a block size when that execution is defined
     there (every index in range, no race)."""
 
-    compiled: Compiled | None = field(default=None, repr=False, compare=False)
     _defined: dict[int, bool] | None = field(default=None, repr=False, compare=False)
 
     def block_dim_allowed(self, block_dim: int) -> bool:
@@ -105,7 +104,7 @@ def python_kernel(compiled: Compiled, path: Path) -> PythonKernel:
         data=list(compiled.program.data), reference=reference,
         description=source.docstring.strip().splitlines()[0] if source.docstring.strip()
         else f"Python kernel {source.name}",
-        max_cycles=DEFAULT_MAX_CYCLES, shared_bytes=source.shared_bytes, compiled=compiled)
+        max_cycles=DEFAULT_MAX_CYCLES, shared_bytes=source.shared_bytes)
 
 
 def _load_python_kernel(path: Path) -> PythonKernel:
