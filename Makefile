@@ -47,7 +47,7 @@ $(error JOBS=$(JOBS): use JOBS=auto (one per CPU) or a number of parallel jobs f
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-all run waves lint formal synth fuzz coverage mutate bench clean
+.PHONY: help setup test test-all run waves lint formal synth fuzz fuzz-python coverage mutate bench clean
 
 help:  ## list the targets
 	@echo "tiny-gpu-sv: a small SIMT GPU in SystemVerilog and its verification suite"
@@ -91,6 +91,10 @@ synth: $(STAMP)  ## area and Fmax of every configuration (iCE40 HX8K, else the s
 
 fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7 FUZZ_ARGS=...)
 	$(ENV) $(BIN)/tinygpu-fuzz --count $(N) --seed $(SEED) --jobs $(JOBS) $(FUZZ_ARGS)
+
+# Its own target, not `make fuzz LANG=python`: LANG is the locale variable every shell sets.
+fuzz-python: $(STAMP)  ## N random Python kernels from SEED compiled and checked three ways (Python, ISA model, RTL on both simulators)
+	$(ENV) $(BIN)/tinygpu-fuzz-lang --count $(N) --seed $(SEED) $(FUZZ_ARGS)
 
 coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report
 	$(ENV) $(BIN)/tinygpu-coverage

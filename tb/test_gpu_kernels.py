@@ -28,7 +28,6 @@ pytestmark = pytest.mark.sim
 ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
 CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()
 KERNELS = discover_kernels(skip_broken=True)  # a broken one fails in test_kernels.py
-KERNEL_IDS = [k.name for k in KERNELS]
 
 # (latency, stall_max, seed): tiny-gpu's 1-cycle memory, a 2-cycle memory, and a slow
 # memory with seeded random stalls per request.
@@ -64,8 +63,20 @@ def check_results(results, kernel, config, sim, work_dir):
     assert not problems, "\n".join(problems) + f"\n  run folder: {work_dir}"
 
 
-@pytest.mark.parametrize("kernel", KERNELS, ids=KERNEL_IDS)
-@pytest.mark.parametrize("sim", SIMULATORS)
+# Python kernels (kernels/*.py) run on one simulator, but for a few on both: they add
+# little RTL behaviour the assembly kernels do not, and the compiler is checked against
+# the ISA model on every block size without a simulator.
+PYTHON_KERNEL_SIM = "verilator"
+PYTHON_KERNELS_ON_BOTH = {"add_then_rotate_py", "prefix_sum_py"}
+
+
+def on_this_simulator(kernel, sim: str) -> bool:
+    return (kernel.asm_path.suffix != ".py" or sim == PYTHON_KERNEL_SIM
+            or kernel.name in PYTHON_KERNELS_ON_BOTH)
+
+
+@pytest.mark.parametrize(("sim", "kernel"), [(s, k) for s in SIMULATORS for k in KERNELS if on_this_simulator(k, s)],
+                         ids=lambda value: value if isinstance(value, str) else value.name)
 def test_kernel(sim, kernel, tmp_path, record_property):
     config = get_config("default")
     assert kernel.runs_on(config), f"{kernel.name}: every kernel must run on the default configuration"
@@ -76,13 +87,14 @@ def test_kernel(sim, kernel, tmp_path, record_property):
     check_results(results, kernel, config, sim, tmp_path)
 
 
-@pytest.mark.parametrize(("config", "kernel"),
-                         [(c, k) for c in CONFIGS if c.name != "default" for k in KERNELS if k.runs_on(c)],
-                         ids=lambda value: value.name)
-@pytest.mark.parametrize("sim", SIMULATORS)
+@pytest.mark.parametrize(("sim", "config", "kernel"),
+                         [(s, c, k) for s in SIMULATORS for c in CONFIGS if c.name != "default"
+                          for k in KERNELS if k.runs_on(c)
+                          and (k.asm_path.suffix != ".py" or s == PYTHON_KERNEL_SIM)],
+                         ids=lambda value: value if isinstance(value, str) else value.name)
 def test_kernel_on_config(sim, config, kernel, tmp_path):
     """Each kernel on each other configuration (representative ones by default) it is
-    written for (block size, shared memory: its .toml), with a 1-cycle memory and with
-    random stalls."""
+    written for (block size, shared memory: its .toml; a Python kernel: where its Python
+    execution is defined), with a 1-cycle memory and with random stalls."""
     jobs = kernel_jobs(kernel, seed_base=100)[::2]
     check_results(run_defined(sim, config, jobs, tmp_path), kernel, config, sim, tmp_path)

@@ -75,8 +75,9 @@ def test_reference_is_a_pure_function(kernel: Kernel) -> None:
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda kernel: kernel.name)
 def test_kernel_files_are_documented(kernel: Kernel) -> None:
     text = kernel.asm_path.read_text()
-    assert text.startswith(f"; {kernel.name}:"), (
-        f"{kernel.asm_path.name} must start with a header comment `; {kernel.name}: what it computes and how` "
+    header = '"""' if kernel.asm_path.suffix == ".py" else "; "  # a docstring or a comment
+    assert text.startswith(f"{header}{kernel.name}:"), (
+        f"{kernel.asm_path.name} must start with a header `{header}{kernel.name}: what it computes and how` "
         "(README, Adding a kernel test)")
     assert kernel.description and kernel.max_cycles > 0
     assert 0xF000 in kernel.program.words, "threads finish with RET"

@@ -9,7 +9,8 @@ For every kernel x memory latency (1, 2, 4, 8 cycles, and "random": 1 cycle plus
 random stall cycles) x configuration: cycles from start to done, thread-instructions
 retired per cycle (IPC), and the per-core counters summed over the cores (where the
 cycles went). Every run is checked against the golden models; a wrong result is an
-error, not a number. Both simulators must count the same cycles. Then: the cycle goals of
+error, not a number. Both simulators must count the same cycles. Then: the Python
+kernels (kernels/NAME_py.py, compiled) beside their hand-written twins, the cycle goals of
 matadd, matmul and six_blocks beside the figures, the latency hiding of resident warps (broadcast_loop at
 8-cycle memory with 1, 2 and 4 warps per core), what shared memory buys (a computation
 through shared memory against the same one through global memory), simulated cycles per
@@ -42,10 +43,14 @@ from .kernels import load_kernel
 from .log import Log
 from .paths import BUILD_DIR, KERNELS_DIR, REPO_ROOT
 
-KERNELS = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks",
+KERNELS: tuple[str, ...] = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks",
            # barriers and shared memory, and the global-memory versions of two
            "block_sum", "block_sum_global", "prefix_sum", "reverse", "transpose", "matmul4",
            "matmul4_tiled", "broadcast_shared")
+# Python kernels (kernels/NAME_py.py, tinygpu.lang) measured beside their hand-written NAME.asm.
+COMPILED = ("matadd", "matmul", "reverse", "block_sum", "prefix_sum", "transpose")
+COMPILED_GOAL = 1.25  # compiled cycles at most 1.25 x the hand-written kernel's, at 1-cycle memory
+KERNELS += tuple(f"{name}_py" for name in COMPILED)
 # (through global memory, through shared memory): the same result both ways.
 SHARED_VERSUS_GLOBAL = (("broadcast_loop", "broadcast_shared"), ("block_sum_global", "block_sum"),
                         ("matmul4", "matmul4_tiled"))
@@ -79,11 +84,17 @@ BENCH_DIR = BUILD_DIR / "bench"
 TOLERANCE = 0.02  # the gate fails a figure more than 2 % above its baseline
 
 
+def kernel_file(name: str) -> Path:
+    """The kernel NAME: kernels/NAME.py when it is a Python kernel, else kernels/NAME.asm."""
+    python = KERNELS_DIR / f"{name}.py"
+    return python if python.is_file() else KERNELS_DIR / f"{name}.asm"
+
+
 def bench_jobs() -> list[Job]:
     """Every kernel at every timing, in a fixed order (one simulator process runs them all)."""
     jobs = []
     for name in KERNELS:
-        kernel = load_kernel(KERNELS_DIR / f"{name}.asm")
+        kernel = load_kernel(kernel_file(name))
         memory = list(kernel.data) + [0] * (DATA_MEM_SIZE - len(kernel.data))
         for label, latency, stall_max in TIMINGS:
             jobs.append(Job(kernel.program.words, memory, kernel.threads, latency=latency,
@@ -106,7 +117,7 @@ def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str,
     problems = []
     for result in results:
         name, label = result.job.name.split("@")
-        kernel = load_kernel(KERNELS_DIR / f"{name}.asm")
+        kernel = load_kernel(kernel_file(name))
         problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
                               reference=kernel.reference,
                               label=f"{name} at latency {label} on {config_name} ({sim})")
@@ -308,6 +319,25 @@ def print_goals(default: dict[str, dict[str, dict]], *, log: Log) -> None:
               f"{'met' if got <= goal else 'NOT met'}{versus})")
 
 
+def print_compiled_against_hand_written(config: str, figures: dict[str, dict[str, dict]], *, log: Log) -> None:
+    """Cycles of each Python kernel beside its hand-written twin, at every memory timing."""
+    labels = [label for label, _, _ in TIMINGS]
+    log(f"\ncompiled (kernels/NAME_py.py) against hand-written (kernels/NAME.asm) on {config}: "
+          "cycles per memory latency, compiled / hand-written")
+    log(f"  {'kernel':<11s}" + "".join(f"{label:>18s}" for label in labels)
+          + f"   goal at latency 1 (<= {COMPILED_GOAL}x)")
+    for name in COMPILED:
+        if name not in figures or f"{name}_py" not in figures:
+            continue
+        cells = []
+        for label in labels:
+            hand, compiled = figures[name][label]["cycles"], figures[f"{name}_py"][label]["cycles"]
+            cells.append(f"{compiled:>5d} / {hand:<5d}{compiled / hand:5.2f}x")
+        ratio = figures[f"{name}_py"]["1"]["cycles"] / figures[name]["1"]["cycles"]
+        log(f"  {name:<11s}" + "".join(f"{cell:>18s}" for cell in cells)
+              + f"   {'met' if ratio <= COMPILED_GOAL else 'NOT MET'}")
+
+
 def print_shared_versus_global(all_figures: dict[str, dict[str, dict[str, dict]]], *, log: Log) -> None:
     """Cycles of each computation through global and through shared memory, per
     configuration (warps per core) at 1- and 8-cycle memory: shared memory pays where a
@@ -406,6 +436,7 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False, *, log:
                 report[key] = speed
     for config, figures in report["figures"].items():
         print_tables(config, figures, log=log)
+        print_compiled_against_hand_written(config, figures, log=log)
     if "default" in report["figures"]:
         print_goals(report["figures"]["default"], log=log)
     print_shared_versus_global(report["figures"], log=log)

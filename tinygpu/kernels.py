@@ -10,6 +10,10 @@ A kernel NAME is two files side by side:
   written for; default: any), ``shared_bytes = N`` and ``shared_bytes_per_thread = M``
   (the shared memory it needs: N + M * block size bytes; default 0).
 
+A kernel can also be one Python file, ``NAME.py`` (tinygpu.lang): compiled to its program,
+with the kernel's own Python executed over the grid as its reference (`PythonKernel`).
+Its name must not be an assembly kernel's; this folder's Python kernels end in ``_py``.
+
 Tests call `discover_kernels()` and parametrize over the result, so adding a kernel needs
 no change to any test.
 """
@@ -20,13 +24,15 @@ import hashlib
 import importlib.util
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import cast
 
 from .assembler import AsmError, Program, assemble_file
 from .configs import DEFAULT_MAX_CYCLES
+from .lang.compiler import Compiled, CompileError, compile_file
+from .lang.execute import KernelFault, execute
 from .paths import KERNELS_DIR
 
 REFERENCES_FILE = "references.py"
@@ -76,6 +82,54 @@ class Kernel:
         return self.block_dims is None or block_dim in self.block_dims
 
 
+@dataclass
+class PythonKernel(Kernel):
+    """A kernel written in Python: the program is compiled, the reference is the kernel's
+    Python executed over the grid. It runs on a block size when that execution is defined
+    there (every index in range, no race)."""
+
+    _defined: dict[int, bool] | None = field(default=None, repr=False, compare=False)
+
+    def block_dim_allowed(self, block_dim: int) -> bool:
+        if self._defined is None:
+            self._defined = {}
+        if block_dim not in self._defined:
+            try:
+                self.reference(list(self.data), self.threads, block_dim)
+                self._defined[block_dim] = True
+            except KernelFault:
+                self._defined[block_dim] = False
+        return self._defined[block_dim]
+
+
+def python_kernel(compiled: Compiled, path: Path) -> PythonKernel:
+    """The kernel of a compiled Python kernel file."""
+    source = compiled.source
+    assert compiled.program.threads is not None
+
+    def reference(memory: list[int], threads: int, block_dim: int) -> list[int]:
+        return execute(source, memory, threads, block_dim)
+
+    return PythonKernel(
+        name=path.stem, asm_path=path, program=compiled.program, threads=compiled.program.threads,
+        data=list(compiled.program.data), reference=reference,
+        description=source.docstring.strip().splitlines()[0] if source.docstring.strip()
+        else f"Python kernel {source.name}",
+        max_cycles=DEFAULT_MAX_CYCLES, shared_bytes=source.shared_bytes)
+
+
+def _load_python_kernel(path: Path) -> PythonKernel:
+    clash = [path.with_suffix(suffix) for suffix in (".asm", ".toml") if path.with_suffix(suffix).is_file()]
+    if clash:
+        raise KernelError(f"{path}: its name {path.stem!r} is also the kernel {clash[0]}: rename the "
+                          f"Python kernel (this folder uses {path.stem}_py.py)")
+    try:
+        compiled = compile_file(path)
+    except CompileError as bad:
+        raise KernelError(f"kernel {path.stem!r} does not compile: {bad}") from bad
+    return python_kernel(compiled, path)
+
+
 def read_pair(path: str | Path, what: str, error: type[Exception]) -> tuple[Path, Path, dict]:
     """(NAME.asm, NAME.toml, the TOML's settings) of a program kept as two files side by
     side (a kernel, a fuzz regression); `error` when one is missing or the TOML is bad."""
@@ -103,7 +157,9 @@ def assemble_launch(asm_path: Path, what: str, error: type[Exception]) -> Progra
 
 
 def load_kernel(path: str | Path) -> Kernel:
-    """Load the kernel whose `.asm` (or `.toml`) file is `path`."""
+    """Load the kernel whose `.asm` (or `.toml`, or Python `.py`) file is `path`."""
+    if Path(path).suffix == ".py":
+        return _load_python_kernel(Path(path))
     asm_path, toml_path, settings = read_pair(path, "kernel", KernelError)
     _check_settings(toml_path, settings)
 
@@ -126,11 +182,13 @@ def load_kernel(path: str | Path) -> Kernel:
 
 
 def kernel_paths(directory: str | Path = KERNELS_DIR) -> list[Path]:
-    """The `.asm` path of every kernel in `directory`, sorted by name, without loading any
-    (a kernel with only one of its two files is listed too: loading it reports that)."""
+    """The `.asm` path of every assembly kernel and the `.py` path of every Python kernel in
+    `directory`, sorted by name, without loading any (a kernel with only one of its two
+    files is listed too: loading it reports that)."""
     folder = Path(directory)
     names = {path.stem for pattern in ("*.asm", "*.toml") for path in folder.glob(pattern)}
-    return [folder / f"{name}.asm" for name in sorted(names)]
+    python = [path for path in folder.glob("*.py") if path.name != REFERENCES_FILE]
+    return sorted([folder / f"{name}.asm" for name in names] + python, key=lambda p: (p.stem, p.suffix))
 
 
 def discover_kernels(directory: str | Path = KERNELS_DIR, *, skip_broken: bool = False) -> list[Kernel]:

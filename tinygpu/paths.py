@@ -19,6 +19,7 @@ HDL_TB_DIR: Path = TB_DIR / "hdl"
 KERNELS_DIR: Path = REPO_ROOT / "kernels"
 CONFIGS_FILE: Path = TB_DIR / "configs.toml"
 FUZZ_REGRESSIONS_DIR: Path = TB_DIR / "fuzz_regressions"
+LANG_REGRESSIONS_DIR: Path = TB_DIR / "lang_regressions"  # Python kernels the compiler fuzzer kept
 BUILD_DIR: Path = REPO_ROOT / "build"
 # Where simulator builds go; SIM_BUILD_ROOT overrides it (e.g. for an experiment
 # outside the repository).

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from .. import run_kernel
 from ..assembler import AsmError, assemble_file, format_errors
-from ..kernels import KernelError, load_kernel
+from ..kernels import Kernel, KernelError, load_kernel, python_kernel
+from ..lang.compiler import compile_file
+from ..lang.execute import KernelFault
 from ..paths import KERNELS_DIR
 from ..run_kernel import RunRefused, RunRequest, launch_job, run_and_report
 from . import args as checked
@@ -28,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = checked.Parser(prog=PROG, description=run_kernel.__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kernel", type=Path, default=KERNELS_DIR / "matmul.asm",
-                        help="assembly file; a NAME.toml beside it adds a reference check")
+                        help="assembly file (a NAME.toml beside it adds a reference check) or Python "
+                             "kernel file (.py: compiled; its Python execution is the reference)")
     parser.add_argument("--sim", type=checked.simulator_name, default="icarus",
                         help="icarus or verilator")
     parser.add_argument("--config", type=checked.config_name, default="default",
@@ -48,15 +51,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     asm_path = args.kernel.resolve()
+    kernel: Kernel | None = None
     try:
-        program = assemble_file(asm_path)
+        if asm_path.suffix == ".py":
+            kernel = python_kernel(compile_file(args.kernel), asm_path)
+            program = kernel.program
+        else:
+            program = assemble_file(asm_path)
     except OSError as error:
         checked.fail(PROG, f"cannot read kernel {args.kernel}: {error.strerror}")
-    except AsmError as error:
+    except AsmError as error:  # the compiler's errors too
         print(format_errors(error), file=sys.stderr)
         return checked.USAGE_ERROR
-    kernel = None
-    if asm_path.with_suffix(".toml").is_file():
+    if kernel is not None:  # a Python kernel: its own execution must be defined, or nothing runs
+        if kernel.shared_bytes > args.config.shared_mem_bytes:
+            checked.fail(PROG, f"{args.kernel} needs {kernel.shared_bytes} bytes of shared memory per block; "
+                               f"configuration {args.config.name} has {args.config.shared_mem_bytes}")
+        try:
+            threads = args.threads if args.threads is not None else kernel.threads
+            kernel.reference(list(kernel.data), threads, args.config.threads_per_block)
+        except KernelFault as fault:
+            print("\n".join(fault.problems), file=sys.stderr)
+            return checked.USAGE_ERROR
+    elif asm_path.with_suffix(".toml").is_file():
         try:
             kernel = load_kernel(asm_path)
         except KernelError as error:
