@@ -3,8 +3,9 @@
 //
 // Issues the thread's LDR or STR to data memory through the memory controller and
 // holds the request (valid, address, data) until the controller answers with ready.
-// Memory can take any number of cycles, so the scheduler waits until every active
-// thread's LSU is idle again before it retires the instruction. `load_data` keeps the
+// Memory can take any number of cycles: the warp goes on meanwhile with what does not
+// need the access (its scoreboard, warp.sv), and the core retires the LDR/STR once every
+// thread that sent a request has its answer (memory_tracker.sv). `load_data` keeps the
 // loaded byte until the next load.
 `default_nettype none
 
@@ -13,7 +14,7 @@ module lsu
 (
   input  logic                  clk,
   input  logic                  reset,
-  // from the scheduler: start this thread's access (one-cycle pulse)
+  // from EXECUTE: start this thread's access (one-cycle pulse, the cycle its LDR/STR executes)
   input  logic                  start_load,
   input  logic                  start_store,
   input  logic [DATA_BITS-1:0]  address,
