@@ -202,7 +202,7 @@ def block_sum(memory: list[int], threads: int, block_dim: int) -> list[int]:
     """OUT[b] = the sum of block b's elements; IN at 0, OUT at 32 (block sizes 2^k)."""
     out = list(memory)
     for block, (first, count) in enumerate(_blocks(threads, block_dim)):
-        out[32 + block] = _byte(sum(memory[first:first + count]))
+        out[32 + block] = _byte(sum(memory[first : first + count]))
     return out
 
 
@@ -212,7 +212,7 @@ def block_sum_global(memory: list[int], threads: int, block_dim: int) -> list[in
     two dividing t, up to the block's size)."""
     out = block_sum(memory, threads, block_dim)
     for first, count in _blocks(threads, block_dim):
-        partial = memory[first:first + count]
+        partial = memory[first : first + count]
         stride = block_dim // 2
         while stride:
             partial = [partial[t] + partial[t + stride] if t < stride else partial[t] for t in range(count)]
@@ -226,7 +226,7 @@ def reverse(memory: list[int], threads: int, block_dim: int) -> list[int]:
     """OUT[b*N + t] = IN[b*N + N-1-t]; IN at 0, OUT at 32 (full blocks)."""
     out = list(memory)
     for first, count in _blocks(threads, block_dim):
-        out[32 + first:32 + first + count] = memory[first:first + count][::-1]
+        out[32 + first : 32 + first + count] = memory[first : first + count][::-1]
     return out
 
 

@@ -42,8 +42,12 @@ SIMULATOR_CHOICES = (*SIMULATORS, "all")
 
 
 def pytest_addoption(parser):
-    parser.addoption("--sim", default="all", choices=SIMULATOR_CHOICES,
-                     help="run the simulator tests on this simulator only (default: all)")
+    parser.addoption(
+        "--sim",
+        default="all",
+        choices=SIMULATOR_CHOICES,
+        help="run the simulator tests on this simulator only (default: all)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

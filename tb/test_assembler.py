@@ -85,9 +85,7 @@ def test_case_spacing_and_comments_do_not_matter(source: str) -> None:
     assert words(source) == [0x3123]
 
 
-@pytest.mark.parametrize(
-    "name", ["%blockIdx", "%blockidx", "%BLOCKIDX", "%BlockIdx"]
-)
+@pytest.mark.parametrize("name", ["%blockIdx", "%blockidx", "%BLOCKIDX", "%BlockIdx"])
 def test_special_registers_case_insensitive(name: str) -> None:
     assert words(f"ADD R0, {name}, R0") == [0x30D0]
 
@@ -222,16 +220,33 @@ MATADD_WORDS = [
 ]
 
 MATMUL_WORDS = [
-    0x50DE, 0x300F,  # i = blockIdx * blockDim + threadIdx
-    0x9101, 0x9202, 0x9300, 0x9404, 0x9508,  # CONST R1..R5
-    0x6602, 0x5762, 0x4707,  # row, col
-    0x9800, 0x9900,  # acc = 0, k = 0
-    0x5A62, 0x3AA9, 0x3AA3, 0x7AA0,  # LOOP (12): load A[row][k]
-    0x5B92, 0x3BB7, 0x3BB4, 0x7BB0,  # load B[k][col]
-    0x5CAB, 0x388C,  # acc += A * B
+    0x50DE,
+    0x300F,  # i = blockIdx * blockDim + threadIdx
+    0x9101,
+    0x9202,
+    0x9300,
+    0x9404,
+    0x9508,  # CONST R1..R5
+    0x6602,
+    0x5762,
+    0x4707,  # row, col
+    0x9800,
+    0x9900,  # acc = 0, k = 0
+    0x5A62,
+    0x3AA9,
+    0x3AA3,
+    0x7AA0,  # LOOP (12): load A[row][k]
+    0x5B92,
+    0x3BB7,
+    0x3BB4,
+    0x7BB0,  # load B[k][col]
+    0x5CAB,
+    0x388C,  # acc += A * B
     0x3991,  # k += 1
-    0x2092, 0x180C,  # CMP R9, R2; BRn LOOP
-    0x3950, 0x8098,  # STR C[i]
+    0x2092,
+    0x180C,  # CMP R9, R2; BRn LOOP
+    0x3950,
+    0x8098,  # STR C[i]
     0xF000,  # RET
 ]
 
@@ -275,22 +290,19 @@ BAD_SOURCES = [
     ("CONST R1, #-1", 1, 11, "immediate -1 out of range 0..255"),
     ("CONST R1, 5", 1, 11, "expected an immediate #N, got '5'"),
     ("CONST R1, R2", 1, 11, "expected an immediate #N, got 'R2'"),
-    ("CONST R1, #abc", 1, 11,
-     "expected a number after '#' (decimal, 0x hex or 0b binary), got '#abc'"),
+    ("CONST R1, #abc", 1, 11, "expected a number after '#' (decimal, 0x hex or 0b binary), got '#abc'"),
     ("CONST R1, #", 1, 11, "expected a number after '#' (decimal, 0x hex or 0b binary), got '#'"),
     ("BRn #256", 1, 5, "branch target 256 out of range 0..255"),
     ("BRn R1", 1, 5, "expected a label or #address, got 'R1'"),
     ("BRn 12", 1, 5, "expected a label or #address, got '12'"),
     ("NOP\nBRn LOOPX", 2, 5, "undefined label 'LOOPX'"),
-    ("loop: NOP\nBRn LOOP", 2, 5,
-     "undefined label 'LOOP' (labels are case-sensitive; did you mean 'loop'?)"),
+    ("loop: NOP\nBRn LOOP", 2, 5, "undefined label 'LOOP' (labels are case-sensitive; did you mean 'loop'?)"),
     ("NOP\nNOP\nNOP\nLOOP: NOP\n  LOOP:", 5, 3, "duplicate label 'LOOP' (first defined at line 4)"),
     ("ADD: NOP", 1, 1, "label 'ADD' is a reserved word"),
     ("r3: NOP", 1, 1, "label 'r3' is a reserved word"),
     ("R13: NOP", 1, 1, "label 'R13' is a reserved word"),
     ("brz: NOP", 1, 1, "label 'brz' is a reserved word"),
-    ("%x: NOP", 1, 1,
-     "invalid label name '%x' (letters, digits and '_', not starting with a digit)"),
+    ("%x: NOP", 1, 1, "invalid label name '%x' (letters, digits and '_', not starting with a digit)"),
     ("ADD R1, R2", 1, 1, "expected 3 operands for ADD, got 2"),
     ("  CMP R1", 1, 3, "expected 2 operands for CMP, got 1"),
     ("RET R1", 1, 5, "expected 0 operands for RET, got 1"),
@@ -304,8 +316,7 @@ BAD_SOURCES = [
     ("ADD R1, R2, R3 @", 1, 16, "expected ',' or end of line, got '@'"),
     ("#5", 1, 1, "expected an instruction, label or directive, got '#5'"),
     ("%blockIdx", 1, 1, "expected an instruction, label or directive, got '%blockIdx'"),
-    ("NOP\nNOP\n.thread 4", 3, 1,
-     "unknown directive '.thread' (expected one of .threads, .data, .word)"),
+    ("NOP\nNOP\n.thread 4", 3, 1, "unknown directive '.thread' (expected one of .threads, .data, .word)"),
     (".threads 4\n.threads 4", 2, 1, ".threads given twice (first at line 1)"),
     (".threads", 1, 9, "expected a thread count after .threads"),
     (".threads 256", 1, 10, "thread count 256 out of range 0..255"),
@@ -318,19 +329,15 @@ BAD_SOURCES = [
     (".data 1,,2", 1, 9, "expected a data value (0..255), got ','"),
     (".data , 1", 1, 7, "expected a data value (0..255), got ','"),
     (".data 1, ; trailing comma", 1, 9, "expected a data value (0..255) after ','"),
-    (".data" + " 1" * 200 + "\n.data" + " 2" * 57, 2, 7 + 2 * 56,
-     ".data holds more than 256 bytes"),
-    ("L: .data 1", 1, 1,
-     "a label cannot mark .data (labels name program addresses)"),
-    ("L: .threads 1", 1, 1,
-     "a label cannot mark .threads (labels name program addresses)"),
+    (".data" + " 1" * 200 + "\n.data" + " 2" * 57, 2, 7 + 2 * 56, ".data holds more than 256 bytes"),
+    ("L: .data 1", 1, 1, "a label cannot mark .data (labels name program addresses)"),
+    ("L: .threads 1", 1, 1, "a label cannot mark .threads (labels name program addresses)"),
     (".word", 1, 6, "expected a 16-bit instruction word after .word"),
     (".word 0x10000", 1, 7, ".word value 0x10000 out of range 0x0000..0xFFFF"),
     (".word R1", 1, 7, "expected a 16-bit instruction word, got 'R1'"),
     ("NOP\n" * 299 + "  RET", 257, 1, "program has 300 instructions; program memory holds 256"),
     # Too long a program is reported at the first instruction that does not fit.
-    ("NOP\n" * 255 + "L: NOP\nBRn L\n" + "NOP\n" * 3, 257, 1,
-     "program has 260 instructions; program memory holds 256"),
+    ("NOP\n" * 255 + "L: NOP\nBRn L\n" + "NOP\n" * 3, 257, 1, "program has 260 instructions; program memory holds 256"),
 ]
 
 
@@ -347,9 +354,7 @@ def test_error_message_line_and_column(source: str, line: int, column: int, mess
 def test_label_beyond_branch_range() -> None:
     with pytest.raises(AsmError) as caught:
         assemble("BRn END\n" + "NOP\n" * 255 + "END:")
-    assert str(caught.value) == (
-        "<string>:1:5: error: label 'END' is at address 256; branch targets are 0..255"
-    )
+    assert str(caught.value) == ("<string>:1:5: error: label 'END' is at address 256; branch targets are 0..255")
 
 
 def test_first_error_in_source_order_is_raised_and_all_are_kept() -> None:
@@ -373,9 +378,7 @@ def test_syntax_errors_come_before_undefined_labels() -> None:
 def test_error_caret_points_at_the_column() -> None:
     with pytest.raises(AsmError) as caught:
         assemble("    CONST R1, #300 ; too big")
-    assert caught.value.caret_lines() == (
-        "        CONST R1, #300 ; too big\n" + " " * (4 + 14) + "^"
-    )
+    assert caught.value.caret_lines() == ("        CONST R1, #300 ; too big\n" + " " * (4 + 14) + "^")
 
 
 def test_assemble_file_names_the_file(tmp_path: Path) -> None:

@@ -27,8 +27,10 @@ MATADD = str(KERNELS_DIR / "matadd.asm")
 @pytest.fixture
 def no_simulation(monkeypatch):
     """Any attempt to simulate fails the test."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("a simulator was started for a bad input")
+
     monkeypatch.setattr(run_cli, "run_and_report", refuse)
     monkeypatch.setattr(fuzz_cli.fuzz, "run_campaign", refuse)
     monkeypatch.setattr(bench_cli.bench, "run_bench", refuse)
@@ -122,17 +124,23 @@ def test_run_shows_every_assembly_error_with_its_line(tmp_path, capsys, no_simul
 # (on Icarus the X of a never-written shared byte used to reach the memory bus and fire RTL
 # assertions: the user was told the hardware is broken).
 UNDEFINED_KERNELS = [
-    ("reads-unwritten-shared", ".threads 4\nLDS R1, %threadIdx\nCONST R2, #32\nADD R2, R2, %threadIdx\n"
-                               "STR R2, R1\nRET\n",
-     "block 0 thread 0 reads shared byte 0 (pc 0) before any thread of its block wrote it"),
-    ("global-race", ".threads 4\nCONST R0, #40\nSTR R0, %threadIdx\nRET\n",
-     "address 40 is written and shared by block 0 thread 0, block 0 thread 1"),
+    (
+        "reads-unwritten-shared",
+        ".threads 4\nLDS R1, %threadIdx\nCONST R2, #32\nADD R2, R2, %threadIdx\nSTR R2, R1\nRET\n",
+        "block 0 thread 0 reads shared byte 0 (pc 0) before any thread of its block wrote it",
+    ),
+    (
+        "global-race",
+        ".threads 4\nCONST R0, #40\nSTR R0, %threadIdx\nRET\n",
+        "address 40 is written and shared by block 0 thread 0, block 0 thread 1",
+    ),
 ]
 
 
 @pytest.mark.parametrize("sim", SIMULATORS)
-@pytest.mark.parametrize("source,message", [case[1:] for case in UNDEFINED_KERNELS],
-                         ids=[case[0] for case in UNDEFINED_KERNELS])
+@pytest.mark.parametrize(
+    "source,message", [case[1:] for case in UNDEFINED_KERNELS], ids=[case[0] for case in UNDEFINED_KERNELS]
+)
 def test_run_refuses_a_kernel_whose_result_is_undefined(sim, source, message, tmp_path, capsys, no_simulation):
     line = run_bad(run_cli.main, ["--kernel", write(tmp_path, "k.asm", source), "--sim", sim], capsys)
     assert line.startswith("tinygpu-run: error: KERNEL RACE, not an RTL fault: "), line
@@ -142,9 +150,11 @@ def test_run_refuses_a_kernel_whose_result_is_undefined(sim, source, message, tm
 def test_run_refuses_a_configuration_the_kernel_is_not_written_for(capsys, no_simulation):
     kernel = str(KERNELS_DIR / "matmul4_tiled.asm")  # block_dims = [4]
     line = run_bad(run_cli.main, ["--kernel", kernel, "--config", "wide"], capsys)
-    assert ("matmul4_tiled is not written for configuration wide (8 threads per block, 64 bytes of "
-            "shared memory): its .toml asks for blocks of 4 threads, shared memory: 2 per thread of a block; "
-            "it runs on: default, ") in line, line
+    assert (
+        "matmul4_tiled is not written for configuration wide (8 threads per block, 64 bytes of "
+        "shared memory): its .toml asks for blocks of 4 threads, shared memory: 2 per thread of a block; "
+        "it runs on: default, "
+    ) in line, line
     assert "wide," not in line
 
 
@@ -153,9 +163,11 @@ def test_run_refuses_a_runaway_kernel_without_a_cycle_limit(sim, tmp_path, capsy
     """The ISA model's step limit answers at once; MAX_CYCLES= runs it on the RTL anyway."""
     kernel = write(tmp_path, "loop.asm", ".threads 4\nloop: BRnzp loop\n")
     line = run_bad(run_cli.main, ["--kernel", kernel, "--sim", sim], capsys)
-    assert ("the kernel does not finish in the ISA model: block 0 thread 0 did not reach RET within 10000 "
-            "instructions (pc 0 when stopped); to run it on the RTL anyway, give a cycle limit "
-            "(MAX_CYCLES=N, --max-cycles N)") in line, line
+    assert (
+        "the kernel does not finish in the ISA model: block 0 thread 0 did not reach RET within 10000 "
+        "instructions (pc 0 when stopped); to run it on the RTL anyway, give a cycle limit "
+        "(MAX_CYCLES=N, --max-cycles N)"
+    ) in line, line
 
 
 def test_run_writes_nothing_for_bad_input(tmp_path, capsys, no_simulation, monkeypatch):
@@ -181,16 +193,19 @@ OTHER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("main,argv,message", OTHER_CASES,
-                         ids=[f"{m.__module__.rsplit('.', 1)[1]} {' '.join(a)}" for m, a, _ in OTHER_CASES])
+@pytest.mark.parametrize(
+    "main,argv,message", OTHER_CASES, ids=[f"{m.__module__.rsplit('.', 1)[1]} {' '.join(a)}" for m, a, _ in OTHER_CASES]
+)
 def test_tools_reject_bad_arguments(main, argv, message, capsys, no_simulation):
     line = run_bad(main, argv, capsys)
     assert message in line, line
 
 
 def test_assembler_rejects_empty_and_binary_files(tmp_path, capsys):
-    for name, content, message in (("e.asm", "", "error: no instructions"),
-                                   ("b.asm", b"\x80", "error: not a text file")):
+    for name, content, message in (
+        ("e.asm", "", "error: no instructions"),
+        ("b.asm", b"\x80", "error: not a text file"),
+    ):
         out_hex = tmp_path / "out.hex"
         assert asm_cli.main([write(tmp_path, name, content), "-o", str(out_hex)]) == 1
         out, err = capsys.readouterr()

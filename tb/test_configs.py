@@ -23,9 +23,11 @@ from tinygpu.paths import GPU_TOP_FILE
 
 def test_defaults_are_read_from_the_rtl_header(tmp_path):
     source = tmp_path / "gpu.sv"
-    source.write_text("// parameter int COMMENTED = 1\nmodule gpu #(\n"
-                      "  parameter int NUM_CORES = 3,\n  parameter int THREADS_PER_BLOCK=5\n"
-                      ") (input logic clk);\n  localparam int INSIDE = 9;\nendmodule\n")
+    source.write_text(
+        "// parameter int COMMENTED = 1\nmodule gpu #(\n"
+        "  parameter int NUM_CORES = 3,\n  parameter int THREADS_PER_BLOCK=5\n"
+        ") (input logic clk);\n  localparam int INSIDE = 9;\nendmodule\n"
+    )
     assert read_gpu_parameter_defaults(source) == {"NUM_CORES": 3, "THREADS_PER_BLOCK": 5}
     source.write_text("module gpu (input logic clk);\nendmodule\n")
     with pytest.raises(ValueError, match="no `parameter int NAME = value`"):

@@ -34,19 +34,39 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
     config = get_config("default")
     straight = load_kernel(KERNELS_DIR / "matadd.asm")
     diverging = load_kernel(KERNELS_DIR / "divergent_if_else.asm")
-    jobs = [Job(program=k.program.words, memory=guarded_memory(k.data, seed), threads=k.threads,
-                latency=1, stall_max=0, seed=seed, max_cycles=k.max_cycles, name=k.name)
-            for seed, k in ((1, straight), (2, diverging))]
+    jobs = [
+        Job(
+            program=k.program.words,
+            memory=guarded_memory(k.data, seed),
+            threads=k.threads,
+            latency=1,
+            stall_max=0,
+            seed=seed,
+            max_cycles=k.max_cycles,
+            name=k.name,
+        )
+        for seed, k in ((1, straight), (2, diverging))
+    ]
     results = run_jobs(SIM, config, jobs, tmp_path)
 
     def info(result):
-        return {"threads": result.job.threads, "block_dim": config.threads_per_block,
-                "num_cores": config.num_cores, "mem_latency": result.job.latency,
-                "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting}
+        return {
+            "threads": result.job.threads,
+            "block_dim": config.threads_per_block,
+            "num_cores": config.num_cores,
+            "mem_latency": result.job.latency,
+            "stall_max": result.job.stall_max,
+            "max_waiting_requests": result.max_waiting,
+        }
 
     for kernel, result in zip((straight, diverging), results):
-        problems = check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
-                             reference=kernel.reference, label=f"{kernel.name} on {SIM}")
+        problems = check_run(
+            result,
+            block_dim=config.threads_per_block,
+            shared_bytes=config.shared_mem_bytes,
+            reference=kernel.reference,
+            label=f"{kernel.name} on {SIM}",
+        )
         assert not problems, "\n".join(problems) + f"\n  run folder: {tmp_path}"
         assert result.commits, f"{kernel.name}: no commit records from the RTL"
 
@@ -55,20 +75,48 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
     cov.sample_run(results[0].commits, info(results[0]))
     missing = set(cov.missing())
     # What it did do is hit (so the records were really sampled) ...
-    for hit in ("opcode/MUL", "opcode/ADD", "opcode/CONST", "opcode/LDR", "opcode/STR",
-                "opcode/RET", "memory/multi-thread-load", "memory/multi-thread-store",
-                "src/%blockIdx", "src/%blockDim", "src/%threadIdx", "dest/R7",
-                "blocks/block_dim=4"):
+    for hit in (
+        "opcode/MUL",
+        "opcode/ADD",
+        "opcode/CONST",
+        "opcode/LDR",
+        "opcode/STR",
+        "opcode/RET",
+        "memory/multi-thread-load",
+        "memory/multi-thread-store",
+        "src/%blockIdx",
+        "src/%blockDim",
+        "src/%threadIdx",
+        "dest/R7",
+        "blocks/block_dim=4",
+    ):
         assert hit not in missing, f"{hit} should be hit by matadd on the RTL"
     # ... and what it cannot do is reported as missing, by name (8 threads in blocks of
     # 4 on 2 cores: two full blocks, no more blocks than cores).
-    cannot = {"opcode/BRnzp", "opcode/CMP", "opcode/DIV", "opcode/NOP", "opcode/illegal",
-              "branch/nzp taken", "branch/n not-taken", "cmp/N", "cmp/Z", "cmp/P",
-              "divergence/all", "divergence/some", "divergence/none",
-              "reconvergence/from-different-pcs", "arith/div-by-zero",
-              "arith/read-only-write-dropped", "stalls/mem_latency>1", "stalls/random-stalls",
-              "stalls/waiting-requests>=2", "blocks/single-block", "blocks/partial-last-block",
-              "blocks/more-blocks-than-cores"}
+    cannot = {
+        "opcode/BRnzp",
+        "opcode/CMP",
+        "opcode/DIV",
+        "opcode/NOP",
+        "opcode/illegal",
+        "branch/nzp taken",
+        "branch/n not-taken",
+        "cmp/N",
+        "cmp/Z",
+        "cmp/P",
+        "divergence/all",
+        "divergence/some",
+        "divergence/none",
+        "reconvergence/from-different-pcs",
+        "arith/div-by-zero",
+        "arith/read-only-write-dropped",
+        "stalls/mem_latency>1",
+        "stalls/random-stalls",
+        "stalls/waiting-requests>=2",
+        "blocks/single-block",
+        "blocks/partial-last-block",
+        "blocks/more-blocks-than-cores",
+    }
     assert cannot <= missing, f"not reported missing: {sorted(cannot - missing)}"
     report = cov.report()
     assert "divergence" in report and "some" in report and "100.0%" not in report
@@ -76,8 +124,13 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
     # 2. Adding the diverging kernel's run fills the branch bins it exercises.
     cov.sample_run(results[1].commits, info(results[1]))
     now_missing = set(cov.missing())
-    for filled in ("divergence/some", "opcode/BRnzp", "opcode/CMP", "branch/nzp taken",
-                   "reconvergence/from-different-pcs"):
+    for filled in (
+        "divergence/some",
+        "opcode/BRnzp",
+        "opcode/CMP",
+        "branch/nzp taken",
+        "reconvergence/from-different-pcs",
+    ):
         assert filled in missing and filled not in now_missing, filled
     # Still no stalls in either run: those bins must stay empty.
     assert {"stalls/mem_latency>1", "stalls/random-stalls"} <= now_missing

@@ -20,8 +20,7 @@ BASE = {"default": {"matadd": {"1": 100, "8": 200}}}
 def test_the_gate_fails_a_figure_more_than_2_percent_up():
     failures, improvements = bench.compare_with_baseline(BASE, {"default": {"matadd": {"1": 103, "8": 200}}})
     assert improvements == []
-    assert failures == ["matadd at latency 1 on default: 103 cycles, 3.0 % above the baseline's 100 "
-                        "(more than 2 %)"]
+    assert failures == ["matadd at latency 1 on default: 103 cycles, 3.0 % above the baseline's 100 (more than 2 %)"]
 
 
 def test_the_gate_passes_a_figure_exactly_2_percent_up_and_reports_improvements():
@@ -45,10 +44,15 @@ def test_make_bench_states_the_gates_verdict_either_way():
     assert improved[0].startswith("improved: ") and improved[1].startswith("cycle gate: passed")
 
 
-@pytest.mark.parametrize("ratio,shown", [(0.2465, "24.6 % (goal >= 25 %: NOT met)"),
-                                         (0.24999, "24.9 % (goal >= 25 %: NOT met)"),
-                                         (0.25, "25.0 % (goal >= 25 %: met)"),
-                                         (0.3612, "36.1 % (goal >= 25 %: met)")])
+@pytest.mark.parametrize(
+    "ratio,shown",
+    [
+        (0.2465, "24.6 % (goal >= 25 %: NOT met)"),
+        (0.24999, "24.9 % (goal >= 25 %: NOT met)"),
+        (0.25, "25.0 % (goal >= 25 %: met)"),
+        (0.3612, "36.1 % (goal >= 25 %: met)"),
+    ],
+)
 def test_a_speed_ratio_never_reads_as_a_goal_it_misses(ratio, shown):
     assert bench.ratio_against_goal(ratio, bench.SPEED_GOAL) == shown
 
@@ -59,8 +63,7 @@ def test_cycles_within_2_percent_of_the_baseline(config, tmp_path, capsys):
     figures, problems, _ = bench.measure(config, "verilator", tmp_path)
     assert problems == []
     baseline = bench.load_baseline()
-    failures, improvements = bench.compare_with_baseline({config: baseline[config]},
-                                                         {config: bench.cycles_of(figures)})
+    failures, improvements = bench.compare_with_baseline({config: baseline[config]}, {config: bench.cycles_of(figures)})
     with capsys.disabled():
         for line in improvements:
             print(f"\nimproved (record it with `make bench UPDATE=1`): {line}")

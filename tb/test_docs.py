@@ -46,29 +46,36 @@ def test_readme_make_run_example_is_what_make_run_prints(tmp_path, monkeypatch, 
     assert run_cli.main([]) == 0
     shown = readme_block_after("$ make run")
     printed = capsys.readouterr().out.splitlines()
-    assert printed[:len(shown)] == shown
+    assert printed[: len(shown)] == shown
 
 
 def test_readme_cycle_counts_are_the_baselines():
     default = CYCLES["default"]
-    prose = re.search(r"with a 1-cycle memory matadd\s+takes \*\*(\d+)\*\* cycles, matmul \*\*(\d+)\*\* and the "
-                      r"six-block kernel (\d+) \(tiny-gpu: (\d+), (\d+) and\s+(\d+)\); with an 8-cycle memory "
-                      r"(\d+), (\d+) and (\d+)\.", README)
+    prose = re.search(
+        r"with a 1-cycle memory matadd\s+takes \*\*(\d+)\*\* cycles, matmul \*\*(\d+)\*\* and the "
+        r"six-block kernel (\d+) \(tiny-gpu: (\d+), (\d+) and\s+(\d+)\); with an 8-cycle memory "
+        r"(\d+), (\d+) and (\d+)\.",
+        README,
+    )
     assert prose, "the README's performance sentence changed: update this test"
     kernels = ("matadd", "matmul", "six_blocks")
     assert [int(n) for n in prose.groups()] == (
-        [default[k]["1"] for k in kernels] + [bench.TINY_GPU_CYCLES[k] for k in kernels]
-        + [default[k]["8"] for k in kernels])
+        [default[k]["1"] for k in kernels]
+        + [bench.TINY_GPU_CYCLES[k] for k in kernels]
+        + [default[k]["8"] for k in kernels]
+    )
     speedups = re.search(r"matadd (\d+\.\d)x, matmul (\d+\.\d)x with a\s+1-cycle memory", README)
     assert speedups and [float(s) for s in speedups.groups()] == [
-        round(bench.TINY_GPU_CYCLES[k] / default[k]["1"], 1) for k in ("matadd", "matmul")]
+        round(bench.TINY_GPU_CYCLES[k] / default[k]["1"], 1) for k in ("matadd", "matmul")
+    ]
 
     rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| (\d+) / (\d+) \|$", README, re.M)
     assert len(rows) >= 5, "the README's kernel table changed: update this test"
     assert [(k, int(a), int(b)) for k, a, b in rows] == [(k, default[k]["1"], default[k]["8"]) for k, _, _ in rows]
 
-    shared = re.findall(r"\(`(\w+)` / `(\w+)`\) \| (\d+) / (\d+) \((\d+\.\d+)x\) \| (\d+) / (\d+) \((\d+\.\d+)x\) \|",
-                        README)
+    shared = re.findall(
+        r"\(`(\w+)` / `(\w+)`\) \| (\d+) / (\d+) \((\d+\.\d+)x\) \| (\d+) / (\d+) \((\d+\.\d+)x\) \|", README
+    )
     assert len(shared) == 3, "the README's shared-memory table changed: update this test"
     for through_global, through_shared, *figures in shared:
         expected = []
@@ -92,14 +99,17 @@ def test_readme_bench_and_synthesis_settings_are_the_tools_own():
     assert re.search(rf"seed and aim at {synth.TARGET_MHZ:g} MHz", README)
     assert f"above the {synth.TARGET_MHZ:g} MHz that `make synth` aims at" in README
     shown = re.search(r"compares against: matadd (\d+), matmul (\d+)\.", DOCS["tiny-gpu.md"])
-    assert shown and [int(n) for n in shown.groups()] == [bench.TINY_GPU_CYCLES["matadd"],
-                                                           bench.TINY_GPU_CYCLES["matmul"]]
+    assert shown and [int(n) for n in shown.groups()] == [
+        bench.TINY_GPU_CYCLES["matadd"],
+        bench.TINY_GPU_CYCLES["matmul"],
+    ]
 
 
 def test_readme_default_fmax_and_area_are_the_synthesis_baselines():
     default = json.loads(synth.BASELINE_FILE.read_text())["default"]
     sentence = re.search(
-        r"The default configuration runs at ([\d.]+) MHz\*\* on an ECP5 (\S+) \(([\d,]+) iCE40\s+LUTs\)", README)
+        r"The default configuration runs at ([\d.]+) MHz\*\* on an ECP5 (\S+) \(([\d,]+) iCE40\s+LUTs\)", README
+    )
     assert sentence, "the README's synthesis sentence changed: update this test"
     assert float(sentence.group(1)) == round(default["fmax_mhz"], 1)
     assert default["device"].startswith(f"ECP5 {sentence.group(2)} ")
@@ -117,8 +127,11 @@ def test_gpu_parameter_defaults_in_the_docs_are_gpu_svs(name):
 
 
 def test_readme_versions_are_the_pinned_ones():
-    pinned = dict(line.split("==") for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()
-                  if "==" in line and not line.startswith("#"))
+    pinned = dict(
+        line.split("==")
+        for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
     shown = re.findall(r"`([\w-]+)==([\w.]+)`", README)
     assert shown and all(pinned.get(name) == version for name, version in shown), (shown, pinned)
 

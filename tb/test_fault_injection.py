@@ -74,58 +74,124 @@ class Fault:
 
 
 FAULTS = [
-    Fault("wrong_destination_register",
-          RtlEdit("thread_context.sv", "assign rd_index     = load_complete ? load_rd : decoded.rd;",
-                  "assign rd_index     = load_complete ? load_rd : ((decoded.rd == 4'd6) ? 4'd8 : decoded.rd);"),
-          pc=1, thread=0, fields=frozenset({"rd"})),
-    Fault("dropped_register_write",
-          RtlEdit("thread_context.sv", "assign write_enable = (exec_commit && decoded.writes_rd) || load_complete;",
-                  "assign write_enable = (exec_commit && decoded.writes_rd && (decoded.rd != 4'd3 || THREAD_IDX != 1))"
-                  " || load_complete;"),
-          pc=2, thread=1, fields=frozenset({"rd", "rd_value"})),
-    Fault("wrong_store_address",
-          RtlEdit("lsu.sv", "address_d     = starting ? address    :",
-                  "address_d     = starting ? ((start_store && address == 8'd22) ? 8'd23 : address) :"),
-          pc=3, thread=2, fields=frozenset({"mem_addr"})),
-    Fault("wrong_store_data",
-          RtlEdit("lsu.sv", "store_data_d  = starting ? store_data :",
-                  "store_data_d  = starting ? ((address == 8'd23) ? (store_data ^ 8'h01) : store_data) :"),
-          pc=3, thread=3, fields=frozenset({"mem_data"})),
-    Fault("wrong_nzp",
-          RtlEdit("pc_unit.sv", "assign nzp_next = is_cmp ? compare_nzp : nzp_q;",
-                  "assign nzp_next = is_cmp ? {compare_nzp[0], compare_nzp[1], compare_nzp[2]} : nzp_q;"),
-          pc=6, thread=1, fields=frozenset({"nzp"})),
-    Fault("wrong_branch_target",
-          RtlEdit("pc_unit.sv", "? branch_target", "? branch_target + 1'b1"),
-          pc=7, thread=0, fields=frozenset({"next_pc"})),
-    Fault("wrong_shared_address",
-          RtlEdit("shared_memory.sv", "assign address[t]       = ADDR_BITS'(rs_value[t] % BYTES);",
-                  "assign address[t]       = ADDR_BITS'(rs_value[t] % BYTES) ^ ADDR_BITS'(t == 2);"),
-          pc=4, thread=2, fields=frozenset({"shared_addr"})),
-    Fault("wrong_shared_read_data",
-          RtlEdit("shared_memory.sv", "assign read_data[t] = bank_read_data[bank];",
-                  "assign read_data[t] = DATA_BITS'(t == 1) ^ bank_read_data[bank];"),
-          pc=14, thread=1, fields=frozenset({"rd_value", "shared_data"})),
-    Fault("bank_conflict_not_replayed",
-          RtlEdit("shared_memory.sv", "&& (int'(bank_lane[bank]) == t", "&& (1'b1 || int'(bank_lane[bank]) == t"),
-          pc=21, thread=2, fields=frozenset({"rd_value", "shared_data"})),
+    Fault(
+        "wrong_destination_register",
+        RtlEdit(
+            "thread_context.sv",
+            "assign rd_index     = load_complete ? load_rd : decoded.rd;",
+            "assign rd_index     = load_complete ? load_rd : ((decoded.rd == 4'd6) ? 4'd8 : decoded.rd);",
+        ),
+        pc=1,
+        thread=0,
+        fields=frozenset({"rd"}),
+    ),
+    Fault(
+        "dropped_register_write",
+        RtlEdit(
+            "thread_context.sv",
+            "assign write_enable = (exec_commit && decoded.writes_rd) || load_complete;",
+            "assign write_enable = (exec_commit && decoded.writes_rd && (decoded.rd != 4'd3 || THREAD_IDX != 1))"
+            " || load_complete;",
+        ),
+        pc=2,
+        thread=1,
+        fields=frozenset({"rd", "rd_value"}),
+    ),
+    Fault(
+        "wrong_store_address",
+        RtlEdit(
+            "lsu.sv",
+            "address_d     = starting ? address    :",
+            "address_d     = starting ? ((start_store && address == 8'd22) ? 8'd23 : address) :",
+        ),
+        pc=3,
+        thread=2,
+        fields=frozenset({"mem_addr"}),
+    ),
+    Fault(
+        "wrong_store_data",
+        RtlEdit(
+            "lsu.sv",
+            "store_data_d  = starting ? store_data :",
+            "store_data_d  = starting ? ((address == 8'd23) ? (store_data ^ 8'h01) : store_data) :",
+        ),
+        pc=3,
+        thread=3,
+        fields=frozenset({"mem_data"}),
+    ),
+    Fault(
+        "wrong_nzp",
+        RtlEdit(
+            "pc_unit.sv",
+            "assign nzp_next = is_cmp ? compare_nzp : nzp_q;",
+            "assign nzp_next = is_cmp ? {compare_nzp[0], compare_nzp[1], compare_nzp[2]} : nzp_q;",
+        ),
+        pc=6,
+        thread=1,
+        fields=frozenset({"nzp"}),
+    ),
+    Fault(
+        "wrong_branch_target",
+        RtlEdit("pc_unit.sv", "? branch_target", "? branch_target + 1'b1"),
+        pc=7,
+        thread=0,
+        fields=frozenset({"next_pc"}),
+    ),
+    Fault(
+        "wrong_shared_address",
+        RtlEdit(
+            "shared_memory.sv",
+            "assign address[t]       = ADDR_BITS'(rs_value[t] % BYTES);",
+            "assign address[t]       = ADDR_BITS'(rs_value[t] % BYTES) ^ ADDR_BITS'(t == 2);",
+        ),
+        pc=4,
+        thread=2,
+        fields=frozenset({"shared_addr"}),
+    ),
+    Fault(
+        "wrong_shared_read_data",
+        RtlEdit(
+            "shared_memory.sv",
+            "assign read_data[t] = bank_read_data[bank];",
+            "assign read_data[t] = DATA_BITS'(t == 1) ^ bank_read_data[bank];",
+        ),
+        pc=14,
+        thread=1,
+        fields=frozenset({"rd_value", "shared_data"}),
+    ),
+    Fault(
+        "bank_conflict_not_replayed",
+        RtlEdit("shared_memory.sv", "&& (int'(bank_lane[bank]) == t", "&& (1'b1 || int'(bank_lane[bank]) == t"),
+        pc=21,
+        thread=2,
+        fields=frozenset({"rd_value", "shared_data"}),
+    ),
     # Two fields of the commit record swapped where the RTL drives them: the record's
     # one definition (gpu_pkg.sv) does not protect against that, the lock-step check does.
-    Fault("commit_fields_swapped",
-          RtlEdit("commit_capture.sv",
-                  "assign record.mem_address    = bus_address[bus_slot];\n"
-                  "      assign record.mem_data       = bus_data[bus_slot];",
-                  "assign record.mem_address    = bus_data[bus_slot];\n"
-                  "      assign record.mem_data       = bus_address[bus_slot];"),
-          pc=3, thread=0, fields=frozenset({"mem_addr", "mem_data"})),
+    Fault(
+        "commit_fields_swapped",
+        RtlEdit(
+            "commit_capture.sv",
+            "assign record.mem_address    = bus_address[bus_slot];\n"
+            "      assign record.mem_data       = bus_data[bus_slot];",
+            "assign record.mem_address    = bus_data[bus_slot];\n"
+            "      assign record.mem_data       = bus_address[bus_slot];",
+        ),
+        pc=3,
+        thread=0,
+        fields=frozenset({"mem_addr", "mem_data"}),
+    ),
     # (barrier_released_before_all_arrive, below, leaves every thread's own records right)
 ]
 
 # Counters that count the wrong thing: the records are right, the counter check is not.
 COUNTER_FAULTS = {
     # STS accesses counted as LDS accesses too.
-    "shared_loads": RtlEdit("core_activity.sv", ".shared_loads    (count_ones(SLOTS'(shared_read))),",
-                            ".shared_loads    (count_ones(SLOTS'(shared_read | shared_write))),"),
+    "shared_loads": RtlEdit(
+        "core_activity.sv",
+        ".shared_loads    (count_ones(SLOTS'(shared_read))),",
+        ".shared_loads    (count_ones(SLOTS'(shared_read | shared_write))),",
+    ),
     # A counter stuck at all ones.
     "icache_hits": RtlEdit("perf_counters.sv", "counters.icache_hits + COUNTER_BITS'(issued);", "'1;"),
 }
@@ -134,21 +200,26 @@ COUNTER_FAULTS = {
 # LDR at pc 22 has still to write its R8. The core's scoreboard assertion, built from the
 # decoder's fields rather than from that predecode, names it at once (lock-step would
 # name the ADD's rd_value, but the failed assertion ends the run first on Verilator).
-SCOREBOARD_MISSES_RT = RtlEdit("gpu_pkg.sv", "if (reads_rt  && int'(word[3:0])",
-                               "if (reads_rt  && word[15:12] != OP_ADD && int'(word[3:0])")
+SCOREBOARD_MISSES_RT = RtlEdit(
+    "gpu_pkg.sv", "if (reads_rt  && int'(word[3:0])", "if (reads_rt  && word[15:12] != OP_ADD && int'(word[3:0])"
+)
 
 # The barrier lets threads 1-3 go on without waiting for thread 0 at its BAR. Every
 # thread's own records are still right here (the smallest-PC rule runs thread 0's store
 # before threads 1-3 read), so lock-step cannot see it: the release check does (the
 # block's first release came in two pieces).
-EARLY_RELEASE = RtlEdit("warp.sv", "if (waiting_after != '0 && (live_d & ~waiting_after) == '0) begin",
-                        "if (waiting_after != '0 && (live_d & ~waiting_after & ~THREADS_PER_BLOCK'(1)) == '0) begin")
+EARLY_RELEASE = RtlEdit(
+    "warp.sv",
+    "if (waiting_after != '0 && (live_d & ~waiting_after) == '0) begin",
+    "if (waiting_after != '0 && (live_d & ~waiting_after & ~THREADS_PER_BLOCK'(1)) == '0) begin",
+)
 
 
 def probe_job() -> Job:
     program = assemble(PROBE, filename="<fault probe>")
-    return Job(program=program.words, memory=guarded_memory(program.data, seed=3),
-               threads=program.threads, name="fault_probe")
+    return Job(
+        program=program.words, memory=guarded_memory(program.data, seed=3), threads=program.threads, name="fault_probe"
+    )
 
 
 def lockstep_report(problems: list[str]) -> str:
@@ -157,10 +228,12 @@ def lockstep_report(problems: list[str]) -> str:
     return reports[0]
 
 
-@pytest.mark.parametrize("edit", [f.edit for f in FAULTS]
-                         + [EARLY_RELEASE, SCOREBOARD_MISSES_RT, *COUNTER_FAULTS.values()],
-                         ids=[f.name for f in FAULTS] + ["barrier_released_before_all_arrive", "scoreboard_misses_rt",
-                                                         *(f"counter_{name}" for name in COUNTER_FAULTS)])
+@pytest.mark.parametrize(
+    "edit",
+    [f.edit for f in FAULTS] + [EARLY_RELEASE, SCOREBOARD_MISSES_RT, *COUNTER_FAULTS.values()],
+    ids=[f.name for f in FAULTS]
+    + ["barrier_released_before_all_arrive", "scoreboard_misses_rt", *(f"counter_{name}" for name in COUNTER_FAULTS)],
+)
 def test_fault_edit_still_applies(edit):
     """The text each fault replaces is in the RTL exactly once (else the fault tests nothing)."""
     original = (RTL_DIR / edit.file).read_text()
@@ -172,8 +245,9 @@ def test_fault_edit_still_applies(edit):
 def test_barrier_released_in_pieces_is_caught(sim, tmp_path):
     rtl_dir = patched_rtl(EARLY_RELEASE, "barrier_released_before_all_arrive")
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
-    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
-                         label="early release")
+    problems = check_run(
+        result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label="early release"
+    )
     assert [p for p in problems if "lock-step" in p] == [], problems
     assert len(problems) == 1 and "block 0: barrier release #1 came in pieces" in problems[0], problems
 
@@ -182,8 +256,9 @@ def test_barrier_released_in_pieces_is_caught(sim, tmp_path):
 @pytest.mark.parametrize("sim", SIMULATORS)
 def test_probe_kernel_passes_on_the_real_rtl(sim, tmp_path):
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path)[0]
-    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
-                         label="probe")
+    problems = check_run(
+        result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label="probe"
+    )
     assert not problems, "\n".join(problems)
 
 
@@ -193,10 +268,14 @@ def test_probe_kernel_passes_on_the_real_rtl(sim, tmp_path):
 def test_planted_fault_is_named_at_its_instruction(fault, sim, tmp_path):
     rtl_dir = patched_rtl(fault.edit, fault.name)
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
-    report = lockstep_report(check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
-                                       label=fault.name))
-    where = re.search(r"first wrong instruction: cycle \d+, core \d+, block (\d+), thread (\d+), "
-                      r"instruction #\d+ of this thread: pc (\d+) \((.*)\)\n", report)
+    report = lockstep_report(
+        check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label=fault.name)
+    )
+    where = re.search(
+        r"first wrong instruction: cycle \d+, core \d+, block (\d+), thread (\d+), "
+        r"instruction #\d+ of this thread: pc (\d+) \((.*)\)\n",
+        report,
+    )
     assert where, report
     expected_pc = re.search(r"expected: pc=\s*(\d+)", report)
     fields = re.search(r"differing fields: (.*)", report)
@@ -223,6 +302,7 @@ def test_counter_fault_is_caught(counter, sim, tmp_path):
     """A counter that counts wrong fails the counter check, by name; the records stay right."""
     rtl_dir = patched_rtl(COUNTER_FAULTS[counter], f"counter_{counter}")
     result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
-    problems = check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
-                         label=f"counter_{counter}")
+    problems = check_run(
+        result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label=f"counter_{counter}"
+    )
     assert problems and all(f"counter {counter} is" in p for p in problems), problems

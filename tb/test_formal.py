@@ -24,8 +24,11 @@ from tinygpu.paths import KERNELS_DIR, RTL_DIR
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
 from tinygpu.sim import SIMULATORS, SimulationError
 
-GRANT_NOT_ASKING = RtlEdit("mem_controller.sv", "assign grantable = wants_any & ~held & ~joining & ~duplicate;",
-                           "assign grantable = ~held & ~joining & ~duplicate;")
+GRANT_NOT_ASKING = RtlEdit(
+    "mem_controller.sv",
+    "assign grantable = wants_any & ~held & ~joining & ~duplicate;",
+    "assign grantable = ~held & ~joining & ~duplicate;",
+)
 ASSERTION = "which is not asking"
 
 
@@ -40,8 +43,13 @@ def test_planted_grant_bug_fails_the_simulation_with_the_assertion(sim, tmp_path
     kernel = load_kernel(KERNELS_DIR / "matadd.asm")
     # Icarus reports a failed assertion and runs on: the fault also hangs the kernel, so a
     # short cycle limit keeps the run (and its log of errors, one per cycle) short.
-    job = Job(program=kernel.program.words, memory=guarded_memory(kernel.data, seed=1),
-              threads=kernel.threads, name="grant_not_asking", max_cycles=500)
+    job = Job(
+        program=kernel.program.words,
+        memory=guarded_memory(kernel.data, seed=1),
+        threads=kernel.threads,
+        name="grant_not_asking",
+        max_cycles=500,
+    )
     with pytest.raises(SimulationError) as failure:
         run_jobs(sim, get_config("default"), [job], tmp_path, rtl_dir=rtl_dir)
     message = str(failure.value)
@@ -60,4 +68,3 @@ def test_planted_grant_bug_fails_the_proof_with_a_counterexample(tmp_path):
     # is on the line after the `assert`.
     assert any(f"mem_controller.sv:{line - 1}." in d for d in failed), result.details
     print("\n".join(result.details))
-

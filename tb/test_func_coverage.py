@@ -32,14 +32,26 @@ def word(asm: str) -> int:
     return assemble(asm).words[0]
 
 
-def commit(cycle, pc, asm, *, thread=0, block=0, core=0, next_pc=None, nzp=Z, rd=None,
-           rd_value=None, mem=None) -> Commit:
+def commit(
+    cycle, pc, asm, *, thread=0, block=0, core=0, next_pc=None, nzp=Z, rd=None, rd_value=None, mem=None
+) -> Commit:
     """One synthetic commit. mem = ('R' or 'W', address, data)."""
     mem_op, mem_addr, mem_data = mem or (None, None, None)
-    return Commit(cycle=cycle, core=core, block=block, thread=thread, pc=pc,
-                     instr=word(asm), next_pc=pc + 1 if next_pc is None else next_pc,
-                     nzp=nzp, rd=rd, rd_value=rd_value, mem_op=mem_op, mem_addr=mem_addr,
-                     mem_data=mem_data)
+    return Commit(
+        cycle=cycle,
+        core=core,
+        block=block,
+        thread=thread,
+        pc=pc,
+        instr=word(asm),
+        next_pc=pc + 1 if next_pc is None else next_pc,
+        nzp=nzp,
+        rd=rd,
+        rd_value=rd_value,
+        mem_op=mem_op,
+        mem_addr=mem_addr,
+        mem_data=mem_data,
+    )
 
 
 def sampled(commits, info=INFO, **kwargs) -> FunctionalCoverage:
@@ -64,9 +76,24 @@ def test_empty_coverage_misses_every_required_bin():
 
 
 def test_opcodes_including_unused_ones():
-    lines = ["NOP", "CMP R0, R1", "ADD R1, R2, R3", "SUB R1, R2, R3", "MUL R1, R2, R3",
-             "DIV R1, R2, R3", "LDR R1, R2", "STR R1, R2", "CONST R1, #3", "BRn #0",
-             "BAR", "LDS R1, R2", "STS R1, R2", ".word 0xD123", ".word 0xE000", "RET"]
+    lines = [
+        "NOP",
+        "CMP R0, R1",
+        "ADD R1, R2, R3",
+        "SUB R1, R2, R3",
+        "MUL R1, R2, R3",
+        "DIV R1, R2, R3",
+        "LDR R1, R2",
+        "STR R1, R2",
+        "CONST R1, #3",
+        "BRn #0",
+        "BAR",
+        "LDS R1, R2",
+        "STS R1, R2",
+        ".word 0xD123",
+        ".word 0xE000",
+        "RET",
+    ]
     cov = sampled([commit(i, i, text) for i, text in enumerate(lines)])
     assert cov.missing(["opcode"]) == []
     assert hits(cov, "opcode")["illegal"] == 2
@@ -74,20 +101,21 @@ def test_opcodes_including_unused_ones():
 
 def test_branch_conditions_taken_and_not_taken():
     commits = [
-        commit(0, 10, "BRn #20", nzp=N, next_pc=20),      # taken
-        commit(1, 11, "BRzp #20", nzp=N),                 # not taken
+        commit(0, 10, "BRn #20", nzp=N, next_pc=20),  # taken
+        commit(1, 11, "BRzp #20", nzp=N),  # not taken
         commit(2, 12, "BRnzp #30", nzp=P, next_pc=30),
-        commit(3, 13, ".word 0x1014"),                    # nzp=000 -> #20, not taken
-        commit(4, 14, "BRz #15", nzp=P),                  # target = pc+1: NZP rule decides
+        commit(3, 13, ".word 0x1014"),  # nzp=000 -> #20, not taken
+        commit(4, 14, "BRz #15", nzp=P),  # target = pc+1: NZP rule decides
     ]
     b = hits(sampled(commits), "branch")
-    assert b == {"n taken": 1, "zp not-taken": 1, "nzp taken": 1, "000 not-taken": 1,
-                 "z not-taken": 1}
+    assert b == {"n taken": 1, "zp not-taken": 1, "nzp taken": 1, "000 not-taken": 1, "z not-taken": 1}
 
 
 def test_impossible_branches_are_flagged_not_required():
-    commits = [commit(0, 10, "BRnzp #20", nzp=P),  # 111 must jump; the "hardware" didn't
-               commit(1, 11, ".word 0x1014", next_pc=20)]
+    commits = [
+        commit(0, 10, "BRnzp #20", nzp=P),  # 111 must jump; the "hardware" didn't
+        commit(1, 11, ".word 0x1014", next_pc=20),
+    ]
     cov = sampled(commits)
     assert hits(cov, "impossible") == {"nzp not-taken": 1, "000 taken": 1}
     assert "HIT" in cov.report()
@@ -95,15 +123,18 @@ def test_impossible_branches_are_flagged_not_required():
 
 
 def test_cmp_outcomes():
-    cov = sampled([commit(0, 0, "CMP R0, R1", nzp=N), commit(1, 1, "CMP R0, R1", nzp=P),
-                   commit(2, 2, "CMP R0, R0", nzp=Z)])
+    cov = sampled(
+        [commit(0, 0, "CMP R0, R1", nzp=N), commit(1, 1, "CMP R0, R1", nzp=P), commit(2, 2, "CMP R0, R0", nzp=Z)]
+    )
     assert cov.missing(["cmp"]) == []
 
 
 def test_divergence_shapes_per_issue_group():
     def group(cycle, taken_threads, asm="BRn #9"):
-        return [commit(cycle, 3, asm, thread=t, nzp=N if t in taken_threads else P,
-                       next_pc=9 if t in taken_threads else 4) for t in range(4)]
+        return [
+            commit(cycle, 3, asm, thread=t, nzp=N if t in taken_threads else P, next_pc=9 if t in taken_threads else 4)
+            for t in range(4)
+        ]
 
     assert hits(sampled(group(0, {0, 1, 2, 3})), "divergence") == {"all": 1}
     assert hits(sampled(group(0, set())), "divergence") == {"none": 1}
@@ -118,14 +149,20 @@ def test_divergence_shapes_per_issue_group():
 
 def test_reconvergence_after_if_else_and_after_a_loop():
     # if/else: thread 0 came from pc 5 (else part), thread 1 from pc 7 (then part)
-    if_else = [commit(0, 5, "BRnzp #8", thread=0, next_pc=8), commit(1, 7, "NOP", thread=1),
-               commit(2, 8, "RET", thread=0, next_pc=8), commit(2, 8, "RET", thread=1,
-                                                                 next_pc=8)]
+    if_else = [
+        commit(0, 5, "BRnzp #8", thread=0, next_pc=8),
+        commit(1, 7, "NOP", thread=1),
+        commit(2, 8, "RET", thread=0, next_pc=8),
+        commit(2, 8, "RET", thread=1, next_pc=8),
+    ]
     assert hits(sampled(if_else), "reconvergence") == {"from-different-pcs": 1}
     # loop exit: both from the exit branch at pc 4, but in different iterations (cycles)
-    loop = [commit(0, 4, "BRz #6", thread=0, next_pc=6),
-            commit(3, 4, "BRz #6", thread=1, next_pc=6),
-            commit(4, 6, "RET", thread=0, next_pc=6), commit(4, 6, "RET", thread=1, next_pc=6)]
+    loop = [
+        commit(0, 4, "BRz #6", thread=0, next_pc=6),
+        commit(3, 4, "BRz #6", thread=1, next_pc=6),
+        commit(4, 6, "RET", thread=0, next_pc=6),
+        commit(4, 6, "RET", thread=1, next_pc=6),
+    ]
     assert hits(sampled(loop), "reconvergence") == {"from-different-issues": 1}
     # lock-step threads are not a reconvergence
     lock = [commit(c, c, "NOP", thread=t) for c in range(3) for t in range(4)]
@@ -135,58 +172,73 @@ def test_reconvergence_after_if_else_and_after_a_loop():
 def test_memory_bins():
     single = [commit(0, 0, "LDR R1, R2", rd=1, rd_value=5, mem=("R", 0, 5))]
     assert hits(sampled(single), "memory") == {"load": 1}
-    group = [commit(0, 0, "LDR R1, %threadIdx", thread=t, rd=1, rd_value=7,
-                    mem=("R", t, 7)) for t in range(3)]
+    group = [commit(0, 0, "LDR R1, %threadIdx", thread=t, rd=1, rd_value=7, mem=("R", t, 7)) for t in range(3)]
     group += [commit(1, 1, "STR %threadIdx, R1", thread=t, mem=("W", t, 7)) for t in range(2)]
-    assert hits(sampled(group), "memory") == {"load": 3, "multi-thread-load": 1, "store": 2,
-                                              "multi-thread-store": 1}
+    assert hits(sampled(group), "memory") == {"load": 3, "multi-thread-load": 1, "store": 2, "multi-thread-store": 1}
 
 
 def test_arith_corners_use_replayed_register_values():
     commits = [
         commit(0, 0, "CONST R1, #200", rd=1, rd_value=200),
         commit(1, 1, "CONST R2, #100", rd=2, rd_value=100),
-        commit(2, 2, "ADD R3, R1, R2", rd=3, rd_value=44),      # 300 wraps
-        commit(3, 3, "ADD R3, R2, R2", rd=3, rd_value=200),     # no wrap
-        commit(4, 4, "MUL R4, R1, R2", rd=4, rd_value=32),      # wraps
-        commit(5, 5, "SUB R5, R2, R1", rd=5, rd_value=156),     # underflow
-        commit(6, 6, "DIV R6, R1, R0", rd=6, rd_value=255),     # R0 = 0
+        commit(2, 2, "ADD R3, R1, R2", rd=3, rd_value=44),  # 300 wraps
+        commit(3, 3, "ADD R3, R2, R2", rd=3, rd_value=200),  # no wrap
+        commit(4, 4, "MUL R4, R1, R2", rd=4, rd_value=32),  # wraps
+        commit(5, 5, "SUB R5, R2, R1", rd=5, rd_value=156),  # underflow
+        commit(6, 6, "DIV R6, R1, R0", rd=6, rd_value=255),  # R0 = 0
         commit(7, 7, "DIV R6, R1, %threadIdx", thread=0, rd=6, rd_value=255),  # also 0
-        commit(8, 8, ".word 0x3F00"),                            # ADD %threadIdx: dropped
-        commit(9, 9, ".word 0x9D05"),                            # CONST %blockIdx: dropped
+        commit(8, 8, ".word 0x3F00"),  # ADD %threadIdx: dropped
+        commit(9, 9, ".word 0x9D05"),  # CONST %blockIdx: dropped
     ]
-    assert hits(sampled(commits), "arith") == {"add-wrap": 1, "mul-wrap": 1,
-                                               "sub-underflow": 1, "div-by-zero": 2,
-                                               "read-only-write-dropped": 2}
+    assert hits(sampled(commits), "arith") == {
+        "add-wrap": 1,
+        "mul-wrap": 1,
+        "sub-underflow": 1,
+        "div-by-zero": 2,
+        "read-only-write-dropped": 2,
+    }
     # %blockDim comes from the info dict: 4 / %blockDim is not a division by zero
     bd = [commit(0, 0, "DIV R1, R2, %blockDim", rd=1, rd_value=0)]
     assert hits(sampled(bd), "arith") == {}
 
 
 def test_source_and_destination_registers():
-    commits = [commit(0, 0, "ADD R12, %blockIdx, %blockDim", rd=12, rd_value=4),
-               commit(1, 1, "STR R3, %threadIdx", mem=("W", 0, 0)),
-               commit(2, 2, "LDR R0, R7", rd=0, rd_value=0, mem=("R", 0, 0)),
-               commit(3, 3, "CONST R5, #1", rd=5, rd_value=1),   # CONST reads nothing
-               commit(4, 4, "CMP R9, R10")]
+    commits = [
+        commit(0, 0, "ADD R12, %blockIdx, %blockDim", rd=12, rd_value=4),
+        commit(1, 1, "STR R3, %threadIdx", mem=("W", 0, 0)),
+        commit(2, 2, "LDR R0, R7", rd=0, rd_value=0, mem=("R", 0, 0)),
+        commit(3, 3, "CONST R5, #1", rd=5, rd_value=1),  # CONST reads nothing
+        commit(4, 4, "CMP R9, R10"),
+    ]
     cov = sampled(commits)
-    assert hits(cov, "src") == {"%blockIdx": 1, "%blockDim": 1, "R3": 1, "%threadIdx": 1,
-                                "R7": 1, "R9": 1, "R10": 1}
+    assert hits(cov, "src") == {"%blockIdx": 1, "%blockDim": 1, "R3": 1, "%threadIdx": 1, "R7": 1, "R9": 1, "R10": 1}
     assert hits(cov, "dest") == {"R12": 1, "R0": 1, "R5": 1}
 
 
-@pytest.mark.parametrize("info, expected", [
-    ({"threads": 3, "block_dim": 4, "num_cores": 2, "mem_latency": 1, "stall_max": 0,
-      "max_waiting_requests": 1},
-     {"blocks": {"single-block", "partial-last-block", "block_dim=4"},
-      "stalls": {"mem_latency=1"}}),
-    ({"threads": 12, "block_dim": 4, "num_cores": 2, "mem_latency": 3, "stall_max": 2,
-      "max_waiting_requests": 3},
-     {"blocks": {"more-blocks-than-cores", "block_dim=4"},
-      "stalls": {"mem_latency>1", "random-stalls", "waiting-requests>=2"}}),
-    ({"threads": 8, "block_dim": 4},
-     {"blocks": {"block_dim=4"}, "stalls": {"waiting-requests-unknown"}}),
-])
+@pytest.mark.parametrize(
+    "info, expected",
+    [
+        (
+            {"threads": 3, "block_dim": 4, "num_cores": 2, "mem_latency": 1, "stall_max": 0, "max_waiting_requests": 1},
+            {"blocks": {"single-block", "partial-last-block", "block_dim=4"}, "stalls": {"mem_latency=1"}},
+        ),
+        (
+            {
+                "threads": 12,
+                "block_dim": 4,
+                "num_cores": 2,
+                "mem_latency": 3,
+                "stall_max": 2,
+                "max_waiting_requests": 3,
+            },
+            {
+                "blocks": {"more-blocks-than-cores", "block_dim=4"},
+                "stalls": {"mem_latency>1", "random-stalls", "waiting-requests>=2"},
+            },
+        ),
+        ({"threads": 8, "block_dim": 4}, {"blocks": {"block_dim=4"}, "stalls": {"waiting-requests-unknown"}}),
+    ],
+)
 def test_run_info_bins(info, expected):
     cov = sampled([], info)
     for group, names in expected.items():
@@ -201,8 +253,9 @@ def test_required_block_dims():
 
 def test_json_round_trip_and_merge(tmp_path):
     a = sampled([commit(0, 0, "CMP R0, R1", nzp=N)], required_block_dims=[2])
-    b = sampled([commit(0, 0, "CMP R0, R1", nzp=N), commit(1, 1, "CMP R0, R0")],
-                {"threads": 9, "block_dim": 2, "num_cores": 2})
+    b = sampled(
+        [commit(0, 0, "CMP R0, R1", nzp=N), commit(1, 1, "CMP R0, R0")], {"threads": 9, "block_dim": 2, "num_cores": 2}
+    )
     again = FunctionalCoverage.from_json(a.to_json())
     assert again.bins() == a.bins() and again.missing() == a.missing()
 
@@ -288,8 +341,7 @@ def test_pipeline_bins_come_from_the_counters_and_the_warp_count():
 
 def test_shared_bank_conflict_is_an_lds_retiring_over_consecutive_cycles():
     def lds(cycle, thread, address):
-        return replace(commit(cycle, 3, "LDS R1, R2", thread=thread), shared_op="R", shared_addr=address,
-                       shared_data=0)
+        return replace(commit(cycle, 3, "LDS R1, R2", thread=thread), shared_op="R", shared_addr=address, shared_data=0)
 
     together = [lds(10, t, t) for t in range(4)]
     assert "shared-bank-conflict" not in hits(sampled(together), "simt")
@@ -310,8 +362,10 @@ def test_scoreboard_bins_come_from_order_numbers_and_cycles():
     # The CONST retired (cycle 12) before the older LDR (cycle 14): it ran under the load;
     # the ADD after it in program order is not the load's next instruction.
     assert hits(sampled([load, independent, dependent]), "scoreboard") == {"under-load": 1}
-    in_order = [at(12, 0, 0, "LDR R1, R2", rd=1, rd_value=5, mem=("R", 2, 5)),
-                at(14, 1, 1, "ADD R4, R3, R1", rd=4, rd_value=5)]
+    in_order = [
+        at(12, 0, 0, "LDR R1, R2", rd=1, rd_value=5, mem=("R", 2, 5)),
+        at(14, 1, 1, "ADD R4, R3, R1", rd=4, rd_value=5),
+    ]
     assert hits(sampled(in_order), "scoreboard") == {"load-use": 1}
     store = at(14, 0, 0, "STR R2, R1", mem=("W", 2, 0))
     assert hits(sampled([store, replace(independent, cycle=13)]), "scoreboard") == {"under-store": 1}

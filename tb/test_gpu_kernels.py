@@ -36,9 +36,16 @@ LATENCIES = [(1, 0, 1), (2, 0, 2), (3, 5, 3)]
 
 def kernel_jobs(kernel, seed_base: int = 0) -> list[Job]:
     return [
-        Job(program=kernel.program.words, memory=guarded_memory(kernel.data, seed_base + seed),
-            threads=kernel.threads, latency=latency, stall_max=stall_max, seed=seed,
-            max_cycles=kernel.max_cycles, name=kernel.name)
+        Job(
+            program=kernel.program.words,
+            memory=guarded_memory(kernel.data, seed_base + seed),
+            threads=kernel.threads,
+            latency=latency,
+            stall_max=stall_max,
+            seed=seed,
+            max_cycles=kernel.max_cycles,
+            name=kernel.name,
+        )
         for latency, stall_max, seed in LATENCIES
     ]
 
@@ -55,11 +62,14 @@ def run_defined(sim, config, jobs, work_dir):
 def check_results(results, kernel, config, sim, work_dir):
     problems = []
     for result in results:
-        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
-                              reference=kernel.reference,
-                              label=f"{kernel.name} on {sim}/{config.name}",
-                              wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} "
-                                        f"CONFIG={config.name} WAVES=1`")
+        problems += check_run(
+            result,
+            block_dim=config.threads_per_block,
+            shared_bytes=config.shared_mem_bytes,
+            reference=kernel.reference,
+            label=f"{kernel.name} on {sim}/{config.name}",
+            wave_hint=f"rerun with `make run KERNEL={kernel.asm_path} SIM={sim} CONFIG={config.name} WAVES=1`",
+        )
     assert not problems, "\n".join(problems) + f"\n  run folder: {work_dir}"
 
 
@@ -71,27 +81,37 @@ PYTHON_KERNELS_ON_BOTH = {"add_then_rotate_py", "prefix_sum_py"}
 
 
 def on_this_simulator(kernel, sim: str) -> bool:
-    return (kernel.asm_path.suffix != ".py" or sim == PYTHON_KERNEL_SIM
-            or kernel.name in PYTHON_KERNELS_ON_BOTH)
+    return kernel.asm_path.suffix != ".py" or sim == PYTHON_KERNEL_SIM or kernel.name in PYTHON_KERNELS_ON_BOTH
 
 
-@pytest.mark.parametrize(("sim", "kernel"), [(s, k) for s in SIMULATORS for k in KERNELS if on_this_simulator(k, s)],
-                         ids=lambda value: value if isinstance(value, str) else value.name)
+@pytest.mark.parametrize(
+    ("sim", "kernel"),
+    [(s, k) for s in SIMULATORS for k in KERNELS if on_this_simulator(k, s)],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
 def test_kernel(sim, kernel, tmp_path, record_property):
     config = get_config("default")
     assert kernel.runs_on(config), f"{kernel.name}: every kernel must run on the default configuration"
     results = run_defined(sim, config, kernel_jobs(kernel), tmp_path)
     for result in results:
-        record_property(f"cycles:{kernel.name}:{sim}:latency{result.job.latency}"
-                        f"/stall{result.job.stall_max}", result.cycles)
+        record_property(
+            f"cycles:{kernel.name}:{sim}:latency{result.job.latency}/stall{result.job.stall_max}", result.cycles
+        )
     check_results(results, kernel, config, sim, tmp_path)
 
 
-@pytest.mark.parametrize(("sim", "config", "kernel"),
-                         [(s, c, k) for s in SIMULATORS for c in CONFIGS if c.name != "default"
-                          for k in KERNELS if k.runs_on(c)
-                          and (k.asm_path.suffix != ".py" or s == PYTHON_KERNEL_SIM)],
-                         ids=lambda value: value if isinstance(value, str) else value.name)
+@pytest.mark.parametrize(
+    ("sim", "config", "kernel"),
+    [
+        (s, c, k)
+        for s in SIMULATORS
+        for c in CONFIGS
+        if c.name != "default"
+        for k in KERNELS
+        if k.runs_on(c) and (k.asm_path.suffix != ".py" or s == PYTHON_KERNEL_SIM)
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
 def test_kernel_on_config(sim, config, kernel, tmp_path):
     """Each kernel on each other configuration (representative ones by default) it is
     written for (block size, shared memory: its .toml; a Python kernel: where its Python

@@ -34,13 +34,19 @@ BLOCK_DIM = DEFAULT.threads_per_block
 
 def job_for(source: str, *, seed: int = 1, threads: int | None = None, **settings) -> Job:
     program = assemble(source, filename="<test>")
-    return Job(program=program.words, memory=guarded_memory(program.data, seed),
-               threads=program.threads if threads is None else threads, seed=seed, **settings)
+    return Job(
+        program=program.words,
+        memory=guarded_memory(program.data, seed),
+        threads=program.threads if threads is None else threads,
+        seed=seed,
+        **settings,
+    )
 
 
 def assert_passes(result, *, reference=None, label=""):
-    problems = check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=reference,
-                         label=label)
+    problems = check_run(
+        result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=reference, label=label
+    )
     assert not problems, "\n".join(problems)
 
 
@@ -110,8 +116,12 @@ def test_tinygpu_defect1_divergence_and_partial_block(sim, tmp_path):
     wrong, and a partial last block could hang. Here every thread loops its own number
     of times, then takes its own side of an if/else; and 5 threads run on 4-thread
     blocks."""
-    jobs = [job_for(DIVERGENT_LOOPS), job_for(DIVERGENT_LOOPS, latency=3, stall_max=4, seed=5),
-            job_for(PARTIAL_BLOCK), job_for(PARTIAL_BLOCK, latency=2, stall_max=3, seed=6)]
+    jobs = [
+        job_for(DIVERGENT_LOOPS),
+        job_for(DIVERGENT_LOOPS, latency=3, stall_max=4, seed=5),
+        job_for(PARTIAL_BLOCK),
+        job_for(PARTIAL_BLOCK, latency=2, stall_max=3, seed=6),
+    ]
     results = run_jobs(sim, DEFAULT, jobs, tmp_path)
     for result in results[:2]:
         assert_passes(result, reference=divergent_loops_reference, label="divergent loops")
@@ -218,10 +228,10 @@ def test_tinygpu_defect4_any_memory_latency(sim, tmp_path):
     for name in ("matmul", "matadd"):
         kernel = load_kernel(f"kernels/{name}.asm")
         settings = [dict(latency=n) for n in range(1, 9)] + [
-            dict(latency=1, stall_max=12, seed=s) for s in (11, 12, 13)]
+            dict(latency=1, stall_max=12, seed=s) for s in (11, 12, 13)
+        ]
         for i, s in enumerate(settings):
-            jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, i), kernel.threads,
-                            name=name, **s))
+            jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, i), kernel.threads, name=name, **s))
     results = run_jobs(sim, DEFAULT, jobs, tmp_path)
     cycles = {}
     for result in results:
@@ -289,8 +299,10 @@ def test_runaway_kernel_times_out_and_gpu_recovers(sim, tmp_path):
     """A kernel that never finishes hits the harness timeout (reported as such), and
     after a reset the GPU runs the next kernel correctly."""
     matmul = load_kernel("kernels/matmul.asm")
-    jobs = [job_for(RUNAWAY, max_cycles=3000),
-            Job(matmul.program.words, guarded_memory(matmul.data, 4), matmul.threads)]
+    jobs = [
+        job_for(RUNAWAY, max_cycles=3000),
+        Job(matmul.program.words, guarded_memory(matmul.data, 4), matmul.threads),
+    ]
     runaway, after = run_jobs(sim, DEFAULT, jobs, tmp_path)
     assert runaway.timed_out and not runaway.done
     assert runaway.cycles == 3000
@@ -337,9 +349,17 @@ def test_reset_mid_kernel_then_clean_relaunch(sim, tmp_path):
     second launch must give exactly the right result."""
     matmul = load_kernel("kernels/matmul.asm")
     for abort_after in (7, 40, 120):
-        jobs = [Job(matmul.program.words, guarded_memory(matmul.data, 1), matmul.threads,
-                    latency=3, stall_max=3, abort_after_cycles=abort_after),
-                Job(matmul.program.words, guarded_memory(matmul.data, 2), matmul.threads, reset=False)]
+        jobs = [
+            Job(
+                matmul.program.words,
+                guarded_memory(matmul.data, 1),
+                matmul.threads,
+                latency=3,
+                stall_max=3,
+                abort_after_cycles=abort_after,
+            ),
+            Job(matmul.program.words, guarded_memory(matmul.data, 2), matmul.threads, reset=False),
+        ]
         aborted, relaunched = run_jobs(sim, DEFAULT, jobs, tmp_path / f"abort{abort_after}")
         assert aborted.aborted and aborted.raw["done_before_abort"] == 0
         assert_passes(relaunched, reference=matmul.reference, label=f"relaunch after reset at {abort_after}")
@@ -356,14 +376,26 @@ def test_illegal_configuration_fails_with_message(parameters, message, tmp_path)
     simulator.setup_tool_environment()
     sources = [str(p) for p in simulator.rtl_sources()]
     overrides = [f"-G{k}={v}" for k, v in parameters.items()]
-    lint = subprocess.run(["verilator", "--lint-only", "--top-module", "gpu", *overrides, *sources],
-                          capture_output=True, text=True)
+    lint = subprocess.run(
+        ["verilator", "--lint-only", "--top-module", "gpu", *overrides, *sources], capture_output=True, text=True
+    )
     assert lint.returncode != 0 and message in lint.stdout + lint.stderr
 
     binary = tmp_path / "gpu.vvp"
-    compiled = subprocess.run(["iverilog", "-g2012", "-s", "gpu", "-o", str(binary),
-                               *[f"-Pgpu.{k}={v}" for k, v in parameters.items()], *sources],
-                              capture_output=True, text=True)
+    compiled = subprocess.run(
+        [
+            "iverilog",
+            "-g2012",
+            "-s",
+            "gpu",
+            "-o",
+            str(binary),
+            *[f"-Pgpu.{k}={v}" for k, v in parameters.items()],
+            *sources,
+        ],
+        capture_output=True,
+        text=True,
+    )
     if compiled.returncode == 0:
         ran = subprocess.run(["vvp", "-n", str(binary)], capture_output=True, text=True, timeout=60)
         output = ran.stdout + ran.stderr
@@ -382,8 +414,9 @@ def matadd_run(tmp_path_factory):
 
 def test_checker_passes_the_real_run(matadd_run):
     kernel, result = matadd_run
-    assert check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes,
-                     reference=kernel.reference) == []
+    assert (
+        check_run(result, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=kernel.reference) == []
+    )
     assert len(result.commits) == kernel.threads * len(kernel.program.words)
 
 
@@ -418,8 +451,9 @@ def test_checker_catches_a_wrong_rtl_result(matadd_run):
     memory = list(result.memory)
     memory[bad.mem_addr] = (memory[bad.mem_addr] + 1) % 256
     broken = dataclasses.replace(result, commits=commits, memory=memory)
-    text = "\n".join(check_run(broken, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes,
-                               reference=kernel.reference))
+    text = "\n".join(
+        check_run(broken, block_dim=BLOCK_DIM, shared_bytes=DEFAULT.shared_mem_bytes, reference=kernel.reference)
+    )
     assert "differing fields: mem_data" in text
     assert "differs from the ISA model" in text and "differs from the reference" in text
     assert f"address {bad.mem_addr} (0x{bad.mem_addr:02x})" in text

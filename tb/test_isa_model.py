@@ -174,8 +174,15 @@ def test_str_to_address_255_and_ldr_from_it() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b", "flags"),
-    [(1, 2, NZP_N), (2, 2, NZP_Z), (3, 2, NZP_P), (0, 255, NZP_N), (255, 0, NZP_P), (0, 0, NZP_Z),
-     (128, 127, NZP_P)],  # unsigned: 128 > 127, 0 < 255
+    [
+        (1, 2, NZP_N),
+        (2, 2, NZP_Z),
+        (3, 2, NZP_P),
+        (0, 255, NZP_N),
+        (255, 0, NZP_P),
+        (0, 0, NZP_Z),
+        (128, 127, NZP_P),
+    ],  # unsigned: 128 > 127, 0 < 255
 )
 def test_cmp_sets_exactly_one_flag(a: int, b: int, flags: int) -> None:
     commit = commits_of(f"CONST R1, #{a}\nCONST R2, #{b}\nCMP R1, R2\nRET")[2]
@@ -313,12 +320,45 @@ def test_zero_threads_run_nothing() -> None:
 def test_commit_record_contents() -> None:
     result = run("CONST R1, #9\nLDR R2, R1\nRET", [0] * 9 + [33], threads=2, block_dim=1)
     assert result.commits[(1, 0)] == [
-        Commit(block=1, thread=0, pc=0, instr=0x9109, next_pc=1, nzp=NZP_Z,
-               rd=1, rd_value=9, mem_op=None, mem_addr=None, mem_data=None),
-        Commit(block=1, thread=0, pc=1, instr=0x7210, next_pc=2, nzp=NZP_Z,
-               rd=2, rd_value=33, mem_op="R", mem_addr=9, mem_data=33),
-        Commit(block=1, thread=0, pc=2, instr=0xF000, next_pc=2, nzp=NZP_Z,
-               rd=None, rd_value=None, mem_op=None, mem_addr=None, mem_data=None),
+        Commit(
+            block=1,
+            thread=0,
+            pc=0,
+            instr=0x9109,
+            next_pc=1,
+            nzp=NZP_Z,
+            rd=1,
+            rd_value=9,
+            mem_op=None,
+            mem_addr=None,
+            mem_data=None,
+        ),
+        Commit(
+            block=1,
+            thread=0,
+            pc=1,
+            instr=0x7210,
+            next_pc=2,
+            nzp=NZP_Z,
+            rd=2,
+            rd_value=33,
+            mem_op="R",
+            mem_addr=9,
+            mem_data=33,
+        ),
+        Commit(
+            block=1,
+            thread=0,
+            pc=2,
+            instr=0xF000,
+            next_pc=2,
+            nzp=NZP_Z,
+            rd=None,
+            rd_value=None,
+            mem_op=None,
+            mem_addr=None,
+            mem_data=None,
+        ),
     ]
 
 

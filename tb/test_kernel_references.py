@@ -30,9 +30,7 @@ def initial_memory(kernel: Kernel, seed: str) -> list[int]:
     return kernel.data + [rng.randrange(256) for _ in range(DATA_MEM_SIZE - len(kernel.data))]
 
 
-def check_against_reference(
-    kernel: Kernel, block_dim: int, seed: str, words: list[int]
-) -> list[str]:
+def check_against_reference(kernel: Kernel, block_dim: int, seed: str, words: list[int]) -> list[str]:
     """Differences between model and reference memory ([] when they agree)."""
     memory = initial_memory(kernel, seed)
     expected = kernel.reference(list(memory), kernel.threads, block_dim)
@@ -45,9 +43,11 @@ def test_kernels_were_found() -> None:
     assert {"matadd", "matmul", "zero_threads"} <= {kernel.name for kernel in KERNELS}
 
 
-@pytest.mark.parametrize(("kernel", "block_dim"),
-                         [(k, d) for k in KERNELS for d in BLOCK_DIMS if k.block_dim_allowed(d)],
-                         ids=lambda value: value.name if isinstance(value, Kernel) else str(value))
+@pytest.mark.parametrize(
+    ("kernel", "block_dim"),
+    [(k, d) for k in KERNELS for d in BLOCK_DIMS if k.block_dim_allowed(d)],
+    ids=lambda value: value.name if isinstance(value, Kernel) else str(value),
+)
 def test_model_matches_reference(kernel: Kernel, block_dim: int) -> None:
     seed = f"{kernel.name}-{block_dim}"
     memory = initial_memory(kernel, seed)
@@ -78,7 +78,8 @@ def test_kernel_files_are_documented(kernel: Kernel) -> None:
     header = '"""' if kernel.asm_path.suffix == ".py" else "; "  # a docstring or a comment
     assert text.startswith(f"{header}{kernel.name}:"), (
         f"{kernel.asm_path.name} must start with a header `{header}{kernel.name}: what it computes and how` "
-        "(README, Adding a kernel test)")
+        "(README, Adding a kernel test)"
+    )
     assert kernel.description and kernel.max_cycles > 0
     assert 0xF000 in kernel.program.words, "threads finish with RET"
 
@@ -126,6 +127,7 @@ def test_race_detector_can_fail() -> None:
 def test_race_detector_knows_barriers() -> None:
     """Threads of one block may share a byte across a barrier, never within one phase;
     blocks never; and a shared byte read before its block wrote it is reported too."""
+
     def races(source: str, threads: int, block_dim: int) -> list[str]:
         return find_races(run_kernel(assemble(source).words, [], threads, block_dim))
 
@@ -133,23 +135,25 @@ def test_race_detector_knows_barriers() -> None:
     through_barrier = "STR R0, %threadIdx\nBAR\nLDR R1, R0\nRET"
     assert races("CMP %threadIdx, R0\nBRnp SKIP\n" + through_barrier.replace("BAR", "SKIP:\nBAR"), 2, 2) == []
     assert races("STR R0, %threadIdx\nLDR R1, R0\nRET", 2, 2) == [
-        "address 0 is written and shared by block 0 thread 0, block 0 thread 1 with no barrier between"]
+        "address 0 is written and shared by block 0 thread 0, block 0 thread 1 with no barrier between"
+    ]
     assert races("CMP %threadIdx, R0\nBRnp SKIP\nSTR R0, %threadIdx\nSKIP:\nBAR\nLDR R1, R0\nRET", 2, 1) == [
-        "address 0 is written and shared by block 0 thread 0, block 1 thread 0 with no barrier between"]
+        "address 0 is written and shared by block 0 thread 0, block 1 thread 0 with no barrier between"
+    ]
     assert races("STS R0, %threadIdx\nLDS R1, R0\nRET", 2, 2) == [
-        "shared byte (block 0) 0 is written and shared by block 0 thread 0, block 0 thread 1 with no barrier between"]
-    assert races("STS %threadIdx, %threadIdx\nBAR\nCONST R2, #1\nSUB R3, R2, %threadIdx\nLDS R1, R3\nRET",
-                 2, 2) == []
+        "shared byte (block 0) 0 is written and shared by block 0 thread 0, block 0 thread 1 with no barrier between"
+    ]
+    assert races("STS %threadIdx, %threadIdx\nBAR\nCONST R2, #1\nSUB R3, R2, %threadIdx\nLDS R1, R3\nRET", 2, 2) == []
     assert races("LDS R1, %threadIdx\nRET", 1, 1) == [
-        "block 0 thread 0 reads shared byte 0 (pc 0) before any thread of its block wrote it"]
+        "block 0 thread 0 reads shared byte 0 (pc 0) before any thread of its block wrote it"
+    ]
 
 
 def test_a_launch_with_an_undefined_result_is_refused_before_simulating() -> None:
     """The pre-check every RTL flow runs before a simulator starts (make run, the kernel
     tests): one KERNEL RACE line for a kernel that reads shared memory its block never
     wrote, nothing for a defined one or one the model cannot finish (its timeout says so)."""
-    unwritten = assemble(".threads 4\nLDS R1, %threadIdx\nCONST R2, #32\nADD R2, R2, %threadIdx\n"
-                         "STR R2, R1\nRET\n")
+    unwritten = assemble(".threads 4\nLDS R1, %threadIdx\nCONST R2, #32\nADD R2, R2, %threadIdx\nSTR R2, R1\nRET\n")
     job = Job(unwritten.words, [0] * DATA_MEM_SIZE, 4)
     line = undefined_launch(job, block_dim=4, shared_bytes=64)
     assert line is not None and "\n" not in line

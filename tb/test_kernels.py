@@ -18,9 +18,13 @@ from tinygpu.kernels import (
 REFERENCES = "def double(memory, threads, block_dim):\n    return list(memory)\n"
 
 
-def make_kernel(folder: Path, name: str = "k", asm: str = ".threads 2\n.data 7 8\nRET\n",
-                toml: str | None = 'description = "a kernel"\nreference = "double"\n',
-                references: str | None = REFERENCES) -> Path:
+def make_kernel(
+    folder: Path,
+    name: str = "k",
+    asm: str = ".threads 2\n.data 7 8\nRET\n",
+    toml: str | None = 'description = "a kernel"\nreference = "double"\n',
+    references: str | None = REFERENCES,
+) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / f"{name}.asm").write_text(asm)
     if toml is not None:
@@ -61,23 +65,37 @@ def test_default_folder_is_the_repository_kernels() -> None:
     ("toml", "references", "asm", "message"),
     [
         (None, REFERENCES, "RET", r"missing .*k\.toml"),
-        ('description = "d"\nreference = "nothere"\n', REFERENCES, ".threads 1\nRET",
-         r"reference 'nothere' not found in .*references\.py"),
-        ('description = "d"\nreference = "double"\n', None, ".threads 1\nRET",
-         r"missing .*references\.py"),
+        (
+            'description = "d"\nreference = "nothere"\n',
+            REFERENCES,
+            ".threads 1\nRET",
+            r"reference 'nothere' not found in .*references\.py",
+        ),
+        ('description = "d"\nreference = "double"\n', None, ".threads 1\nRET", r"missing .*references\.py"),
         ('reference = "double"\n', REFERENCES, ".threads 1\nRET", r"missing key\(s\) description"),
-        ('description = "d"\nreference = "double"\nmax_cycle = 5\n', REFERENCES, ".threads 1\nRET",
-         r"unknown key\(s\) max_cycle"),
-        ('description = "d"\nreference = "double"\nmax_cycles = 0\n', REFERENCES, ".threads 1\nRET",
-         "max_cycles must be a positive integer"),
-        ('description = \n', REFERENCES, ".threads 1\nRET", "invalid TOML"),
+        (
+            'description = "d"\nreference = "double"\nmax_cycle = 5\n',
+            REFERENCES,
+            ".threads 1\nRET",
+            r"unknown key\(s\) max_cycle",
+        ),
+        (
+            'description = "d"\nreference = "double"\nmax_cycles = 0\n',
+            REFERENCES,
+            ".threads 1\nRET",
+            "max_cycles must be a positive integer",
+        ),
+        ("description = \n", REFERENCES, ".threads 1\nRET", "invalid TOML"),
         ('description = "d"\nreference = "double"\n', REFERENCES, "RET", r"no \.threads directive"),
-        ('description = "d"\nreference = "double"\n', REFERENCES, ".threads 1\nBAD",
-         r"does not assemble: .*k\.asm:2:1: error: unknown mnemonic 'BAD'"),
+        (
+            'description = "d"\nreference = "double"\n',
+            REFERENCES,
+            ".threads 1\nBAD",
+            r"does not assemble: .*k\.asm:2:1: error: unknown mnemonic 'BAD'",
+        ),
     ],
 )
-def test_load_errors(tmp_path: Path, toml: str | None, references: str | None, asm: str,
-                     message: str) -> None:
+def test_load_errors(tmp_path: Path, toml: str | None, references: str | None, asm: str, message: str) -> None:
     path = make_kernel(tmp_path, asm=asm, toml=toml, references=references)
     with pytest.raises(KernelError, match=message):
         load_kernel(path)

@@ -45,10 +45,16 @@ ADD_THEN_ROTATE = HEADER + textwrap.dedent("""
 
 def kernel_text(body: str, *, threads: int = 8, arrays: str = "") -> str:
     """A kernel file: `arrays` at module level, `body` as the kernel's body."""
-    defaults = "x = array(base=0, data=[3, 12, 9, 10, 0, 200, 7, 11, 5, 1, 255, 128, 4, 2, 6, 8])\n" \
-               "out = array(base=32, size=16)\nout2 = array(base=48, size=16)\n"
-    return (HEADER + (arrays or defaults) + f"\n@kernel(threads={threads})\ndef k():\n"
-            + textwrap.indent(textwrap.dedent(body).strip() + "\n", "    "))
+    defaults = (
+        "x = array(base=0, data=[3, 12, 9, 10, 0, 200, 7, 11, 5, 1, 255, 128, 4, 2, 6, 8])\n"
+        "out = array(base=32, size=16)\nout2 = array(base=48, size=16)\n"
+    )
+    return (
+        HEADER
+        + (arrays or defaults)
+        + f"\n@kernel(threads={threads})\ndef k():\n"
+        + textwrap.indent(textwrap.dedent(body).strip() + "\n", "    ")
+    )
 
 
 def guarded(data: list[int], seed: int) -> list[int]:
@@ -88,11 +94,13 @@ def test_issue_example_compiles_and_rotates() -> None:
     assert execute(compiled.source, data, 8, 4)[16:24] == rotated
 
 
-@pytest.mark.parametrize("body", [
-    # arithmetic wraps at 256, x // 0 = 255, x % 0 = x, unary minus
-    "i = block_idx * block_dim + thread_idx\nout[i] = x[i] * 3 + 200 - x[i] // (i % 3)\nout2[i] = -x[i] + x[i] % (i % 4)",
-    # if / elif / else on loaded values
-    """
+@pytest.mark.parametrize(
+    "body",
+    [
+        # arithmetic wraps at 256, x // 0 = 255, x % 0 = x, unary minus
+        "i = block_idx * block_dim + thread_idx\nout[i] = x[i] * 3 + 200 - x[i] // (i % 3)\nout2[i] = -x[i] + x[i] % (i % 4)",
+        # if / elif / else on loaded values
+        """
     i = block_idx * block_dim + thread_idx
     v = x[i]
     if v < 8:
@@ -104,8 +112,8 @@ def test_issue_example_compiles_and_rotates() -> None:
     else:
         out[i] = 4
     """,
-    # per-thread trip counts, break and continue
-    """
+        # per-thread trip counts, break and continue
+        """
     i = block_idx * block_dim + thread_idx
     s = 0
     for k in range(x[i] % 13):
@@ -116,8 +124,8 @@ def test_issue_example_compiles_and_rotates() -> None:
         s += k
     out[i] = s
     """,
-    # range with start and step from data, nested loops
-    """
+        # range with start and step from data, nested loops
+        """
     i = block_idx * block_dim + thread_idx
     s = 1
     for k in range(i, 20, x[i] % 5 + 1):
@@ -125,8 +133,8 @@ def test_issue_example_compiles_and_rotates() -> None:
             s = s * 3 + j
     out[i] = s
     """,
-    # while with early return
-    """
+        # while with early return
+        """
     i = block_idx * block_dim + thread_idx
     v = x[i]
     n = 0
@@ -141,8 +149,8 @@ def test_issue_example_compiles_and_rotates() -> None:
         n += 1
     out[i] = n
     """,
-    # shared memory with barriers in a loop (every thread runs the same trips)
-    """
+        # shared memory with barriers in a loop (every thread runs the same trips)
+        """
     i = block_idx * block_dim + thread_idx
     buf[thread_idx] = x[i]
     for step in range(3):
@@ -151,10 +159,11 @@ def test_issue_example_compiles_and_rotates() -> None:
         barrier()
         buf[thread_idx] = v + step
     out[i] = buf[thread_idx]
-    """ + "#full blocks",
-    # the loop variable as in Python: assigned in the body, read after the loop (last value
-    # given, or the value before a loop without trips), the same name in nested loops
     """
+        + "#full blocks",
+        # the loop variable as in Python: assigned in the body, read after the loop (last value
+        # given, or the value before a loop without trips), the same name in nested loops
+        """
     i = block_idx * block_dim + thread_idx
     k = 77
     for k in range(x[i] % 5):
@@ -167,20 +176,26 @@ def test_issue_example_compiles_and_rotates() -> None:
             out2[i] += j
     out2[i] += j
     """,
-    # augmented assignment to array elements, constants folded
-    "i = block_idx * block_dim + thread_idx\nout[i] = N * 2\nout[i] += x[i]\nout[i] //= 2",
-])
+        # augmented assignment to array elements, constants folded
+        "i = block_idx * block_dim + thread_idx\nout[i] = N * 2\nout[i] += x[i]\nout[i] //= 2",
+    ],
+)
 def test_python_and_model_agree(body: str) -> None:
     # a block of 3 leaves its last block partial: the neighbour read is then unwritten
     dims = (2, 4, 8) if body.endswith("#full blocks") else (1, 3, 4, 8)
-    arrays = ("x = array(base=0, data=[3, 12, 9, 10, 0, 200, 7, 11, 5, 1, 255, 128, 4, 2, 6, 8])\n"
-              "out = array(base=32, size=16)\nout2 = array(base=48, size=16)\nbuf = shared(size=8)\nN = 100\n")
+    arrays = (
+        "x = array(base=0, data=[3, 12, 9, 10, 0, 200, 7, 11, 5, 1, 255, 128, 4, 2, 6, 8])\n"
+        "out = array(base=32, size=16)\nout2 = array(base=48, size=16)\nbuf = shared(size=8)\nN = 100\n"
+    )
     agree(kernel_text(body, arrays=arrays), dims)
 
 
 def test_annotations_and_a_star_import_are_allowed() -> None:
-    text = kernel_text("v: int = x[thread_idx]\nout[thread_idx] = v * 2").replace(
-        HEADER, "from tinygpu.lang import *\n").replace("def k():", "def k() -> None:")
+    text = (
+        kernel_text("v: int = x[thread_idx]\nout[thread_idx] = v * 2")
+        .replace(HEADER, "from tinygpu.lang import *\n")
+        .replace("def k():", "def k() -> None:")
+    )
     agree(text, block_dims=(8,))
     assert "annotate it `-> None` or not at all" in errors_of(text.replace("-> None", "-> int"))[0]
 
@@ -195,14 +210,21 @@ def test_byte_arithmetic() -> None:
 
 
 def test_constants_fold_and_dead_code_goes() -> None:
-    compiled = compile_text(kernel_text("""
+    compiled = compile_text(
+        kernel_text(
+            """
         i = thread_idx
         if N > 5:
             out[i] = N * 2 + 1
         else:
             out[i] = x[i]
         unused = x[i] * 7
-        """, arrays="x = array(base=0, data=[1, 2])\nout = array(base=16, size=2)\nN = 3\n", threads=2), "k.py")
+        """,
+            arrays="x = array(base=0, data=[1, 2])\nout = array(base=16, size=2)\nN = 3\n",
+            threads=2,
+        ),
+        "k.py",
+    )
     assert "else" not in compiled.assembly.lower().split("; 6:")[0] or True
     body = [line.strip() for line in compiled.assembly.splitlines() if line.startswith("    ")]
     # i is %threadIdx itself; the if folds away; x[i]*7 is never used; 16 + i, x[i], store, RET
@@ -212,14 +234,17 @@ def test_constants_fold_and_dead_code_goes() -> None:
 
 
 def test_loop_constants_are_hoisted_and_moves_coalesced() -> None:
-    compiled = compile_text(kernel_text("""
+    compiled = compile_text(
+        kernel_text("""
         s = 0
         for k in range(4):
             s = s + x[k] * 2
         out[block_idx * block_dim + thread_idx] = s
-        """), "k.py")
+        """),
+        "k.py",
+    )
     text = compiled.assembly
-    loop = text[text.index("LOOP"):text.index("BRn LOOP")]
+    loop = text[text.index("LOOP") : text.index("BRn LOOP")]
     assert "CONST" not in loop, text  # 2, the loop step and the bound are set before the loop
     assert "ENDLOOP" not in text, text  # 0 < 4: the first test is decided at compile time
     assert "move" not in ir_of(compiled, "coalesce_moves")
@@ -256,35 +281,38 @@ def test_every_error_is_reported_with_its_position() -> None:
     ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    (HEADER + "x = array(data=[1])\n", "k.py:1:1: error: no @kernel(threads=N) function in this file"),
-    (HEADER + "import os\n", "k.py:2:1: error: only imports from tinygpu.lang"),
-    (HEADER + "from os import path\n", "k.py:2:1: error: a kernel file imports only from tinygpu.lang"),
-    (HEADER + "print(1)\n", "k.py:2:1: error: only imports from tinygpu.lang"),
-    (HEADER + "a = array(base=250, data=[1, 2, 3, 4, 5, 6, 7])\n", "does not fit data memory"),
-    (HEADER + "a = array(base=0, size=4)\nb = array(base=2, size=4)\n", "overlaps array 'a'"),
-    (HEADER + "a = array(data=[1, 300])\n", "data value 300 is not a byte"),
-    (HEADER + "s = shared(size=300)\n", "shared arrays hold at least one byte and 256 bytes together"),
-    (HEADER + "@kernel(threads=300)\ndef k():\n    pass\n", "threads=300: the launch size is 0..255"),
-    (HEADER + "@kernel(threads=1)\ndef k(n):\n    pass\n", "a kernel takes no parameters"),
-    (HEADER + "def helper():\n    pass\n", "must be the kernel, decorated with @kernel(threads=N)"),
-    (kernel_text("thread_idx = 3"), "cannot assign to 'thread_idx': it is an index, read-only"),
-    (kernel_text("x = 3"), "cannot assign to 'x': it is a module-level name, read-only"),
-    (kernel_text("if x[0] < 3 < 4:\n    pass"), "one comparison at a time"),
-    (kernel_text("v = x[0] < 3"), "comparisons, and, or, not are only allowed as the condition"),
-    (kernel_text("out[0] = 256"), "256 is not a byte"),
-    (kernel_text("for k in range(8, 0, -1):\n    pass"), "range() counts up"),
-    (kernel_text("for k in [1, 2]:\n    pass"), "a for loop is `for NAME in range(...)`"),
-    (kernel_text("for k in range(x[0]):\n    pass\nout[0] = k"), "name 'k' may be read before it is assigned"),
-    (kernel_text("if x[0] > 3:\n    v = 1\nout[0] = v"), "name 'v' may be read before it is assigned"),
-    (kernel_text("break"), "break outside a loop"),
-    (kernel_text("return 3"), "a kernel returns no value"),
-    (kernel_text("x[0:2] = 1"), "index an array by one value"),
-    (kernel_text("barrier(1)"), "barrier() takes no arguments"),
-    (kernel_text("with open('f') as f:\n    pass"), "with statements are not allowed"),
-    (kernel_text("out[0] = x[0] / 2"), "operator / is not allowed"),
-    ("def (:\n", "k.py:1:5: error: invalid Python"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HEADER + "x = array(data=[1])\n", "k.py:1:1: error: no @kernel(threads=N) function in this file"),
+        (HEADER + "import os\n", "k.py:2:1: error: only imports from tinygpu.lang"),
+        (HEADER + "from os import path\n", "k.py:2:1: error: a kernel file imports only from tinygpu.lang"),
+        (HEADER + "print(1)\n", "k.py:2:1: error: only imports from tinygpu.lang"),
+        (HEADER + "a = array(base=250, data=[1, 2, 3, 4, 5, 6, 7])\n", "does not fit data memory"),
+        (HEADER + "a = array(base=0, size=4)\nb = array(base=2, size=4)\n", "overlaps array 'a'"),
+        (HEADER + "a = array(data=[1, 300])\n", "data value 300 is not a byte"),
+        (HEADER + "s = shared(size=300)\n", "shared arrays hold at least one byte and 256 bytes together"),
+        (HEADER + "@kernel(threads=300)\ndef k():\n    pass\n", "threads=300: the launch size is 0..255"),
+        (HEADER + "@kernel(threads=1)\ndef k(n):\n    pass\n", "a kernel takes no parameters"),
+        (HEADER + "def helper():\n    pass\n", "must be the kernel, decorated with @kernel(threads=N)"),
+        (kernel_text("thread_idx = 3"), "cannot assign to 'thread_idx': it is an index, read-only"),
+        (kernel_text("x = 3"), "cannot assign to 'x': it is a module-level name, read-only"),
+        (kernel_text("if x[0] < 3 < 4:\n    pass"), "one comparison at a time"),
+        (kernel_text("v = x[0] < 3"), "comparisons, and, or, not are only allowed as the condition"),
+        (kernel_text("out[0] = 256"), "256 is not a byte"),
+        (kernel_text("for k in range(8, 0, -1):\n    pass"), "range() counts up"),
+        (kernel_text("for k in [1, 2]:\n    pass"), "a for loop is `for NAME in range(...)`"),
+        (kernel_text("for k in range(x[0]):\n    pass\nout[0] = k"), "name 'k' may be read before it is assigned"),
+        (kernel_text("if x[0] > 3:\n    v = 1\nout[0] = v"), "name 'v' may be read before it is assigned"),
+        (kernel_text("break"), "break outside a loop"),
+        (kernel_text("return 3"), "a kernel returns no value"),
+        (kernel_text("x[0:2] = 1"), "index an array by one value"),
+        (kernel_text("barrier(1)"), "barrier() takes no arguments"),
+        (kernel_text("with open('f') as f:\n    pass"), "with statements are not allowed"),
+        (kernel_text("out[0] = x[0] / 2"), "operator / is not allowed"),
+        ("def (:\n", "k.py:1:5: error: invalid Python"),
+    ],
+)
 def test_refused(text: str, message: str) -> None:
     errors = errors_of(text)
     assert any(message in error for error in errors), errors
@@ -298,9 +326,12 @@ def test_register_pressure_is_refused_at_the_line() -> None:
     errors = errors_of(kernel_text(body, threads=1))
     assert len(errors) == 1
     assert errors == [  # docs/lang.md shows this line
-        ("k.py:21:11: error: out of registers: this line needs a 14th register (14 values live, R0-R12 hold 13; "
-        "variables live here: v0, v1, v10, v11, v12, v2, v3, v4, v5, v6, v7, v8, v9); keep fewer values alive "
-        "at once (there is no spilling)")]
+        (
+            "k.py:21:11: error: out of registers: this line needs a 14th register (14 values live, R0-R12 hold 13; "
+            "variables live here: v0, v1, v10, v11, v12, v2, v3, v4, v5, v6, v7, v8, v9); keep fewer values alive "
+            "at once (there is no spilling)"
+        )
+    ]
     # 13 live values fit
     agree(kernel_text("\n".join(body.splitlines()[:12]) + "\nout[0] = " + " + ".join(names[:12]), threads=1))
 
@@ -313,16 +344,25 @@ def test_races_and_unwritten_shared_reads_are_reported_at_their_line() -> None:
     racy = compile_text(kernel_text("out[0] = thread_idx", arrays=arrays, threads=4), "k.py")
     with pytest.raises(KernelFault) as caught:
         execute(racy.source, racy.program.data, 4, 4)
-    assert caught.value.problems == [("k.py:8: error: race on out[0]: block 0 thread 0 writes it and "
-                                      "block 0 thread 1 writes it (line 8) with no barrier between")]
-    no_barrier = compile_text(kernel_text("buf[thread_idx] = 1\nout[thread_idx] = buf[(thread_idx + 1) % 4]",
-                                          arrays=arrays, threads=4), "k.py")
+    assert caught.value.problems == [
+        (
+            "k.py:8: error: race on out[0]: block 0 thread 0 writes it and "
+            "block 0 thread 1 writes it (line 8) with no barrier between"
+        )
+    ]
+    no_barrier = compile_text(
+        kernel_text("buf[thread_idx] = 1\nout[thread_idx] = buf[(thread_idx + 1) % 4]", arrays=arrays, threads=4),
+        "k.py",
+    )
     with pytest.raises(KernelFault) as caught:
         execute(no_barrier.source, no_barrier.program.data, 4, 4)
-    assert "k.py:9: error: block 0 thread 0 reads buf[1] before any thread of its block wrote it" \
-           in caught.value.problems[0]
-    with_barrier = kernel_text("buf[thread_idx] = 1\nbarrier()\nout[thread_idx] = buf[(thread_idx + 1) % 4]",
-                               arrays=arrays, threads=4)
+    assert (
+        "k.py:9: error: block 0 thread 0 reads buf[1] before any thread of its block wrote it"
+        in caught.value.problems[0]
+    )
+    with_barrier = kernel_text(
+        "buf[thread_idx] = 1\nbarrier()\nout[thread_idx] = buf[(thread_idx + 1) % 4]", arrays=arrays, threads=4
+    )
     agree(with_barrier, block_dims=(4,))
     outside = compile_text(kernel_text("out[thread_idx + 5] = 1", arrays=arrays, threads=4), "k.py")
     with pytest.raises(KernelFault, match=r"k.py:8: error: block 0 thread 3: index 8 is outside out"):
@@ -364,22 +404,38 @@ def test_cc_errors_exit_2_and_write_nothing(tmp_path: Path, capsys: pytest.Captu
     err = capsys.readouterr().err.splitlines()
     assert [line for line in err if ": error: " in line] == [
         f"{source}:8:9: error: float values are not allowed: values are bytes 0..255",
-        f"{source}:9:9: error: float values are not allowed: values are bytes 0..255"]
+        f"{source}:9:9: error: float values are not allowed: values are bytes 0..255",
+    ]
     assert not (tmp_path / "bad.asm").exists()
 
 
 # ---- tinygpu-run with a Python kernel: bad kernels stop before any simulator -----------
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ("y = 1.5\nz = q", ["k.py:8:9: error: float values are not allowed: values are bytes 0..255",
-                        "k.py:9:9: error: name 'q' is never assigned"]),
-    ("out[0] = thread_idx", [("k.py:8: error: race on out[0]: block 0 thread 0 writes it and block 0 thread 1 "
-                             "writes it (line 8) with no barrier between")]),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "y = 1.5\nz = q",
+            [
+                "k.py:8:9: error: float values are not allowed: values are bytes 0..255",
+                "k.py:9:9: error: name 'q' is never assigned",
+            ],
+        ),
+        (
+            "out[0] = thread_idx",
+            [
+                (
+                    "k.py:8: error: race on out[0]: block 0 thread 0 writes it and block 0 thread 1 "
+                    "writes it (line 8) with no barrier between"
+                )
+            ],
+        ),
+    ],
+)
 def test_run_refuses_a_bad_python_kernel_before_simulating(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        body: str, expected: list[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], body: str, expected: list[str]
+) -> None:
     from tinygpu.cli import run as run_cli
 
     def refuse(request: object) -> int:
@@ -394,18 +450,26 @@ def test_run_refuses_a_bad_python_kernel_before_simulating(
 
 
 def test_run_refuses_a_python_kernel_needing_more_shared_memory_than_the_configuration(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tinygpu.cli import run as run_cli
 
     monkeypatch.setattr(run_cli, "run_and_report", lambda request: 1 / 0)
     monkeypatch.chdir(tmp_path)
-    Path("k.py").write_text(kernel_text("big[thread_idx] = 1\nbarrier()\nout[i] = big[thread_idx]".replace(
-        "out[i]", "out[block_idx * block_dim + thread_idx]"), arrays="out = array(base=0, size=8)\nbig = shared(size=100)\n"))
+    Path("k.py").write_text(
+        kernel_text(
+            "big[thread_idx] = 1\nbarrier()\nout[i] = big[thread_idx]".replace(
+                "out[i]", "out[block_idx * block_dim + thread_idx]"
+            ),
+            arrays="out = array(base=0, size=8)\nbig = shared(size=100)\n",
+        )
+    )
     with pytest.raises(SystemExit) as stopped:
         run_cli.main(["--kernel", "k.py"])
     assert stopped.value.code == 2
-    assert capsys.readouterr().err == ("tinygpu-run: error: k.py needs 100 bytes of shared memory per block; "
-                                       "configuration default has 64\n")
+    assert capsys.readouterr().err == (
+        "tinygpu-run: error: k.py needs 100 bytes of shared memory per block; configuration default has 64\n"
+    )
 
 
 def test_compiled_kernels_meet_the_goal_in_the_cycle_baseline() -> None:

@@ -17,7 +17,7 @@ MARKED = re.compile(r"<!-- (ir: \w+|asm) -->\n```\n(.*?)```", re.DOTALL)
 
 
 def contiguous(excerpt: list[str], lines: list[str]) -> bool:
-    return any(lines[k:k + len(excerpt)] == excerpt for k in range(len(lines) - len(excerpt) + 1))
+    return any(lines[k : k + len(excerpt)] == excerpt for k in range(len(lines) - len(excerpt) + 1))
 
 
 def marked_blocks() -> list[tuple[str, str]]:
@@ -26,8 +26,16 @@ def marked_blocks() -> list[tuple[str, str]]:
 
 def test_the_document_marks_every_pass() -> None:
     marks = [mark for mark, _ in marked_blocks()]
-    assert marks == ["ir: lower", "ir: fold_constants", "ir: remove_dead_code", "ir: coalesce_moves",
-                     "ir: hoist_constants", "ir: reuse_values", "ir: allocate_registers", "asm"]
+    assert marks == [
+        "ir: lower",
+        "ir: fold_constants",
+        "ir: remove_dead_code",
+        "ir: coalesce_moves",
+        "ir: hoist_constants",
+        "ir: reuse_values",
+        "ir: allocate_registers",
+        "asm",
+    ]
 
 
 @pytest.mark.parametrize(("mark", "block"), marked_blocks(), ids=lambda value: value[:24])
@@ -41,5 +49,5 @@ def test_each_block_is_what_the_compiler_prints(monkeypatch: pytest.MonkeyPatch,
 def test_the_example_source_is_the_file() -> None:
     text = DOC.read_text()
     source = (REPO_ROOT / EXAMPLE).read_text()
-    shown = text[text.index("```python\nN = 2"):].split("```")[1].removeprefix("python\n")
+    shown = text[text.index("```python\nN = 2") :].split("```")[1].removeprefix("python\n")
     assert shown in source

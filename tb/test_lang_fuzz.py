@@ -33,8 +33,23 @@ RTL_SAMPLE = range(1, 9)  # and on the RTL, in one simulator process
 def test_random_kernels_are_reproducible_and_use_the_whole_language() -> None:
     assert random_kernel(7) == random_kernel(7) != random_kernel(8)
     texts = "\n".join(random_kernel(seed) for seed in range(40))
-    for feature in ("while ", "for ", "range(", "elif ", "else:", "break", "continue", "return",
-                    "barrier()", "tile[", " and ", " or ", "not ", "%=", "//"):
+    for feature in (
+        "while ",
+        "for ",
+        "range(",
+        "elif ",
+        "else:",
+        "break",
+        "continue",
+        "return",
+        "barrier()",
+        "tile[",
+        " and ",
+        " or ",
+        "not ",
+        "%=",
+        "//",
+    ):
         assert feature in texts, feature
 
 
@@ -50,8 +65,11 @@ def test_fuzz_sample_agrees_with_the_model() -> None:
 
 @pytest.mark.sim
 def test_fuzz_sample_on_the_rtl(tmp_path: Path) -> None:
-    kernels = [(seed, compiled) for seed in RTL_SAMPLE
-               if (compiled := lang_fuzz.compile_or_none(random_kernel(seed), f"seed{seed}.py")) is not None]
+    kernels = [
+        (seed, compiled)
+        for seed in RTL_SAMPLE
+        if (compiled := lang_fuzz.compile_or_none(random_kernel(seed), f"seed{seed}.py")) is not None
+    ]
     problems = lang_fuzz.rtl_check(kernels, "verilator", get_config("default"), tmp_path)
     assert len(problems) >= 5, "too few sample kernels ran on the RTL"
     assert not any(problems.values()), "\n".join(p for found in problems.values() for p in found)
@@ -71,6 +89,7 @@ def test_a_planted_compiler_fault_is_found_and_shrunk(monkeypatch: pytest.Monkey
     dim = found.failing_dim
     small = shrink(found.text, lambda text: lang_fuzz.model_disagrees(text, found.seed, dim))
     assert lang_fuzz.model_disagrees(small, found.seed, dim)
+
     def statements(text: str) -> int:
         function = next(node for node in ast.parse(text).body if isinstance(node, ast.FunctionDef))
         return sum(isinstance(node, ast.stmt) for node in ast.walk(function)) - 1
@@ -94,8 +113,9 @@ def test_kept_regression(path: Path) -> None:
     compiled = compile_file(path)
     agreed = 0
     for block_dim in range(1, 9):
-        problems = python_against_model(compiled, guarded_memory(compiled.program.data, block_dim),
-                                        compiled.source.threads, block_dim)
+        problems = python_against_model(
+            compiled, guarded_memory(compiled.program.data, block_dim), compiled.source.threads, block_dim
+        )
         assert not problems or problems[0].startswith("the Python execution is not defined"), problems
         agreed += not problems
     assert agreed, "the kept kernel is defined at no block size: it checks nothing"
@@ -122,13 +142,15 @@ def _drop_backward_edges(code, *, moves_free):  # type: ignore[no-untyped-def]
 PLANTED = {
     "lower: <= branches as <": lambda mp: mp.setitem(ir.CONDITIONS, "<=", 0b100),
     "fold: a - b folds to b - a": lambda mp: mp.setattr(
-        optimize, "byte_arithmetic", lambda op, a, b: _byte_arithmetic(op, *((b, a) if op == "sub" else (a, b)))),
+        optimize, "byte_arithmetic", lambda op, a, b: _byte_arithmetic(op, *((b, a) if op == "sub" else (a, b)))
+    ),
     "fold and hoist: a variable written twice taken for a constant": lambda mp: mp.setattr(
-        optimize, "_single_definitions", lambda code: {i.dst: i for i in code if i.dst is not None}),
-    "regalloc: half the interference edges lost": lambda mp: mp.setattr(
-        regalloc, "interference", _drop_backward_edges),
-    "execute: x // 0 is 0 in the reference": lambda mp: mp.setattr(execute_module, "_divide", lambda a, b: Byte(
-        0 if b % 256 == 0 else (a % 256) // (b % 256))),
+        optimize, "_single_definitions", lambda code: {i.dst: i for i in code if i.dst is not None}
+    ),
+    "regalloc: half the interference edges lost": lambda mp: mp.setattr(regalloc, "interference", _drop_backward_edges),
+    "execute: x // 0 is 0 in the reference": lambda mp: mp.setattr(
+        execute_module, "_divide", lambda a, b: Byte(0 if b % 256 == 0 else (a % 256) // (b % 256))
+    ),
 }
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tinygpu.lint import elaboration_problems, lint_problems, mypy_problems, ruff_problems, slang_problems
+from tinygpu.lint import (
+    elaboration_problems,
+    lint_problems,
+    mypy_problems,
+    ruff_format_problems,
+    ruff_problems,
+    slang_problems,
+)
 from tinygpu.rtl_patch import RtlEdit, patched_rtl
 
 # The real RTL is checked by `make lint` itself (the first step of `make test`).
@@ -13,8 +20,10 @@ pytestmark = pytest.mark.sim  # runs Verilator and slang
 
 # A signal used before its declaration: Icarus and Verilator accept it, slang does not.
 USED_BEFORE_DECLARED = RtlEdit(
-    "gpu.sv", "  assign no_program_write_ready = '0;",
-    "  assign no_program_write_ready = '0;\n  assign late_wire = 1'b0;\n  logic late_wire;")
+    "gpu.sv",
+    "  assign no_program_write_ready = '0;",
+    "  assign no_program_write_ready = '0;\n  assign late_wire = 1'b0;\n  logic late_wire;",
+)
 # An always_comb that does not assign on every path: a latch.
 LATCH = RtlEdit("fetcher.sv", "    address_d  = address_q;\n", "")
 # A parameter check that lets 33 threads per block through.
@@ -38,8 +47,11 @@ def test_ruff_and_mypy_report_a_planted_fault(tmp_path):
     """The Python checks of make lint, with the project's settings, can fail: an unused
     import for ruff, a str passed where an int is expected for mypy."""
     source = tmp_path / "planted.py"
-    source.write_text("import os\n\n\ndef double(x: int) -> int:\n    return 2 * x\n\n\ndouble(\"two\")\n")
+    source.write_text('import os\n\n\ndef double(x: int) -> int:\n    return 2 * x\n\n\ndouble("two")\n')
     assert "F401" in ruff_problems([str(source)])
     assert "arg-type" in mypy_problems([str(source)])
     source.write_text("def double(x: int) -> int:\n    return 2 * x\n\n\ndouble(2)\n")
     assert ruff_problems([str(source)]) == "" and mypy_problems([str(source)]) == ""
+    assert ruff_format_problems([str(source)]) == ""
+    source.write_text("def double(x: int) -> int:\n    return 2*x\n")  # not as ruff formats it
+    assert "planted.py" in ruff_format_problems([str(source)])

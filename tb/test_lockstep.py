@@ -92,9 +92,11 @@ def test_each_field_is_compared_and_named_with_its_place(field):
     mismatch = compare_commits(model, rtl).mismatch
     assert mismatch is not None, f"a changed {field} went unnoticed"
     header, expected, actual, differing = mismatch.splitlines()
-    assert header == (f"first wrong instruction: cycle {bad.cycle}, core {bad.core}, block 0, "
-                      f"thread 1, instruction #{sum(1 for c in rtl[:index] if c.thread == 1)} of "
-                      f"this thread: pc {bad.pc} ({disassemble(bad.instr)})")
+    assert header == (
+        f"first wrong instruction: cycle {bad.cycle}, core {bad.core}, block 0, "
+        f"thread 1, instruction #{sum(1 for c in rtl[:index] if c.thread == 1)} of "
+        f"this thread: pc {bad.pc} ({disassemble(bad.instr)})"
+    )
     assert expected.startswith(f"  expected: pc={bad.pc:3d} {disassemble(bad.instr)}")
     assert differing == f"  differing fields: {field}"
 
@@ -142,12 +144,37 @@ def commit_line(job: int = 3, cycle: int = 0x1F, core: int = 1, warp: int = 0, t
 
 
 def test_commit_line_fields():
-    job, commit = parse_commit_line(commit_line(block=2, pc=10, instr=0x7210, next_pc=11, nzp=2, rd_written=1, rd=2,
-                                                rd_value=0x21, mem_read=1, mem_address=9, mem_data=0x21))
+    job, commit = parse_commit_line(
+        commit_line(
+            block=2,
+            pc=10,
+            instr=0x7210,
+            next_pc=11,
+            nzp=2,
+            rd_written=1,
+            rd=2,
+            rd_value=0x21,
+            mem_read=1,
+            mem_address=9,
+            mem_data=0x21,
+        )
+    )
     assert job == 3
-    assert commit == Commit(cycle=0x1F, core=1, block=2, thread=3, pc=10, instr=0x7210,
-                            next_pc=11, nzp=2, rd=2, rd_value=0x21, mem_op="R",
-                            mem_addr=9, mem_data=0x21)
+    assert commit == Commit(
+        cycle=0x1F,
+        core=1,
+        block=2,
+        thread=3,
+        pc=10,
+        instr=0x7210,
+        next_pc=11,
+        nzp=2,
+        rd=2,
+        rd_value=0x21,
+        mem_op="R",
+        mem_addr=9,
+        mem_data=0x21,
+    )
     _, commit = parse_commit_line(commit_line(shared_read=1, shared_address=0x3F, shared_data=7))
     assert (commit.shared_op, commit.shared_addr, commit.shared_data, commit.barrier) == ("R", 0x3F, 7, False)
     _, commit = parse_commit_line(commit_line(barrier=1, order=0x12345))
@@ -156,10 +183,16 @@ def test_commit_line_fields():
 
 def test_commit_line_without_effects_leaves_them_empty():
     # rd, rd_value, mem_addr and mem_data are ignored when their enables are 0.
-    _, commit = parse_commit_line(commit_line(rd=7, rd_value=0x99, mem_address=0x44, mem_data=0x55,
-                                              shared_address=0x12, shared_data=0x34))
+    _, commit = parse_commit_line(
+        commit_line(rd=7, rd_value=0x99, mem_address=0x44, mem_data=0x55, shared_address=0x12, shared_data=0x34)
+    )
     assert (commit.rd, commit.rd_value, commit.mem_op, commit.mem_addr, commit.mem_data) == (
-        None, None, None, None, None)
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
     assert (commit.shared_op, commit.shared_addr, commit.shared_data) == (None, None, None)
 
 
@@ -171,18 +204,21 @@ def test_commit_line_with_a_read_and_a_write_is_always_wrong():
 
 def test_a_field_with_unknown_bits_matches_nothing():
     bits = commit_line(rd_written=1, rd_value=0x21).split()[-1]
-    start = sum(width for name, width in commit_layout().fields[:commit_layout().names.index("rd_value")])
-    line = commit_line().rsplit(" ", 1)[0] + " " + bits[:start] + "x" + bits[start + 1:]
+    start = sum(width for name, width in commit_layout().fields[: commit_layout().names.index("rd_value")])
+    line = commit_line().rsplit(" ", 1)[0] + " " + bits[:start] + "x" + bits[start + 1 :]
     _, commit = parse_commit_line(line)
     assert commit.rd_value == UNKNOWN and commit.rd is not None
 
 
-@pytest.mark.parametrize("line", [
-    commit_line()[:-1],                     # a bit missing
-    commit_line() + "0",                    # a bit too many
-    commit_line() + " 0",                   # a field too many
-    "T" + commit_line()[1:],                # not a commit line
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        commit_line()[:-1],  # a bit missing
+        commit_line() + "0",  # a bit too many
+        commit_line() + " 0",  # a field too many
+        "T" + commit_line()[1:],  # not a commit line
+    ],
+)
 def test_malformed_commit_lines_are_refused(line):
     with pytest.raises(ValueError, match="malformed commit line"):
         parse_commit_line(line)
@@ -201,4 +237,5 @@ def test_a_barrier_release_in_pieces_is_reported():
     assert barrier_release_problems(rtl) == []
     rtl[bars[1]] = dataclasses.replace(rtl[bars[1]], cycle=41)
     assert barrier_release_problems(rtl) == [
-        "block 0: barrier release #1 came in pieces (cycle, core): [(40, 0), (41, 0)]"]
+        "block 0: barrier release #1 came in pieces (cycle, core): [(40, 0), (41, 0)]"
+    ]

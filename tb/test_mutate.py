@@ -74,8 +74,10 @@ SYNTAX_ERROR = """%Error: build/mutate/rtl/m0056/pc_unit.sv:56:19: syntax error,
 UNUSED = """%Warning-UNUSEDSIGNAL: build/mutate/rtl/m0080/lsu.sv:80:9: Signal is not used: 'pending'
 %Error: Exiting due to 1 warning(s)"""
 # Verilator's words when gpu.sv:95's check, negated, refused the default configuration:
-PARAMETER_CHECK = ("%Warning-USERERROR: build/mutate/rtl/m0095/elaboration_error.sv:12:3: gpu: "
-                   "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES\n%Error: Exiting due to 1 warning(s)")
+PARAMETER_CHECK = (
+    "%Warning-USERERROR: build/mutate/rtl/m0095/elaboration_error.sv:12:3: gpu: "
+    "PROGRAM_MEM_NUM_CHANNELS must be 1..NUM_CORES\n%Error: Exiting due to 1 warning(s)"
+)
 
 
 def never_run() -> str:
@@ -85,6 +87,7 @@ def never_run() -> str:
 def raising(error: Exception):
     def run() -> str:
         raise error
+
     return run
 
 
@@ -98,14 +101,18 @@ def test_a_mutant_that_does_not_compile_is_invalid_not_killed():
 def test_a_lint_warning_alone_is_a_lint_only_kill_and_behaviour_wins_over_it():
     assert judge(UNUSED, lambda: "") == ("lint-only", "lint: " + UNUSED.splitlines()[0])
     assert judge(UNUSED, lambda: "matadd on default: lock-step check failed") == (
-        "killed", "matadd on default: lock-step check failed")
+        "killed",
+        "matadd on default: lock-step check failed",
+    )
 
 
 def test_a_run_that_leaves_no_output_gets_a_verdict_not_an_exception():
     missing = FileNotFoundError(2, "No such file or directory", "build/mutate/runs/m0100/default/memory_3.hex")
     assert judge("", raising(missing)) == ("killed", "no output: the simulation stopped before writing memory_3.hex")
     assert judge("", raising(SimulationError("vvp: assertion failed\nmore"))) == (
-        "killed", "simulation failed: vvp: assertion failed")
+        "killed",
+        "simulation failed: vvp: assertion failed",
+    )
 
 
 def test_the_parameter_checks_refusing_the_default_is_a_behaviour_kill_and_clean_survives():
@@ -116,8 +123,10 @@ def test_the_parameter_checks_refusing_the_default_is_a_behaviour_kill_and_clean
 
 def test_the_score_counts_only_behaviour_kills_of_valid_non_equivalent_mutants():
     mutant = Mutant("x.sv", 1, "constant", "a = 1'b0;", "a = 1'b1;")
-    verdicts = [Verdict(mutant, status) for status in
-                ("killed", "killed", "killed", "lint-only", "survived", "equivalent", "invalid")]
+    verdicts = [
+        Verdict(mutant, status)
+        for status in ("killed", "killed", "killed", "lint-only", "survived", "equivalent", "invalid")
+    ]
     assert kill_rate(verdicts) == (3, 5, 60.0)
     text = report(verdicts, total=7, seed=1, seconds=1)
     assert "| 3 | 1 | 1 | 1 | 1 | **60.0 %** (3 of 5) |" in text

@@ -34,13 +34,32 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("models and data", {"model", "kernels", "randprog", "configs", "commits", "records", "cycle_budget", "lang"}),
     ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "parallel"}),
     ("checks", {"checks", "lockstep", "counter_checks", "memory_diff", "func_coverage", "regressions", "lang_check"}),
-    ("campaigns", {"fuzz", "fuzz_cases", "lang_fuzz", "coverage_report", "line_coverage", "mutate", "bench",
-                   "run_kernel", "lint", "gtkwave_save", "trace_view", "timeline", "waveform", "formal", "synth"}),
+    (
+        "campaigns",
+        {
+            "fuzz",
+            "fuzz_cases",
+            "lang_fuzz",
+            "coverage_report",
+            "line_coverage",
+            "mutate",
+            "bench",
+            "run_kernel",
+            "lint",
+            "gtkwave_save",
+            "trace_view",
+            "timeline",
+            "waveform",
+            "formal",
+            "synth",
+        },
+    ),
     ("command lines", {"cli"}),
 ]
 
 
 # ------------------------------------------------------------------ import graph ---
+
 
 def module_name(path: Path, root: Path = PACKAGE_DIR) -> str:
     """'tinygpu.sim.build' for tinygpu/sim/build.py, 'tinygpu.sim' for its __init__.py."""
@@ -93,14 +112,17 @@ def upward_imports(graph: dict[str, set[str]]) -> list[str]:
             if module == "tinygpu" or layer_of(module) is None or layer_of(imported) is None:
                 continue
             if layer_of(imported) > layer_of(module):
-                problems.append(f"{module} ({LAYERS[layer_of(module)][0]}) imports {imported} "
-                                f"({LAYERS[layer_of(imported)][0]}), a layer above it")
+                problems.append(
+                    f"{module} ({LAYERS[layer_of(module)][0]}) imports {imported} "
+                    f"({LAYERS[layer_of(imported)][0]}), a layer above it"
+                )
     return problems
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Import cycles (each as a path that comes back to its start), by depth-first search.
     A package's __init__ re-exporting its own submodules is not a cycle."""
+
     def edges(module: str) -> set[str]:
         return {m for m in graph.get(module, ()) if not module.startswith(f"{m}.")}
 
@@ -110,7 +132,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         state[module] = 1
         for imported in sorted(edges(module)):
             if state.get(imported) == 1:
-                found.append(path[path.index(imported):] + [imported])
+                found.append(path[path.index(imported) :] + [imported])
             elif imported not in state:
                 visit(imported, path + [imported])
         state[module] = 2
@@ -122,6 +144,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 # ------------------------------------------------------------------------- tests ---
+
 
 def test_every_module_has_a_layer():
     unlisted = [m for m in package_graph() if m != "tinygpu" and layer_of(m) is None]
@@ -140,12 +163,19 @@ def test_no_import_cycles():
 
 def test_library_never_imports_a_command_line_or_a_test():
     graph = package_graph()
-    problems = [f"{module} imports {imported}"
-                for module, imports in graph.items() if not module.startswith("cli")
-                for imported in imports if imported.startswith("cli")]
+    problems = [
+        f"{module} imports {imported}"
+        for module, imports in graph.items()
+        if not module.startswith("cli")
+        for imported in imports
+        if imported.startswith("cli")
+    ]
     for path in PACKAGE_DIR.rglob("*.py"):
-        tests = {m for m in imported_modules(path, module_name(path)) if m.split(".")[0] in
-                 {"conftest", "tb"} or m.split(".")[0].startswith("test_")}
+        tests = {
+            m
+            for m in imported_modules(path, module_name(path))
+            if m.split(".")[0] in {"conftest", "tb"} or m.split(".")[0].startswith("test_")
+        }
         problems += [f"{module_name(path)} imports the test module {m}" for m in sorted(tests)]
     assert not problems, "\n".join(problems)
 
@@ -162,33 +192,40 @@ def test_tests_import_the_package_not_each_other():
 
 def test_every_module_is_named_in_the_architecture_document():
     text = ARCHITECTURE_DOC.read_text()
-    section = text[text.index("## The Python package"):]
-    section = section[:section.index("\n## ", 1)]
+    section = text[text.index("## The Python package") :]
+    section = section[: section.index("\n## ", 1)]
     words = set(re.findall(r"[a-z_]+", section))
-    missing = sorted({m.split(".")[-1] for m in package_graph()
-                      if m not in ("tinygpu", "cli") and not m.startswith("cli.")} - words)
+    missing = sorted(
+        {m.split(".")[-1] for m in package_graph() if m not in ("tinygpu", "cli") and not m.startswith("cli.")} - words
+    )
     assert not missing, f"{ARCHITECTURE_DOC.name}, 'The Python package', does not name: {missing}"
 
 
 def source_files(root: Path = REPO_ROOT):
     """The repository's Python and configuration files (not .venv, build outputs, .git)."""
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "build"
-                         and d != "__pycache__"]
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "build" and d != "__pycache__"]
         for name in files:
             if name.endswith((".py", ".ini", ".toml", ".cfg", ".sh")) or name == "Makefile":
                 yield Path(folder, name)
 
 
 def test_nothing_edits_sys_path_or_sets_a_pythonpath():
-    pattern = re.compile(r"sys\.path\.(append|insert|extend)|sys\.path\s*(\[|[+]?=)"
-                         r"|^\s*pythonpath\s*=|SIM_PYTHONPATH", re.M)
-    problems = [str(path.relative_to(REPO_ROOT)) for path in source_files()
-                if path != Path(__file__) and pattern.search(path.read_text(errors="replace"))]
+    pattern = re.compile(
+        r"sys\.path\.(append|insert|extend)|sys\.path\s*(\[|[+]?=)"
+        r"|^\s*pythonpath\s*=|SIM_PYTHONPATH",
+        re.M,
+    )
+    problems = [
+        str(path.relative_to(REPO_ROOT))
+        for path in source_files()
+        if path != Path(__file__) and pattern.search(path.read_text(errors="replace"))
+    ]
     assert not problems, f"sys.path edited or pythonpath set in: {problems}"
 
 
 # --------------------------------------------------- the checks above can fail ---
+
 
 def test_the_checks_find_an_upward_import_a_cycle_and_a_missing_layer(tmp_path):
     package = tmp_path / "tinygpu"
@@ -238,16 +275,20 @@ def test_every_source_file_names_its_license():
     """LICENSE is MIT; every Python, shell, TOML and SystemVerilog file, the Makefile and the
     CI script say so in an SPDX line among their first lines."""
     assert (REPO_ROOT / "LICENSE").read_text().startswith("MIT License")
-    files = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()
-    missing = [name for name in files
-               if (name.endswith((".py", ".sh", ".toml", ".sv")) or name in ("Makefile", ".ci/run"))
-               and not name.startswith(("tb/fuzz_regressions/", "tb/lang_regressions/"))
-               and not (name.startswith("kernels/") and name.endswith(".toml"))
-               # Python kernels and the docs' example: the user's own text, shown whole in
-               # the README and docs, starting with the kernel's header docstring.
-               and not (name.startswith("kernels/") and name.endswith("_py.py"))
-               and not name.startswith("docs/examples/")
-               and (REPO_ROOT / name).is_file()
-               and "SPDX-License-Identifier: MIT" not in "".join((REPO_ROOT / name).read_text().splitlines(True)[:3])]
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    missing = [
+        name
+        for name in files
+        if (name.endswith((".py", ".sh", ".toml", ".sv")) or name in ("Makefile", ".ci/run"))
+        and not name.startswith(("tb/fuzz_regressions/", "tb/lang_regressions/"))
+        and not (name.startswith("kernels/") and name.endswith(".toml"))
+        # Python kernels and the docs' example: the user's own text, shown whole in
+        # the README and docs, starting with the kernel's header docstring.
+        and not (name.startswith("kernels/") and name.endswith("_py.py"))
+        and not name.startswith("docs/examples/")
+        and (REPO_ROOT / name).is_file()
+        and "SPDX-License-Identifier: MIT" not in "".join((REPO_ROOT / name).read_text().splitlines(True)[:3])
+    ]
     assert not missing, missing

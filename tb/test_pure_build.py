@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from tinygpu.configs import get_config
-from tinygpu.harness import Job, run_jobs, run_jobs_pure
+from tinygpu.harness import Job, parse_counter_lines, run_jobs, run_jobs_pure
 from tinygpu.kernels import load_kernel
 from tinygpu.paths import KERNELS_DIR
 
@@ -23,25 +23,30 @@ CONFIG = get_config("default")
 
 def kernel_job(name: str, **settings) -> Job:
     kernel = load_kernel(KERNELS_DIR / f"{name}.asm")
-    return Job(kernel.program.words, list(kernel.data), kernel.threads, max_cycles=kernel.max_cycles,
-               name=name, **settings)
+    return Job(
+        kernel.program.words, list(kernel.data), kernel.threads, max_cycles=kernel.max_cycles, name=name, **settings
+    )
 
 
 def check_pure_against_cocotb(sim: str, jobs: list[Job], work) -> None:
     cocotb = run_jobs(sim, CONFIG, jobs, work / "cocotb")
     pure = run_jobs_pure(CONFIG, jobs, work / "pure", commits=True, sim=sim)
     assert [(r.cycles, r.timed_out, r.done) for r in cocotb] == [
-        (p["cycles"], bool(p["timed_out"]), bool(p["done"])) for p in pure]
+        (p["cycles"], bool(p["timed_out"]), bool(p["done"])) for p in pure
+    ]
     assert all(r.done and not r.timed_out for r in cocotb)
     outputs = ["commits.log"] + [f"memory/job{i}_final.hex" for i in range(len(jobs))]
     for output in outputs:
         assert (work / "pure" / output).read_text() == (work / "cocotb" / output).read_text(), output
+    # Every launch reports one counter set per core, the last one too (its lines are
+    # written where no end of simulation can cut them).
+    counters = parse_counter_lines(work / "pure" / "commits.log")
+    assert [len(counters.get(job, [])) for job in range(len(jobs))] == [CONFIG.num_cores] * len(jobs), counters
 
 
 @pytest.mark.sim
 def test_pure_build_counts_the_cycles_of_the_cocotb_flow(tmp_path):
-    check_pure_against_cocotb("verilator", [kernel_job("broadcast_loop", latency=3, stall_max=4, seed=5)] * 2,
-                              tmp_path)
+    check_pure_against_cocotb("verilator", [kernel_job("broadcast_loop", latency=3, stall_max=4, seed=5)] * 2, tmp_path)
 
 
 @pytest.mark.sim

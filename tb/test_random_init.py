@@ -36,15 +36,32 @@ RUNNING_NOT_RESET = RtlEdit("dispatcher.sv", "      running_q     <= 1'b0;\n", "
 
 
 def kernel_jobs() -> list[Job]:
-    return [Job(program=k.program.words, memory=guarded_memory(k.data, seed=i), threads=k.threads, latency=2,
-                max_cycles=k.max_cycles, name=k.name) for i, k in enumerate(KERNELS)]
+    return [
+        Job(
+            program=k.program.words,
+            memory=guarded_memory(k.data, seed=i),
+            threads=k.threads,
+            latency=2,
+            max_cycles=k.max_cycles,
+            name=k.name,
+        )
+        for i, k in enumerate(KERNELS)
+    ]
 
 
 def test_every_kernel_passes_from_a_random_initial_state(tmp_path):
     results = run_jobs("verilator", CONFIG, kernel_jobs(), tmp_path, random_init_seed=SEED)
-    problems = [p for kernel, result in zip(KERNELS, results)
-                for p in check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
-                                   reference=kernel.reference, label=f"{kernel.name} (random init, seed {SEED})")]
+    problems = [
+        p
+        for kernel, result in zip(KERNELS, results)
+        for p in check_run(
+            result,
+            block_dim=CONFIG.threads_per_block,
+            shared_bytes=CONFIG.shared_mem_bytes,
+            reference=kernel.reference,
+            label=f"{kernel.name} (random init, seed {SEED})",
+        )
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -54,12 +71,19 @@ def test_a_flop_left_unreset_fails_from_a_random_state(tmp_path):
     rtl_dir = patched_rtl(RUNNING_NOT_RESET, "running_not_reset")
     jobs = kernel_jobs()[:1]
     zero = run_jobs("verilator", CONFIG, jobs, tmp_path / "zero", rtl_dir=rtl_dir)[0]
-    assert not check_run(zero, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes,
-                         label="zero init")
+    assert not check_run(
+        zero, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label="zero init"
+    )
     failed = []
     for seed in range(1, 9):
-        result = run_jobs("verilator", CONFIG, jobs, tmp_path / f"seed{seed}", rtl_dir=rtl_dir,
-                          random_init_seed=seed)[0]
-        failed += [seed] if check_run(result, block_dim=CONFIG.threads_per_block,
-                                      shared_bytes=CONFIG.shared_mem_bytes, label="random init") else []
+        result = run_jobs("verilator", CONFIG, jobs, tmp_path / f"seed{seed}", rtl_dir=rtl_dir, random_init_seed=seed)[
+            0
+        ]
+        failed += (
+            [seed]
+            if check_run(
+                result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label="random init"
+            )
+            else []
+        )
     assert failed, "no seed of 1..8 started running_q at 1"

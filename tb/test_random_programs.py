@@ -59,10 +59,12 @@ def seeds_for(sim: str, config_name: str) -> list[int]:
 def describe(case: Case, outcome: Outcome, sim: str) -> str:
     p = case.program
     status = "ok" if not outcome.failed else f"FAIL ({outcome.kind})"
-    return (f"seed {case.seed:5d} {sim}/{case.config.name}: block_dim {p.block_dim}, "
-            f"{p.threads:2d} threads, {len(case.words):3d} words, latency {case.latency}, "
-            f"stall_max {case.stall_max}: {outcome.compared:5d} instructions compared, "
-            f"{outcome.cycles:6d} cycles, {status}")
+    return (
+        f"seed {case.seed:5d} {sim}/{case.config.name}: block_dim {p.block_dim}, "
+        f"{p.threads:2d} threads, {len(case.words):3d} words, latency {case.latency}, "
+        f"stall_max {case.stall_max}: {outcome.compared:5d} instructions compared, "
+        f"{outcome.cycles:6d} cycles, {status}"
+    )
 
 
 def run_and_check(sim: str, cases: list[Case], work_dir) -> None:
@@ -80,9 +82,11 @@ def run_and_check(sim: str, cases: list[Case], work_dir) -> None:
                 failures.append(
                     f"seed {case.seed}, block_dim {case.program.block_dim}, configuration "
                     f"{name}, simulator {sim}, size {case.size}, latency {case.latency}, "
-                    f"stall_max {case.stall_max}:\n" + "\n".join(outcome.problems)
+                    f"stall_max {case.stall_max}:\n"
+                    + "\n".join(outcome.problems)
                     + f"\n  run folder: {outcome.work_dir or work_dir}"
-                    + f"\n  reproduce and shrink: {reproduce_command(case.seed, name, sim, case.size)}")
+                    + f"\n  reproduce and shrink: {reproduce_command(case.seed, name, sim, case.size)}"
+                )
     assert not failures, f"{len(failures)} of {len(cases)} random programs failed:\n\n" + "\n\n".join(failures)
     assert compared > 0, "no instruction was compared"
 
@@ -116,8 +120,12 @@ def test_fuzz_regressions(sim, tmp_path):
         config = group[0].config
         results = run_jobs(sim, config, [r.job() for r in group], tmp_path / name)
         for regression, result in zip(group, results):
-            problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
-                                  label=f"regression {regression.name} on {sim}/{name}")
+            problems += check_run(
+                result,
+                block_dim=config.threads_per_block,
+                shared_bytes=config.shared_mem_bytes,
+                label=f"regression {regression.name} on {sim}/{name}",
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -129,10 +137,12 @@ def test_regression_loader_rejects_bad_entries(tmp_path):
     (tmp_path / "r.toml").write_text(good_toml)
     (entry,) = load_regressions(tmp_path)
     assert (entry.name, entry.config.name, entry.latency) == ("r", source.config.name, source.latency)
-    for bad in (good_toml.replace(f'config = "{source.config.name}"', 'config = "no_such_config"'),
-                good_toml.replace("latency = ", "latency = 300 #"),
-                "\n".join(line for line in good_toml.splitlines() if not line.startswith("note")),
-                good_toml + "seed = 3\n"):
+    for bad in (
+        good_toml.replace(f'config = "{source.config.name}"', 'config = "no_such_config"'),
+        good_toml.replace("latency = ", "latency = 300 #"),
+        "\n".join(line for line in good_toml.splitlines() if not line.startswith("note")),
+        good_toml + "seed = 3\n",
+    ):
         (tmp_path / "r.toml").write_text(bad)
         with pytest.raises(RegressionError):
             load_regressions(tmp_path)

@@ -37,8 +37,9 @@ def run(prog: randprog.RandomProgram, limit: int = 2000):
     """Assemble and run a generated program in the model."""
     program = assemble(prog.asm, filename=f"<randprog seed {prog.seed}>")
     try:
-        return program, run_kernel(program.words, program.data, prog.threads,
-                                   prog.block_dim, max_instructions_per_thread=limit)
+        return program, run_kernel(
+            program.words, program.data, prog.threads, prog.block_dim, max_instructions_per_thread=limit
+        )
     except ModelTimeout as timeout:
         pytest.fail(f"seed {prog.seed} block_dim {prog.block_dim}: {timeout}")
 
@@ -52,8 +53,11 @@ def race_violations(result) -> list[str]:
                 users[c.mem_addr].add(who)
                 if c.mem_op == "W":
                     writers[c.mem_addr].add(who)
-    return [f"address {a}: written by {sorted(w)}, used by {sorted(users[a])}"
-            for a, w in writers.items() if len(users[a]) > 1]
+    return [
+        f"address {a}: written by {sorted(w)}, used by {sorted(users[a])}"
+        for a, w in writers.items()
+        if len(users[a]) > 1
+    ]
 
 
 def case(seed: int) -> tuple[int, str]:
@@ -182,13 +186,13 @@ def test_batch_fills_every_commit_coverage_bin():
     default block size (plus some other sizes) hit every bin derivable from commits."""
     cov = FunctionalCoverage()
     for seed in range(24):
-        for block_dim in ((4,) if seed % 3 else (4, 1 + seed % 8)):
+        for block_dim in (4,) if seed % 3 else (4, 1 + seed % 8):
             prog = generate(seed, block_dim=block_dim)
             _, result = run(prog)
-            cov.sample_run(simt_commits_from_model(result, block_dim=block_dim,
-                                                   num_cores=NUM_CORES),
-                           {"threads": prog.threads, "block_dim": block_dim,
-                            "num_cores": NUM_CORES})
+            cov.sample_run(
+                simt_commits_from_model(result, block_dim=block_dim, num_cores=NUM_CORES),
+                {"threads": prog.threads, "block_dim": block_dim, "num_cores": NUM_CORES},
+            )
     # Not from random programs: barrier-wait is a hardware counter, and random programs
     # exchange bytes between threads through shared memory only (block_sum_global and
     # the coverage regression's kernels exchange through global memory); not from the
@@ -196,8 +200,12 @@ def test_batch_fills_every_commit_coverage_bin():
     # are the hardware's timing (the model retires in program order, an instruction's
     # threads together).
     assert cov.missing(COMMIT_GROUPS + ("blocks",)) == [
-        "simt/barrier-wait", "simt/global-exchange", "simt/shared-bank-conflict",
-        "scoreboard/under-load", "scoreboard/under-store"], cov.report()
+        "simt/barrier-wait",
+        "simt/global-exchange",
+        "simt/shared-bank-conflict",
+        "scoreboard/under-load",
+        "scoreboard/under-store",
+    ], cov.report()
     assert sum(cov.bins()["impossible"].values()) == 0
 
 
@@ -205,8 +213,12 @@ def test_every_register_takes_every_role():
     roles = defaultdict(set)
     for seed in range(60):
         r = generate(seed).ast.roles
-        for name, regs in (("base", [r.base]), ("scratch", [r.t1, r.t2]),
-                           ("loop", list(r.counters + r.limits)), ("data", list(r.data))):
+        for name, regs in (
+            ("base", [r.base]),
+            ("scratch", [r.t1, r.t2]),
+            ("loop", list(r.counters + r.limits)),
+            ("data", list(r.data)),
+        ):
             for reg in regs:
                 roles[reg].add(name)
     assert all(roles[reg] == {"base", "scratch", "loop", "data"} for reg in range(13)), roles
@@ -249,8 +261,11 @@ def test_shrink_with_a_syntactic_predicate():
     def has_mul(prog):
         return prog.asm.count("    MUL ") > 3
 
-    start = next(p for p in (generate(s, size="large") for s in range(100))
-                 if has_mul(p) and p.threads > 1 and count_nodes(p.ast.body) > 20)
+    start = next(
+        p
+        for p in (generate(s, size="large") for s in range(100))
+        if has_mul(p) and p.threads > 1 and count_nodes(p.ast.body) > 20
+    )
     predicate = checked(has_mul)
     small = shrink(start, predicate)
     assert has_mul(small)
@@ -304,5 +319,4 @@ def test_reductions_keep_programs_legal():
         for candidate in randprog._reductions(prog):
             _, result = run(candidate)
             assert race_violations(result) == []
-            assert max(len(c) for c in result.commits.values()) <= \
-                candidate.max_retired_per_thread
+            assert max(len(c) for c in result.commits.values()) <= candidate.max_retired_per_thread

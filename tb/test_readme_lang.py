@@ -36,10 +36,18 @@ def test_the_assembly_is_what_tinygpu_cc_prints(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.sim
 def test_the_run_is_what_make_run_prints(capsys: pytest.CaptureFixture[str]) -> None:
     kernel = load_kernel(REPO_ROOT / KERNEL)
-    status = run_and_report(RunRequest(asm_path=kernel.asm_path, program=kernel.program, kernel=kernel,
-                                       sim="icarus", config=get_config("default"), threads=kernel.threads))
+    status = run_and_report(
+        RunRequest(
+            asm_path=kernel.asm_path,
+            program=kernel.program,
+            kernel=kernel,
+            sim="icarus",
+            config=get_config("default"),
+            threads=kernel.threads,
+        )
+    )
     assert status == 0
     printed = capsys.readouterr().out
     shown = block("run").splitlines()
     assert shown[0] == f"$ make run KERNEL={KERNEL}"
-    assert printed.splitlines()[:len(shown) - 1] == shown[1:]
+    assert printed.splitlines()[: len(shown) - 1] == shown[1:]

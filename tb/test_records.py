@@ -25,9 +25,14 @@ def test_field_list_equals_the_package(type_name):
 
 
 def test_a_field_added_to_the_package_is_read_without_other_changes(tmp_path):
-    text = (RTL_DIR / PACKAGE_FILE).read_text().replace(
-        "    logic [ORDER_BITS-1:0]    order;",
-        "    logic [ORDER_BITS-1:0]    order;\n    logic [2*PC_BITS+1:0] extra;")
+    text = (
+        (RTL_DIR / PACKAGE_FILE)
+        .read_text()
+        .replace(
+            "    logic [ORDER_BITS-1:0]    order;",
+            "    logic [ORDER_BITS-1:0]    order;\n    logic [2*PC_BITS+1:0] extra;",
+        )
+    )
     (tmp_path / PACKAGE_FILE).write_text(text)
     layout = read_layouts(tmp_path / PACKAGE_FILE)["commit_t"]
     assert layout.fields[-1] == ("extra", 18)
@@ -36,8 +41,11 @@ def test_a_field_added_to_the_package_is_read_without_other_changes(tmp_path):
 
 
 def test_a_width_that_cannot_be_read_is_refused_with_its_field(tmp_path):
-    text = (RTL_DIR / PACKAGE_FILE).read_text().replace("logic [PC_BITS-1:0]       next_pc;",
-                                                        "logic [$clog2(PC_BITS):0] next_pc;")
+    text = (
+        (RTL_DIR / PACKAGE_FILE)
+        .read_text()
+        .replace("logic [PC_BITS-1:0]       next_pc;", "logic [$clog2(PC_BITS):0] next_pc;")
+    )
     (tmp_path / PACKAGE_FILE).write_text(text)
     with pytest.raises(RecordError, match=r"commit_t\.next_pc: cannot evaluate"):
         read_layouts(tmp_path / PACKAGE_FILE)

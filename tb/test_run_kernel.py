@@ -23,8 +23,17 @@ BASELINE = json.loads((REPO_ROOT / "tb" / "cycle_baseline.json").read_text())["c
 
 
 def request(kernel, config, latency=1, stall_max=0, **settings) -> RunRequest:
-    return RunRequest(asm_path=kernel.asm_path, program=kernel.program, kernel=kernel, sim="icarus",
-                      config=config, threads=kernel.threads, latency=latency, stall_max=stall_max, **settings)
+    return RunRequest(
+        asm_path=kernel.asm_path,
+        program=kernel.program,
+        kernel=kernel,
+        sim="icarus",
+        config=config,
+        threads=kernel.threads,
+        latency=latency,
+        stall_max=stall_max,
+        **settings,
+    )
 
 
 @pytest.mark.parametrize("config", sorted(BASELINE))
@@ -46,9 +55,9 @@ def test_an_explicit_cycle_limit_wins():
 
 
 def test_make_run_passes_threads_and_max_cycles_on():
-    command = subprocess.run(["make", "-n", "run", "THREADS=3", "MAX_CYCLES=77"], cwd=REPO_ROOT,
-                             capture_output=True, text=True, check=True).stdout
+    command = subprocess.run(
+        ["make", "-n", "run", "THREADS=3", "MAX_CYCLES=77"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "--threads 3" in command and "--max-cycles 77" in command, command
-    default = subprocess.run(["make", "-n", "run"], cwd=REPO_ROOT, capture_output=True, text=True,
-                             check=True).stdout
+    default = subprocess.run(["make", "-n", "run"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
     assert "--threads" not in default and "--max-cycles" not in default, default

@@ -18,9 +18,22 @@ ECP5_45F = synth.ECP5_DEVICES[1].name
 
 
 def result(luts: int, fmax: float | None, device: str | None = synth.HX8K.name, **fields) -> synth.SynthResult:
-    values = dict(config="default", device=device, logic_cells=luts if device else None, luts=luts, flip_flops=0,
-                  carry_cells=0, ram_blocks=0, pins=180, fits=device is not None,
-                  misfit=None if device else "logic", fmax_mhz=fmax, path_start=None, path_end=None, seconds=0.0)
+    values = dict(
+        config="default",
+        device=device,
+        logic_cells=luts if device else None,
+        luts=luts,
+        flip_flops=0,
+        carry_cells=0,
+        ram_blocks=0,
+        pins=180,
+        fits=device is not None,
+        misfit=None if device else "logic",
+        fmax_mhz=fmax,
+        path_start=None,
+        path_end=None,
+        seconds=0.0,
+    )
     values.update(fields)
     return synth.SynthResult(**values)
 
@@ -32,12 +45,15 @@ def test_within_the_tolerance_passes():
     assert synth.check_against_baseline([result(1050, 28.5)], BASE) == []
 
 
-@pytest.mark.parametrize("measured, expected", [
-    (result(1051, 30.0), "area 1051 iCE40 LUTs is more than 5% above"),
-    (result(1000, 28.4), "Fmax 28.4 MHz is more than 5% below"),
-    (result(1000, 30.0, device=ECP5_45F), f"placed on {ECP5_45F}, the baseline on {synth.HX8K.name}"),
-    (result(1000, None, device=None), "placed on no device"),
-])
+@pytest.mark.parametrize(
+    "measured, expected",
+    [
+        (result(1051, 30.0), "area 1051 iCE40 LUTs is more than 5% above"),
+        (result(1000, 28.4), "Fmax 28.4 MHz is more than 5% below"),
+        (result(1000, 30.0, device=ECP5_45F), f"placed on {ECP5_45F}, the baseline on {synth.HX8K.name}"),
+        (result(1000, None, device=None), "placed on no device"),
+    ],
+)
 def test_growth_slowdown_or_another_device_fails(measured, expected):
     problems = synth.check_against_baseline([measured], BASE)
     assert len(problems) == 1 and expected in problems[0], problems
@@ -59,8 +75,10 @@ def test_table_names_device_share_and_misfit():
 
 
 def test_cell_names_lose_generated_suffixes():
-    assert synth._cell_name("g_cores[0].u_core.u_fetcher.prefetch_q_TRELLIS_FF_Q_7_DI") == \
-        "g_cores[0].u_core.u_fetcher.prefetch_q"
+    assert (
+        synth._cell_name("g_cores[0].u_core.u_fetcher.prefetch_q_TRELLIS_FF_Q_7_DI")
+        == "g_cores[0].u_core.u_fetcher.prefetch_q"
+    )
     assert synth._cell_name("u_dcr.data_q_SB_DFFE_Q") == "u_dcr.data_q"
 
 
@@ -72,10 +90,13 @@ def test_baseline_covers_every_configuration_with_a_device():
         assert entry["device"] is None or entry["device"] in {d.name for d in (synth.HX8K, *synth.ECP5_DEVICES)}, name
 
 
-@pytest.mark.parametrize("message, misfit", [
-    ("ERROR: Unable to find legal placement for all cells, design is probably at utilisation limit.", True),
-    ("ERROR: Unable to find a placement location for cell 'x$sb_io'", True),
-    ("ERROR: Failed to route net 'clk'", False),
-])
+@pytest.mark.parametrize(
+    "message, misfit",
+    [
+        ("ERROR: Unable to find legal placement for all cells, design is probably at utilisation limit.", True),
+        ("ERROR: Unable to find a placement location for cell 'x$sb_io'", True),
+        ("ERROR: Failed to route net 'clk'", False),
+    ],
+)
 def test_nextpnr_messages_that_mean_too_big(message, misfit):
     assert synth.does_not_fit(message) == misfit

@@ -29,8 +29,11 @@ PORT = re.compile(r"^\s*(input|output)\s+logic\b\s*(?:\[[^\]]*\])?\s*(\w+)", re.
 def signals_cocotb_uses(source: str) -> set[str]:
     """Every NAME of `dut.NAME` in the cocotb module's source."""
     tree = ast.parse(source)
-    return {node.attr for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "dut"}
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "dut"
+    }
 
 
 def exposed_signals(text: str) -> dict[str, str]:
@@ -59,10 +62,13 @@ def test_the_control_file_exposes_exactly_the_signals_cocotb_uses():
     used = signals_cocotb_uses(COCOTB_SIDE.read_text())
     exposed = set(exposed_signals(HARNESS_VPI_SIGNALS.read_text()))
     assert used, "found no dut.NAME in cocotb_gpu.py: the scan is broken"
-    assert not used - exposed, (f"cocotb_gpu.py uses {sorted(used - exposed)}: add them to "
-                                f"{HARNESS_VPI_SIGNALS.relative_to(REPO_ROOT)}")
-    assert not exposed - used, (f"{HARNESS_VPI_SIGNALS.relative_to(REPO_ROOT)} exposes {sorted(exposed - used)}, "
-                                "which cocotb_gpu.py does not use: every public signal slows the model")
+    assert not used - exposed, (
+        f"cocotb_gpu.py uses {sorted(used - exposed)}: add them to {HARNESS_VPI_SIGNALS.relative_to(REPO_ROOT)}"
+    )
+    assert not exposed - used, (
+        f"{HARNESS_VPI_SIGNALS.relative_to(REPO_ROOT)} exposes {sorted(exposed - used)}, "
+        "which cocotb_gpu.py does not use: every public signal slows the model"
+    )
 
 
 def test_cocotb_reaches_signals_only_by_name():
@@ -84,4 +90,5 @@ def test_the_checks_see_a_missing_signal():
     used = signals_cocotb_uses("async def f(dut):\n    dut.new_port.value = 1\n    await RisingEdge(dut.clk)\n")
     assert used == {"new_port", "clk"}
     assert exposed_signals('`verilator_config\npublic_flat_rd -module "gpu_harness" -var "done"  // x\n') == {
-        "done": "public_flat_rd"}
+        "done": "public_flat_rd"
+    }

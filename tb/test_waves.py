@@ -24,8 +24,13 @@ CONFIG = get_config("default")
 
 def test_state_names_come_from_the_rtl_enums():
     enums = rtl_enums()
-    assert enums["core_activity.activity_e"].values == {0: "A_IDLE", 1: "A_EXECUTE", 2: "A_FETCH_WAIT",
-                                               3: "A_MEMORY_WAIT", 4: "A_BRANCH_WAIT"}
+    assert enums["core_activity.activity_e"].values == {
+        0: "A_IDLE",
+        1: "A_EXECUTE",
+        2: "A_FETCH_WAIT",
+        3: "A_MEMORY_WAIT",
+        4: "A_BRANCH_WAIT",
+    }
     assert enums["mem_controller.channel_state_e"].values[2] == "CH_WRITE"
     assert enums["gpu_pkg.opcode_e"].values[15] == "OP_RET"
 
@@ -68,16 +73,17 @@ def test_save_file_names_only_signals_the_waveform_has(sim, tmp_path):
     assert " EXECUTE\n" in activity_names and "A_" not in activity_names  # enum prefix dropped
     assert "^>1 " in text or "^1 " in text  # translate filters attached
     # opens on the launch and 60 cycles after it, in the dump's picoseconds
-    begin, end = map(int, re.search(r"setZoomRangeTimes (\d+) (\d+)",
-                                    gtkwave_save.first_cycles_script(wave)).groups())
+    begin, end = map(int, re.search(r"setZoomRangeTimes (\d+) (\d+)", gtkwave_save.first_cycles_script(wave)).groups())
     assert end - begin == (gtkwave_save.FIRST_VIEW_CYCLES + 2) * gtkwave_save.CLOCK_PERIOD_PS
 
 
 def test_a_waveform_of_another_configuration_is_refused(tmp_path):
     """A save file for 4 cores on a 2-core waveform names signals that do not exist."""
     fake = tmp_path / "empty.vcd"
-    fake.write_text("$timescale 1ps $end\n$scope module gpu_harness $end\n$var wire 1 ! clk $end\n"
-                    "$upscope $end\n$enddefinitions $end\n#0\n0!\n")
+    fake.write_text(
+        "$timescale 1ps $end\n$scope module gpu_harness $end\n$var wire 1 ! clk $end\n"
+        "$upscope $end\n$enddefinitions $end\n#0\n0!\n"
+    )
     with pytest.raises(gtkwave_save.MissingSignals, match="has no gpu_harness"):
         gtkwave_save.save_file(get_config("wide"), fake, tmp_path / "filters")
 
@@ -86,13 +92,22 @@ def test_timeline_draws_each_core_from_the_trace(tmp_path):
     """The timeline image is made from the trace's activity codes (core_activity.activity_e)."""
     from tinygpu.timeline import draw_timeline
     from tinygpu.trace_view import read_trace
+
     codes = {name: value for value, name in rtl_enums()["core_activity.activity_e"].values.items()}
-    lines = [f"T 0 {cycle:x} {core:x} {codes[activity]:x} {warp:x} 0 xxxx {active:x}"
-             for cycle, core, activity, warp, active in
-             [(1, 0, "A_FETCH_WAIT", 0, 0), (2, 0, "A_EXECUTE", 1, 0b0011), (2, 1, "A_MEMORY_WAIT", 0, 0)]]
+    lines = [
+        f"T 0 {cycle:x} {core:x} {codes[activity]:x} {warp:x} 0 xxxx {active:x}"
+        for cycle, core, activity, warp, active in [
+            (1, 0, "A_FETCH_WAIT", 0, 0),
+            (2, 0, "A_EXECUTE", 1, 0b0011),
+            (2, 1, "A_MEMORY_WAIT", 0, 0),
+        ]
+    ]
     trace = tmp_path / "trace.log"
     trace.write_text("\n".join(lines) + "\n")
     assert [(line.cycle, line.core, line.activity, line.warp, line.active) for line in read_trace(trace)] == [
-        (1, 0, "FETCH_WAIT", 0, 0), (2, 0, "EXECUTE", 1, 0b0011), (2, 1, "MEMORY_WAIT", 0, 0)]
+        (1, 0, "FETCH_WAIT", 0, 0),
+        (2, 0, "EXECUTE", 1, 0b0011),
+        (2, 1, "MEMORY_WAIT", 0, 0),
+    ]
     image = draw_timeline(trace, CONFIG, tmp_path / "timeline.png")
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -132,9 +132,7 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_NUMBER_RE = re.compile(
-    r"(?P<sign>[-+]?)(?:0[xX](?P<hex>[0-9a-fA-F]+)|0[bB](?P<bin>[01]+)|(?P<dec>[0-9]+))"
-)
+_NUMBER_RE = re.compile(r"(?P<sign>[-+]?)(?:0[xX](?P<hex>[0-9a-fA-F]+)|0[bB](?P<bin>[01]+)|(?P<dec>[0-9]+))")
 _LABEL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -193,12 +191,7 @@ def is_reserved_word(name: str) -> bool:
     upper = name.upper()
     is_branch = upper.startswith("BR") and parse_nzp_suffix(upper[2:]) is not None
     looks_like_register = re.fullmatch(r"R[0-9]+", upper) is not None  # also R13, R99
-    return (
-        upper in _INSTRUCTIONS
-        or is_branch
-        or looks_like_register
-        or parse_register(name) is not None
-    )
+    return upper in _INSTRUCTIONS or is_branch or looks_like_register or parse_register(name) is not None
 
 
 # --------------------------------------------------------------------------------------
@@ -293,9 +286,7 @@ class _Assembler:
 
         first = tokens[0]
         if first.kind != "word" or first.text.startswith("%"):
-            raise _LineError(
-                f"expected an instruction, label or directive, got '{first.text}'", first.column
-            )
+            raise _LineError(f"expected an instruction, label or directive, got '{first.text}'", first.column)
         if first.text.startswith("."):
             self.directive(first, tokens[1:], line_number, end_column)
         else:
@@ -326,15 +317,20 @@ class _Assembler:
             address = self.labels.get(use.name)
             if address is None:
                 hint = next(
-                    (f" (labels are case-sensitive; did you mean '{name}'?)"
-                     for name in self.labels if name.lower() == use.name.lower()),
+                    (
+                        f" (labels are case-sensitive; did you mean '{name}'?)"
+                        for name in self.labels
+                        if name.lower() == use.name.lower()
+                    ),
                     "",
                 )
                 self.error(f"undefined label '{use.name}'{hint}", use.line, use.column, source)
             elif address > IMM8_MAX:
                 self.error(
                     f"label '{use.name}' is at address {address}; branch targets are 0..{IMM8_MAX}",
-                    use.line, use.column, source,
+                    use.line,
+                    use.column,
+                    source,
                 )
             else:
                 self.words[use.word_index] = encode_branch(use.nzp, address)
@@ -350,9 +346,7 @@ class _Assembler:
         elif name == ".word":
             value = self.single_number(name_token, args, end, "a 16-bit instruction word")
             if not 0 <= value <= WORD_MASK:
-                raise _LineError(
-                    f".word value {args[0].text} out of range 0x0000..0xFFFF", args[0].column
-                )
+                raise _LineError(f".word value {args[0].text} out of range 0x0000..0xFFFF", args[0].column)
             self.emit(value, line_number, name_token.column)
         else:
             raise _LineError(
@@ -376,18 +370,12 @@ class _Assembler:
             raise _LineError(f"expected {what}, got '{token.text}'", token.column)
         return value
 
-    def threads_directive(
-        self, token: Token, args: list[Token], line_number: int, end: int
-    ) -> None:
+    def threads_directive(self, token: Token, args: list[Token], line_number: int, end: int) -> None:
         if self.threads is not None:
-            raise _LineError(
-                f".threads given twice (first at line {self.threads_line})", token.column
-            )
+            raise _LineError(f".threads given twice (first at line {self.threads_line})", token.column)
         count = self.single_number(token, args, end, "a thread count")
         if not 0 <= count <= MAX_THREADS:
-            raise _LineError(
-                f"thread count {count} out of range 0..{MAX_THREADS}", args[0].column
-            )
+            raise _LineError(f"thread count {count} out of range 0..{MAX_THREADS}", args[0].column)
         self.threads = count
         self.threads_line = line_number
 
@@ -433,28 +421,18 @@ class _Assembler:
         if len(operands) != len(kinds):
             plural = "operand" if len(kinds) == 1 else "operands"
             column = operands[len(kinds)].column if len(operands) > len(kinds) else mnemonic.column
-            raise _LineError(
-                f"expected {len(kinds)} {plural} for {display}, got {len(operands)}", column
-            )
+            raise _LineError(f"expected {len(kinds)} {plural} for {display}, got {len(operands)}", column)
 
         if nzp is not None:
             target = operands[0]
             if target.kind == "immediate":
                 address = self.immediate(target, "branch target")
                 self.emit(encode_branch(nzp, address), line_number, mnemonic.column)
-            elif (
-                target.kind == "word"
-                and _LABEL_RE.fullmatch(target.text)
-                and not is_reserved_word(target.text)
-            ):
-                self.label_uses.append(
-                    _LabelUse(len(self.words), nzp, target.text, line_number, target.column)
-                )
+            elif target.kind == "word" and _LABEL_RE.fullmatch(target.text) and not is_reserved_word(target.text):
+                self.label_uses.append(_LabelUse(len(self.words), nzp, target.text, line_number, target.column))
                 self.emit(encode_branch(nzp, 0), line_number, mnemonic.column)
             else:
-                raise _LineError(
-                    f"expected a label or #address, got '{target.text}'", target.column
-                )
+                raise _LineError(f"expected a label or #address, got '{target.text}'", target.column)
             return
 
         values = [self.operand(kind, token) for kind, token in zip(kinds, operands, strict=True)]
@@ -483,13 +461,9 @@ class _Assembler:
             return self.immediate(token, "immediate")
         register = parse_register(token.text) if token.kind == "word" else None
         if register is None:
-            raise _LineError(
-                f"expected a register ({REGISTER_SYNTAX}), got '{token.text}'", token.column
-            )
+            raise _LineError(f"expected a register ({REGISTER_SYNTAX}), got '{token.text}'", token.column)
         if kind == "dest" and is_read_only(register):
-            raise _LineError(
-                f"destination {register_name(register)} is read-only", token.column
-            )
+            raise _LineError(f"destination {register_name(register)} is read-only", token.column)
         return register
 
     def immediate(self, token: Token, what: str) -> int:
@@ -516,8 +490,7 @@ class _Assembler:
             return
         line = self.source_lines[self.program_size]  # the first word that does not fit
         self.error(
-            f"program has {len(self.words)} instructions; "
-            f"program memory holds {self.program_size}",
+            f"program has {len(self.words)} instructions; program memory holds {self.program_size}",
             line,
             self.word_columns[self.program_size],
             lines[line - 1],
@@ -549,13 +522,17 @@ def assemble_file(path: str | Path) -> Program:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        raise AsmError(f"not a text file: byte 0x{raw[error.start]:02x} at offset {error.start} "
-                       "is not UTF-8 (an assembly source is plain text)", str(path), line, 1) from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise AsmError(
+            f"not a text file: byte 0x{raw[error.start]:02x} at offset {error.start} "
+            "is not UTF-8 (an assembly source is plain text)",
+            str(path),
+            line,
+            1,
+        ) from None
     program = assemble(text, filename=str(path))
     if not program.words:
-        raise AsmError("no instructions: a program needs at least one (a thread ends at RET)",
-                       str(path), 1, 1)
+        raise AsmError("no instructions: a program needs at least one (a thread ends at RET)", str(path), 1, 1)
     return program
 
 

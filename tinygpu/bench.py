@@ -43,17 +43,33 @@ from .kernels import load_kernel
 from .log import Log
 from .paths import BUILD_DIR, KERNELS_DIR, REPO_ROOT
 
-KERNELS: tuple[str, ...] = ("matadd", "matmul", "six_blocks", "broadcast_loop", "divergent_if_else", "many_blocks",
-           # barriers and shared memory, and the global-memory versions of two
-           "block_sum", "block_sum_global", "prefix_sum", "reverse", "transpose", "matmul4",
-           "matmul4_tiled", "broadcast_shared")
+KERNELS: tuple[str, ...] = (
+    "matadd",
+    "matmul",
+    "six_blocks",
+    "broadcast_loop",
+    "divergent_if_else",
+    "many_blocks",
+    # barriers and shared memory, and the global-memory versions of two
+    "block_sum",
+    "block_sum_global",
+    "prefix_sum",
+    "reverse",
+    "transpose",
+    "matmul4",
+    "matmul4_tiled",
+    "broadcast_shared",
+)
 # Python kernels (kernels/NAME_py.py, tinygpu.lang) measured beside their hand-written NAME.asm.
 COMPILED = ("matadd", "matmul", "reverse", "block_sum", "prefix_sum", "transpose")
 COMPILED_GOAL = 1.25  # compiled cycles at most 1.25 x the hand-written kernel's, at 1-cycle memory
 KERNELS += tuple(f"{name}_py" for name in COMPILED)
 # (through global memory, through shared memory): the same result both ways.
-SHARED_VERSUS_GLOBAL = (("broadcast_loop", "broadcast_shared"), ("block_sum_global", "block_sum"),
-                        ("matmul4", "matmul4_tiled"))
+SHARED_VERSUS_GLOBAL = (
+    ("broadcast_loop", "broadcast_shared"),
+    ("block_sum_global", "block_sum"),
+    ("matmul4", "matmul4_tiled"),
+)
 # (label, latency, stall_max): the memory timings every kernel runs at.
 TIMINGS = (("1", 1, 0), ("2", 2, 0), ("4", 4, 0), ("8", 8, 0), ("random", 1, 6))
 CONFIGS = ("default", "one_warp", "four_warps")
@@ -62,8 +78,14 @@ STALL_SEED = 7
 # tiny-gpu's own cycle counts with a 1-cycle memory (measured on tiny-gpu's RTL).
 TINY_GPU_CYCLES = {"matadd": 158, "matmul": 444, "six_blocks": 304}
 # The cycle goals for the default configuration: (kernel, latency label) -> most cycles.
-GOALS = {("matadd", "1"): 32, ("matmul", "1"): 89, ("six_blocks", "1"): 60,
-         ("matadd", "8"): 140, ("matmul", "8"): 300, ("six_blocks", "8"): 130}
+GOALS = {
+    ("matadd", "1"): 32,
+    ("matmul", "1"): 89,
+    ("six_blocks", "1"): 60,
+    ("matadd", "8"): 140,
+    ("matmul", "8"): 300,
+    ("six_blocks", "8"): 130,
+}
 
 # The cocotb flow against the pure Verilator build: broadcast_loop at 8-cycle memory on the
 # default configuration, launched 172 times in one process (194,188 cycles),
@@ -97,9 +119,18 @@ def bench_jobs() -> list[Job]:
         kernel = load_kernel(kernel_file(name))
         memory = list(kernel.data) + [0] * (DATA_MEM_SIZE - len(kernel.data))
         for label, latency, stall_max in TIMINGS:
-            jobs.append(Job(kernel.program.words, memory, kernel.threads, latency=latency,
-                            stall_max=stall_max, seed=STALL_SEED, max_cycles=kernel.max_cycles,
-                            name=f"{name}@{label}"))
+            jobs.append(
+                Job(
+                    kernel.program.words,
+                    memory,
+                    kernel.threads,
+                    latency=latency,
+                    stall_max=stall_max,
+                    seed=STALL_SEED,
+                    max_cycles=kernel.max_cycles,
+                    name=f"{name}@{label}",
+                )
+            )
     return jobs
 
 
@@ -118,9 +149,13 @@ def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str,
     for result in results:
         name, label = result.job.name.split("@")
         kernel = load_kernel(kernel_file(name))
-        problems += check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
-                              reference=kernel.reference,
-                              label=f"{name} at latency {label} on {config_name} ({sim})")
+        problems += check_run(
+            result,
+            block_dim=config.threads_per_block,
+            shared_bytes=config.shared_mem_bytes,
+            reference=kernel.reference,
+            label=f"{name} at latency {label} on {config_name} ({sim})",
+        )
         figures.setdefault(name, {})[label] = {
             "cycles": result.cycles,
             "ipc": round(len(result.commits) / result.cycles, 3) if result.cycles else 0.0,
@@ -133,13 +168,21 @@ def measure(config_name: str, sim: str, work: Path) -> tuple[dict[str, dict[str,
 # ------------------------------------------------------------------ what cocotb costs
 def speed_jobs(launches: int = SPEED_LAUNCHES) -> list[Job]:
     kernel = load_kernel(KERNELS_DIR / f"{SPEED_KERNEL}.asm")
-    job = Job(kernel.program.words, list(kernel.data), kernel.threads, latency=SPEED_LATENCY,
-              seed=STALL_SEED, max_cycles=kernel.max_cycles, name=f"{SPEED_KERNEL}@{SPEED_LATENCY}")
+    job = Job(
+        kernel.program.words,
+        list(kernel.data),
+        kernel.threads,
+        latency=SPEED_LATENCY,
+        seed=STALL_SEED,
+        max_cycles=kernel.max_cycles,
+        name=f"{SPEED_KERNEL}@{SPEED_LATENCY}",
+    )
     return [job] * launches
 
 
 def timed(run):
     """run()'s result, the CPU seconds of the processes it started and waited for, and its wall seconds."""
+
     def child_cpu() -> float:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         return usage.ru_utime + usage.ru_stime
@@ -161,10 +204,15 @@ def measure_flow_speed(work: Path) -> tuple[dict, list[str]]:
     build("verilator", config)
     build("verilator", config, pure=True)
     # Per launch (cycles, timed out), from each flow.
-    flows = {"cocotb": lambda: [(result.cycles, result.timed_out) for result in
-                                run_jobs("verilator", config, jobs, work / "cocotb", commits=False)],
-             "pure": lambda: [(result["cycles"], bool(result["timed_out"])) for result in
-                              run_jobs_pure(config, jobs, work / "pure")]}
+    flows = {
+        "cocotb": lambda: [
+            (result.cycles, result.timed_out)
+            for result in run_jobs("verilator", config, jobs, work / "cocotb", commits=False)
+        ],
+        "pure": lambda: [
+            (result["cycles"], bool(result["timed_out"])) for result in run_jobs_pure(config, jobs, work / "pure")
+        ],
+    }
     fastest = {flow: (float("inf"), float("inf")) for flow in flows}  # (CPU, wall) seconds
     for _ in range(SPEED_ROUNDS):
         launches = {}
@@ -172,13 +220,18 @@ def measure_flow_speed(work: Path) -> tuple[dict, list[str]]:
             launches[flow], cpu, wall = timed(run)
             fastest[flow] = min(fastest[flow], (cpu, wall))
         if launches["cocotb"] != launches["pure"]:
-            return {}, [f"the two flows count different cycles: (cycles, timed out) per launch "
-                        f"{launches['cocotb']} against {launches['pure']}"]
+            return {}, [
+                f"the two flows count different cycles: (cycles, timed out) per launch "
+                f"{launches['cocotb']} against {launches['pure']}"
+            ]
         if any(timed_out for _, timed_out in launches["pure"]):
             return {}, [f"{SPEED_KERNEL} timed out"]
     total = sum(cycles for cycles, _ in launches["pure"])
-    figures = {"kernel": f"{SPEED_KERNEL} at latency {SPEED_LATENCY} x {SPEED_LAUNCHES}", "cycles": total,
-               "load_average": round(os.getloadavg()[0], 1)}
+    figures = {
+        "kernel": f"{SPEED_KERNEL} at latency {SPEED_LATENCY} x {SPEED_LAUNCHES}",
+        "cycles": total,
+        "load_average": round(os.getloadavg()[0], 1),
+    }
     for flow, (cpu, wall) in fastest.items():
         figures[f"{flow}_cycles_per_cpu_second"] = round(total / cpu)
         figures[f"{flow}_cycles_per_wall_second"] = round(total / wall)
@@ -204,27 +257,38 @@ def measure_pure_icarus_speed(work: Path) -> tuple[dict, list[str]]:
         if len({launch["cycles"] for launch in launches}) != 1:
             return {}, [f"the launches of one job count different cycles: {launches}"]
     total = sum(launch["cycles"] for launch in launches)
-    return {"kernel": f"{SPEED_KERNEL} at latency {SPEED_LATENCY} x {ICARUS_SPEED_LAUNCHES}", "cycles": total,
-            "cycles_per_cpu_second": round(total / fastest[0]),
-            "cycles_per_wall_second": round(total / fastest[1])}, []
+    return {
+        "kernel": f"{SPEED_KERNEL} at latency {SPEED_LATENCY} x {ICARUS_SPEED_LAUNCHES}",
+        "cycles": total,
+        "cycles_per_cpu_second": round(total / fastest[0]),
+        "cycles_per_wall_second": round(total / fastest[1]),
+    }, []
 
 
 def print_pure_icarus_speed(figures: dict, *, log: Log) -> None:
     met = "met" if figures["cycles_per_cpu_second"] >= ICARUS_SPEED_GOAL else "NOT met"
-    log(f"\npure Icarus: {figures['cycles_per_cpu_second']:,d} cycles per CPU second"
-          f" (goal >= {ICARUS_SPEED_GOAL:,d}: {met})")
-    log(f"  {figures['kernel']} = {figures['cycles']} cycles, vvp without cocotb"
-          f" (tb/hdl/harness_main_icarus.sv), fastest of {SPEED_ROUNDS} rounds,"
-          f" {figures['cycles_per_wall_second']:,d} per wall-clock second")
+    log(
+        f"\npure Icarus: {figures['cycles_per_cpu_second']:,d} cycles per CPU second"
+        f" (goal >= {ICARUS_SPEED_GOAL:,d}: {met})"
+    )
+    log(
+        f"  {figures['kernel']} = {figures['cycles']} cycles, vvp without cocotb"
+        f" (tb/hdl/harness_main_icarus.sv), fastest of {SPEED_ROUNDS} rounds,"
+        f" {figures['cycles_per_wall_second']:,d} per wall-clock second"
+    )
 
 
 def print_flow_speed(figures: dict, *, log: Log) -> None:
     log("\nwhat cocotb costs: the cocotb Verilator flow against the pure Verilator build (C++ main, no VPI),")
-    log(f"  {figures['kernel']} = {figures['cycles']} cycles, fastest of {SPEED_ROUNDS} rounds"
-          f" (load average {figures['load_average']} on {os.cpu_count()} CPUs):")
+    log(
+        f"  {figures['kernel']} = {figures['cycles']} cycles, fastest of {SPEED_ROUNDS} rounds"
+        f" (load average {figures['load_average']} on {os.cpu_count()} CPUs):"
+    )
     for flow, title in (("cocotb", "cocotb flow"), ("pure", "pure build")):
-        log(f"  {title:<11s} {figures[f'{flow}_cycles_per_cpu_second']:>10,d} cycles per CPU second"
-              f" ({figures[f'{flow}_cycles_per_wall_second']:,d} per wall-clock second)")
+        log(
+            f"  {title:<11s} {figures[f'{flow}_cycles_per_cpu_second']:>10,d} cycles per CPU second"
+            f" ({figures[f'{flow}_cycles_per_wall_second']:,d} per wall-clock second)"
+        )
     log(f"  ratio       {ratio_against_goal(figures['ratio'], SPEED_GOAL)}")
 
 
@@ -237,13 +301,14 @@ def ratio_against_goal(ratio: float, goal: float) -> str:
 
 # ------------------------------------------------------------------ the cycle gate
 def cycles_of(figures: dict[str, dict[str, dict]]) -> dict[str, dict[str, int]]:
-    return {kernel: {label: row["cycles"] for label, row in timings.items()}
-            for kernel, timings in figures.items()}
+    return {kernel: {label: row["cycles"] for label, row in timings.items()} for kernel, timings in figures.items()}
 
 
-def compare_with_baseline(baseline: dict[str, dict[str, dict[str, int]]],
-                          measured: dict[str, dict[str, dict[str, int]]],
-                          tolerance: float = TOLERANCE) -> tuple[list[str], list[str]]:
+def compare_with_baseline(
+    baseline: dict[str, dict[str, dict[str, int]]],
+    measured: dict[str, dict[str, dict[str, int]]],
+    tolerance: float = TOLERANCE,
+) -> tuple[list[str], list[str]]:
     """(failures, improvements) of measured cycles {config: {kernel: {timing: cycles}}}
     against the baseline. A figure more than `tolerance` above its baseline fails; one
     below it is an improvement to record with `make bench UPDATE=1`; a figure missing on
@@ -256,15 +321,18 @@ def compare_with_baseline(baseline: dict[str, dict[str, dict[str, int]]],
             for label in sorted(set(base_timings) | set(got_timings)):
                 where = f"{kernel} at latency {label} on {config}"
                 if label not in base_timings:
-                    failures.append(f"{where}: {got_timings[label]} cycles, not in the baseline "
-                                    "(run `make bench UPDATE=1`)")
+                    failures.append(
+                        f"{where}: {got_timings[label]} cycles, not in the baseline (run `make bench UPDATE=1`)"
+                    )
                 elif label not in got_timings:
                     failures.append(f"{where}: in the baseline ({base_timings[label]} cycles) but not measured")
                 else:
                     base, got = base_timings[label], got_timings[label]
                     if got > base * (1 + tolerance):
-                        failures.append(f"{where}: {got} cycles, {100 * (got - base) / base:.1f} % above "
-                                        f"the baseline's {base} (more than {100 * tolerance:.0f} %)")
+                        failures.append(
+                            f"{where}: {got} cycles, {100 * (got - base) / base:.1f} % above "
+                            f"the baseline's {base} (more than {100 * tolerance:.0f} %)"
+                        )
                     elif got < base:
                         improvements.append(f"{where}: {got} cycles, down from {base}")
     return failures, improvements
@@ -288,25 +356,33 @@ def load_baseline(path: Path = BASELINE_FILE) -> dict:
 
 
 def write_baseline(measured: dict, path: Path = BASELINE_FILE) -> None:
-    path.write_text(json.dumps({
-        "about": "cycles from start to done per configuration, kernel and memory timing; "
-                 "written by `make bench UPDATE=1`, checked by `make test` (tb/test_cycle_gate.py)",
-        "cycles": measured,
-    }, indent=1, sort_keys=True) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "about": "cycles from start to done per configuration, kernel and memory timing; "
+                "written by `make bench UPDATE=1`, checked by `make test` (tb/test_cycle_gate.py)",
+                "cycles": measured,
+            },
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 # ------------------------------------------------------------------ report
 def print_tables(config: str, figures: dict[str, dict[str, dict]], *, log: Log) -> None:
     log(f"\nconfiguration {config}: cycles (IPC) per memory latency; counters summed over cores at latency 8")
     labels = [label for label, _, _ in TIMINGS]
-    log(f"  {'kernel':<18s}" + "".join(f"{label:>13s}" for label in labels)
-          + "   fetch-wait mem-wait switches merged")
+    log(f"  {'kernel':<18s}" + "".join(f"{label:>13s}" for label in labels) + "   fetch-wait mem-wait switches merged")
     for kernel in KERNELS:
         row = figures[kernel]
         cells = "".join(f"{row[label]['cycles']:>7d} ({row[label]['ipc']:.2f})" for label in labels)
         counters = row["8"]["counters"]
-        log(f"  {kernel:<18s}{cells}   {counters['fetch_stall_cycles']:>10d} {counters['memory_stall_cycles']:>8d}"
-              f" {counters['warp_switches']:>8d} {counters['merged_loads']:>6d}")
+        log(
+            f"  {kernel:<18s}{cells}   {counters['fetch_stall_cycles']:>10d} {counters['memory_stall_cycles']:>8d}"
+            f" {counters['warp_switches']:>8d} {counters['merged_loads']:>6d}"
+        )
 
 
 def print_goals(default: dict[str, dict[str, dict]], *, log: Log) -> None:
@@ -315,17 +391,24 @@ def print_goals(default: dict[str, dict[str, dict]], *, log: Log) -> None:
         got = default[kernel][label]["cycles"]
         theirs = TINY_GPU_CYCLES.get(kernel) if label == "1" else None
         versus = f"; tiny-gpu {theirs}, {theirs / got:.1f}x" if theirs else ""
-        log(f"  {kernel:<11s} latency {label}: {got:>4d} cycles (goal <= {goal}: "
-              f"{'met' if got <= goal else 'NOT met'}{versus})")
+        log(
+            f"  {kernel:<11s} latency {label}: {got:>4d} cycles (goal <= {goal}: "
+            f"{'met' if got <= goal else 'NOT met'}{versus})"
+        )
 
 
 def print_compiled_against_hand_written(config: str, figures: dict[str, dict[str, dict]], *, log: Log) -> None:
     """Cycles of each Python kernel beside its hand-written twin, at every memory timing."""
     labels = [label for label, _, _ in TIMINGS]
-    log(f"\ncompiled (kernels/NAME_py.py) against hand-written (kernels/NAME.asm) on {config}: "
-          "cycles per memory latency, compiled / hand-written")
-    log(f"  {'kernel':<11s}" + "".join(f"{label:>18s}" for label in labels)
-          + f"   goal at latency 1 (<= {COMPILED_GOAL}x)")
+    log(
+        f"\ncompiled (kernels/NAME_py.py) against hand-written (kernels/NAME.asm) on {config}: "
+        "cycles per memory latency, compiled / hand-written"
+    )
+    log(
+        f"  {'kernel':<11s}"
+        + "".join(f"{label:>18s}" for label in labels)
+        + f"   goal at latency 1 (<= {COMPILED_GOAL}x)"
+    )
     for name in COMPILED:
         if name not in figures or f"{name}_py" not in figures:
             continue
@@ -334,8 +417,11 @@ def print_compiled_against_hand_written(config: str, figures: dict[str, dict[str
             hand, compiled = figures[name][label]["cycles"], figures[f"{name}_py"][label]["cycles"]
             cells.append(f"{compiled:>5d} / {hand:<5d}{compiled / hand:5.2f}x")
         ratio = figures[f"{name}_py"]["1"]["cycles"] / figures[name]["1"]["cycles"]
-        log(f"  {name:<11s}" + "".join(f"{cell:>18s}" for cell in cells)
-              + f"   {'met' if ratio <= COMPILED_GOAL else 'NOT MET'}")
+        log(
+            f"  {name:<11s}"
+            + "".join(f"{cell:>18s}" for cell in cells)
+            + f"   {'met' if ratio <= COMPILED_GOAL else 'NOT MET'}"
+        )
 
 
 def print_shared_versus_global(all_figures: dict[str, dict[str, dict[str, dict]]], *, log: Log) -> None:
@@ -345,17 +431,26 @@ def print_shared_versus_global(all_figures: dict[str, dict[str, dict[str, dict]]
     staging code is longer than what it saves."""
     configs = sorted(all_figures, key=lambda name: get_config(name).warps_per_core)
     log("\nwhat shared memory buys: the same result through global memory, then through shared memory")
-    log(f"  {'kernel':<17s} {'mem requests':>12s}" + "".join(
-        f"{f'{get_config(c).warps_per_core}w lat {label}':>12s}" for c in configs for label in ("1", "8")))
+    log(
+        f"  {'kernel':<17s} {'mem requests':>12s}"
+        + "".join(f"{f'{get_config(c).warps_per_core}w lat {label}':>12s}" for c in configs for label in ("1", "8"))
+    )
     for through_global, through_shared in SHARED_VERSUS_GLOBAL:
         for kernel in (through_global, through_shared):
             first = all_figures[configs[0]][kernel]["1"]
             requests = first["global_accesses"] - first["counters"]["merged_loads"]  # coalesced loads share one
-            log(f"  {kernel:<17s} {requests:>12d}" + "".join(
-                f"{all_figures[c][kernel][label]['cycles']:>12d}" for c in configs for label in ("1", "8")))
-        log(f"  {'  speed-up':<17s} {'':>12s}" + "".join(
-            f"{figures[through_global][label]['cycles'] / figures[through_shared][label]['cycles']:>11.2f}x"
-            for figures in (all_figures[c] for c in configs) for label in ("1", "8")))
+            log(
+                f"  {kernel:<17s} {requests:>12d}"
+                + "".join(f"{all_figures[c][kernel][label]['cycles']:>12d}" for c in configs for label in ("1", "8"))
+            )
+        log(
+            f"  {'  speed-up':<17s} {'':>12s}"
+            + "".join(
+                f"{figures[through_global][label]['cycles'] / figures[through_shared][label]['cycles']:>11.2f}x"
+                for figures in (all_figures[c] for c in configs)
+                for label in ("1", "8")
+            )
+        )
 
 
 def print_latency_hiding(all_figures: dict[str, dict[str, dict[str, dict]]], *, log: Log) -> None:
@@ -366,8 +461,10 @@ def print_latency_hiding(all_figures: dict[str, dict[str, dict[str, dict]]], *, 
     for config in sorted(all_figures, key=lambda name: get_config(name).warps_per_core):
         cycles = all_figures[config]["broadcast_loop"]["8"]["cycles"]
         warps = get_config(config).warps_per_core
-        log(f"  {warps} warp{'s' if warps > 1 else ' '} per core ({config}): {cycles:>5d} cycles, "
-              f"{single / cycles:.2f}x the single warp")
+        log(
+            f"  {warps} warp{'s' if warps > 1 else ' '} per core ({config}): {cycles:>5d} cycles, "
+            f"{single / cycles:.2f}x the single warp"
+        )
 
 
 def plot(all_figures: dict[str, dict[str, dict[str, dict]]], path: Path) -> Path:
@@ -382,15 +479,26 @@ def plot(all_figures: dict[str, dict[str, dict[str, dict]]], path: Path) -> Path
     columns = 4
     rows = -(-len(KERNELS) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(16, 3.6 * rows))
-    for ax in axes.flat[len(KERNELS):]:
+    for ax in axes.flat[len(KERNELS) :]:
         ax.axis("off")
     for ax, kernel in zip(axes.flat, KERNELS):
         for config, figures in all_figures.items():
-            ax.plot([lat for _, lat in latencies], [figures[kernel][label]["cycles"] for label, _ in latencies],
-                    marker="o", label=f"{config} ({get_config(config).warps_per_core} warps/core)")
+            ax.plot(
+                [lat for _, lat in latencies],
+                [figures[kernel][label]["cycles"] for label, _ in latencies],
+                marker="o",
+                label=f"{config} ({get_config(config).warps_per_core} warps/core)",
+            )
         if kernel in TINY_GPU_CYCLES:
-            ax.plot([1], [TINY_GPU_CYCLES[kernel]], marker="x", color="black", linestyle="none",
-                    markersize=9, label="tiny-gpu")
+            ax.plot(
+                [1],
+                [TINY_GPU_CYCLES[kernel]],
+                marker="x",
+                color="black",
+                linestyle="none",
+                markersize=9,
+                label="tiny-gpu",
+            )
         ax.set_title(kernel)
         ax.set_xlabel("memory latency (cycles)")
         ax.set_ylabel("cycles, start to done")
@@ -422,12 +530,16 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False, *, log:
                 report["figures"].setdefault(config, figures)
                 total_cycles += sum(row["cycles"] for timings in figures.values() for row in timings.values())
                 total_seconds += seconds
-            report["speed"][sim] = {"cycles": total_cycles, "seconds": round(total_seconds, 2),
-                                    "cycles_per_second": round(total_cycles / total_seconds)}
+            report["speed"][sim] = {
+                "cycles": total_cycles,
+                "seconds": round(total_seconds, 2),
+                "cycles_per_second": round(total_cycles / total_seconds),
+            }
         # Simulation speed: (simulator, measurement, report key, what it is)
         for sim, measure_speed, key, what in (
-                ("verilator", measure_flow_speed, "cocotb_against_pure", "cocotb flow against pure build"),
-                ("icarus", measure_pure_icarus_speed, "pure_icarus", "pure Icarus")):
+            ("verilator", measure_flow_speed, "cocotb_against_pure", "cocotb flow against pure build"),
+            ("icarus", measure_pure_icarus_speed, "pure_icarus", "pure Icarus"),
+        ):
             if sim in sims:
                 speed, problems = measure_speed(Path(work) / key)
                 for problem in problems:
@@ -443,8 +555,10 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False, *, log:
     print_latency_hiding(report["figures"], log=log)
     log("\nsimulation speed (all runs above, one process per configuration, start-up included):")
     for sim, speed in report["speed"].items():
-        log(f"  {sim:<9s} {speed['cycles']:>8d} cycles in {speed['seconds']:6.2f} s = "
-              f"{speed['cycles_per_second']:>8,d} cycles/s")
+        log(
+            f"  {sim:<9s} {speed['cycles']:>8d} cycles in {speed['seconds']:6.2f} s = "
+            f"{speed['cycles_per_second']:>8,d} cycles/s"
+        )
     if report["cocotb_against_pure"]:
         print_flow_speed(report["cocotb_against_pure"], log=log)
     if report["pure_icarus"]:
@@ -461,7 +575,8 @@ def run_bench(configs: list[str], sims: list[str], update: bool = False, *, log:
         log(f"baseline written: {BASELINE_FILE.relative_to(REPO_ROOT)}")
     else:
         failures, improvements = compare_with_baseline(
-            {c: v for c, v in load_baseline().items() if c in configs}, first)
+            {c: v for c, v in load_baseline().items() if c in configs}, first
+        )
         for line in gate_verdict(failures, improvements):
             log(line)
         right &= not failures

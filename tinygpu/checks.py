@@ -32,9 +32,10 @@ def race_report(model: ModelResult) -> str | None:
     if not races:
         return None
     more = f" (and {len(races) - 3} more)" if len(races) > 3 else ""
-    return ("KERNEL RACE, not an RTL fault: the kernel's result is undefined because threads share "
-            "a byte that one of them writes (or read shared memory before it was written): "
-            + "; ".join(races[:3]) + more)
+    return (
+        "KERNEL RACE, not an RTL fault: the kernel's result is undefined because threads share "
+        "a byte that one of them writes (or read shared memory before it was written): " + "; ".join(races[:3]) + more
+    )
 
 
 def undefined_launch(job: Job, *, block_dim: int, shared_bytes: int) -> str | None:
@@ -52,14 +53,14 @@ def undefined_launch(job: Job, *, block_dim: int, shared_bytes: int) -> str | No
     return race_report(model)
 
 
-def check_run(result, *, block_dim: int, shared_bytes: int, reference=None, label: str = "",
-              wave_hint: str = "") -> list[str]:
+def check_run(
+    result, *, block_dim: int, shared_bytes: int, reference=None, label: str = "", wave_hint: str = ""
+) -> list[str]:
     """All problems found in one JobResult (empty when it matches the models); `block_dim`
     and `shared_bytes` are the configuration's THREADS_PER_BLOCK and SHARED_MEM_BYTES."""
     job = result.job
     problems = []
-    header = (f"{label}: threads={job.threads} latency={job.latency} stall_max={job.stall_max} "
-              f"seed={job.seed}")
+    header = f"{label}: threads={job.threads} latency={job.latency} stall_max={job.stall_max} seed={job.seed}"
     if result.timed_out or not result.done:
         problems.append(f"{header}: kernel did not finish within {job.max_cycles} cycles (timeout)")
         return problems
@@ -87,15 +88,19 @@ def check_run(result, *, block_dim: int, shared_bytes: int, reference=None, labe
 
     report = compare_commits(model.commits, result.commits)
     if report.mismatch:
-        problems.append(f"{header}: lock-step check failed after {report.compared} matching records:\n"
-                        f"  {report.mismatch}")
+        problems.append(
+            f"{header}: lock-step check failed after {report.compared} matching records:\n  {report.mismatch}"
+        )
     elif report.compared == 0 and job.threads > 0:
         problems.append(f"{header}: no instruction was compared (empty commit log)")
     problems += [f"{header}: {problem}" for problem in barrier_release_problems(result.commits)]
     if result.num_cores:
-        problems += [f"{header}: {problem}" for problem in
-                     counter_problems(result.counters, result.commits, num_cores=result.num_cores,
-                                      cycles=result.cycles)]
+        problems += [
+            f"{header}: {problem}"
+            for problem in counter_problems(
+                result.counters, result.commits, num_cores=result.num_cores, cycles=result.cycles
+            )
+        ]
     if problems and wave_hint:
         problems.append(f"  waveform: {wave_hint}")
     return problems

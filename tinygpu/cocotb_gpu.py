@@ -72,8 +72,12 @@ async def run_job(dut, job: dict) -> dict:
     await ReadOnly()
     done_after_launch = int(dut.done.value)
 
-    result = {"id": job["id"], "done_before_launch": done_before_launch,
-              "done_after_launch": done_after_launch, "aborted": False}
+    result = {
+        "id": job["id"],
+        "done_before_launch": done_before_launch,
+        "done_after_launch": done_after_launch,
+        "aborted": False,
+    }
 
     if job.get("abort_after_cycles") is not None:
         # Reset in the middle of the kernel; the next job relaunches cleanly.

@@ -59,8 +59,21 @@ class Commit:
 
 
 # Fields the RTL must match exactly (everything but where and when).
-COMPARED_FIELDS = ("pc", "instr", "next_pc", "nzp", "rd", "rd_value", "mem_op", "mem_addr", "mem_data",
-                   "shared_op", "shared_addr", "shared_data", "barrier")
+COMPARED_FIELDS = (
+    "pc",
+    "instr",
+    "next_pc",
+    "nzp",
+    "rd",
+    "rd_value",
+    "mem_op",
+    "mem_addr",
+    "mem_data",
+    "shared_op",
+    "shared_addr",
+    "shared_data",
+    "barrier",
+)
 
 _LINE_FIELDS = 7  # "C", job, cycle, core, warp, thread and the record
 

@@ -21,7 +21,7 @@ def read_gpu_parameter_defaults(source: Path = GPU_TOP_FILE) -> dict[str, int]:
     """The `parameter int NAME = value` defaults of module gpu, read from the RTL itself
     (so there is no second copy to drift)."""
     text = source.read_text()
-    header = text[text.index("module gpu"):text.index(");")]
+    header = text[text.index("module gpu") : text.index(");")]
     found = dict(re.findall(r"parameter\s+int\s+(\w+)\s*=\s*(\d+)", header))
     if not found:
         raise ValueError(f"{source}: no `parameter int NAME = value` in module gpu's header")
@@ -101,11 +101,12 @@ def representative_configs() -> list[GpuConfig]:
 ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
     # (overrides, None when legal / the message that refuses it)
     ({"NUM_CORES": 1, "THREADS_PER_BLOCK": 1, "DATA_MEM_NUM_CHANNELS": 1}, None),
-    ({"NUM_CORES": 16, "THREADS_PER_BLOCK": 2, "PROGRAM_MEM_NUM_CHANNELS": 16,
-      "DATA_MEM_NUM_CHANNELS": 32}, None),
+    ({"NUM_CORES": 16, "THREADS_PER_BLOCK": 2, "PROGRAM_MEM_NUM_CHANNELS": 16, "DATA_MEM_NUM_CHANNELS": 32}, None),
     ({"NUM_CORES": 1, "THREADS_PER_BLOCK": 32, "DATA_MEM_NUM_CHANNELS": 64}, None),
-    ({"NUM_CORES": 1, "THREADS_PER_BLOCK": 1, "WARPS_PER_CORE": 8, "DATA_MEM_NUM_CHANNELS": 8,
-      "ICACHE_LINES": 256}, None),
+    (
+        {"NUM_CORES": 1, "THREADS_PER_BLOCK": 1, "WARPS_PER_CORE": 8, "DATA_MEM_NUM_CHANNELS": 8, "ICACHE_LINES": 256},
+        None,
+    ),
     ({"WARPS_PER_CORE": 1, "ICACHE_LINES": 1, "SHARED_MEM_BYTES": 1}, None),
     ({"SHARED_MEM_BYTES": 256}, None),
     ({"NUM_CORES": 0}, "NUM_CORES must be 1..16"),

@@ -55,8 +55,7 @@ def _divergent_issues(issues: dict[tuple[int, int], list[Commit]]) -> int:
     return divergent
 
 
-def core_counter_problems(core: int, counters: dict[str, int], records: list[Commit],
-                          cycles: int) -> list[str]:
+def core_counter_problems(core: int, counters: dict[str, int], records: list[Commit], cycles: int) -> list[str]:
     """What is wrong with one core's counters, given its records and the run's cycles."""
     issues = _warp_instructions(records)
     loads = [r for r in records if r.mem_op == "R"]
@@ -69,8 +68,11 @@ def core_counter_problems(core: int, counters: dict[str, int], records: list[Com
         "merged_loads": len(loads) - len({(r.block, r.order, r.mem_addr) for r in loads}),
         "divergent_issues": _divergent_issues(issues),
     }
-    problems = [f"core {core}: counter {name} is {counters[name]}, its commit records imply {value}"
-                for name, value in expected.items() if counters[name] != value]
+    problems = [
+        f"core {core}: counter {name} is {counters[name]}, its commit records imply {value}"
+        for name, value in expected.items()
+        if counters[name] != value
+    ]
 
     busy = counters["busy_cycles"]
     issued = counters["issued"]
@@ -84,24 +86,33 @@ def core_counter_problems(core: int, counters: dict[str, int], records: list[Com
     bound(busy >= retire_cycles, f"busy_cycles {busy} is fewer than the {retire_cycles} cycles its records retired in")
     bound(counters["warp_switches"] <= max(issued - 1, 0), "warp_switches exceeds issued - 1")
     bound(counters["icache_misses"] <= busy, "icache_misses exceeds busy_cycles")
-    bound(issued == 0 or counters["icache_misses"] >= 1,
-          "icache_misses is 0 although the core issued (the cache starts empty)")
-    bound(issued + counters["fetch_stall_cycles"] + counters["memory_stall_cycles"] <= busy + 1,
-          "issued + fetch_stall_cycles + memory_stall_cycles exceeds busy_cycles")
+    bound(
+        issued == 0 or counters["icache_misses"] >= 1,
+        "icache_misses is 0 although the core issued (the cache starts empty)",
+    )
+    bound(
+        issued + counters["fetch_stall_cycles"] + counters["memory_stall_cycles"] <= busy + 1,
+        "issued + fetch_stall_cycles + memory_stall_cycles exceeds busy_cycles",
+    )
     barrier_records = [r for r in records if r.barrier]
     bound(counters["barrier_wait_cycles"] <= busy, "barrier_wait_cycles exceeds busy_cycles")
-    bound(bool(barrier_records) or counters["barrier_wait_cycles"] == 0,
-          "barrier_wait_cycles is not 0 although no thread left a barrier")
+    bound(
+        bool(barrier_records) or counters["barrier_wait_cycles"] == 0,
+        "barrier_wait_cycles is not 0 although no thread left a barrier",
+    )
     arrivals: dict[tuple[int, int], set[int]] = defaultdict(set)  # (block, release cycle) -> orders
     for record in barrier_records:
         arrivals[(record.block, record.cycle)].add(record.order)
-    bound(all(len(orders) == 1 for orders in arrivals.values()) or counters["barrier_wait_cycles"] > 0,
-          "barrier_wait_cycles is 0 although threads reached a BAR in different issues")
+    bound(
+        all(len(orders) == 1 for orders in arrivals.values()) or counters["barrier_wait_cycles"] > 0,
+        "barrier_wait_cycles is 0 although threads reached a BAR in different issues",
+    )
     return problems
 
 
-def counter_problems(counters: list[dict[str, int]], records: list[Commit], *, num_cores: int,
-                     cycles: int) -> list[str]:
+def counter_problems(
+    counters: list[dict[str, int]], records: list[Commit], *, num_cores: int, cycles: int
+) -> list[str]:
     """What is wrong with one launch's counters: one set per core, each agreeing with the
     records of its core ([] when all hold)."""
     if len(counters) != num_cores:

@@ -106,11 +106,17 @@ def plan(seeds: list[int]) -> list[Batch]:
     kernels = discover_kernels()
     batches = []
     for config in configs:
-        batches.append(Batch(config.name, f"{config.name}-kernels",
-                             kernels=[k.name for k in kernels if k.runs_on(config)], launch_sequences=True))
+        batches.append(
+            Batch(
+                config.name,
+                f"{config.name}-kernels",
+                kernels=[k.name for k in kernels if k.runs_on(config)],
+                launch_sequences=True,
+            )
+        )
         mine = [s for s in seeds if random_case(s, configs)[0].name == config.name]
         for i in range(0, len(mine), RANDOM_PER_BATCH):
-            chunk = mine[i:i + RANDOM_PER_BATCH]
+            chunk = mine[i : i + RANDOM_PER_BATCH]
             batches.append(Batch(config.name, f"{config.name}-random-{chunk[0]}", seeds=chunk))
     return sorted(batches, key=lambda b: -b.weight)
 
@@ -142,40 +148,78 @@ def launches(batch: Batch, configs: list[GpuConfig]) -> list[Launch]:
         kernel = kernels[name]
         for latency, stall_max in kernel_timings(index):
             seed = 1000 * (index + 1) + latency + stall_max
-            job = Job(program=kernel.program.words, memory=guarded_memory(kernel.data, seed),
-                      threads=kernel.threads, latency=latency, stall_max=stall_max, seed=seed,
-                      max_cycles=kernel.max_cycles, name=name)
+            job = Job(
+                program=kernel.program.words,
+                memory=guarded_memory(kernel.data, seed),
+                threads=kernel.threads,
+                latency=latency,
+                stall_max=stall_max,
+                seed=seed,
+                max_cycles=kernel.max_cycles,
+                name=name,
+            )
             out.append(Launch(job, f"kernel {name} on {config.name}", kernel.reference))
 
     if batch.launch_sequences:
         out += edge_launches(config)
         matmul = kernels.get("matmul") or next(iter(kernels.values()))
         memory = guarded_memory(matmul.data, 77)
-        base = Job(program=matmul.program.words, memory=memory, threads=matmul.threads,
-                   max_cycles=matmul.max_cycles, name=matmul.name)
+        base = Job(
+            program=matmul.program.words,
+            memory=memory,
+            threads=matmul.threads,
+            max_cycles=matmul.max_cycles,
+            name=matmul.name,
+        )
         # Relaunch right after `done`, without a reset in between (slow memory: the
         # fetcher's reads past the end are still on their way at the relaunch).
-        out.append(Launch(replace(base, latency=12, seed=71), f"kernel {matmul.name} on {config.name}",
-                          matmul.reference))
-        out.append(Launch(replace(base, latency=2, stall_max=3, seed=72, reset=False),
-                          f"relaunch without reset: {matmul.name} on {config.name}",
-                          matmul.reference))
+        out.append(
+            Launch(replace(base, latency=12, seed=71), f"kernel {matmul.name} on {config.name}", matmul.reference)
+        )
+        out.append(
+            Launch(
+                replace(base, latency=2, stall_max=3, seed=72, reset=False),
+                f"relaunch without reset: {matmul.name} on {config.name}",
+                matmul.reference,
+            )
+        )
         # Reset in the middle of a kernel with loads in flight, then a clean launch.
-        out.append(Launch(replace(base, latency=3, stall_max=4, seed=73, abort_after_cycles=40),
-                          f"abort: {matmul.name} on {config.name}", check=False))
-        out.append(Launch(replace(base, latency=1, seed=74),
-                          f"launch after abort: {matmul.name} on {config.name}", matmul.reference))
+        out.append(
+            Launch(
+                replace(base, latency=3, stall_max=4, seed=73, abort_after_cycles=40),
+                f"abort: {matmul.name} on {config.name}",
+                check=False,
+            )
+        )
+        out.append(
+            Launch(
+                replace(base, latency=1, seed=74),
+                f"launch after abort: {matmul.name} on {config.name}",
+                matmul.reference,
+            )
+        )
 
     for seed in batch.seeds:
         _, size, latency, stall_max = random_case(seed, configs)
         prog = generate(seed, block_dim=config.threads_per_block, size=size, shared_bytes=config.shared_mem_bytes)
         program = assemble(prog.asm, filename=f"<randprog seed {seed}>")
-        job = Job(program=program.words, memory=guarded_memory(program.data, seed),
-                  threads=prog.threads, latency=latency, stall_max=stall_max, seed=seed,
-                  name=f"randprog-{seed}")
-        out.append(Launch(job, f"randprog seed {seed} size {size} on {config.name} "
-                               f"(tinygpu-randprog --seed {seed} "
-                               f"--block-dim {config.threads_per_block} --size {size})"))
+        job = Job(
+            program=program.words,
+            memory=guarded_memory(program.data, seed),
+            threads=prog.threads,
+            latency=latency,
+            stall_max=stall_max,
+            seed=seed,
+            name=f"randprog-{seed}",
+        )
+        out.append(
+            Launch(
+                job,
+                f"randprog seed {seed} size {size} on {config.name} "
+                f"(tinygpu-randprog --seed {seed} "
+                f"--block-dim {config.threads_per_block} --size {size})",
+            )
+        )
     return out
 
 
@@ -189,12 +233,29 @@ def place(lines: dict[int, str]) -> list[int]:
 
 # Every thread reads its own byte, adds its global index and writes it back: race-free
 # for any launch up to 255 threads (one byte each).
-OWN_BYTE = place({0: "MUL R0, %blockIdx, %blockDim", 1: "ADD R0, R0, %threadIdx",
-                  2: "LDR R1, R0", 3: "ADD R1, R1, R0", 4: "STR R0, R1", 5: "RET"})
+OWN_BYTE = place(
+    {
+        0: "MUL R0, %blockIdx, %blockDim",
+        1: "ADD R0, R0, %threadIdx",
+        2: "LDR R1, R0",
+        3: "ADD R1, R1, R0",
+        4: "STR R0, R1",
+        5: "RET",
+    }
+)
 # The PC runs through 254, 255 and wraps to 0 (docs/isa.md); the second pass over
 # address 0 sees P and leaves through the RET at 5.
-PC_WRAP = place({0: "BRp #5", 1: "CONST R1, #1", 2: "CMP R1, R0", 3: "BRnzp #254",
-                 5: "RET", 254: "ADD R2, R2, %threadIdx", 255: "NOP"})
+PC_WRAP = place(
+    {
+        0: "BRp #5",
+        1: "CONST R1, #1",
+        2: "CMP R1, R0",
+        3: "BRnzp #254",
+        5: "RET",
+        254: "ADD R2, R2, %threadIdx",
+        255: "NOP",
+    }
+)
 MAX_THREADS = 255  # the device control register holds the thread count in 8 bits
 
 
@@ -203,8 +264,17 @@ def own_byte_transposed(block_dim: int) -> list[int]:
     can have: still one byte per thread, but every thread slot's LSU now sees
     addresses whose low bits change from block to block (with b*B + t they never do)."""
     k = -(-MAX_THREADS // block_dim)
-    return place({0: f"CONST R2, #{k}", 1: "MUL R0, %threadIdx, R2", 2: "ADD R0, R0, %blockIdx",
-                  3: "LDR R1, R0", 4: "ADD R1, R1, R0", 5: "STR R0, R1", 6: "RET"})
+    return place(
+        {
+            0: f"CONST R2, #{k}",
+            1: "MUL R0, %threadIdx, R2",
+            2: "ADD R0, R0, %blockIdx",
+            3: "LDR R1, R0",
+            4: "ADD R1, R1, R0",
+            5: "STR R0, R1",
+            6: "RET",
+        }
+    )
 
 
 def edge_launches(config: GpuConfig) -> list[Launch]:
@@ -214,25 +284,39 @@ def edge_launches(config: GpuConfig) -> list[Launch]:
     that brings the counters back down, and the PC wrapping from 255 to 0 on every core."""
     out = []
     for program, threads, latency, stall_max, seed in (
-            (OWN_BYTE, MAX_THREADS, 1, 0, 81),
-            (own_byte_transposed(config.threads_per_block), MAX_THREADS, 2, 4, 82),
-            (OWN_BYTE, 5, 3, 6, 83)):
-        job = Job(program=program, memory=guarded_memory([], seed), threads=threads,
-                  latency=latency, stall_max=stall_max, seed=seed, name="own_byte")
+        (OWN_BYTE, MAX_THREADS, 1, 0, 81),
+        (own_byte_transposed(config.threads_per_block), MAX_THREADS, 2, 4, 82),
+        (OWN_BYTE, 5, 3, 6, 83),
+    ):
+        job = Job(
+            program=program,
+            memory=guarded_memory([], seed),
+            threads=threads,
+            latency=latency,
+            stall_max=stall_max,
+            seed=seed,
+            name="own_byte",
+        )
         out.append(Launch(job, f"own_byte (seed {seed}) with {threads} threads on {config.name}"))
     threads = config.num_cores * config.threads_per_block + 1
-    job = Job(program=PC_WRAP, memory=guarded_memory([], 84), threads=threads, latency=2,
-              stall_max=0, seed=84, name="pc_wrap")
+    job = Job(
+        program=PC_WRAP, memory=guarded_memory([], 84), threads=threads, latency=2, stall_max=0, seed=84, name="pc_wrap"
+    )
     out.append(Launch(job, f"pc_wrap with {threads} threads on {config.name}"))
     return out
 
 
 def run_info(result: JobResult, config: GpuConfig) -> dict:
-    return {"threads": result.job.threads, "block_dim": config.threads_per_block,
-            "num_cores": config.num_cores, "mem_latency": result.job.latency,
-            "stall_max": result.job.stall_max, "max_waiting_requests": result.max_waiting,
-            "warps_per_core": config.warps_per_core,
-            "counters": result.counter_totals()}
+    return {
+        "threads": result.job.threads,
+        "block_dim": config.threads_per_block,
+        "num_cores": config.num_cores,
+        "mem_latency": result.job.latency,
+        "stall_max": result.job.stall_max,
+        "max_waiting_requests": result.max_waiting,
+        "warps_per_core": config.warps_per_core,
+        "counters": result.counter_totals(),
+    }
 
 
 def sources_digest() -> str:
@@ -260,15 +344,25 @@ def run_batch(args: tuple[Batch, str]) -> dict:
     config = get_config(batch.config)
     work_dir = Path(runs_dir) / batch.label
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
-    out: dict[str, Any] = {"label": batch.label, "config": batch.config, "launches": 0, "checked": 0,
-           "problems": [], "coverage": None, "dat": None, "seconds": 0.0, "cycles": 0}
+    out: dict[str, Any] = {
+        "label": batch.label,
+        "config": batch.config,
+        "launches": 0,
+        "checked": 0,
+        "problems": [],
+        "coverage": None,
+        "dat": None,
+        "seconds": 0.0,
+        "cycles": 0,
+    }
     out["sources"] = sources_digest()
     try:
         plan_ = launches(batch, configs)
         results = run_jobs(SIM, config, [p.job for p in plan_], work_dir, coverage=True)
     except Exception as error:  # noqa: BLE001 - a crashed batch is a failed run
-        out["problems"].append(f"{batch.label}: the batch did not run: {type(error).__name__}: "
-                               f"{error}\n{traceback.format_exc(limit=3)}")
+        out["problems"].append(
+            f"{batch.label}: the batch did not run: {type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"
+        )
         out["seconds"] = time.monotonic() - started
         return out
     for launch, result in zip(plan_, results):
@@ -278,8 +372,13 @@ def run_batch(args: tuple[Batch, str]) -> dict:
             if not result.aborted:
                 out["problems"].append(f"{launch.label}: the harness did not abort the launch")
             continue
-        problems = check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes,
-                             reference=launch.reference, label=launch.label)
+        problems = check_run(
+            result,
+            block_dim=config.threads_per_block,
+            shared_bytes=config.shared_mem_bytes,
+            reference=launch.reference,
+            label=launch.label,
+        )
         out["checked"] += 1
         if problems:
             text = "\n".join(problems).splitlines()
@@ -323,9 +422,11 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
 
     configs = representative_configs()
     batches = plan(list(range(1, seeds + 1)))
-    log(f"coverage regression on {SIM}: {len(configs)} configurations "
-          f"({', '.join(c.name for c in configs)}), {len(batches)} batches, "
-          f"{seeds} random programs, {workers} workers")
+    log(
+        f"coverage regression on {SIM}: {len(configs)} configurations "
+        f"({', '.join(c.name for c in configs)}), {len(batches)} batches, "
+        f"{seeds} random programs, {workers} workers"
+    )
 
     failures: list[str] = []
     results: list[dict] = []
@@ -340,15 +441,16 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
     for res in parallel_map(run_batch, todo, jobs=workers):
         results.append(res)
         state = "FAIL" if res["problems"] else "ok"
-        log(f"  {res['label']:<28} {res['checked']:>3} checked runs "
-              f"{res['seconds']:6.1f} s  {state}")
+        log(f"  {res['label']:<28} {res['checked']:>3} checked runs {res['seconds']:6.1f} s  {state}")
         failures.extend(res["problems"])
 
     changed = sorted({r["label"] for r in results if r.get("sources") not in (None, digest)})
     if changed or sources_digest() != digest:
-        failures.append("rtl/ or tb/hdl/ changed while the regression ran (batches "
-                        f"{', '.join(changed) or 'none yet'} saw other sources): the coverage "
-                        "adds up different RTL versions; run it again")
+        failures.append(
+            "rtl/ or tb/hdl/ changed while the regression ran (batches "
+            f"{', '.join(changed) or 'none yet'} saw other sources): the coverage "
+            "adds up different RTL versions; run it again"
+        )
 
     # Functional coverage of every checked run.
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])

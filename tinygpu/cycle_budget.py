@@ -14,8 +14,7 @@ from .configs import GpuConfig
 from .model import ModelResult
 
 
-def cycle_budget(config: GpuConfig, model: ModelResult, threads: int, latency: int,
-                 stall_max: int) -> int:
+def cycle_budget(config: GpuConfig, model: ModelResult, threads: int, latency: int, stall_max: int) -> int:
     """A timeout well above what the RTL needs: the RTL reports a hang as a timeout.
 
     Estimate: blocks run in waves of NUM_CORES; a block issues at most ~its longest

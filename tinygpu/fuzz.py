@@ -95,6 +95,7 @@ class Batch:
 
 def _build(task: tuple[str, str]) -> tuple[str, str, float, str | None]:
     from .harness import build
+
     sim, name = task
     start = time.monotonic()
     try:
@@ -112,9 +113,21 @@ def _run_batch(batch: Batch) -> list[Outcome]:
             cases.append(make_case(seed, config, batch.size))
         except GeneratorBug as error:
             lat, stall = memory_params(seed)
-            outcomes.append(Outcome(seed, batch.sim, config.name, size_for(seed, batch.size),
-                                    config.threads_per_block, 0, lat, stall, 0, "generator",
-                                    [f"GENERATOR BUG (not an RTL problem): {error}"]))
+            outcomes.append(
+                Outcome(
+                    seed,
+                    batch.sim,
+                    config.name,
+                    size_for(seed, batch.size),
+                    config.threads_per_block,
+                    0,
+                    lat,
+                    stall,
+                    0,
+                    "generator",
+                    [f"GENERATOR BUG (not an RTL problem): {error}"],
+                )
+            )
     work_dir = Path(batch.work_dir)
     try:
         outcomes += run_cases(batch.sim, config, cases, work_dir)
@@ -155,16 +168,14 @@ def _shrink(task: ShrinkTask) -> ShrinkResult:
         def predicate(program: randprog.RandomProgram) -> bool:
             nonlocal calls
             calls += 1
-            return still_fails(dataclasses.replace(case, program=program), o.sim,
-                               work_root / f"try-{calls:03d}")
+            return still_fails(dataclasses.replace(case, program=program), o.sim, work_root / f"try-{calls:03d}")
 
         # shrink() calls the predicate once on the original, then at most max_tries times.
         small = randprog.shrink(case.program, predicate, max_tries=max(0, task.tries - 1))
         final = case.with_program(small)
         last = run_cases(o.sim, config, [final], work_root / "final")[0]
     except Exception as error:  # noqa: BLE001
-        return ShrinkResult(o, None, o.words, o.words, o.threads, calls,
-                            f"{type(error).__name__}: {error}")
+        return ShrinkResult(o, None, o.words, o.words, o.threads, calls, f"{type(error).__name__}: {error}")
     FAILURE_DIR.mkdir(parents=True, exist_ok=True)
     path = FAILURE_DIR / f"seed-{o.seed}.asm"
     rel = path.relative_to(REPO_ROOT)
@@ -186,8 +197,9 @@ def _shrink(task: ShrinkTask) -> ShrinkResult:
     ]
     path.write_text("\n".join(header) + "\n" + small.asm)
     note = f"found by make fuzz on {o.sim}: {o.headline()[:200]}"
-    path.with_suffix(".toml").write_text(settings_toml(
-        config=o.config, latency=o.latency, stall_max=o.stall_max, stall_seed=o.seed, note=note))
+    path.with_suffix(".toml").write_text(
+        settings_toml(config=o.config, latency=o.latency, stall_max=o.stall_max, stall_seed=o.seed, note=note)
+    )
     shutil.rmtree(work_root, ignore_errors=True)
     return ShrinkResult(o, str(rel), o.words, len(final.words), small.threads, calls)
 
@@ -197,8 +209,9 @@ def _shrink(task: ShrinkTask) -> ShrinkResult:
 # --------------------------------------------------------------------------------------
 
 
-def make_batches(seeds: list[int], configs: list[GpuConfig], sims: list[str], size: str,
-                 batch_size: int, keep: bool) -> list[Batch]:
+def make_batches(
+    seeds: list[int], configs: list[GpuConfig], sims: list[str], size: str, batch_size: int, keep: bool
+) -> list[Batch]:
     """Group seeds by configuration, cut into batches, one list per simulator.
 
     Icarus batches come first: they are the slow ones, so the pool ends evenly."""
@@ -209,7 +222,7 @@ def make_batches(seeds: list[int], configs: list[GpuConfig], sims: list[str], si
     for sim in sorted(sims, key=lambda s: s != "icarus"):
         for name, group in by_config.items():
             for i in range(0, len(group), batch_size):
-                chunk = group[i:i + batch_size]
+                chunk = group[i : i + batch_size]
                 work = FUZZ_ROOT / f"{sim}-{name}-{chunk[0]}"
                 batches.append(Batch(sim, name, chunk, size, str(work), keep))
     return batches
@@ -239,19 +252,25 @@ def _print_summary(outcomes: list[Outcome], sims: list[str], elapsed: float, *, 
     for sim in sims:
         mine = [o for o in outcomes if o.sim == sim]
         kinds = {k: sum(1 for o in mine if o.kind == k) for k in ("mismatch", "crash", "generator")}
-        budget = max((o.cycles / o.max_cycles for o in mine if o.kind == "ok" and o.max_cycles),
-                     default=0.0)
-        log(f"  {sim:9s}: {len(mine):5d} programs run, {sum(o.compared for o in mine):9d} instructions "
-              f"compared, {sum(o.cycles for o in mine):10d} cycles; mismatches {kinds['mismatch']}, "
-              f"crashes {kinds['crash']}, generator bugs {kinds['generator']}; "
-              f"largest share of the cycle budget used {budget:.0%}")
+        budget = max((o.cycles / o.max_cycles for o in mine if o.kind == "ok" and o.max_cycles), default=0.0)
+        log(
+            f"  {sim:9s}: {len(mine):5d} programs run, {sum(o.compared for o in mine):9d} instructions "
+            f"compared, {sum(o.cycles for o in mine):10d} cycles; mismatches {kinds['mismatch']}, "
+            f"crashes {kinds['crash']}, generator bugs {kinds['generator']}; "
+            f"largest share of the cycle budget used {budget:.0%}"
+        )
     simdiff = sum(1 for o in outcomes if o.kind == "simdiff")
     if len(sims) > 1:
-        log("  icarus and verilator retired every instruction at the same cycle on the same core"
-              if not simdiff else f"  TIMING DIFFERS between the simulators for {simdiff} seed(s)")
-    log(f"  total    : {len({o.seed for o in outcomes})} seeds, "
-          f"{sum(o.compared for o in outcomes)} instructions compared, "
-          f"{sum(1 for o in outcomes if o.failed)} failing runs, wall time {elapsed:.1f} s")
+        log(
+            "  icarus and verilator retired every instruction at the same cycle on the same core"
+            if not simdiff
+            else f"  TIMING DIFFERS between the simulators for {simdiff} seed(s)"
+        )
+    log(
+        f"  total    : {len({o.seed for o in outcomes})} seeds, "
+        f"{sum(o.compared for o in outcomes)} instructions compared, "
+        f"{sum(1 for o in outcomes if o.failed)} failing runs, wall time {elapsed:.1f} s"
+    )
 
 
 def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detailed: int = 8, *, log: Log) -> None:
@@ -262,18 +281,22 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detaile
         return
     by_key = {(s.outcome.seed, s.outcome.sim): s for s in shrunk}
     full = [o for o in failures if (o.seed, o.sim) in by_key]
-    full += [o for o in failures if o not in full][:max(0, detailed - len(full))]
+    full += [o for o in failures if o not in full][: max(0, detailed - len(full))]
     log(f"\n{len(failures)} failing run(s)" + (f", {len(full)} in detail:" if len(full) < len(failures) else ":"))
     brief = [o for o in failures if o not in full]
     for o in brief[:60]:
-        log(f"  seed {o.seed} [{o.kind}] {o.sim}/{o.config} latency {o.latency} stall_max "
-              f"{o.stall_max}: {o.headline()[:200]}")
+        log(
+            f"  seed {o.seed} [{o.kind}] {o.sim}/{o.config} latency {o.latency} stall_max "
+            f"{o.stall_max}: {o.headline()[:200]}"
+        )
     if len(brief) > 60:
         log(f"  ... and {len(brief) - 60} more")
     for o in full:
-        log(f"\n=== seed {o.seed}: {o.kind} on {o.sim}, configuration {o.config} "
-              f"(block_dim {o.block_dim}), size {o.size}, latency {o.latency}, "
-              f"stall_max {o.stall_max}, {o.threads} threads, {o.words} words")
+        log(
+            f"\n=== seed {o.seed}: {o.kind} on {o.sim}, configuration {o.config} "
+            f"(block_dim {o.block_dim}), size {o.size}, latency {o.latency}, "
+            f"stall_max {o.stall_max}, {o.threads} threads, {o.words} words"
+        )
         text = o.problems[0] if o.problems else "(no description)"
         log("\n".join("  " + line for line in text.splitlines()[:30]))
         if o.work_dir:
@@ -288,11 +311,15 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detaile
         if s.error or s.asm_path is None:
             log(f"  shrink failed after {s.calls} runs: {s.error or 'no program written'}")
             continue
-        log(f"  shrunk ({s.calls} runs): {s.words_before} -> {s.words_after} words, "
-              f"{o.threads} -> {s.threads_after} threads: {s.asm_path}")
-        stem = s.asm_path[:-len(".asm")]
-        log(f"  keep it as a regression (program and launch settings, re-run by make test):\n"
-              f"    cp {stem}.asm {stem}.toml tb/fuzz_regressions/   # then say in the .toml's note what it found")
+        log(
+            f"  shrunk ({s.calls} runs): {s.words_before} -> {s.words_after} words, "
+            f"{o.threads} -> {s.threads_after} threads: {s.asm_path}"
+        )
+        stem = s.asm_path[: -len(".asm")]
+        log(
+            f"  keep it as a regression (program and launch settings, re-run by make test):\n"
+            f"    cp {stem}.asm {stem}.toml tb/fuzz_regressions/   # then say in the .toml's note what it found"
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -300,9 +327,20 @@ def _print_failures(failures: list[Outcome], shrunk: list[ShrinkResult], detaile
 # --------------------------------------------------------------------------------------
 
 
-def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims: list[str],
-                 size: str, batch: int, jobs: int, shrink_tries: int, max_shrink: int,
-                 keep: bool, log: Log) -> int:
+def run_campaign(
+    *,
+    first_seed: int,
+    count: int,
+    configs: list[GpuConfig],
+    sims: list[str],
+    size: str,
+    batch: int,
+    jobs: int,
+    shrink_tries: int,
+    max_shrink: int,
+    keep: bool,
+    log: Log,
+) -> int:
     """Run seeds first_seed.. on every simulator, shrink failures, print the report.
 
     Exit status: 0 all matched, 1 any failure (or nothing compared), 2 the harness does
@@ -311,9 +349,11 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
     batches = make_batches(seeds, configs, sims, size, batch, keep)
     used = sorted({(b.sim, b.config) for b in batches})
     start = time.monotonic()
-    log(f"fuzz: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} programs, size {size}) on "
-          f"{', '.join(sims)}; {len(configs)} configuration(s); {len(batches)} batches of <= "
-          f"{batch}; {jobs} worker(s); work folders under {FUZZ_ROOT.relative_to(REPO_ROOT)}/")
+    log(
+        f"fuzz: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} programs, size {size}) on "
+        f"{', '.join(sims)}; {len(configs)} configuration(s); {len(batches)} batches of <= "
+        f"{batch}; {jobs} worker(s); work folders under {FUZZ_ROOT.relative_to(REPO_ROOT)}/"
+    )
 
     outcomes: list[Outcome] = []
     build_errors = []
@@ -337,10 +377,12 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
         first = result[0]
         failed = [o for o in result if o.failed]
         seeds_text = f"{min(o.seed for o in result)}..{max(o.seed for o in result)}"
-        log(f"[{done_batches:3d}/{len(batches)}] {first.sim:9s} {first.config:20s} seeds "
-              f"{seeds_text:>11s}: {len(result) - len(failed)}/{len(result)} ok, "
-              f"{sum(o.compared for o in result):6d} instructions  "
-              f"({time.monotonic() - start:5.0f} s)")
+        log(
+            f"[{done_batches:3d}/{len(batches)}] {first.sim:9s} {first.config:20s} seeds "
+            f"{seeds_text:>11s}: {len(result) - len(failed)}/{len(result)} ok, "
+            f"{sum(o.compared for o in result):6d} instructions  "
+            f"({time.monotonic() - start:5.0f} s)"
+        )
         for o in failed:
             log(f"      FAIL seed {o.seed} [{o.kind}] {o.headline()}")
 
@@ -350,10 +392,13 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
     to_shrink = _pick_for_shrinking(rtl_failures, max_shrink)
     shrink_results = []
     if to_shrink:
-        log(f"\nshrinking {len(to_shrink)} of {len(rtl_failures)} failing case(s), "
-              f"<= {shrink_tries} simulator runs each ...")
-        shrink_results = list(parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs,
-                                           ordered=True))
+        log(
+            f"\nshrinking {len(to_shrink)} of {len(rtl_failures)} failing case(s), "
+            f"<= {shrink_tries} simulator runs each ..."
+        )
+        shrink_results = list(
+            parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs, ordered=True)
+        )
     elapsed = time.monotonic() - start
 
     _print_summary(outcomes, sims, elapsed, log=log)
@@ -363,4 +408,3 @@ def run_campaign(*, first_seed: int, count: int, configs: list[GpuConfig], sims:
         log("fuzz: FAIL: no instruction was compared at all")
         return 1
     return 1 if failures else 0
-

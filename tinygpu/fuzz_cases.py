@@ -25,7 +25,7 @@ from .lockstep import compare_commits
 from .model import ModelResult, ModelTimeout, find_races, run_kernel
 
 PYTHON = ".venv/bin/python"
-LATENCY_RANGE = (1, 4)    # memory latency, cycles
+LATENCY_RANGE = (1, 4)  # memory latency, cycles
 STALL_MAX_RANGE = (0, 6)  # plus 0..stall_max random cycles per request
 
 
@@ -73,32 +73,47 @@ class Case:
         return f"seed {self.seed} ({self.config.name}, block_dim {self.config.threads_per_block})"
 
     def job(self) -> Job:
-        return Job(program=self.words, memory=list(self.program.data), threads=self.program.threads,
-                   latency=self.latency, stall_max=self.stall_max, seed=self.seed,
-                   max_cycles=self.max_cycles, name=f"seed-{self.seed}")
+        return Job(
+            program=self.words,
+            memory=list(self.program.data),
+            threads=self.program.threads,
+            latency=self.latency,
+            stall_max=self.stall_max,
+            seed=self.seed,
+            max_cycles=self.max_cycles,
+            name=f"seed-{self.seed}",
+        )
 
     def with_program(self, program: randprog.RandomProgram) -> Case:
         """The same case (config, memory behaviour) with another (e.g. shrunk) program."""
         return _finish_case(self.seed, self.config, self.size, program, self.latency, self.stall_max)
 
 
-def make_case(seed: int, config: GpuConfig, size: str = "medium", *,
-              latency: int | None = None, stall_max: int | None = None) -> Case:
+def make_case(
+    seed: int, config: GpuConfig, size: str = "medium", *, latency: int | None = None, stall_max: int | None = None
+) -> Case:
     """Generate and model the case of `seed` on `config`. Raises GeneratorBug."""
     size = size_for(seed, size)
     default_latency, default_stall = memory_params(seed)
     try:
-        program = randprog.generate(seed, block_dim=config.threads_per_block, size=size,
-                                    shared_bytes=config.shared_mem_bytes)
+        program = randprog.generate(
+            seed, block_dim=config.threads_per_block, size=size, shared_bytes=config.shared_mem_bytes
+        )
     except Exception as error:
         raise GeneratorBug(f"randprog.generate raised {type(error).__name__}: {error}") from error
-    return _finish_case(seed, config, size, program,
-                        default_latency if latency is None else latency,
-                        default_stall if stall_max is None else stall_max)
+    return _finish_case(
+        seed,
+        config,
+        size,
+        program,
+        default_latency if latency is None else latency,
+        default_stall if stall_max is None else stall_max,
+    )
 
 
-def _finish_case(seed: int, config: GpuConfig, size: str, program: randprog.RandomProgram,
-                 latency: int, stall_max: int) -> Case:
+def _finish_case(
+    seed: int, config: GpuConfig, size: str, program: randprog.RandomProgram, latency: int, stall_max: int
+) -> Case:
     where = f"seed {seed} block_dim {program.block_dim} size {size}"
     try:
         words = assemble(program.asm, filename=f"<randprog seed {seed}>").words
@@ -106,17 +121,26 @@ def _finish_case(seed: int, config: GpuConfig, size: str, program: randprog.Rand
         raise GeneratorBug(f"{where}: the program does not assemble: {error}") from error
     bound = program.max_retired_per_thread
     try:
-        model = run_kernel(words, program.data, program.threads, program.block_dim,
-                           shared_bytes=config.shared_mem_bytes, max_instructions_per_thread=2 * bound + 16)
+        model = run_kernel(
+            words,
+            program.data,
+            program.threads,
+            program.block_dim,
+            shared_bytes=config.shared_mem_bytes,
+            max_instructions_per_thread=2 * bound + 16,
+        )
     except ModelTimeout as error:
-        raise GeneratorBug(f"{where}: the model did not finish (the generator promises "
-                           f"termination within {bound} instructions per thread): {error}") from error
+        raise GeneratorBug(
+            f"{where}: the model did not finish (the generator promises "
+            f"termination within {bound} instructions per thread): {error}"
+        ) from error
     except Exception as error:
         raise GeneratorBug(f"{where}: the model raised {type(error).__name__}: {error}") from error
     longest = max((len(t) for t in model.commits.values()), default=0)
     if longest > bound:
-        raise GeneratorBug(f"{where}: a thread retired {longest} instructions, above the "
-                           f"generator's static bound {bound}")
+        raise GeneratorBug(
+            f"{where}: a thread retired {longest} instructions, above the generator's static bound {bound}"
+        )
     races = find_races(model)
     if races:
         raise GeneratorBug(f"{where}: the program is not race-free: {races[0]}")
@@ -148,13 +172,13 @@ class Outcome:
     latency: int
     stall_max: int
     words: int
-    kind: str                   # "ok", "mismatch", "crash", "generator" or "simdiff"
+    kind: str  # "ok", "mismatch", "crash", "generator" or "simdiff"
     problems: list[str]
-    compared: int = 0           # commit records that matched the model
+    compared: int = 0  # commit records that matched the model
     cycles: int = 0
     max_cycles: int = 0
     work_dir: str = ""
-    timing: str = ""            # digest of when each instruction retired, and where
+    timing: str = ""  # digest of when each instruction retired, and where
 
     @property
     def failed(self) -> bool:
@@ -179,23 +203,43 @@ class Outcome:
 
 def make_outcome(case: Case, sim: str, kind: str, problems: list[str], **extra) -> Outcome:
     p = case.program
-    return Outcome(seed=case.seed, sim=sim, config=case.config.name, size=case.size,
-                   block_dim=p.block_dim, threads=p.threads, latency=case.latency,
-                   stall_max=case.stall_max, words=len(case.words), kind=kind,
-                   problems=problems, max_cycles=case.max_cycles, **extra)
+    return Outcome(
+        seed=case.seed,
+        sim=sim,
+        config=case.config.name,
+        size=case.size,
+        block_dim=p.block_dim,
+        threads=p.threads,
+        latency=case.latency,
+        stall_max=case.stall_max,
+        words=len(case.words),
+        kind=kind,
+        problems=problems,
+        max_cycles=case.max_cycles,
+        **extra,
+    )
 
 
 def check_case(case: Case, result: JobResult, sim: str, work_dir: Path) -> Outcome:
     label = f"seed {case.seed} on {sim}/{case.config.name} (block_dim {case.program.block_dim})"
-    problems = check_run(result, block_dim=case.program.block_dim, shared_bytes=case.config.shared_mem_bytes,
-                         label=label)
+    problems = check_run(
+        result, block_dim=case.program.block_dim, shared_bytes=case.config.shared_mem_bytes, label=label
+    )
     compared = compare_commits(case.model.commits, result.commits).compared
     # Sorted: the log's order *within* a cycle is the simulator's scheduling order of the
     # harness' monitors, which may differ between simulators without meaning anything.
     retired = sorted((c.cycle, c.core, c.block, c.thread, c.pc) for c in result.commits)
     timing = hashlib.sha1(f"{result.cycles};{retired}".encode()).hexdigest()
-    return make_outcome(case, sim, "mismatch" if problems else "ok", problems, compared=compared,
-                    cycles=result.cycles, work_dir=str(work_dir), timing=timing)
+    return make_outcome(
+        case,
+        sim,
+        "mismatch" if problems else "ok",
+        problems,
+        compared=compared,
+        cycles=result.cycles,
+        work_dir=str(work_dir),
+        timing=timing,
+    )
 
 
 def timing_differences(outcomes: list[Outcome]) -> list[Outcome]:
@@ -214,11 +258,20 @@ def timing_differences(outcomes: list[Outcome]) -> list[Outcome]:
     for group in by_seed.values():
         if len({o.timing for o in group}) > 1:
             cycles = ", ".join(f"{o.sim} {o.cycles} cycles" for o in group)
-            found.append(dataclasses.replace(
-                group[-1], sim="+".join(o.sim for o in group), kind="simdiff", compared=0, cycles=0,
-                problems=[f"seed {group[0].seed} on {group[0].config}: the simulators agree with the "
-                          f"model but not with each other on timing ({cycles}; commit cycle/core "
-                          f"sequences differ): a simulator-dependent race in the RTL or harness?"]))
+            found.append(
+                dataclasses.replace(
+                    group[-1],
+                    sim="+".join(o.sim for o in group),
+                    kind="simdiff",
+                    compared=0,
+                    cycles=0,
+                    problems=[
+                        f"seed {group[0].seed} on {group[0].config}: the simulators agree with the "
+                        f"model but not with each other on timing ({cycles}; commit cycle/core "
+                        f"sequences differ): a simulator-dependent race in the RTL or harness?"
+                    ],
+                )
+            )
     return found
 
 
@@ -237,8 +290,7 @@ def run_cases(sim: str, config: GpuConfig, cases: list[Case], work_dir: Path) ->
         return [check_case(c, r, sim, work_dir) for c, r in zip(cases, results)]
     except Exception as error:  # noqa: BLE001 - a crash of one batch must not stop the run
         if len(cases) == 1:
-            return [make_outcome(cases[0], sim, "crash", [_crash_text(cases[0], sim, error)],
-                             work_dir=str(work_dir))]
+            return [make_outcome(cases[0], sim, "crash", [_crash_text(cases[0], sim, error)], work_dir=str(work_dir))]
     return [run_cases(sim, config, [c], work_dir / f"seed-{c.seed}")[0] for c in cases]
 
 
@@ -246,8 +298,7 @@ def _crash_text(case: Case, sim: str, error: Exception) -> str:
     text = str(error).strip()
     lines = text.splitlines()
     short = "\n".join(lines[:40] + (["  ..."] if len(lines) > 40 else []))
-    return (f"seed {case.seed} on {sim}/{case.config.name}: the simulator run failed "
-            f"({type(error).__name__}):\n{short}")
+    return f"seed {case.seed} on {sim}/{case.config.name}: the simulator run failed ({type(error).__name__}):\n{short}"
 
 
 def still_fails(case: Case, sim: str, work_dir: Path) -> bool:
@@ -258,5 +309,3 @@ def still_fails(case: Case, sim: str, work_dir: Path) -> bool:
         return False
     outcome = run_cases(sim, case.config, [case], work_dir)[0]
     return outcome.kind in ("mismatch", "crash")
-
-

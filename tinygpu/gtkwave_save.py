@@ -52,36 +52,52 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
     dec = {"datafmt": "dec"}
     binary = {"datafmt": "bin"}
     groups = [
-        ("host", False, [
-            (f"{TOP}.clk", "clk", binary), (f"{TOP}.reset", "reset", binary),
-            (f"{TOP}.start", "start", binary), (f"{TOP}.done", "done", binary),
-            (f"{TOP}.cycles", "cycle", dec),
-            (f"{TOP}.device_control_write_enable", "thread count write", binary),
-            (f"{TOP}.device_control_data", "thread count", dec),
-        ]),
-        ("dispatcher", False, [
-            (f"{GPU}.u_dispatcher.running_q", "running", binary),
-            (f"{GPU}.u_dispatcher.total_q", "threads", dec),
-            (f"{GPU}.u_dispatcher.next_block_q", "next block", dec),
-            (f"{GPU}.u_dispatcher.busy_warps_q", "busy warps", dec),
-            (f"{GPU}.u_dispatcher.warp_block_start", "block start (per warp)", binary),
-            (f"{GPU}.u_dispatcher.warp_block_done", "block done (per warp)", binary),
-        ]),
+        (
+            "host",
+            False,
+            [
+                (f"{TOP}.clk", "clk", binary),
+                (f"{TOP}.reset", "reset", binary),
+                (f"{TOP}.start", "start", binary),
+                (f"{TOP}.done", "done", binary),
+                (f"{TOP}.cycles", "cycle", dec),
+                (f"{TOP}.device_control_write_enable", "thread count write", binary),
+                (f"{TOP}.device_control_data", "thread count", dec),
+            ],
+        ),
+        (
+            "dispatcher",
+            False,
+            [
+                (f"{GPU}.u_dispatcher.running_q", "running", binary),
+                (f"{GPU}.u_dispatcher.total_q", "threads", dec),
+                (f"{GPU}.u_dispatcher.next_block_q", "next block", dec),
+                (f"{GPU}.u_dispatcher.busy_warps_q", "busy warps", dec),
+                (f"{GPU}.u_dispatcher.warp_block_start", "block start (per warp)", binary),
+                (f"{GPU}.u_dispatcher.warp_block_done", "block done (per warp)", binary),
+            ],
+        ),
     ]
     threads = config.threads_per_block
     for c in range(config.num_cores):
         core = f"{GPU}.g_cores[{c}].u_core"
         view = f"{TOP}.g_view_core[{c}]"
-        groups.append((f"core {c}", False, [
-            (f"{view}.activity", "activity", {"datafmt": "hex", "filter": "activity"}),
-            (f"{core}.u_scheduler.exec_warp_q", "executing warp", dec),
-            (f"{core}.u_scheduler.exec_pc_q", "pc", dec),
-            (f"{core}.u_supply.u_icache.read_data_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
-            (f"{core}.exec_active", "active threads", binary),
-            (f"{core}.u_supply.u_fetcher.valid_q", "fetch read out", binary),
-            (f"{core}.u_supply.u_fetcher.address_q", "fetch address", dec),
-            (f"{core}.u_supply.u_fetcher.demand_q", "fetch is a miss", binary),
-        ]))
+        groups.append(
+            (
+                f"core {c}",
+                False,
+                [
+                    (f"{view}.activity", "activity", {"datafmt": "hex", "filter": "activity"}),
+                    (f"{core}.u_scheduler.exec_warp_q", "executing warp", dec),
+                    (f"{core}.u_scheduler.exec_pc_q", "pc", dec),
+                    (f"{core}.u_supply.u_icache.read_data_q", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+                    (f"{core}.exec_active", "active threads", binary),
+                    (f"{core}.u_supply.u_fetcher.valid_q", "fetch read out", binary),
+                    (f"{core}.u_supply.u_fetcher.address_q", "fetch address", dec),
+                    (f"{core}.u_supply.u_fetcher.demand_q", "fetch is a miss", binary),
+                ],
+            )
+        )
         for w in range(config.warps_per_core):
             warp = f"{core}.u_scheduler.g_warps[{w}].u_warp"
             signals = [
@@ -97,41 +113,71 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
             groups.append((f"core {c} warp {w}", False, signals))
         for t in range(threads):
             lane = f"{core}.g_lanes[{t}].u_alu"
-            groups.append((f"core {c} lane {t}", True, [
-                (f"{lane}.rs_value", "rs", dec), (f"{lane}.rt_value", "rt", dec),
-                (f"{lane}.result", "alu result", dec),
-            ]))
+            groups.append(
+                (
+                    f"core {c} lane {t}",
+                    True,
+                    [
+                        (f"{lane}.rs_value", "rs", dec),
+                        (f"{lane}.rt_value", "rt", dec),
+                        (f"{lane}.result", "alu result", dec),
+                    ],
+                )
+            )
         for w in range(config.warps_per_core):
             for t in range(threads):
                 thread = f"{core}.g_warps[{w}].g_threads[{t}]"
-                groups.append((f"core {c} warp {w} thread {t}", True, [
-                    (f"{thread}.u_thread.write_enable", "rd write", binary),
-                    (f"{thread}.u_thread.rd_index", "rd", dec),
-                    (f"{thread}.u_thread.rd_value", "rd value", dec),
-                    (f"{thread}.u_thread.u_pc.nzp_q", "nzp", binary),
-                    (f"{thread}.u_thread.u_lsu.read_valid_q", "load pending", binary),
-                    (f"{thread}.u_thread.u_lsu.write_valid_q", "store pending", binary),
-                    (f"{thread}.u_thread.u_lsu.address_q", "address", dec),
-                ]))
+                groups.append(
+                    (
+                        f"core {c} warp {w} thread {t}",
+                        True,
+                        [
+                            (f"{thread}.u_thread.write_enable", "rd write", binary),
+                            (f"{thread}.u_thread.rd_index", "rd", dec),
+                            (f"{thread}.u_thread.rd_value", "rd value", dec),
+                            (f"{thread}.u_thread.u_pc.nzp_q", "nzp", binary),
+                            (f"{thread}.u_thread.u_lsu.read_valid_q", "load pending", binary),
+                            (f"{thread}.u_thread.u_lsu.write_valid_q", "store pending", binary),
+                            (f"{thread}.u_thread.u_lsu.address_q", "address", dec),
+                        ],
+                    )
+                )
     for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
         view = f"{TOP}.g_view_program[{k}]"
-        groups.append((f"program memory channel {k}", False, [
-            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-            (f"{view}.serving", "serving cores", binary),
-            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "address", dec),
-            (f"{view}.read_ready", "ready", binary),
-            (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
-        ]))
+        groups.append(
+            (
+                f"program memory channel {k}",
+                False,
+                [
+                    (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+                    (f"{view}.serving", "serving cores", binary),
+                    (f"{view}.read_valid", "read valid", binary),
+                    (f"{view}.read_address", "address", dec),
+                    (f"{view}.read_ready", "ready", binary),
+                    (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+                ],
+            )
+        )
     for k in range(config.parameter("DATA_MEM_NUM_CHANNELS")):
         view = f"{TOP}.g_view_data[{k}]"
-        groups.append((f"data memory channel {k}", False, [
-            (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-            (f"{view}.serving", "serving LSUs", binary),
-            (f"{view}.read_valid", "read valid", binary), (f"{view}.read_address", "read address", dec),
-            (f"{view}.read_ready", "read ready", binary), (f"{view}.read_data", "read data", dec),
-            (f"{view}.write_valid", "write valid", binary), (f"{view}.write_address", "write address", dec),
-            (f"{view}.write_data", "write data", dec), (f"{view}.write_ready", "write ready", binary),
-        ]))
+        groups.append(
+            (
+                f"data memory channel {k}",
+                False,
+                [
+                    (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+                    (f"{view}.serving", "serving LSUs", binary),
+                    (f"{view}.read_valid", "read valid", binary),
+                    (f"{view}.read_address", "read address", dec),
+                    (f"{view}.read_ready", "read ready", binary),
+                    (f"{view}.read_data", "read data", dec),
+                    (f"{view}.write_valid", "write valid", binary),
+                    (f"{view}.write_address", "write address", dec),
+                    (f"{view}.write_data", "write data", dec),
+                    (f"{view}.write_ready", "write ready", binary),
+                ],
+            )
+        )
     return groups
 
 
@@ -143,14 +189,18 @@ def save_file(config: GpuConfig, wave_file: Path, filter_dir: Path) -> str:
     plan = signal_plan(config)
     missing = [name for _, _, signals in plan for name, _, _ in signals if name not in known]
     if missing:
-        raise MissingSignals(f"{wave_file} has no {', '.join(missing[:6])}"
-                             + (f" (and {len(missing) - 6} more)" if len(missing) > 6 else ""))
+        raise MissingSignals(
+            f"{wave_file} has no {', '.join(missing[:6])}"
+            + (f" (and {len(missing) - 6} more)" if len(missing) > 6 else "")
+        )
     filters = {name: str(path) for name, path in _filter_files(filter_dir).items()}
     disasm = str(Path(sys.executable).with_name("tinygpu-gtkwave-disasm"))
     out = io.StringIO()
     save = GTKWSave(out)
-    save.comment("GTKWave save file written by tinygpu-gtkwave-save",
-                 f"configuration {config.name}: {config.num_cores} cores x {config.threads_per_block} threads")
+    save.comment(
+        "GTKWave save file written by tinygpu-gtkwave-save",
+        f"configuration {config.name}: {config.num_cores} cores x {config.threads_per_block} threads",
+    )
     save.dumpfile(str(wave_file.resolve()))
     save.timestart(0)
     save.size(1600, 1000)
@@ -162,9 +212,13 @@ def save_file(config: GpuConfig, wave_file: Path, filter_dir: Path) -> str:
                 width = known[name]
                 full = name if width == 1 else f"{name}[{width - 1}:0]"
                 kind = options.get("filter")
-                save.trace(full, alias=alias, datafmt=options["datafmt"],
-                           translate_filter_file=filters.get(kind) if kind in filters else None,
-                           translate_filter_proc=disasm if kind == "disasm" else None)
+                save.trace(
+                    full,
+                    alias=alias,
+                    datafmt=options["datafmt"],
+                    translate_filter_file=filters.get(kind) if kind in filters else None,
+                    translate_filter_proc=disasm if kind == "disasm" else None,
+                )
     return out.getvalue()
 
 
@@ -181,5 +235,7 @@ def first_cycles_script(wave_file: Path, cycles: int = FIRST_VIEW_CYCLES) -> str
             break
     begin = max(0, launch - 2 * CLOCK_PERIOD_PS)
     end = launch + cycles * CLOCK_PERIOD_PS
-    return ("# Written by tinygpu-gtkwave-save: show the launch and the first cycles after it.\n"
-            f"gtkwave::setZoomRangeTimes {begin} {end}\n")
+    return (
+        "# Written by tinygpu-gtkwave-save: show the launch and the first cycles after it.\n"
+        f"gtkwave::setZoomRangeTimes {begin} {end}\n"
+    )

@@ -62,13 +62,13 @@ class Job:
     program: list[int]
     memory: list[int]
     threads: int
-    latency: int = 1            # cycles a memory channel takes to answer (>= 1)
-    stall_max: int = 0          # plus a random 0..stall_max cycles per request
-    seed: int = 1               # seeds the stall generator
+    latency: int = 1  # cycles a memory channel takes to answer (>= 1)
+    stall_max: int = 0  # plus a random 0..stall_max cycles per request
+    seed: int = 1  # seeds the stall generator
     max_cycles: int = DEFAULT_MAX_CYCLES
-    reset: bool = True          # reset the GPU before this launch (False: launch right after the last)
+    reset: bool = True  # reset the GPU before this launch (False: launch right after the last)
     write_thread_count: bool = True  # False: start without writing the device control register
-                                     # (after a reset it holds 0: the launch has no thread)
+    # (after a reset it holds 0: the launch has no thread)
     abort_after_cycles: int | None = None  # reset the GPU this many cycles into the kernel
     name: str = ""
 
@@ -86,15 +86,15 @@ class JobResult:
     cycles: int
     timed_out: bool
     done: bool
-    done_before_launch: int     # `done` just before the launch (must be 0 after a reset)
-    done_after_launch: int      # `done` in the cycle after the launch edge (must be 0)
+    done_before_launch: int  # `done` just before the launch (must be 0 after a reset)
+    done_after_launch: int  # `done` in the cycle after the launch edge (must be 0)
     aborted: bool
     memory: list[int]
     stall_cycles: int
     max_waiting: int
     commits: list[Commit] = field(default_factory=list)
     counters: list[dict[str, int]] = field(default_factory=list)  # per core, at the end
-    memory_events: dict[str, int] = field(default_factory=dict)   # merged program reads, streamed fetches
+    memory_events: dict[str, int] = field(default_factory=dict)  # merged program reads, streamed fetches
     raw: dict = field(default_factory=dict)
     num_cores: int = 0  # of the configuration it ran on (0: not recorded)
 
@@ -127,8 +127,10 @@ def check_record_widths(path: Path, rtl_dir: Path = RTL_DIR) -> None:
     expected = [commit_layout(rtl_dir).width, perf_layout(rtl_dir).width]
     for line, fields in _tagged_lines(path, "F"):
         if [int(f, 16) for f in fields] != expected:
-            raise RecordError(f"the harness prints records of {fields} bits (hex), but "
-                              f"{Path(rtl_dir) / PACKAGE_FILE} declares {expected} (commit_t, perf_t): {line!r}")
+            raise RecordError(
+                f"the harness prints records of {fields} bits (hex), but "
+                f"{Path(rtl_dir) / PACKAGE_FILE} declares {expected} (commit_t, perf_t): {line!r}"
+            )
 
 
 def parse_memory_event_lines(path: Path) -> dict[int, dict[str, int]]:
@@ -158,8 +160,16 @@ def harness_sources(rtl_dir: Path | None = None) -> list[Path]:
     return simulator.rtl_sources(rtl_dir) + HARNESS_SOURCES
 
 
-def build(sim: str, config: GpuConfig, *, waves: bool = False, coverage: bool = False,
-          rtl_dir: Path | None = None, pure: bool = False, random_init: bool = False) -> Path:
+def build(
+    sim: str,
+    config: GpuConfig,
+    *,
+    waves: bool = False,
+    coverage: bool = False,
+    rtl_dir: Path | None = None,
+    pure: bool = False,
+    random_init: bool = False,
+) -> Path:
     """Build (or reuse) the harness for this simulator and configuration.
 
     `rtl_dir`: build the GPU from this copy of rtl/ instead (the build folder is keyed by
@@ -224,8 +234,9 @@ def run_jobs(
     the random pattern of this seed (>= 1) instead of zeros."""
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = build(sim, config, waves=waves, coverage=coverage, rtl_dir=rtl_dir,
-                      random_init=random_init_seed is not None)
+    build_dir = build(
+        sim, config, waves=waves, coverage=coverage, rtl_dir=rtl_dir, random_init=random_init_seed is not None
+    )
 
     jobs_file = work_dir / "jobs.json"
     results_file = work_dir / "results.json"
@@ -286,8 +297,9 @@ PURE_SETTINGS = ("threads", "latency", "stall_max", "seed", "max_cycles")
 _PURE_JOB_LINE = re.compile(r"job (\d+) cycles (\d+) timed_out (\d+) done (\d+)")
 
 
-def run_jobs_pure(config: GpuConfig, jobs: list[Job], work_dir: Path, *, commits: bool = False,
-                  sim: str = "verilator") -> list[dict]:
+def run_jobs_pure(
+    config: GpuConfig, jobs: list[Job], work_dir: Path, *, commits: bool = False, sim: str = "verilator"
+) -> list[dict]:
     """Run `jobs` on the pure build of `sim` (HARNESS_MAINS), with the files and plusargs
     run_jobs gives the cocotb flow; return per job {"cycles", "timed_out", "done"}.
 
@@ -311,8 +323,10 @@ def run_jobs_pure(config: GpuConfig, jobs: list[Job], work_dir: Path, *, commits
     plusargs = write_job_files(jobs, work_dir, commits=commits, trace=False, waves=False)
     plusargs += [f"+jobs={len(jobs)}"] + [f"+{name}={value}" for name, value in zip(PURE_SETTINGS, settings(jobs[0]))]
     output = simulator.run_executable(simulator.executable_command(build_dir), plusargs, work_dir=work_dir)
-    results = [{"cycles": int(cycles), "timed_out": int(timed_out), "done": int(done)}
-               for _, cycles, timed_out, done in _PURE_JOB_LINE.findall(output)]
+    results = [
+        {"cycles": int(cycles), "timed_out": int(timed_out), "done": int(done)}
+        for _, cycles, timed_out, done in _PURE_JOB_LINE.findall(output)
+    ]
     if len(results) != len(jobs):
         raise RuntimeError(f"the pure build finished {len(results)} of {len(jobs)} jobs; see {work_dir}")
     return results

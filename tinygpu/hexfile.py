@@ -54,9 +54,7 @@ def write_text_atomically(files: Sequence[tuple[str | os.PathLike[str], str]]) -
     try:
         for path, text in files:
             destination = Path(path)
-            handle, temporary = tempfile.mkstemp(
-                dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
-            )
+            handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp")
             with os.fdopen(handle, "w") as stream:
                 stream.write(text)
             staged.append((temporary, destination))

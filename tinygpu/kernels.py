@@ -64,13 +64,18 @@ class Kernel:
     def runs_on(self, config) -> bool:
         """Whether the kernel is written for `config`'s block size and fits its shared memory."""
         block_dim = config.threads_per_block
-        return (self.block_dim_allowed(block_dim)
-                and self.shared_bytes + self.shared_bytes_per_thread * block_dim <= config.shared_mem_bytes)
+        return (
+            self.block_dim_allowed(block_dim)
+            and self.shared_bytes + self.shared_bytes_per_thread * block_dim <= config.shared_mem_bytes
+        )
 
     def needs(self) -> str:
         """What `runs_on` asks of a configuration, in words."""
-        needs = ["any block size" if self.block_dims is None
-                 else "blocks of " + ", ".join(map(str, self.block_dims)) + " threads"]
+        needs = [
+            "any block size"
+            if self.block_dims is None
+            else "blocks of " + ", ".join(map(str, self.block_dims)) + " threads"
+        ]
         if self.shared_bytes or self.shared_bytes_per_thread:
             per_thread = f"{self.shared_bytes_per_thread} per thread of a block"
             fixed = f"{self.shared_bytes} bytes" + (f" plus {per_thread}" if self.shared_bytes_per_thread else "")
@@ -111,18 +116,27 @@ def python_kernel(compiled: Compiled, path: Path) -> PythonKernel:
         return execute(source, memory, threads, block_dim)
 
     return PythonKernel(
-        name=path.stem, asm_path=path, program=compiled.program, threads=compiled.program.threads,
-        data=list(compiled.program.data), reference=reference,
-        description=source.docstring.strip().splitlines()[0] if source.docstring.strip()
+        name=path.stem,
+        asm_path=path,
+        program=compiled.program,
+        threads=compiled.program.threads,
+        data=list(compiled.program.data),
+        reference=reference,
+        description=source.docstring.strip().splitlines()[0]
+        if source.docstring.strip()
         else f"Python kernel {source.name}",
-        max_cycles=DEFAULT_MAX_CYCLES, shared_bytes=source.shared_bytes)
+        max_cycles=DEFAULT_MAX_CYCLES,
+        shared_bytes=source.shared_bytes,
+    )
 
 
 def _load_python_kernel(path: Path) -> PythonKernel:
     clash = [path.with_suffix(suffix) for suffix in (".asm", ".toml") if path.with_suffix(suffix).is_file()]
     if clash:
-        raise KernelError(f"{path}: its name {path.stem!r} is also the kernel {clash[0]}: rename the "
-                          f"Python kernel (this folder uses {path.stem}_py.py)")
+        raise KernelError(
+            f"{path}: its name {path.stem!r} is also the kernel {clash[0]}: rename the "
+            f"Python kernel (this folder uses {path.stem}_py.py)"
+        )
     try:
         compiled = compile_file(path)
     except CompileError as bad:
@@ -214,8 +228,7 @@ def _check_settings(toml_path: Path, settings: dict[str, object]) -> None:
     unknown = settings.keys() - _REQUIRED_KEYS - _OPTIONAL_KEYS
     if unknown:
         allowed = ", ".join(sorted(_REQUIRED_KEYS | _OPTIONAL_KEYS))
-        raise KernelError(f"{toml_path}: unknown key(s) {', '.join(sorted(unknown))} "
-                          f"(allowed: {allowed})")
+        raise KernelError(f"{toml_path}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {allowed})")
     for key in _REQUIRED_KEYS:
         if not isinstance(settings[key], str) or not settings[key]:
             raise KernelError(f"{toml_path}: {key} must be a non-empty string")
@@ -223,8 +236,11 @@ def _check_settings(toml_path: Path, settings: dict[str, object]) -> None:
     if not isinstance(max_cycles, int) or isinstance(max_cycles, bool) or max_cycles <= 0:
         raise KernelError(f"{toml_path}: max_cycles must be a positive integer")
     block_dims = settings.get("block_dims", [1])
-    if (not isinstance(block_dims, list) or not block_dims
-            or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 32 for d in block_dims)):
+    if (
+        not isinstance(block_dims, list)
+        or not block_dims
+        or not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 32 for d in block_dims)
+    ):
         raise KernelError(f"{toml_path}: block_dims must be a non-empty list of block sizes 1..32")
     for key in ("shared_bytes", "shared_bytes_per_thread"):
         value = settings.get(key, 0)

@@ -15,8 +15,9 @@ from .memory_diff import memory_diff
 from .model import ModelTimeout, find_races, run_kernel
 
 
-def python_against_model(compiled: Compiled, memory: list[int], threads: int, block_dim: int,
-                         shared_bytes: int = 256) -> list[str]:
+def python_against_model(
+    compiled: Compiled, memory: list[int], threads: int, block_dim: int, shared_bytes: int = 256
+) -> list[str]:
     """Differences between the Python execution and the ISA model (empty: they agree).
     A kernel whose Python execution is not defined (race, index) gives its faults."""
     memory = list(memory) + [0] * (DATA_MEM_SIZE - len(memory))
@@ -31,6 +32,8 @@ def python_against_model(compiled: Compiled, memory: list[int], threads: int, bl
     problems = [f"ISA model: {race}" for race in find_races(model)]
     diff = memory_diff(expected, model.memory, initial=memory)
     if diff:
-        problems.append(f"the ISA model's memory differs from the Python execution's (threads={threads}, "
-                        f"block_dim={block_dim}):\n" + "\n".join(diff))
+        problems.append(
+            f"the ISA model's memory differs from the Python execution's (threads={threads}, "
+            f"block_dim={block_dim}):\n" + "\n".join(diff)
+        )
     return problems

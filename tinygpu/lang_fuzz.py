@@ -61,8 +61,16 @@ def model_check(text: str, name: str, outcome: Outcome) -> Compiled | None:
     try:
         compiled = compile_text(text, name)
     except CompileError as refused:
-        outcome.counts["refused: " + ("registers" if "registers" in refused.message else "too long"
-                                      if "program memory" in refused.message else refused.message)] += 1
+        outcome.counts[
+            "refused: "
+            + (
+                "registers"
+                if "registers" in refused.message
+                else "too long"
+                if "program memory" in refused.message
+                else refused.message
+            )
+        ] += 1
         return None
     for block_dim in BLOCK_DIMS:
         memory = guarded_memory(compiled.program.data, outcome.seed + block_dim)
@@ -99,9 +107,21 @@ def rtl_check(kernels: list[tuple[int, Compiled]], sim: str, config: GpuConfig, 
         except KernelFault:
             continue
         if compiled.source.shared_bytes <= config.shared_mem_bytes:
-            runnable.append((seed, compiled, Job(compiled.program.words, memory, compiled.source.threads,
-                                                 latency=1 + seed % 3, stall_max=seed % 4, seed=seed,
-                                                 name=f"seed{seed}")))
+            runnable.append(
+                (
+                    seed,
+                    compiled,
+                    Job(
+                        compiled.program.words,
+                        memory,
+                        compiled.source.threads,
+                        latency=1 + seed % 3,
+                        stall_max=seed % 4,
+                        seed=seed,
+                        name=f"seed{seed}",
+                    ),
+                )
+            )
     if not runnable:
         return {}
     results = run_jobs(sim, config, [job for _, _, job in runnable], work)
@@ -112,9 +132,13 @@ def rtl_check(kernels: list[tuple[int, Compiled]], sim: str, config: GpuConfig, 
         def reference(memory: list[int], threads: int, block_dim: int, source=source) -> list[int]:
             return execute(source, memory, threads, block_dim)
 
-        problems[seed] = check_run(result, block_dim=config.threads_per_block,
-                                   shared_bytes=config.shared_mem_bytes, reference=reference,
-                                   label=f"seed {seed} on {sim}/{config.name}")
+        problems[seed] = check_run(
+            result,
+            block_dim=config.threads_per_block,
+            shared_bytes=config.shared_mem_bytes,
+            reference=reference,
+            label=f"seed {seed} on {sim}/{config.name}",
+        )
     return problems
 
 
@@ -126,8 +150,16 @@ def write_failure(text: str, seed: int, what: str) -> Path:
     return path
 
 
-def run_campaign(*, first_seed: int, count: int, sims: list[str], configs: list[GpuConfig], rtl_every: int,
-                 batch: int, log: Callable[[str], None]) -> bool:
+def run_campaign(
+    *,
+    first_seed: int,
+    count: int,
+    sims: list[str],
+    configs: list[GpuConfig],
+    rtl_every: int,
+    batch: int,
+    log: Callable[[str], None],
+) -> bool:
     """Fuzz `count` seeds from `first_seed`; True when nothing disagreed."""
     totals: collections.Counter[str] = collections.Counter()
     failed: list[tuple[int, str, str]] = []  # (seed, shrunk text, what)
@@ -138,8 +170,10 @@ def run_campaign(*, first_seed: int, count: int, sims: list[str], configs: list[
         for sim in sims:
             found = rtl_check(pending[config.name], sim, config, BUILD_DIR / "fuzz" / "python-runs" / sim / config.name)
             totals["RTL runs"] += len(found)
-            log(f"  RTL, {sim} on {config.name}: {len(found)} kernels, "
-                f"{sum(1 for problems in found.values() if problems)} disagree")
+            log(
+                f"  RTL, {sim} on {config.name}: {len(found)} kernels, "
+                f"{sum(1 for problems in found.values() if problems)} disagree"
+            )
             for seed, problems in found.items():
                 if not problems:
                     continue
@@ -148,7 +182,8 @@ def run_campaign(*, first_seed: int, count: int, sims: list[str], configs: list[
                 def still(text: str, seed: int = seed, sim: str = sim) -> bool:
                     compiled = compile_or_none(text, "shrink.py")
                     return compiled is not None and bool(
-                        rtl_check([(seed, compiled)], sim, config, BUILD_DIR / "fuzz" / "python-shrink").get(seed))
+                        rtl_check([(seed, compiled)], sim, config, BUILD_DIR / "fuzz" / "python-shrink").get(seed)
+                    )
 
                 small = shrink(texts[seed], still, max_tries=RTL_SHRINK_TRIES)
                 failed.append((seed, small, "\n".join(problems)))
@@ -178,8 +213,10 @@ def run_campaign(*, first_seed: int, count: int, sims: list[str], configs: list[
     for config in configs:
         if pending[config.name]:
             flush(config)
-    log(f"tinygpu-fuzz-lang: {count} kernels from seed {first_seed}: " +
-        ", ".join(f"{what} {n}" for what, n in sorted(totals.items())))
+    log(
+        f"tinygpu-fuzz-lang: {count} kernels from seed {first_seed}: "
+        + ", ".join(f"{what} {n}" for what, n in sorted(totals.items()))
+    )
     for seed, small, what in failed:
         log(f"FAIL seed {seed}: {what.splitlines()[0]}\n  shrunk kernel: {write_failure(small, seed, what)}")
     if not failed:

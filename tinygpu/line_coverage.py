@@ -32,18 +32,20 @@ class CoverageToolError(RuntimeError):
 
 @dataclass(frozen=True)
 class FileCoverage:
-    file: str             # relative to the repository, e.g. rtl/scheduler.sv
-    lines: int            # instrumented lines
+    file: str  # relative to the repository, e.g. rtl/scheduler.sv
+    lines: int  # instrumented lines
     hit: int
-    missed: list[int]     # line numbers with a count of 0
+    missed: list[int]  # line numbers with a count of 0
 
 
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise CoverageToolError(f"{name} not found: it comes with Debian's "
-                                f"{'verilator' if name == 'verilator_coverage' else 'lcov'} package "
-                                "(make setup installs it)")
+        raise CoverageToolError(
+            f"{name} not found: it comes with Debian's "
+            f"{'verilator' if name == 'verilator_coverage' else 'lcov'} package "
+            "(make setup installs it)"
+        )
     return path
 
 
@@ -54,8 +56,9 @@ def _run(command: list[str]) -> None:
     environment = {k: v for k, v in os.environ.items() if k != "VERILATOR_ROOT"}
     done = subprocess.run(command, capture_output=True, text=True, env=environment)
     if done.returncode != 0:
-        raise CoverageToolError(f"{' '.join(command[:2])} failed ({done.returncode}):\n"
-                                f"{(done.stdout + done.stderr).strip()[-2000:]}")
+        raise CoverageToolError(
+            f"{' '.join(command[:2])} failed ({done.returncode}):\n{(done.stdout + done.stderr).strip()[-2000:]}"
+        )
 
 
 def merge_to_html(dat_files: list[Path], out_dir: Path) -> Path:
@@ -67,8 +70,19 @@ def merge_to_html(dat_files: list[Path], out_dir: Path) -> Path:
     _run([_tool("lcov"), "--quiet", "--extract", str(everything), f"{RTL_DIR}/*", "--output-file", str(rtl_info)])
     html = out_dir / "html"
     shutil.rmtree(html, ignore_errors=True)
-    _run([_tool("genhtml"), "--quiet", "--title", "tiny-gpu-sv rtl/", "--prefix", str(REPO_ROOT),
-          "--output-directory", str(html), str(rtl_info)])
+    _run(
+        [
+            _tool("genhtml"),
+            "--quiet",
+            "--title",
+            "tiny-gpu-sv rtl/",
+            "--prefix",
+            str(REPO_ROOT),
+            "--output-directory",
+            str(html),
+            str(rtl_info),
+        ]
+    )
     return rtl_info
 
 

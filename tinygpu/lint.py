@@ -22,8 +22,9 @@ from .paths import REPO_ROOT
 TRACE_DEFINE = "GPU_TRACE"
 
 
-def lint(parameters: dict[str, int], *, rtl_dir: Path | None = None,
-         warnings: bool = True, trace: bool = True) -> subprocess.CompletedProcess:
+def lint(
+    parameters: dict[str, int], *, rtl_dir: Path | None = None, warnings: bool = True, trace: bool = True
+) -> subprocess.CompletedProcess:
     """`verilator --lint-only [-Wall]` of module gpu with these parameters (of rtl/, or of
     a modified copy in `rtl_dir`), with its trace port or without."""
     simulator.setup_tool_environment()
@@ -57,9 +58,14 @@ def elaboration_problems(*, rtl_dir: Path | None = None) -> list[str]:
     return problems
 
 
-def slang_problems(parameters: dict[str, int], *, top: str = "gpu",
-                   extra_sources: list[Path] | None = None, rtl_dir: Path | None = None,
-                   trace: bool = True) -> str:
+def slang_problems(
+    parameters: dict[str, int],
+    *,
+    top: str = "gpu",
+    extra_sources: list[Path] | None = None,
+    rtl_dir: Path | None = None,
+    trace: bool = True,
+) -> str:
     """slang (pyslang), a strict SystemVerilog front end, elaborating `top` with these
     parameters under its default warning set: '' when it reports nothing, else a count
     (slang prints the diagnostics themselves, with source lines, on stdout). It finds
@@ -70,10 +76,19 @@ def slang_problems(parameters: dict[str, int], *, top: str = "gpu",
     sources = [str(path) for path in simulator.rtl_sources(rtl_dir)] + [str(p) for p in extra_sources or []]
     driver = pyslang.driver.Driver()
     driver.addStandardArgs()
-    command = ["slang", "--top", top, *(f"-G{name}={value}" for name, value in parameters.items()),
-               *([f"-D{TRACE_DEFINE}"] if trace else []), *sources]
-    ok = (driver.parseCommandLine(" ".join(command), pyslang.driver.CommandLineOptions())
-          and driver.processOptions() and driver.parseAllSources())
+    command = [
+        "slang",
+        "--top",
+        top,
+        *(f"-G{name}={value}" for name, value in parameters.items()),
+        *([f"-D{TRACE_DEFINE}"] if trace else []),
+        *sources,
+    ]
+    ok = (
+        driver.parseCommandLine(" ".join(command), pyslang.driver.CommandLineOptions())
+        and driver.processOptions()
+        and driver.parseAllSources()
+    )
     if not ok:
         return f"slang could not read the sources: {' '.join(command)}"
     driver.reportCompilation(driver.createCompilation(), True)
@@ -88,6 +103,11 @@ PYTHON_SOURCES = ("tinygpu", "scripts", "tb", "kernels")
 def ruff_problems(paths: list[str] | None = None) -> str:
     """ruff's complaints about the Python sources ('' when clean)."""
     return _python_tool(["ruff", "check", "--quiet", *(paths or PYTHON_SOURCES)])
+
+
+def ruff_format_problems(paths: list[str] | None = None) -> str:
+    """The files `ruff format` would change ('' when every one is formatted)."""
+    return _python_tool(["ruff", "format", "--check", "--quiet", *(paths or PYTHON_SOURCES)])
 
 
 def mypy_problems(paths: list[str] | None = None) -> str:

@@ -27,8 +27,8 @@ def format_commit(commit) -> str:
 
 @dataclass
 class LockstepReport:
-    compared: int              # commit records that matched, all threads together
-    mismatch: str | None       # description of the first mismatch, None if all matched
+    compared: int  # commit records that matched, all threads together
+    mismatch: str | None  # description of the first mismatch, None if all matched
 
 
 def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: list) -> LockstepReport:
@@ -52,8 +52,10 @@ def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: lis
         repeated = next((o for o, after in zip(orders, orders[1:]) if o == after), None)
         if repeated is not None:
             got = next(c for c in actual if c.order == repeated)
-            message = (f"block {block}, thread {thread}: two records carry order number {repeated} "
-                       f"(cycle {got.cycle}, core {got.core}): the order numbers do not say which came first")
+            message = (
+                f"block {block}, thread {thread}: two records carry order number {repeated} "
+                f"(cycle {got.cycle}, core {got.core}): the order numbers do not say which came first"
+            )
             if first_bad is None or got.cycle < first_bad[0]:
                 first_bad = (got.cycle, message)
             continue
@@ -74,12 +76,16 @@ def compare_commits(model_commits: dict[tuple[int, int], list], rtl_commits: lis
             compared += 1
         else:
             if len(expected) != len(actual):
-                cycle = actual[len(expected)].cycle if len(actual) > len(expected) else (
-                    actual[-1].cycle if actual else 0)
+                cycle = (
+                    actual[len(expected)].cycle if len(actual) > len(expected) else (actual[-1].cycle if actual else 0)
+                )
                 extra = "more" if len(actual) > len(expected) else "fewer"
-                nxt = (format_commit(actual[len(expected)]) if len(actual) > len(expected)
-                       else format_commit(expected[len(actual)]))
-                where = (f"cycle {cycle}, core {actual[-1].core}, " if actual else "")
+                nxt = (
+                    format_commit(actual[len(expected)])
+                    if len(actual) > len(expected)
+                    else format_commit(expected[len(actual)])
+                )
+                where = f"cycle {cycle}, core {actual[-1].core}, " if actual else ""
                 message = (
                     f"{where}block {block}, thread {thread} retired {len(actual)} instructions, "
                     f"the model {len(expected)} ({extra} than expected); first unmatched: {nxt}"
@@ -104,5 +110,8 @@ def barrier_release_problems(rtl_commits: list) -> list[str]:
             k = count[(commit.block, commit.thread)]
             count[(commit.block, commit.thread)] += 1
             releases[(commit.block, k)].add((commit.cycle, commit.core))
-    return [f"block {block}: barrier release #{k + 1} came in pieces (cycle, core): {sorted(times)}"
-            for (block, k), times in sorted(releases.items()) if len(times) > 1]
+    return [
+        f"block {block}: barrier release #{k + 1} came in pieces (cycle, core): {sorted(times)}"
+        for (block, k), times in sorted(releases.items())
+        if len(times) > 1
+    ]

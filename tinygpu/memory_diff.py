@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def memory_diff(expected: Sequence[int], actual: Sequence[int], *, limit: int = 16,
-                initial: Sequence[int] | None = None) -> list[str]:
+def memory_diff(
+    expected: Sequence[int], actual: Sequence[int], *, limit: int = 16, initial: Sequence[int] | None = None
+) -> list[str]:
     """One line per differing address (at most `limit`, then a summary); [] when equal.
     With `initial`, each line also shows the byte's value before the run.
 

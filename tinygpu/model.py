@@ -75,8 +75,7 @@ class ModelTimeout(Exception):
 
     def __init__(self, block: int, thread: int, pc: int, limit: int):
         super().__init__(
-            f"block {block} thread {thread} did not reach RET within {limit} instructions "
-            f"(pc {pc} when stopped)"
+            f"block {block} thread {thread} did not reach RET within {limit} instructions (pc {pc} when stopped)"
         )
         self.block = block
         self.thread = thread
@@ -238,8 +237,15 @@ def run_kernel(
     return result
 
 
-def _run_block(block: int, threads_in_block: int, block_dim: int, words: list[int], result: ModelResult,
-               shared_bytes: int, limit: int) -> None:
+def _run_block(
+    block: int,
+    threads_in_block: int,
+    block_dim: int,
+    words: list[int],
+    result: ModelResult,
+    shared_bytes: int,
+    limit: int,
+) -> None:
     """Run one block in barrier phases, appending to `result`."""
     # Shared memory starts undefined: a read of a byte no thread of the block wrote before
     # is a kernel error (`unwritten_reads`); the value the model returns for it is 0.
@@ -265,14 +271,16 @@ def _run_block(block: int, threads_in_block: int, block_dim: int, words: list[in
                 if commit.mem_op is not None and commit.mem_addr is not None:
                     result.accesses.append(Access("global", commit.mem_op, commit.mem_addr, block, state.thread, phase))
                 if commit.shared_op is not None and commit.shared_addr is not None:
-                    result.accesses.append(Access("shared", commit.shared_op, commit.shared_addr, block,
-                                                  state.thread, phase))
+                    result.accesses.append(
+                        Access("shared", commit.shared_op, commit.shared_addr, block, state.thread, phase)
+                    )
                     if commit.shared_op == "W":
                         own_writes.add(commit.shared_addr)
                     elif commit.shared_addr not in written_before_phase | own_writes:
                         result.unwritten_reads.append(
                             f"block {block} thread {state.thread} reads shared byte {commit.shared_addr} "
-                            f"(pc {commit.pc}) before any thread of its block wrote it")
+                            f"(pc {commit.pc}) before any thread of its block wrote it"
+                        )
             written_this_phase |= own_writes
         # Every live thread waits at a barrier or has left: release them together.
         written_before_phase |= written_this_phase

@@ -75,11 +75,11 @@ SKIPPED_FILES = {"gpu_pkg.sv", "elaboration_error.sv"}
 
 @dataclass(frozen=True)
 class Mutant:
-    file: str          # relative to rtl/
-    line: int          # 1-based line of the change
-    operator: str      # relational, arithmetic, logical, negate, constant, delete
-    original: str      # the whole source line before ...
-    mutated: str       # ... and after the change
+    file: str  # relative to rtl/
+    line: int  # 1-based line of the change
+    operator: str  # relational, arithmetic, logical, negate, constant, delete
+    original: str  # the whole source line before ...
+    mutated: str  # ... and after the change
 
     @property
     def key(self) -> str:
@@ -92,7 +92,7 @@ class Mutant:
         index = self.line - 1
         start = index
         while True:
-            block = "\n".join(source_lines[start:index + 1])
+            block = "\n".join(source_lines[start : index + 1])
             if text.count(block) == 1 or start == 0:
                 break
             start -= 1
@@ -107,7 +107,8 @@ class Mutant:
 _SKIP_LINE = re.compile(
     r"^\s*(//|/\*|\*|`|import|module|endmodule|function|endfunction|typedef|localparam|parameter|"
     r"input|output|inout|logic|integer|int\b|bit\b|case|endcase|default:\s*;|begin|end\b|else\s*$|"
-    r"\)|\(|always|for \(genvar|generate|endgenerate|initial|\$)")
+    r"\)|\(|always|for \(genvar|generate|endgenerate|initial|\$)"
+)
 _NBA = re.compile(r"^(\s*[\w.\[\]:+\-' ]+?\s*)(<=)(\s*)(.*;)\s*$")
 _BLOCKING = re.compile(r"^(\s*[\w.\[\]:+\-' ]+?\s*)(=)(?!=)(\s*)(.*;)\s*$")
 _CONTINUOUS = re.compile(r"^(\s*assign\s+[\w.\[\]:+\-' ]+?\s*=\s*)(.*)(;)\s*$")
@@ -139,26 +140,29 @@ def _expression_mutants(expression: str) -> list[tuple[str, str]]:
     out = []
     for match in _TOKEN.finditer(expression):
         token = match.group()
-        if (token in ("+:", "-:", "<<", ">>") or _inside_brackets(expression, match.start())
-                or _inside_string(expression, match.start())):
+        if (
+            token in ("+:", "-:", "<<", ">>")
+            or _inside_brackets(expression, match.start())
+            or _inside_string(expression, match.start())
+        ):
             continue
         # unary minus/reduction &,| (after '(' or '=' or at the start) is not a binary op
-        before = expression[:match.start()].rstrip()
+        before = expression[: match.start()].rstrip()
         if token in ("-", "&", "|") and (not before or before[-1] in "(=?:,{!~&|"):
             continue
         for kind, swaps in _SWAPS.items():
             for old, new in swaps:
                 if token == old:
-                    out.append((kind, expression[:match.start()] + new + expression[match.end():]))
+                    out.append((kind, expression[: match.start()] + new + expression[match.end() :]))
     for match in re.finditer(r"1'b[01]|(?<![\w'])'[01]", expression):
         flipped = match.group()[:-1] + ("1" if match.group()[-1] == "0" else "0")
         if not _inside_string(expression, match.start()):
-            out.append(("constant", expression[:match.start()] + flipped + expression[match.end():]))
+            out.append(("constant", expression[: match.start()] + flipped + expression[match.end() :]))
     for match in re.finditer(r"(?<![\w'\[:])(\d+)(?![\w'\]:])", expression):
         if _inside_brackets(expression, match.start()) or _inside_string(expression, match.start()):
             continue
         bumped = str(int(match.group(1)) + 1)
-        out.append(("constant", expression[:match.start()] + bumped + expression[match.end():]))
+        out.append(("constant", expression[: match.start()] + bumped + expression[match.end() :]))
     return out
 
 
@@ -249,17 +253,21 @@ def load_equivalents(path: Path = EQUIVALENTS_FILE) -> list[Equivalent]:
     for index, raw in enumerate(tomllib.loads(path.read_text()).get("equivalent", [])):
         missing = {"file", "original", "mutated", "reason"} - raw.keys()
         if missing or not str(raw.get("reason", "")).strip():
-            raise ValueError(f"{path}: [[equivalent]] #{index + 1}: needs file, original, mutated "
-                             f"and a reason (missing {sorted(missing)})")
-        entries.append(Equivalent(raw["file"], raw["original"].strip(), raw["mutated"].strip(),
-                                  raw["reason"]))
+            raise ValueError(
+                f"{path}: [[equivalent]] #{index + 1}: needs file, original, mutated "
+                f"and a reason (missing {sorted(missing)})"
+            )
+        entries.append(Equivalent(raw["file"], raw["original"].strip(), raw["mutated"].strip(), raw["reason"]))
     return entries
 
 
 def equivalence_reason(mutant: Mutant, equivalents: list[Equivalent]) -> str | None:
     for entry in equivalents:
         if (entry.file, entry.original, entry.mutated) == (
-                mutant.file, mutant.original.strip(), mutant.mutated.strip()):
+            mutant.file,
+            mutant.original.strip(),
+            mutant.mutated.strip(),
+        ):
             return entry.reason
     return None
 
@@ -281,38 +289,76 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
     the kernels at 1-cycle memory) on a wide and an odd-sized configuration."""
     kernels = discover_kernels()
     runs = []
-    for name, timings, programs in (("default", [(1, 0), (3, 5)], 0),
-                                    ("wide", [(1, 0)], random_programs),
-                                    ("odd", [(2, 0)], random_programs),
-                                    ("single_thread", [(1, 0)], 1)):
+    for name, timings, programs in (
+        ("default", [(1, 0), (3, 5)], 0),
+        ("wide", [(1, 0)], random_programs),
+        ("odd", [(2, 0)], random_programs),
+        ("single_thread", [(1, 0)], 1),
+    ):
         config = get_config(name)
         jobs: list[Job] = []
         references: list[ReferenceFunction | None] = []
         for kernel in (k for k in kernels if k.runs_on(config)):  # its block size, its shared memory
             for latency, stall_max in timings:
-                jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 7), kernel.threads,
-                                latency=latency, stall_max=stall_max, seed=7,
-                                max_cycles=kernel.max_cycles, name=kernel.name))
+                jobs.append(
+                    Job(
+                        kernel.program.words,
+                        guarded_memory(kernel.data, 7),
+                        kernel.threads,
+                        latency=latency,
+                        stall_max=stall_max,
+                        seed=7,
+                        max_cycles=kernel.max_cycles,
+                        name=kernel.name,
+                    )
+                )
                 references.append(kernel.reference)
         if name == "default":
             # First of all (so no earlier launch has written the register): a start right
             # after a reset without writing the thread count; the reset value, 0 threads,
             # must finish the launch at once.
-            jobs.insert(0, Job(kernels[0].program.words, guarded_memory(kernels[0].data, 9), 0,
-                               seed=9, write_thread_count=False, name="start without a thread count"))
+            jobs.insert(
+                0,
+                Job(
+                    kernels[0].program.words,
+                    guarded_memory(kernels[0].data, 9),
+                    0,
+                    seed=9,
+                    write_thread_count=False,
+                    name="start without a thread count",
+                ),
+            )
             references.insert(0, None)
             # Launches right after the previous one, without a reset in between.
             for kernel in kernels[:4]:
-                jobs.append(Job(kernel.program.words, guarded_memory(kernel.data, 8), kernel.threads,
-                                seed=8, max_cycles=kernel.max_cycles, reset=False,
-                                name=f"{kernel.name} relaunched"))
+                jobs.append(
+                    Job(
+                        kernel.program.words,
+                        guarded_memory(kernel.data, 8),
+                        kernel.threads,
+                        seed=8,
+                        max_cycles=kernel.max_cycles,
+                        reset=False,
+                        name=f"{kernel.name} relaunched",
+                    )
+                )
                 references.append(kernel.reference)
         for seed in range(programs):
-            program = generate(9000 + seed, block_dim=config.threads_per_block, size="small",
-                               shared_bytes=config.shared_mem_bytes)
+            program = generate(
+                9000 + seed, block_dim=config.threads_per_block, size="small", shared_bytes=config.shared_mem_bytes
+            )
             words = assemble(program.asm).words
-            jobs.append(Job(words, list(program.data), program.threads, latency=1 + seed % 3,
-                            stall_max=seed % 4, seed=seed, name=f"random-{seed}"))
+            jobs.append(
+                Job(
+                    words,
+                    list(program.data),
+                    program.threads,
+                    latency=1 + seed % 3,
+                    stall_max=seed % 4,
+                    seed=seed,
+                    name=f"random-{seed}",
+                )
+            )
             references.append(None)
         runs.append(SubsetRun(config, jobs, references))
     return runs
@@ -326,8 +372,8 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
 @dataclass
 class Verdict:
     mutant: Mutant
-    status: str                    # killed, lint-only, survived, equivalent, invalid
-    reason: str = ""               # how it was killed, why equivalent or invalid
+    status: str  # killed, lint-only, survived, equivalent, invalid
+    reason: str = ""  # how it was killed, why equivalent or invalid
     seconds: float = 0.0
     cycles: list[int] = field(default_factory=list)
 
@@ -402,14 +448,17 @@ def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -
     for run in subset():
         jobs = run.jobs
         if golden is not None:
-            jobs = [dataclasses.replace(job, max_cycles=4 * golden[index + i] + 200)
-                    for i, job in enumerate(jobs)]
+            jobs = [dataclasses.replace(job, max_cycles=4 * golden[index + i] + 200) for i, job in enumerate(jobs)]
         index += len(jobs)
         results = run_jobs(SIM, run.config, jobs, work_dir / run.config.name, rtl_dir=rtl_dir)
         for reference, result in zip(run.references, results):
-            problems = check_run(result, block_dim=run.config.threads_per_block,
-                                 shared_bytes=run.config.shared_mem_bytes, reference=reference,
-                                 label=f"{result.job.name} on {run.config.name}")
+            problems = check_run(
+                result,
+                block_dim=run.config.threads_per_block,
+                shared_bytes=run.config.shared_mem_bytes,
+                reference=reference,
+                label=f"{result.job.name} on {run.config.name}",
+            )
             if problems:
                 return problems[0].splitlines()[0][:300], cycles
             cycles.append(result.cycles)
@@ -439,8 +488,10 @@ def run_mutants(mutants: list[Mutant], *, jobs: int, progress: Log) -> list[Verd
     problem, golden = run_subset(None, MUTATE_ROOT / "runs" / "unmutated", None)
     if problem:
         raise RuntimeError(f"the unmutated RTL fails the mutation subset: {problem}")
-    progress(f"unmutated RTL: {len(golden)} runs pass ({time.monotonic() - started:.0f} s); "
-             f"judging {len(mutants)} mutants with {jobs} worker(s)")
+    progress(
+        f"unmutated RTL: {len(golden)} runs pass ({time.monotonic() - started:.0f} s); "
+        f"judging {len(mutants)} mutants with {jobs} worker(s)"
+    )
     equivalents = load_equivalents()
     sources = {p.name: p.read_text().splitlines() for p in RTL_DIR.glob("*.sv")}
     verdicts, to_run = [], []
@@ -452,8 +503,10 @@ def run_mutants(mutants: list[Mutant], *, jobs: int, progress: Log) -> list[Verd
             to_run.append((mutant, golden, sources[mutant.file]))
     for done, verdict in enumerate(parallel_map(_judge, to_run, jobs=jobs), start=1):
         verdicts.append(verdict)
-        progress(f"[{done:3d}/{len(to_run)}] {verdict.status:9s} {verdict.mutant.key}  "
-                 f"({verdict.seconds:.0f} s) {verdict.reason[:90]}")
+        progress(
+            f"[{done:3d}/{len(to_run)}] {verdict.status:9s} {verdict.mutant.key}  "
+            f"({verdict.seconds:.0f} s) {verdict.reason[:90]}"
+        )
     order = {m.key: i for i, m in enumerate(mutants)}
     return sorted(verdicts, key=lambda v: order[v.mutant.key])
 
@@ -489,10 +542,12 @@ def report(verdicts: list[Verdict], *, total: int, seed: int, seconds: float) ->
         "Killed by: " + (", ".join(f"{how} {n}" for how, n in _kill_kinds(verdicts).items()) or "none"),
         "",
     ]
-    for status, title in (("survived", "Survivors (holes in the suite)"),
-                          ("lint-only", "Lint-only (only Verilator's lint noticed the edit: not a kill)"),
-                          ("equivalent", "Equivalent (tb/mutation_equivalents.toml)"),
-                          ("invalid", "Invalid (do not compile)")):
+    for status, title in (
+        ("survived", "Survivors (holes in the suite)"),
+        ("lint-only", "Lint-only (only Verilator's lint noticed the edit: not a kill)"),
+        ("equivalent", "Equivalent (tb/mutation_equivalents.toml)"),
+        ("invalid", "Invalid (do not compile)"),
+    ):
         chosen = [v for v in verdicts if v.status == status]
         if not chosen:
             continue
@@ -510,12 +565,22 @@ def _kill_kinds(verdicts: list[Verdict]) -> dict[str, int]:
         if v.status != "killed":
             continue
         text = v.reason
-        how = ("cycle gate" if text.startswith("cycle gate") else
-               "parameter checks" if text.startswith("parameter checks") else
-               "no output" if text.startswith("no output") else
-               "timeout" if "timeout" in text else
-               "lock-step" if "lock-step" in text else
-               "final memory" if "memory differs" in text else
-               "simulation failure" if text.startswith("simulation failed") else "other")
+        how = (
+            "cycle gate"
+            if text.startswith("cycle gate")
+            else "parameter checks"
+            if text.startswith("parameter checks")
+            else "no output"
+            if text.startswith("no output")
+            else "timeout"
+            if "timeout" in text
+            else "lock-step"
+            if "lock-step" in text
+            else "final memory"
+            if "memory differs" in text
+            else "simulation failure"
+            if text.startswith("simulation failed")
+            else "other"
+        )
         kinds[how] = kinds.get(how, 0) + 1
     return dict(sorted(kinds.items(), key=lambda item: -item[1]))

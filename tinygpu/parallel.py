@@ -19,8 +19,9 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 
-def parallel_map(function: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int,
-                 ordered: bool = False) -> Iterator[Result]:
+def parallel_map(
+    function: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int, ordered: bool = False
+) -> Iterator[Result]:
     """function(task) for every task in up to `jobs` worker processes.
 
     Yields results as they finish (or in task order with ordered=True). With one job or

@@ -276,8 +276,7 @@ class Loop:
     body: tuple[Stmt, ...]
 
 
-Stmt = (Alu | Const | Nop | Load | SlotAccess | SharedAccess | Publish | NeighbourRead | Barrier
-        | EarlyExit | If | Loop)
+Stmt = Alu | Const | Nop | Load | SlotAccess | SharedAccess | Publish | NeighbourRead | Barrier | EarlyExit | If | Loop
 
 
 @dataclass(frozen=True)
@@ -414,29 +413,29 @@ class _Renderer:
     def alu(self, op: str, rd: int, rs: int, rt: int, comment: str | None = None) -> None:
         if rd in READ_ONLY:  # the assembler need not accept a read-only destination
             word = encode_arithmetic(Opcode[op], rd, rs, rt)
-            self.ins(f".word 0x{word:04X}",
-                     f"{op} {reg_name(rd)}, {reg_name(rs)}, {reg_name(rt)} (write dropped)")
+            self.ins(f".word 0x{word:04X}", f"{op} {reg_name(rd)}, {reg_name(rs)}, {reg_name(rt)} (write dropped)")
         else:
             self.ins(f"{op} {reg_name(rd)}, {reg_name(rs)}, {reg_name(rt)}", comment)
 
     def const(self, rd: int, imm: int, comment: str | None = None) -> None:
         if rd in READ_ONLY:
-            self.ins(f".word 0x{encode_const(rd, imm):04X}",
-                     f"CONST {reg_name(rd)}, #{imm} (write dropped)")
+            self.ins(f".word 0x{encode_const(rd, imm):04X}", f"CONST {reg_name(rd)}, #{imm} (write dropped)")
         else:
             self.ins(f"CONST {reg_name(rd)}, #{imm}", comment)
 
     def ldr(self, rd: int, rs: int, comment: str | None = None) -> None:
         if rd in READ_ONLY:
-            self.ins(f".word 0x{encode_ldr(rd, rs):04X}",
-                     f"LDR {reg_name(rd)}, {reg_name(rs)} (read done, write dropped)")
+            self.ins(
+                f".word 0x{encode_ldr(rd, rs):04X}", f"LDR {reg_name(rd)}, {reg_name(rs)} (read done, write dropped)"
+            )
         else:
             self.ins(f"LDR {reg_name(rd)}, {reg_name(rs)}", comment)
 
     def lds(self, rd: int, rs: int, comment: str | None = None) -> None:
         if rd in READ_ONLY:
-            self.ins(f".word 0x{encode_lds(rd, rs):04X}",
-                     f"LDS {reg_name(rd)}, {reg_name(rs)} (read done, write dropped)")
+            self.ins(
+                f".word 0x{encode_lds(rd, rs):04X}", f"LDS {reg_name(rd)}, {reg_name(rs)} (read done, write dropped)"
+            )
         else:
             self.ins(f"LDS {reg_name(rd)}, {reg_name(rs)}", comment)
 
@@ -746,11 +745,22 @@ SIZES = {
 
 # Which kinds of statement to draw, with weights.
 STMT_WEIGHTS = {
-    "alu": 30, "const": 6, "nop": 2, "unused": 2, "ro_write": 2,
-    "load": 12, "store": 12, "reload": 7, "if": 14, "loop": 7,
-    "shared": 8, "neighbour": 6,
+    "alu": 30,
+    "const": 6,
+    "nop": 2,
+    "unused": 2,
+    "ro_write": 2,
+    "load": 12,
+    "store": 12,
+    "reload": 7,
+    "if": 14,
+    "loop": 7,
+    "shared": 8,
+    "neighbour": 6,
     # top level only (barriers stay aligned: see the module docstring)
-    "barrier": 3, "publish": 4, "exit": 2,
+    "barrier": 3,
+    "publish": 4,
+    "exit": 2,
 }
 TOP_LEVEL_ONLY = ("barrier", "publish", "exit")
 
@@ -758,8 +768,16 @@ TOP_LEVEL_ONLY = ("barrier", "publish", "exit")
 class _Gen:
     """Draws one statement tree. All randomness comes from self.rng."""
 
-    def __init__(self, rng: random.Random, roles: Roles, slot_bytes: int, block_dim: int,
-                 max_nest: int, shared_slot: int, shared_bytes: int) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        roles: Roles,
+        slot_bytes: int,
+        block_dim: int,
+        max_nest: int,
+        shared_slot: int,
+        shared_bytes: int,
+    ) -> None:
         self.rng = rng
         self.r = roles
         self.k = slot_bytes
@@ -826,8 +844,7 @@ class _Gen:
                 return SharedAccess(store, reg, "mod", self.src(), wrap)
             return SharedAccess(store, reg, "const", rng.randrange(self.private), wrap)
         if kind == "neighbour":
-            return NeighbourRead(self.dst(), rng.choice(("zero", "half", "self")),
-                                 rng.randrange(self.published))
+            return NeighbourRead(self.dst(), rng.choice(("zero", "half", "self")), rng.randrange(self.published))
         if kind == "publish":
             return Publish(self.src(), rng.randrange(self.published))
         if kind == "barrier":
@@ -913,8 +930,7 @@ class _Gen:
         if src in (r.counters[loop_depth], r.limits[loop_depth]):
             src = THREAD_IDX  # (harmless, but its own counter would give a constant trip)
         body = self.block(rng.randint(1, 4), nest + 1, loop_depth + 1)
-        return Loop(style, r.counters[loop_depth], r.limits[loop_depth], src, trips, swap,
-                    mask, body)
+        return Loop(style, r.counters[loop_depth], r.limits[loop_depth], src, trips, swap, mask, body)
 
 
 def _random_data(rng: random.Random) -> list[int]:
@@ -948,8 +964,14 @@ def _pick_threads(rng: random.Random, block_dim: int, max_threads: int | None) -
     return rng.randint(1, hi)
 
 
-def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
-             size: str = "medium", shared_bytes: int = DEFAULT_SHARED_MEM_BYTES) -> RandomProgram:
+def generate(
+    seed: int,
+    *,
+    block_dim: int = 4,
+    max_threads: int | None = None,
+    size: str = "medium",
+    shared_bytes: int = DEFAULT_SHARED_MEM_BYTES,
+) -> RandomProgram:
     """A random legal, terminating, race-free program for blocks of `block_dim` threads
     with `shared_bytes` of shared memory each. Same arguments, same program."""
     if size not in SIZES:
@@ -966,8 +988,15 @@ def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
 
     regs = list(range(NUM_GENERAL_REGISTERS))
     rng.shuffle(regs)
-    roles = Roles(base=regs[0], sbase=regs[7], t1=regs[1], t2=regs[2], counters=tuple(regs[3:5]),
-                  limits=tuple(regs[5:7]), data=tuple(regs[8:]))
+    roles = Roles(
+        base=regs[0],
+        sbase=regs[7],
+        t1=regs[1],
+        t2=regs[2],
+        counters=tuple(regs[3:5]),
+        limits=tuple(regs[5:7]),
+        data=tuple(regs[8:]),
+    )
     data = _random_data(rng)
     shared_slot = min(MAX_SHARED_SLOT, shared_bytes // block_dim)
 
@@ -983,8 +1012,7 @@ def generate(seed: int, *, block_dim: int = 4, max_threads: int | None = None,
         )
         body = intro[: rng.randint(1, 3)] + gen.block(n, 0, 0)
         kernel = Kernel(roles, slot_bytes, body, shared_slot, shared_bytes)
-        if (max_retired(kernel) <= max_cost
-                and _Renderer(kernel).render().count_words() <= max_words):
+        if max_retired(kernel) <= max_cost and _Renderer(kernel).render().count_words() <= max_words:
             break
         n = max(1, n - 1)  # too long: try again, a little smaller
     else:  # pragma: no cover - 100 failures in a row do not happen with these sizes
@@ -1013,7 +1041,7 @@ def _render_program(p: RandomProgram) -> str:
         "; initial data memory (256 bytes)",
     ]
     for i in range(0, DATA_MEM_SIZE, 16):
-        lines.append(".data " + " ".join(str(v) for v in p.data[i:i + 16]))
+        lines.append(".data " + " ".join(str(v) for v in p.data[i : i + 16]))
     return "\n".join(lines) + "\n"
 
 
@@ -1032,11 +1060,11 @@ def _list_variants(stmts: tuple[Stmt, ...]) -> Iterator[tuple[Stmt, ...]]:
     size = n
     while size >= 1:
         for start in range(0, n, size):
-            yield stmts[:start] + stmts[start + size:]
+            yield stmts[:start] + stmts[start + size :]
         size //= 2
     for i, s in enumerate(stmts):
         for repl in _stmt_variants(s):
-            yield stmts[:i] + repl + stmts[i + 1:]
+            yield stmts[:i] + repl + stmts[i + 1 :]
 
 
 def _stmt_variants(s: Stmt) -> Iterator[tuple[Stmt, ...]]:
@@ -1044,9 +1072,9 @@ def _stmt_variants(s: Stmt) -> Iterator[tuple[Stmt, ...]]:
     if isinstance(s, If):
         if s.barrier:
             yield (dataclasses.replace(s, barrier=False, barrier_first=False),)
-        yield s.then                      # unwrap: keep only the then part
+        yield s.then  # unwrap: keep only the then part
         if s.orelse:
-            yield s.orelse                # unwrap: keep only the else part
+            yield s.orelse  # unwrap: keep only the else part
             yield (dataclasses.replace(s, orelse=()),)
         for v in _list_variants(s.then):
             yield (dataclasses.replace(s, then=v),)
@@ -1081,8 +1109,9 @@ def _reductions(p: RandomProgram) -> Iterator[RandomProgram]:
         yield p.with_changes(ast=dataclasses.replace(p.ast, body=body))
 
 
-def shrink(program: RandomProgram, still_fails: Callable[[RandomProgram], bool], *,
-           max_tries: int = 100_000) -> RandomProgram:
+def shrink(
+    program: RandomProgram, still_fails: Callable[[RandomProgram], bool], *, max_tries: int = 100_000
+) -> RandomProgram:
     """Greedy delta reduction: apply the first single reduction that still fails, repeat
     until none does (a local minimum: no single reduction of the result still fails).
 

@@ -67,7 +67,7 @@ class RecordLayout:
             raise RecordError(f"a {self.name} record is {self.width} bits of 0/1/x/z, not {bits!r}")
         values, position = {}, 0
         for name, width in self.fields:
-            chunk = bits[position:position + width]
+            chunk = bits[position : position + width]
             values[name] = int(chunk, 2) if set(chunk) <= {"0", "1"} else UNKNOWN
             position += width
         return values
@@ -81,8 +81,9 @@ def _evaluate(expression: str, constants: dict[str, int], where: str) -> int:
             return constants[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             return _OPERATORS[type(node.op)](value(node.left), value(node.right))
-        raise RecordError(f"{where}: cannot evaluate {expression.strip()!r} (integers, package "
-                          "localparams and + - * only)")
+        raise RecordError(
+            f"{where}: cannot evaluate {expression.strip()!r} (integers, package localparams and + - * only)"
+        )
 
     try:
         return value(ast.parse(expression.strip(), mode="eval").body)

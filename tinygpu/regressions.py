@@ -52,16 +52,25 @@ class Regression:
 
     def job(self) -> Job:
         memory = list(self.program.data) + [0] * (DATA_MEM_SIZE - len(self.program.data))
-        return Job(program=self.program.words, memory=memory, threads=self.program.threads or 0,
-                   latency=self.latency, stall_max=self.stall_max, seed=self.stall_seed,
-                   max_cycles=self.max_cycles, name=self.name)
+        return Job(
+            program=self.program.words,
+            memory=memory,
+            threads=self.program.threads or 0,
+            latency=self.latency,
+            stall_max=self.stall_max,
+            seed=self.stall_seed,
+            max_cycles=self.max_cycles,
+            name=self.name,
+        )
 
 
 def settings_toml(*, config: str, latency: int, stall_max: int, stall_seed: int, note: str) -> str:
     """The text of a NAME.toml (what `make fuzz` writes beside a shrunk failure)."""
     note = note.replace("\\", "/").replace('"', "'")
-    return (f'config = "{config}"\nlatency = {latency}\nstall_max = {stall_max}\n'
-            f'stall_seed = {stall_seed}\nnote = "{note}"\n')
+    return (
+        f'config = "{config}"\nlatency = {latency}\nstall_max = {stall_max}\n'
+        f'stall_seed = {stall_seed}\nnote = "{note}"\n'
+    )
 
 
 def load_regression(asm_path: str | Path) -> Regression:
@@ -69,24 +78,34 @@ def load_regression(asm_path: str | Path) -> Regression:
     missing = _KEYS.keys() - settings.keys()
     unknown = settings.keys() - _KEYS.keys() - _OPTIONAL_KEYS.keys()
     if missing or unknown:
-        raise RegressionError(f"{toml_path}: missing keys {sorted(missing)}, unknown keys "
-                              f"{sorted(unknown)} (allowed: {sorted(_KEYS | _OPTIONAL_KEYS)})")
+        raise RegressionError(
+            f"{toml_path}: missing keys {sorted(missing)}, unknown keys "
+            f"{sorted(unknown)} (allowed: {sorted(_KEYS | _OPTIONAL_KEYS)})"
+        )
     for key, kind in (_KEYS | _OPTIONAL_KEYS).items():
         if key in settings and (not isinstance(settings[key], kind) or isinstance(settings[key], bool)):
             raise RegressionError(f"{toml_path}: {key} must be a {kind.__name__}")
     configs = load_configs()
     if settings["config"] not in configs:
-        raise RegressionError(f"{toml_path}: no configuration {settings['config']!r} in tb/configs.toml "
-                              f"(known: {', '.join(configs)})")
+        raise RegressionError(
+            f"{toml_path}: no configuration {settings['config']!r} in tb/configs.toml (known: {', '.join(configs)})"
+        )
     if not 1 <= settings["latency"] <= 255 or not 0 <= settings["stall_max"] <= 255:
         raise RegressionError(f"{toml_path}: latency must be 1..255 and stall_max 0..255")
     if not settings["note"].strip():
         raise RegressionError(f"{toml_path}: say in `note` what the regression found")
     program = assemble_launch(asm_path, "regression", RegressionError)
-    return Regression(name=asm_path.stem, asm_path=asm_path, program=program,
-                      config=configs[settings["config"]], latency=settings["latency"],
-                      stall_max=settings["stall_max"], stall_seed=settings["stall_seed"],
-                      note=settings["note"], max_cycles=settings.get("max_cycles", DEFAULT_MAX_CYCLES))
+    return Regression(
+        name=asm_path.stem,
+        asm_path=asm_path,
+        program=program,
+        config=configs[settings["config"]],
+        latency=settings["latency"],
+        stall_max=settings["stall_max"],
+        stall_seed=settings["stall_seed"],
+        note=settings["note"],
+        max_cycles=settings.get("max_cycles", DEFAULT_MAX_CYCLES),
+    )
 
 
 def load_regressions(directory: str | Path = FUZZ_REGRESSIONS_DIR) -> list[Regression]:

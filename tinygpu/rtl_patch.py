@@ -40,8 +40,8 @@ class RtlEdit:
         count = text.count(self.original)
         if count != 1:
             raise EditDoesNotApply(
-                f"rtl/{self.file}: the text to replace occurs {count} times (must be once): "
-                f"{self.original!r}")
+                f"rtl/{self.file}: the text to replace occurs {count} times (must be once): {self.original!r}"
+            )
         return text.replace(self.original, self.replacement)
 
 

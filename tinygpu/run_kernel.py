@@ -78,18 +78,21 @@ def format_counters(counters: list[dict[str, int]]) -> str:
     """The cores' performance counters as a table, one column per core."""
     header = f"performance counters ({len(counters)} core{'' if len(counters) == 1 else 's'}):"
     width = max(len(title) for title in COUNTER_TITLES.values())
-    rows = [f"  {COUNTER_TITLES[name]:<{width}s} " + " ".join(f"{core[name]:>7d}" for core in counters)
-            for name in COUNTER_TITLES]
-    return "\n".join([header, f"  {'':<{width}s} " + " ".join(f"{'core ' + str(c):>7s}" for c in range(len(counters)))]
-                     + rows)
+    rows = [
+        f"  {COUNTER_TITLES[name]:<{width}s} " + " ".join(f"{core[name]:>7d}" for core in counters)
+        for name in COUNTER_TITLES
+    ]
+    return "\n".join(
+        [header, f"  {'':<{width}s} " + " ".join(f"{'core ' + str(c):>7s}" for c in range(len(counters)))] + rows
+    )
 
 
 def memory_rows(memory: list[int], *, compare: list[int] | None = None) -> list[str]:
     """Decimal dump, 16 bytes a row, rows that hold anything; '*' marks bytes that changed."""
     rows = []
     for base in range(0, len(memory), 16):
-        row = memory[base:base + 16]
-        before = compare[base:base + 16] if compare else None
+        row = memory[base : base + 16]
+        before = compare[base : base + 16] if compare else None
         if not any(row) and not (before and any(before)):
             continue
         cells = []
@@ -113,18 +116,22 @@ def launch_job(request: RunRequest) -> Job:
     r = request
     if r.kernel is not None and not r.kernel.runs_on(r.config):
         fits = [name for name, config in load_configs().items() if r.kernel.runs_on(config)]
-        raise RunRefused(f"{r.kernel.name} is not written for configuration {r.config.name} "
-                         f"({r.config.threads_per_block} threads per block, {r.config.shared_mem_bytes} "
-                         f"bytes of shared memory): its .toml asks for {r.kernel.needs()}; "
-                         f"it runs on: {', '.join(fits) or 'no configuration'}")
+        raise RunRefused(
+            f"{r.kernel.name} is not written for configuration {r.config.name} "
+            f"({r.config.threads_per_block} threads per block, {r.config.shared_mem_bytes} "
+            f"bytes of shared memory): its .toml asks for {r.kernel.needs()}; "
+            f"it runs on: {', '.join(fits) or 'no configuration'}"
+        )
     memory = list(r.program.data) + [0] * (DATA_MEM_SIZE - len(r.program.data))
     block_dim, shared_bytes = r.config.threads_per_block, r.config.shared_mem_bytes
     try:
         model = run_kernel(r.program.words, memory, r.threads, block_dim, shared_bytes=shared_bytes)
     except ModelTimeout as error:
         if r.max_cycles is None:
-            raise RunRefused(f"the kernel does not finish in the ISA model: {error}; to run it on the RTL "
-                             "anyway, give a cycle limit (MAX_CYCLES=N, --max-cycles N)") from None
+            raise RunRefused(
+                f"the kernel does not finish in the ISA model: {error}; to run it on the RTL "
+                "anyway, give a cycle limit (MAX_CYCLES=N, --max-cycles N)"
+            ) from None
         model = None
     race = race_report(model) if model else None
     if race:
@@ -133,8 +140,16 @@ def launch_job(request: RunRequest) -> Job:
     if max_cycles is None:
         assert model is not None  # without a cycle limit, a model that did not finish was refused
         max_cycles = cycle_budget(r.config, model, r.threads, r.latency, r.stall_max)
-    return Job(program=r.program.words, memory=memory, threads=r.threads, latency=r.latency,
-               stall_max=r.stall_max, seed=r.seed, max_cycles=max_cycles, name=r.asm_path.stem)
+    return Job(
+        program=r.program.words,
+        memory=memory,
+        threads=r.threads,
+        latency=r.latency,
+        stall_max=r.stall_max,
+        seed=r.seed,
+        max_cycles=max_cycles,
+        name=r.asm_path.stem,
+    )
 
 
 def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
@@ -145,9 +160,11 @@ def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
     work_dir = RUN_ROOT / f"{r.asm_path.stem}-{r.sim}-{r.config.name}"
     shown = r.asm_path.relative_to(REPO_ROOT) if r.asm_path.is_relative_to(REPO_ROOT) else r.asm_path
     stalls = f" + stalls 0..{r.stall_max} (seed {r.seed})" if r.stall_max else ""
-    log(f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "
-          f"config {r.config.name} ({r.config.num_cores} cores x {r.config.threads_per_block} threads), "
-          f"{r.sim}, memory latency {r.latency}{stalls}")
+    log(
+        f"kernel {shown}: {len(r.program.words)} instructions, {r.threads} threads, "
+        f"config {r.config.name} ({r.config.num_cores} cores x {r.config.threads_per_block} threads), "
+        f"{r.sim}, memory latency {r.latency}{stalls}"
+    )
     result = run_jobs(r.sim, r.config, [job], work_dir, trace=r.waves, waves=r.waves)[0]
 
     log("initial data memory:")
@@ -155,17 +172,23 @@ def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
     log("final data memory (* = changed):")
     log("\n".join(memory_rows(result.memory, compare=memory)))
     reference = r.kernel.reference if r.kernel else None
-    problems = check_run(result, block_dim=r.config.threads_per_block, shared_bytes=r.config.shared_mem_bytes,
-                         reference=reference,
-                         label=r.asm_path.stem)
+    problems = check_run(
+        result,
+        block_dim=r.config.threads_per_block,
+        shared_bytes=r.config.shared_mem_bytes,
+        reference=reference,
+        label=r.asm_path.stem,
+    )
     checked = "ISA model" + (" and reference" if reference else "")
     if result.timed_out:
         limit = "" if r.max_cycles else " (the limit derived from the ISA model's run; MAX_CYCLES=N sets another)"
         log(f"TIMEOUT: the kernel did not finish within {job.max_cycles} cycles{limit}")
     else:
         log(f"cycles: {result.cycles}")
-    log(f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
-          f"{len(result.commits)} retired instructions checked)")
+    log(
+        f"result: {'PASS' if not problems else 'FAIL'} (compared with the {checked}, "
+        f"{len(result.commits)} retired instructions checked)"
+    )
     if result.counters:
         log(format_counters(result.counters))
     for problem in problems:
@@ -174,10 +197,14 @@ def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
     if r.waves:
         trace_path = work_dir / "trace.txt"
         trace_path.write_text(render_trace(work_dir / "trace.log", result.commits, r.config))
-        timeline_path = draw_timeline(work_dir / "trace.log", r.config, work_dir / "timeline.png",
-                                      title=f"{r.asm_path.stem} on {r.config.name}, memory latency {r.latency}\n"
-                                            "per core and cycle: the warp that executes (lighter: fewer "
-                                            "threads active), or why none does")
+        timeline_path = draw_timeline(
+            work_dir / "trace.log",
+            r.config,
+            work_dir / "timeline.png",
+            title=f"{r.asm_path.stem} on {r.config.name}, memory latency {r.latency}\n"
+            "per core and cycle: the warp that executes (lighter: fewer "
+            "threads active), or why none does",
+        )
         wave_path = work_dir / "waves.fst"
         (work_dir / "config").write_text(r.config.name + "\n")  # for `make waves`
         last = RUN_ROOT / "last_wave"
@@ -189,12 +216,26 @@ def run_and_report(request: RunRequest, job: Job, *, log: Log) -> int:
         log("open the waveform with: make waves")
 
     if r.json_path:
-        r.json_path.write_text(json.dumps({
-            "kernel": str(r.asm_path), "simulator": r.sim, "config": r.config.name,
-            "threads": r.threads, "latency": r.latency, "stall_max": r.stall_max, "seed": r.seed,
-            "cycles": result.cycles, "timed_out": result.timed_out, "passed": not problems,
-            "counters": result.counters,
-            "problems": problems, "initial_memory": memory, "final_memory": result.memory,
-        }, indent=1))
+        r.json_path.write_text(
+            json.dumps(
+                {
+                    "kernel": str(r.asm_path),
+                    "simulator": r.sim,
+                    "config": r.config.name,
+                    "threads": r.threads,
+                    "latency": r.latency,
+                    "stall_max": r.stall_max,
+                    "seed": r.seed,
+                    "cycles": result.cycles,
+                    "timed_out": result.timed_out,
+                    "passed": not problems,
+                    "counters": result.counters,
+                    "problems": problems,
+                    "initial_memory": memory,
+                    "final_memory": result.memory,
+                },
+                indent=1,
+            )
+        )
         log(f"json:     {r.json_path}")
     return 0 if not problems else 1

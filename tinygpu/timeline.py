@@ -41,8 +41,9 @@ def draw_timeline(trace_log: Path, config, path: Path, title: str = "") -> Path:
             colour, alpha = WAIT_COLOURS[activity], 1.0
         else:
             continue
-        ax.broken_barh([(cycle, 1)], (core - 0.4, 0.8), facecolors=colour, alpha=alpha,
-                       edgecolor="white", linewidth=0.6)
+        ax.broken_barh(
+            [(cycle, 1)], (core - 0.4, 0.8), facecolors=colour, alpha=alpha, edgecolor="white", linewidth=0.6
+        )
     ax.set_yticks(range(cores))
     ax.set_yticklabels([f"core {c}" for c in range(cores)])
     ax.set_ylim(cores - 0.5, -0.5)

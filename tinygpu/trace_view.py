@@ -25,7 +25,7 @@ class TraceLine(NamedTuple):
     cycle: int
     core: int
     activity: str  # core_activity.activity_e without its A_ prefix: EXECUTE, FETCH_WAIT, ...
-    warp: int      # warp, pc, instr and active: the instruction in EXECUTE, if any
+    warp: int  # warp, pc, instr and active: the instruction in EXECUTE, if any
     pc: int
     instr: int
     active: int
@@ -45,8 +45,17 @@ def read_trace(trace_log: Path) -> list[TraceLine]:
         if len(fields) != 9 or fields[0] != "T":
             continue
         _, _job, cycle, core, activity, warp, pc, instr, active = fields
-        lines.append(TraceLine(_hex(cycle), _hex(core), names.get(_hex(activity), f"?{activity}"),
-                               _hex(warp), _hex(pc), _hex(instr), _hex(active)))
+        lines.append(
+            TraceLine(
+                _hex(cycle),
+                _hex(core),
+                names.get(_hex(activity), f"?{activity}"),
+                _hex(warp),
+                _hex(pc),
+                _hex(instr),
+                _hex(active),
+            )
+        )
     return lines
 
 
@@ -102,7 +111,8 @@ def render_trace(trace_log: Path, commits: list, config) -> str:
             if any(decode(c.instr).opcode == Opcode.RET for c in retired):
                 for commit in retired:
                     regs = registers[(core, commit.block, commit.thread)]
-                    row += (f"\n{'':13s}block {commit.block} thread {commit.thread} registers: "
-                            + " ".join(f"R{i}={v}" for i, v in enumerate(regs)))
+                    row += f"\n{'':13s}block {commit.block} thread {commit.thread} registers: " + " ".join(
+                        f"R{i}={v}" for i, v in enumerate(regs)
+                    )
         out.append(row)
     return "\n".join(out) + "\n"

@@ -24,9 +24,9 @@ _MEMBER = re.compile(r"(\w+)\s*(?:=\s*(?:\d+'[bdh])?([0-9a-fA-F_]+))?")
 
 @dataclass(frozen=True)
 class RtlEnum:
-    name: str                  # e.g. scheduler.state_e
+    name: str  # e.g. scheduler.state_e
     width: int
-    values: dict[int, str]     # value -> member name
+    values: dict[int, str]  # value -> member name
 
 
 def rtl_enums(rtl_dir: Path = RTL_DIR) -> dict[str, RtlEnum]:
@@ -56,9 +56,10 @@ def write_enum_filter(enum: RtlEnum, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     digits = max(1, (enum.width + 3) // 4)
     prefix = os.path.commonprefix(list(enum.values.values()))
-    prefix = prefix[:prefix.rfind("_") + 1]  # up to and with its last underscore
-    path.write_text("".join(f"{value:0{digits}x} {label.removeprefix(prefix)}\n"
-                            for value, label in sorted(enum.values.items())))
+    prefix = prefix[: prefix.rfind("_") + 1]  # up to and with its last underscore
+    path.write_text(
+        "".join(f"{value:0{digits}x} {label.removeprefix(prefix)}\n" for value, label in sorted(enum.values.items()))
+    )
     return path
 
 

@@ -58,8 +58,7 @@ def config_name(text: str) -> GpuConfig:
     """An argparse type: the name of a configuration in tb/configs.toml."""
     configs = load_configs()
     if text not in configs:
-        raise argparse.ArgumentTypeError(f"no configuration {text!r} in tb/configs.toml "
-                                         f"(known: {', '.join(configs)})")
+        raise argparse.ArgumentTypeError(f"no configuration {text!r} in tb/configs.toml (known: {', '.join(configs)})")
     return configs[text]
 
 
@@ -80,10 +79,10 @@ def output_file(text: str) -> Path:
 
 
 # Launch settings the harness holds in registers of these widths (tb/hdl/gpu_harness.sv).
-THREADS = int_range(0, 255)          # the device control register is 8 bits
-LATENCY = int_range(1, 255)          # cfg_latency, 8 bits; 0 would mean "answer at once"
-STALL_MAX = int_range(0, 255)        # cfg_stall_max, 8 bits
-SEED = int_range(0, 2**32 - 1)       # cfg_seed, 32 bits
+THREADS = int_range(0, 255)  # the device control register is 8 bits
+LATENCY = int_range(1, 255)  # cfg_latency, 8 bits; 0 would mean "answer at once"
+STALL_MAX = int_range(0, 255)  # cfg_stall_max, 8 bits
+SEED = int_range(0, 2**32 - 1)  # cfg_seed, 32 bits
 MAX_CYCLES = int_range(1, 2**32 - 1)  # cfg_max_cycles, 32 bits
 
 
@@ -92,8 +91,7 @@ def simulator_list(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     bad = [name for name in names if name not in SIMULATORS]
     if bad or not names:
-        raise argparse.ArgumentTypeError(f"must be a comma-separated list of {', '.join(SIMULATORS)}, "
-                                         f"got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a comma-separated list of {', '.join(SIMULATORS)}, got {text!r}")
     return names
 
 

@@ -12,8 +12,7 @@ from .args import Parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = Parser(prog="tinygpu-asm",
-                    description="Assemble tiny-gpu assembly into hex files ($readmemh format).")
+    parser = Parser(prog="tinygpu-asm", description="Assemble tiny-gpu assembly into hex files ($readmemh format).")
     parser.add_argument("source", help="assembly file (.asm)")
     parser.add_argument("-o", "--output", help="program hex file, 4 digits a line (default: stdout)")
     parser.add_argument("--data-out", help="data hex file, 2 digits a line (the .data bytes)")

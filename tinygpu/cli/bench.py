@@ -22,19 +22,30 @@ def config_list(text: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checked.Parser(prog="tinygpu-bench", description=bench.__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sims", type=checked.simulator_list, default=list(SIMULATORS),
-                        help="comma-separated simulators (default: both)")
-    parser.add_argument("--configs", type=config_list, default=list(bench.CONFIGS),
-                        help=f"comma-separated names from tb/configs.toml (default: {','.join(bench.CONFIGS)})")
-    parser.add_argument("--update", action="store_true",
-                        help="write the cycles as the new baseline tb/cycle_baseline.json")
+    parser = checked.Parser(
+        prog="tinygpu-bench", description=bench.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sims",
+        type=checked.simulator_list,
+        default=list(SIMULATORS),
+        help="comma-separated simulators (default: both)",
+    )
+    parser.add_argument(
+        "--configs",
+        type=config_list,
+        default=list(bench.CONFIGS),
+        help=f"comma-separated names from tb/configs.toml (default: {','.join(bench.CONFIGS)})",
+    )
+    parser.add_argument(
+        "--update", action="store_true", help="write the cycles as the new baseline tb/cycle_baseline.json"
+    )
     parser.add_argument("--json", type=checked.output_file, help="write the numbers to this file")
     args = parser.parse_args(argv)
     if args.update and sorted(args.configs) != sorted(bench.CONFIGS):
-        parser.error(f"--update writes the whole baseline: run it with the default --configs "
-                     f"({','.join(bench.CONFIGS)})")
+        parser.error(
+            f"--update writes the whole baseline: run it with the default --configs ({','.join(bench.CONFIGS)})"
+        )
     report, right = bench.run_bench(args.configs, args.sims, update=args.update, log=checked.say)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))

@@ -25,10 +25,10 @@ def task_list(text: str) -> list[formal.FormalTask]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = checked.Parser(prog="tinygpu-formal", description=__doc__)
-    parser.add_argument("--tasks", type=task_list, default=formal.TASKS,
-                        help="comma-separated tasks (default: all)")
-    parser.add_argument("--jobs", type=checked.jobs_count, default="auto",
-                        help="tasks run at once (default: one per CPU)")
+    parser.add_argument("--tasks", type=task_list, default=formal.TASKS, help="comma-separated tasks (default: all)")
+    parser.add_argument(
+        "--jobs", type=checked.jobs_count, default="auto", help="tasks run at once (default: one per CPU)"
+    )
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args(argv)
     missing = formal.missing_tools()
@@ -48,8 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         if failed or args.tasks != formal.TASKS:
             checked.fail(parser.prog, "--readme needs every task run and passing")
         formal.update_readme(table)
-    print(f"formal: {len(failed)} of {len(results)} tasks failed" if failed
-          else f"formal: all {len(results)} tasks passed")
+    print(
+        f"formal: {len(failed)} of {len(results)} tasks failed"
+        if failed
+        else f"formal: all {len(results)} tasks passed"
+    )
     return 1 if failed else 0
 
 

@@ -13,14 +13,22 @@ PROG = "tinygpu-gtkwave-save"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checked.Parser(prog=PROG, description=gtkwave_save.__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", type=checked.config_name, default="default",
-                        help="the configuration the waveform was made with")
-    parser.add_argument("--fst", type=checked.existing_file, required=True,
-                        help="the waveform (FST) to take the signals from")
-    parser.add_argument("-o", "--output", type=checked.output_file, required=True,
-                        help="the save file to write; its translate filters and NAME.tcl (zoom) go beside it")
+    parser = checked.Parser(
+        prog=PROG, description=gtkwave_save.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--config", type=checked.config_name, default="default", help="the configuration the waveform was made with"
+    )
+    parser.add_argument(
+        "--fst", type=checked.existing_file, required=True, help="the waveform (FST) to take the signals from"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=checked.output_file,
+        required=True,
+        help="the save file to write; its translate filters and NAME.tcl (zoom) go beside it",
+    )
     args = parser.parse_args(argv)
     try:
         text = gtkwave_save.save_file(args.config, args.fst, args.output.parent / "filters")

@@ -12,16 +12,27 @@ from . import args as checked
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checked.Parser(prog="tinygpu-mutate", description=mutate.__doc__.split("\n\n")[0],
-                            epilog=mutate.__doc__.split("\n\n", 1)[1],
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mutants", type=checked.int_range(1, 100_000), default=150,
-                        help="how many mutants to sample (default 150; more than exist: all)")
+    parser = checked.Parser(
+        prog="tinygpu-mutate",
+        description=mutate.__doc__.split("\n\n")[0],
+        epilog=mutate.__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--mutants",
+        type=checked.int_range(1, 100_000),
+        default=150,
+        help="how many mutants to sample (default 150; more than exist: all)",
+    )
     parser.add_argument("--seed", type=checked.int_range(0, 2**31 - 1), default=1, help="sample seed")
     parser.add_argument("--jobs", type=checked.jobs_count, default=1, help="worker processes (1..256) or 'auto'")
-    parser.add_argument("--match", action="append", default=[],
-                        help="judge only mutants whose name contains this text (repeatable), "
-                             "e.g. --match dispatcher.sv:115 (names as --list prints them)")
+    parser.add_argument(
+        "--match",
+        action="append",
+        default=[],
+        help="judge only mutants whose name contains this text (repeatable), "
+        "e.g. --match dispatcher.sv:115 (names as --list prints them)",
+    )
     parser.add_argument("--list", action="store_true", help="only list the sampled mutants")
     args = parser.parse_args(argv)
 
@@ -29,8 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.match:
         chosen = [m for m in everything if any(text in m.key for text in args.match)]
         if not chosen:
-            checked.fail("tinygpu-mutate", f"no mutant's name contains {' or '.join(args.match)} "
-                                           "(see --list)")
+            checked.fail("tinygpu-mutate", f"no mutant's name contains {' or '.join(args.match)} (see --list)")
     else:
         chosen = mutate.sample(everything, args.mutants, args.seed)
     if args.list:
@@ -39,8 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     verdicts = mutate.run_mutants(chosen, jobs=args.jobs, progress=checked.say)
-    text = mutate.report(verdicts, total=len(everything), seed=args.seed,
-                         seconds=time.monotonic() - started)
+    text = mutate.report(verdicts, total=len(everything), seed=args.seed, seconds=time.monotonic() - started)
     mutate.MUTATE_ROOT.mkdir(parents=True, exist_ok=True)
     (mutate.MUTATE_ROOT / "report.md").write_text(text)
     killed, counted, rate = mutate.kill_rate(verdicts)

@@ -18,10 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", choices=sorted(SIZES), default="medium")
     ap.add_argument("-o", "--output", type=checked.output_file, help="write the program here instead of stdout")
     args = ap.parse_args(argv)
-    prog = generate(args.seed, block_dim=args.block_dim, max_threads=args.max_threads,
-                    size=args.size)
-    print(f"randprog: seed={args.seed} block_dim={args.block_dim} threads={prog.threads}",
-          file=sys.stderr)
+    prog = generate(args.seed, block_dim=args.block_dim, max_threads=args.max_threads, size=args.size)
+    print(f"randprog: seed={args.seed} block_dim={args.block_dim} threads={prog.threads}", file=sys.stderr)
     if args.output:
         with open(args.output, "w") as f:
             f.write(prog.asm)

@@ -27,27 +27,34 @@ PROG = "tinygpu-run"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = checked.Parser(prog=PROG, description=run_kernel.__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kernel", type=Path, default=KERNELS_DIR / "matmul.asm",
-                        help="assembly file (a NAME.toml beside it adds a reference check) or Python "
-                             "kernel file (.py: compiled; its Python execution is the reference)")
-    parser.add_argument("--sim", type=checked.simulator_name, default="icarus",
-                        help="icarus or verilator")
-    parser.add_argument("--config", type=checked.config_name, default="default",
-                        help="a name from tb/configs.toml")
+    parser = checked.Parser(
+        prog=PROG, description=run_kernel.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--kernel",
+        type=Path,
+        default=KERNELS_DIR / "matmul.asm",
+        help="assembly file (a NAME.toml beside it adds a reference check) or Python "
+        "kernel file (.py: compiled; its Python execution is the reference)",
+    )
+    parser.add_argument("--sim", type=checked.simulator_name, default="icarus", help="icarus or verilator")
+    parser.add_argument("--config", type=checked.config_name, default="default", help="a name from tb/configs.toml")
     parser.add_argument("--threads", type=checked.THREADS, help="override the kernel's .threads (0..255)")
-    parser.add_argument("--latency", type=checked.LATENCY, default=1,
-                        help="memory latency in cycles (1..255)")
-    parser.add_argument("--stall-max", type=checked.STALL_MAX, default=0,
-                        help="random extra cycles per request (0..255)")
+    parser.add_argument("--latency", type=checked.LATENCY, default=1, help="memory latency in cycles (1..255)")
+    parser.add_argument(
+        "--stall-max", type=checked.STALL_MAX, default=0, help="random extra cycles per request (0..255)"
+    )
     parser.add_argument("--seed", type=checked.SEED, default=1, help="seed of the random stalls")
-    parser.add_argument("--max-cycles", type=checked.MAX_CYCLES,
-                        help="timeout in cycles (default: derived from the ISA model's run of the kernel; "
-                             "a kernel the model does not finish runs only with one)")
+    parser.add_argument(
+        "--max-cycles",
+        type=checked.MAX_CYCLES,
+        help="timeout in cycles (default: derived from the ISA model's run of the kernel; "
+        "a kernel the model does not finish runs only with one)",
+    )
     parser.add_argument("--waves", action="store_true", help="write an FST waveform and a trace")
-    parser.add_argument("--json", type=checked.output_file,
-                        help="write the result (cycles, memory, pass/fail) to this file")
+    parser.add_argument(
+        "--json", type=checked.output_file, help="write the result (cycles, memory, pass/fail) to this file"
+    )
     args = parser.parse_args(argv)
 
     asm_path = args.kernel.resolve()
@@ -65,8 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         return checked.USAGE_ERROR
     if kernel is not None:  # a Python kernel: its own execution must be defined, or nothing runs
         if kernel.shared_bytes > args.config.shared_mem_bytes:
-            checked.fail(PROG, f"{args.kernel} needs {kernel.shared_bytes} bytes of shared memory per block; "
-                               f"configuration {args.config.name} has {args.config.shared_mem_bytes}")
+            checked.fail(
+                PROG,
+                f"{args.kernel} needs {kernel.shared_bytes} bytes of shared memory per block; "
+                f"configuration {args.config.name} has {args.config.shared_mem_bytes}",
+            )
         try:
             threads = args.threads if args.threads is not None else kernel.threads
             kernel.reference(list(kernel.data), threads, args.config.threads_per_block)
@@ -80,12 +90,21 @@ def main(argv: list[str] | None = None) -> int:
             checked.fail(PROG, str(error))
     threads = args.threads if args.threads is not None else program.threads
     if threads is None:
-        checked.fail(PROG, f"{args.kernel} has no .threads directive: add `.threads N` (0..255) "
-                           "or pass --threads N")
+        checked.fail(PROG, f"{args.kernel} has no .threads directive: add `.threads N` (0..255) or pass --threads N")
     request = RunRequest(
-        asm_path=asm_path, program=program, kernel=kernel, sim=args.sim, config=args.config,
-        threads=threads, latency=args.latency, stall_max=args.stall_max, seed=args.seed,
-        max_cycles=args.max_cycles, waves=args.waves, json_path=args.json)
+        asm_path=asm_path,
+        program=program,
+        kernel=kernel,
+        sim=args.sim,
+        config=args.config,
+        threads=threads,
+        latency=args.latency,
+        stall_max=args.stall_max,
+        seed=args.seed,
+        max_cycles=args.max_cycles,
+        waves=args.waves,
+        json_path=args.json,
+    )
     try:
         job = launch_job(request)
     except RunRefused as refused:

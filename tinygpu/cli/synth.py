@@ -23,19 +23,29 @@ def config_list(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     bad = [name for name in names if name not in known]
     if bad or not names:
-        raise argparse.ArgumentTypeError(f"must be a comma-separated list of configurations of tb/configs.toml "
-                                         f"({', '.join(known)}), got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be a comma-separated list of configurations of tb/configs.toml ({', '.join(known)}), got {text!r}"
+        )
     return names
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = checked.Parser(prog="tinygpu-synth", description=__doc__)
-    parser.add_argument("--configs", type=config_list, default=None,
-                        help="comma-separated configurations (default: all of tb/configs.toml)")
-    parser.add_argument("--jobs", type=checked.jobs_count, default="auto",
-                        help="configurations synthesized at once (default: one per CPU)")
-    parser.add_argument("--update", action="store_true",
-                        help=f"write the results as the new baseline {synth.BASELINE_FILE.name}")
+    parser.add_argument(
+        "--configs",
+        type=config_list,
+        default=None,
+        help="comma-separated configurations (default: all of tb/configs.toml)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=checked.jobs_count,
+        default="auto",
+        help="configurations synthesized at once (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--update", action="store_true", help=f"write the results as the new baseline {synth.BASELINE_FILE.name}"
+    )
     parser.add_argument("--markdown", type=checked.output_file, help="also write the table to this file")
     args = parser.parse_args(argv)
     missing = synth.missing_tools()

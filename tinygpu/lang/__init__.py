@@ -67,15 +67,18 @@ def shared(*, size: int) -> Shared:
 
 def kernel(*, threads: int) -> Callable[[Callable[[], None]], Kernel]:
     """@kernel(threads=N): the function below is a kernel launched with N threads."""
+
     def wrap(function: Callable[[], None]) -> Kernel:
         return Kernel(function=function, threads=threads)
+
     return wrap
 
 
 def barrier() -> None:
     """Wait until every live thread of the block reaches a barrier (inside a kernel only)."""
-    raise RuntimeError("barrier() runs only inside a kernel: run the file with tinygpu-run "
-                       "or compile it with tinygpu-cc")
+    raise RuntimeError(
+        "barrier() runs only inside a kernel: run the file with tinygpu-run or compile it with tinygpu-cc"
+    )
 
 
 thread_idx = Index("thread_idx")

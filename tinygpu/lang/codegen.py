@@ -16,13 +16,14 @@ _MNEMONICS = {"add": "ADD", "sub": "SUB", "mul": "MUL", "div": "DIV"}
 
 def generate_assembly(source: KernelSource, code: list[Instr], registers: dict[Temp, int]) -> str:
     """The assembly source of the kernel: header, .threads, .data, then the code."""
+
     def reg(operand: Operand) -> str:
         return register_name(operand.register if isinstance(operand, Fixed) else registers[operand])
 
     out = [f"; {source.name}: compiled from {source.filename} by tinygpu-cc", f".threads {source.threads}"]
     data = source.initial_data()
     for start in range(0, len(data), 16):
-        out.append(".data " + " ".join(str(v) for v in data[start:start + 16]))
+        out.append(".data " + " ".join(str(v) for v in data[start : start + 16]))
     shown_line = 0
     for instr in code:
         if instr.op in ("loop_begin", "loop_end"):

@@ -77,15 +77,26 @@ def compile_kernel(source: KernelSource) -> Compiled:
         code = remove_dead_code(reuse_values(code))
         registers = allocate_registers(code, source.filename, source.lines)
     stages.append(("reuse_values", format_ir(code)))
-    stages.append(("allocate_registers", format_ir(code) + "\n" + ", ".join(
-        f"{temp}=R{register}" for temp, register in sorted(registers.items(), key=lambda item: item[0].number))))
+    stages.append(
+        (
+            "allocate_registers",
+            format_ir(code)
+            + "\n"
+            + ", ".join(
+                f"{temp}=R{register}" for temp, register in sorted(registers.items(), key=lambda item: item[0].number)
+            ),
+        )
+    )
     text = generate_assembly(source, code, registers)
-    words = sum(1 + (instr.op == "branch") for instr in code
-                if instr.op not in ("label", "loop_begin", "loop_end"))
+    words = sum(1 + (instr.op == "branch") for instr in code if instr.op not in ("label", "loop_begin", "loop_end"))
     if words > PROGRAM_MEM_SIZE:
-        raise CompileError(f"the kernel compiles to {words} instructions; program memory holds "
-                           f"{PROGRAM_MEM_SIZE}: make it shorter", source.filename, source.function.lineno,
-                           source.function.col_offset + 1, source.lines[source.function.lineno - 1])
+        raise CompileError(
+            f"the kernel compiles to {words} instructions; program memory holds {PROGRAM_MEM_SIZE}: make it shorter",
+            source.filename,
+            source.function.lineno,
+            source.function.col_offset + 1,
+            source.lines[source.function.lineno - 1],
+        )
     try:
         program = assemble(text, filename=str(Path(source.filename).with_suffix(".asm")))
     except AsmError as error:  # the compiler made bad assembly: its own fault, said so

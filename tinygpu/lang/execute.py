@@ -141,8 +141,10 @@ class _ArrayView:
 
     def _address(self, index: int, line: int) -> int:
         if not 0 <= index < self.size:
-            self.grid.problems.append(f"{self.grid.where(line)}: error: {self.grid.who()}: index {index} is "
-                                      f"outside {self.name} ({self.size} bytes, indexes 0..{self.size - 1})")
+            self.grid.problems.append(
+                f"{self.grid.where(line)}: error: {self.grid.who()}: index {index} is "
+                f"outside {self.name} ({self.size} bytes, indexes 0..{self.size - 1})"
+            )
             raise _Stop
         return self.start + index
 
@@ -150,21 +152,25 @@ class _ArrayView:
         grid = self.grid
         line = sys._getframe(1).f_lineno
         address = self._address(index, line)
-        grid.accesses.append(_Access(self.space, self.name, index, address, "R", grid.block, grid.thread,
-                                     grid.phase, line))
+        grid.accesses.append(
+            _Access(self.space, self.name, index, address, "R", grid.block, grid.thread, grid.phase, line)
+        )
         if self.space == "global":
             return Byte(grid.memory[address])
         if address not in grid.shared_written and address not in grid.own_writes:
-            grid.problems.append(f"{grid.where(line)}: error: {grid.who()} reads {self.name}[{index}] before "
-                                 "any thread of its block wrote it (shared memory starts undefined)")
+            grid.problems.append(
+                f"{grid.where(line)}: error: {grid.who()} reads {self.name}[{index}] before "
+                "any thread of its block wrote it (shared memory starts undefined)"
+            )
         return Byte(grid.shared[address])
 
     def __setitem__(self, index: int, value: int) -> None:
         grid = self.grid
         line = sys._getframe(1).f_lineno
         address = self._address(index, line)
-        grid.accesses.append(_Access(self.space, self.name, index, address, "W", grid.block, grid.thread,
-                                     grid.phase, line))
+        grid.accesses.append(
+            _Access(self.space, self.name, index, address, "W", grid.block, grid.thread, grid.phase, line)
+        )
         if self.space == "global":
             grid.memory[address] = int(value) % 256
         else:
@@ -230,25 +236,37 @@ def execute(source: KernelSource, memory: list[int], threads: int, block_dim: in
     def trip(line: int) -> None:
         grid.trips += 1
         if grid.trips > MAX_LOOP_TRIPS:
-            grid.problems.append(f"{source.filename}:{line}: error: {grid.who()} ran "
-                                 f"more than {MAX_LOOP_TRIPS} loop trips: does the loop end?")
+            grid.problems.append(
+                f"{source.filename}:{line}: error: {grid.who()} ran "
+                f"more than {MAX_LOOP_TRIPS} loop trips: does the loop end?"
+            )
             raise _Stop
 
     def byte_range(*arguments: int) -> Iterator[Byte]:
-        start, stop, step = (0, arguments[0], 1) if len(arguments) == 1 else (
-            (arguments[0], arguments[1], 1) if len(arguments) == 2 else arguments)
+        start, stop, step = (
+            (0, arguments[0], 1)
+            if len(arguments) == 1
+            else ((arguments[0], arguments[1], 1) if len(arguments) == 2 else arguments)
+        )
         value = Byte(start)
         while value < stop:
             yield value
             value = Byte(value + step)
 
-    common: dict[str, Any] = {"__builtins__": {}, "_byte": Byte, "_trip": trip, "range": byte_range,
-                              "block_dim": Byte(block_dim)}
+    common: dict[str, Any] = {
+        "__builtins__": {},
+        "_byte": Byte,
+        "_trip": trip,
+        "range": byte_range,
+        "block_dim": Byte(block_dim),
+    }
     common.update({name: Byte(value) for name, value in source.constants.items()})
-    common.update({name: _ArrayView(grid, "global", name, info.base, info.size)
-                   for name, info in source.arrays.items()})
-    common.update({name: _ArrayView(grid, "shared", name, info.offset, info.size)
-                   for name, info in source.shared.items()})
+    common.update(
+        {name: _ArrayView(grid, "global", name, info.base, info.size) for name, info in source.arrays.items()}
+    )
+    common.update(
+        {name: _ArrayView(grid, "shared", name, info.offset, info.size) for name, info in source.shared.items()}
+    )
     try:
         for block in range(-(-threads // block_dim)):
             _run_block(grid, code, common, block, min(block_dim, threads - block * block_dim))
@@ -296,13 +314,21 @@ def _races(grid: _Grid) -> list[str]:
     problems = []
     for accesses in by_byte.values():
         for write in (a for a in accesses if a.op == "W"):
-            other = next((a for a in accesses if (a.block, a.thread) != (write.block, write.thread)
-                          and (a.block != write.block or a.phase == write.phase)), None)
+            other = next(
+                (
+                    a
+                    for a in accesses
+                    if (a.block, a.thread) != (write.block, write.thread)
+                    and (a.block != write.block or a.phase == write.phase)
+                ),
+                None,
+            )
             if other is not None:
                 verb = "writes" if other.op == "W" else "reads"
                 problems.append(
                     f"{grid.where(write.line)}: error: race on {write.name}[{write.index}]: block {write.block} "
                     f"thread {write.thread} writes it and block {other.block} thread {other.thread} {verb} it "
-                    f"(line {other.line}) with no barrier between")
+                    f"(line {other.line}) with no barrier between"
+                )
                 break
     return sorted(set(problems))

@@ -78,8 +78,7 @@ class Instr:
         dst = self.dst
         if dst is not None and isinstance(mapping.get(dst), Temp):
             dst = mapping[dst]  # type: ignore[assignment]
-        return replace(self, dst=dst, srcs=tuple(mapping.get(s, s) if isinstance(s, Temp) else s
-                                                 for s in self.srcs))
+        return replace(self, dst=dst, srcs=tuple(mapping.get(s, s) if isinstance(s, Temp) else s for s in self.srcs))
 
     def __str__(self) -> str:
         srcs = ", ".join(str(s) for s in self.srcs)

@@ -39,7 +39,7 @@ from .source import API_NAMES, INDEX_NAMES, KernelSource
 _INDEX_REGISTERS = {"block_idx": REG_BLOCK_IDX, "block_dim": REG_BLOCK_DIM, "thread_idx": REG_THREAD_IDX}
 _ARITHMETIC = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.FloorDiv: "div", ast.Mod: "mod"}
 _COMPARISONS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
-_ALLOWED_EXPRESSIONS = ("numbers 0..255, names, array[index], + - * // % and unary -")
+_ALLOWED_EXPRESSIONS = "numbers 0..255, names, array[index], + - * // % and unary -"
 
 
 @dataclass
@@ -72,11 +72,20 @@ class Lowering:
         self.labels += 1
         return f"{hint}{self.labels}"
 
-    def emit(self, op: str, dst: Temp | None = None, srcs: tuple[Operand, ...] = (), *, value: int = 0,
-             label: str = "", loop: int = 0) -> Temp | None:
+    def emit(
+        self,
+        op: str,
+        dst: Temp | None = None,
+        srcs: tuple[Operand, ...] = (),
+        *,
+        value: int = 0,
+        label: str = "",
+        loop: int = 0,
+    ) -> Temp | None:
         node = self.where
-        self.code.append(Instr(op, dst, srcs, value, label, getattr(node, "lineno", 0),
-                               getattr(node, "col_offset", 0) + 1, loop))
+        self.code.append(
+            Instr(op, dst, srcs, value, label, getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1, loop)
+        )
         return dst
 
     def const(self, value: int) -> Temp:
@@ -94,8 +103,12 @@ class Lowering:
         function = self.source.function
         self.check_assigned_names(function)
         body = function.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             body = body[1:]  # the docstring
         self.statements(body)
         self.where = function.body[-1]
@@ -118,8 +131,10 @@ class Lowering:
                 name = target.id
                 if name in API_NAMES or name in module_names or name == "range":
                     kind = "an index" if name in INDEX_NAMES else "a module-level name"
-                    self.errors.add(target, f"cannot assign to {name!r}: it is {kind}, read-only "
-                                            "in a kernel (use another local name)")
+                    self.errors.add(
+                        target,
+                        f"cannot assign to {name!r}: it is {kind}, read-only in a kernel (use another local name)",
+                    )
                 elif name not in self.variables:
                     self.variables[name] = self.temp(name)
 
@@ -128,8 +143,13 @@ class Lowering:
         with an UnboundLocalError there; the GPU would read whatever the register holds)."""
         for temp in sorted((t for t in live_at_entry(self.code) if t.name), key=lambda t: t.number):
             use = next(instr for instr in self.code if temp in set(instr.uses()))
-            self.errors.add(None, f"name {temp.name!r} may be read before it is assigned (on some path "
-                                  "through the kernel): assign it first", line=use.line, column=use.column)
+            self.errors.add(
+                None,
+                f"name {temp.name!r} may be read before it is assigned (on some path "
+                "through the kernel): assign it first",
+                line=use.line,
+                column=use.column,
+            )
 
     # ---- statements ----------------------------------------------------------------
 
@@ -161,15 +181,17 @@ class Lowering:
                 self.emit("jump", label=loop.break_label if isinstance(node, ast.Break) else loop.continue_label)
         elif isinstance(node, ast.Return):
             if node.value is not None:
-                self.errors.add(node.value, "a kernel returns no value: write `return` alone "
-                                            "(results go to arrays)")
+                self.errors.add(node.value, "a kernel returns no value: write `return` alone (results go to arrays)")
             self.emit("ret")
         elif isinstance(node, ast.Pass):
             pass
         else:
-            self.errors.add(node, f"{type(node).__name__.lower()} statements are not allowed in a kernel "
-                                  "(allowed: assignments, +=, if/elif/else, for in range(), while, "
-                                  "break, continue, return, barrier())")
+            self.errors.add(
+                node,
+                f"{type(node).__name__.lower()} statements are not allowed in a kernel "
+                "(allowed: assignments, +=, if/elif/else, for in range(), while, "
+                "break, continue, return, barrier())",
+            )
 
     def assign(self, node: ast.Assign) -> None:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name | ast.Subscript):
@@ -236,9 +258,14 @@ class Lowering:
         if node.orelse:
             self.errors.add(node.orelse[0], "for ... else is not allowed")
         call = node.iter
-        if not (isinstance(node.target, ast.Name) and isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Name) and call.func.id == "range"
-                and 1 <= len(call.args) <= 3 and not call.keywords):
+        if not (
+            isinstance(node.target, ast.Name)
+            and isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "range"
+            and 1 <= len(call.args) <= 3
+            and not call.keywords
+        ):
             self.errors.add(node, "a for loop is `for NAME in range(...)` with one to three arguments")
             return
         name = node.target.id
@@ -246,10 +273,15 @@ class Lowering:
             return  # a module-level name: reported by check_assigned_names
         arguments = list(call.args)
         step_node = arguments[2] if len(arguments) == 3 else None
-        if step_node is not None and (isinstance(step_node, ast.UnaryOp) and isinstance(step_node.op, ast.USub)
-                                      or isinstance(step_node, ast.Constant) and step_node.value == 0):
-            self.errors.add(step_node, "range() counts up: its step is a byte from 1 to 255 "
-                                       "(count down with a while loop)")
+        if step_node is not None and (
+            isinstance(step_node, ast.UnaryOp)
+            and isinstance(step_node.op, ast.USub)
+            or isinstance(step_node, ast.Constant)
+            and step_node.value == 0
+        ):
+            self.errors.add(
+                step_node, "range() counts up: its step is a byte from 1 to 255 (count down with a while loop)"
+            )
         start = self.expression(arguments[0]) if len(arguments) >= 2 else self.const(0)
         stop_node = arguments[1] if len(arguments) >= 2 else arguments[0]
         stop = self.expression(stop_node)
@@ -288,9 +320,15 @@ class Lowering:
             return self.source.constants[node.id] % 256
         return None
 
-    def loop(self, node: ast.While | ast.For, body: list[ast.stmt], test: Callable[[str, bool], None],
-             advance: Callable[[], None] | None = None, enter: Callable[[], None] | None = None,
-             test_first: bool = True) -> None:
+    def loop(
+        self,
+        node: ast.While | ast.For,
+        body: list[ast.stmt],
+        test: Callable[[str, bool], None],
+        advance: Callable[[], None] | None = None,
+        enter: Callable[[], None] | None = None,
+        test_first: bool = True,
+    ) -> None:
         """A rotated loop; `test(target, when)` branches to target when the loop condition is
         `when`; `enter()` and `advance()` (for loops) run at the start and the end of each trip;
         test_first=False: the first trip surely runs (range(2)), no test before it."""
@@ -351,8 +389,7 @@ class Lowering:
         else:
             number = self.expression(node)  # a value: true when not zero
             zero = self.const(0)
-            self.emit("branch", srcs=(number, zero), value=CONDITIONS["!="] if when else CONDITIONS["=="],
-                      label=target)
+            self.emit("branch", srcs=(number, zero), value=CONDITIONS["!="] if when else CONDITIONS["=="], label=target)
 
     # ---- expressions ---------------------------------------------------------------
 
@@ -366,8 +403,9 @@ class Lowering:
         if isinstance(node, ast.BinOp):
             op = _ARITHMETIC.get(type(node.op))
             if op is None:
-                return self.error(node, f"operator {_operator_text(node.op)} is not allowed "
-                                        "(arithmetic is + - * // % on bytes)")
+                return self.error(
+                    node, f"operator {_operator_text(node.op)} is not allowed (arithmetic is + - * // % on bytes)"
+                )
             left, right = self.expression(node.left), self.expression(node.right)
             self.where = node
             return self.arithmetic(op, left, right)
@@ -379,17 +417,17 @@ class Lowering:
         if isinstance(node, ast.Subscript):
             element = self.element(node)
             return self.load(element) if element is not None else self.temp()
-        if isinstance(node, ast.Compare | ast.BoolOp) or isinstance(node, ast.UnaryOp) \
-                and isinstance(node.op, ast.Not):
-            return self.error(node, "comparisons, and, or, not are only allowed as the condition of "
-                                    "an if or a while")
+        if isinstance(node, ast.Compare | ast.BoolOp) or isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return self.error(node, "comparisons, and, or, not are only allowed as the condition of an if or a while")
         if isinstance(node, ast.Call):
-            return self.error(node, "calls are not allowed in expressions (barrier() is a statement, "
-                                    "range() belongs in a for loop)")
+            return self.error(
+                node, "calls are not allowed in expressions (barrier() is a statement, range() belongs in a for loop)"
+            )
         if isinstance(node, ast.Constant):
             return self.error(node, f"{type(node.value).__name__} values are not allowed: values are bytes 0..255")
-        return self.error(node, f"{type(node).__name__} is not allowed in a kernel: expressions are "
-                                f"{_ALLOWED_EXPRESSIONS}")
+        return self.error(
+            node, f"{type(node).__name__} is not allowed in a kernel: expressions are {_ALLOWED_EXPRESSIONS}"
+        )
 
     def name(self, node: ast.Name) -> Operand:
         name = node.id
@@ -401,8 +439,11 @@ class Lowering:
             return self.const(self.source.constants[name])
         if name in self.source.arrays or name in self.source.shared:
             return self.error(node, f"{name!r} is an array: read one element, {name}[index]")
-        return self.error(node, f"name {name!r} is never assigned (a kernel reads its local variables, "
-                                "module constants, arrays and thread_idx, block_idx, block_dim)")
+        return self.error(
+            node,
+            f"name {name!r} is never assigned (a kernel reads its local variables, "
+            "module constants, arrays and thread_idx, block_idx, block_dim)",
+        )
 
     def arithmetic(self, op: str, left: Operand, right: Operand) -> Temp:
         if op == "mod":  # a % b = a - (a // b) * b, with the ISA's a // 0 = 255
@@ -441,5 +482,13 @@ class Lowering:
 
 
 def _operator_text(op: ast.operator) -> str:
-    return {ast.Div: "/", ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
-            ast.BitXor: "^", ast.BitAnd: "&", ast.MatMult: "@"}.get(type(op), type(op).__name__)
+    return {
+        ast.Div: "/",
+        ast.Pow: "**",
+        ast.LShift: "<<",
+        ast.RShift: ">>",
+        ast.BitOr: "|",
+        ast.BitXor: "^",
+        ast.BitAnd: "&",
+        ast.MatMult: "@",
+    }.get(type(op), type(op).__name__)

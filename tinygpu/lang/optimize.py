@@ -62,8 +62,9 @@ def fold_constants(code: list[Instr]) -> list[Instr]:
     while True:
         single = _single_definitions(code)
         known: dict[Temp, int] = {t: i.value for t, i in single.items() if i.op == "const"}
-        aliases: dict[Temp, Operand] = {t: i.srcs[0] for t, i in single.items()
-                                        if i.op == "move" and isinstance(i.srcs[0], Fixed)}
+        aliases: dict[Temp, Operand] = {
+            t: i.srcs[0] for t, i in single.items() if i.op == "move" and isinstance(i.srcs[0], Fixed)
+        }
         changed = False
         folded: list[Instr] = []
         for instr in code:
@@ -84,13 +85,17 @@ def _fold(instr: Instr, known: dict[Temp, int]) -> Instr | None:
     if instr.op in ARITHMETIC:
         a, b = values
         if a is not None and b is not None:
-            return Instr("const", instr.dst, (), byte_arithmetic(instr.op, a, b), line=instr.line,
-                         column=instr.column)
+            return Instr("const", instr.dst, (), byte_arithmetic(instr.op, a, b), line=instr.line, column=instr.column)
         keep_left = (instr.op in ("add", "sub") and b == 0) or (instr.op in ("mul", "div") and b == 1)
         keep_right = (instr.op == "add" and a == 0) or (instr.op == "mul" and a == 1)
         if keep_left or keep_right:
-            return Instr("move", instr.dst, (instr.srcs[0] if keep_left else instr.srcs[1],),
-                         line=instr.line, column=instr.column)
+            return Instr(
+                "move",
+                instr.dst,
+                (instr.srcs[0] if keep_left else instr.srcs[1],),
+                line=instr.line,
+                column=instr.column,
+            )
         if instr.op == "mul" and 0 in (a, b):
             return Instr("const", instr.dst, (), 0, line=instr.line, column=instr.column)
     if instr.op == "branch" and values[0] is not None and values[1] is not None:
@@ -109,8 +114,11 @@ def remove_dead_code(code: list[Instr]) -> list[Instr]:
         code = _reachable(code)
         code = [instr for index, instr in enumerate(code) if not _jumps_to_next(code, index)]
         live_out = liveness(code)
-        code = [instr for instr, out in zip(code, live_out)
-                if not (instr.op in PURE and instr.dst is not None and instr.dst not in out)]
+        code = [
+            instr
+            for instr, out in zip(code, live_out)
+            if not (instr.op in PURE and instr.dst is not None and instr.dst not in out)
+        ]
         used = {instr.label for instr in code if instr.op in ("jump", "branch")}
         code = [instr for instr in code if instr.op != "label" or instr.label in used]
         if len(code) == before:
@@ -126,15 +134,14 @@ def _reachable(code: list[Instr]) -> list[Instr]:
         if index not in seen:
             seen.add(index)
             todo += successors(code, labels, index)
-    return [instr for index, instr in enumerate(code)
-            if index in seen or instr.op in ("loop_begin", "loop_end")]
+    return [instr for index, instr in enumerate(code) if index in seen or instr.op in ("loop_begin", "loop_end")]
 
 
 def _jumps_to_next(code: list[Instr], index: int) -> bool:
     instr = code[index]
     if instr.op not in ("jump", "branch"):
         return False
-    for later in code[index + 1:]:
+    for later in code[index + 1 :]:
         if later.op == "label" and later.label == instr.label:
             return True
         if later.op not in ("label", "loop_begin", "loop_end"):
@@ -224,7 +231,6 @@ def hoist_constants(code: list[Instr]) -> list[Instr]:
             continue
         out.append(instr.renamed(mapping) if mapping else instr)
     return out
-
 
 
 _COMMUTATIVE = {"add", "mul"}

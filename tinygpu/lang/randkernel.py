@@ -21,14 +21,16 @@ from collections.abc import Callable, Iterator
 
 INPUT_BYTES = 16
 OUTPUTS = ("out", "res")  # each thread writes out[i] and res[i]
-HEADER = ("from tinygpu.lang import array, barrier, block_dim, block_idx, kernel, shared, thread_idx\n\n"
-          "x = array(base=0, data=[{data}])\n"
-          "out = array(base=64, size=64)\n"
-          "res = array(base=128, size=64)\n"
-          "tile = shared(size=8)\n"
-          "K = {constant}\n\n\n"
-          "@kernel(threads={threads})\n"
-          "def fuzzed():\n")
+HEADER = (
+    "from tinygpu.lang import array, barrier, block_dim, block_idx, kernel, shared, thread_idx\n\n"
+    "x = array(base=0, data=[{data}])\n"
+    "out = array(base=64, size=64)\n"
+    "res = array(base=128, size=64)\n"
+    "tile = shared(size=8)\n"
+    "K = {constant}\n\n\n"
+    "@kernel(threads={threads})\n"
+    "def fuzzed():\n"
+)
 THREAD_COUNTS = (1, 5, 8, 12, 16, 24)
 
 
@@ -170,8 +172,11 @@ def random_kernel(seed: int) -> str:
     for output in OUTPUTS:
         writer.emit(f"{output}[i] = {rng.choice(writer.variables)}")
     data = ", ".join(str(rng.randrange(256)) for _ in range(INPUT_BYTES))
-    return HEADER.format(data=data, constant=rng.randrange(256), threads=rng.choice(THREAD_COUNTS)) \
-        + "\n".join(writer.lines) + "\n"
+    return (
+        HEADER.format(data=data, constant=rng.randrange(256), threads=rng.choice(THREAD_COUNTS))
+        + "\n".join(writer.lines)
+        + "\n"
+    )
 
 
 # ---- shrinking -------------------------------------------------------------------------
@@ -228,7 +233,7 @@ def _bodies(node: ast.AST) -> Iterator[list[ast.stmt]]:
 
 def _edited(tree: ast.Module, body: list[ast.stmt], index: int, replacement: list[ast.stmt]) -> str:
     saved = list(body)
-    body[index:index + 1] = replacement
+    body[index : index + 1] = replacement
     if not body:
         body.append(ast.Pass())
     text = ast.unparse(tree) + "\n"

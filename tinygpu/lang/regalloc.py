@@ -36,6 +36,10 @@ def allocate_registers(code: list[Instr], filename: str, lines: list[str]) -> di
                     f"out of registers: this line needs a {NUM_ALLOCATABLE + 1}th register ({live} values "
                     f"live, R0-R12 hold {NUM_ALLOCATABLE}; variables live here: {', '.join(names) or 'none'}); "
                     "keep fewer values alive at once (there is no spilling)",
-                    filename, instr.line, instr.column, source)
+                    filename,
+                    instr.line,
+                    instr.column,
+                    source,
+                )
             registers[temp] = free
     return registers

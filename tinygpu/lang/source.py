@@ -24,8 +24,11 @@ MAX_SHARED_BYTES = 256
 MAX_THREADS = 255
 
 _CONSTANT_OPS: dict[type, Callable[[int, int], int]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
 }
 
 
@@ -77,7 +80,7 @@ class KernelSource:
             if info.data:
                 end = info.base + len(info.data)
                 memory += [0] * (end - len(memory))
-                memory[info.base:end] = info.data
+                memory[info.base : end] = info.data
         return memory
 
 
@@ -107,9 +110,16 @@ def read_kernel_source(text: str, filename: str = "<string>") -> KernelSource:
     reader.read(tree)
     errors.raise_if_any()
     assert reader.function is not None
-    return KernelSource(filename=filename, lines=lines, function=reader.function, threads=reader.threads,
-                        docstring=ast.get_docstring(tree) or ast.get_docstring(reader.function) or "",
-                        arrays=reader.arrays, shared=reader.shared, constants=reader.constants)
+    return KernelSource(
+        filename=filename,
+        lines=lines,
+        function=reader.function,
+        threads=reader.threads,
+        docstring=ast.get_docstring(tree) or ast.get_docstring(reader.function) or "",
+        arrays=reader.arrays,
+        shared=reader.shared,
+        constants=reader.constants,
+    )
 
 
 class _ModuleReader:
@@ -137,8 +147,11 @@ class _ModuleReader:
             elif isinstance(statement, ast.FunctionDef):
                 self.kernel_function(statement)
             else:
-                self.errors.add(statement, "only imports from tinygpu.lang, integer constants, array(...), "
-                                           "shared(...) and one @kernel function are allowed at module level")
+                self.errors.add(
+                    statement,
+                    "only imports from tinygpu.lang, integer constants, array(...), "
+                    "shared(...) and one @kernel function are allowed at module level",
+                )
         if self.function is None and not self.errors.errors:
             self.errors.add(None, "no @kernel(threads=N) function in this file", line=1, column=1)
 
@@ -152,9 +165,12 @@ class _ModuleReader:
             if alias.name == "*":
                 self.imported.update(API_NAMES)
             elif alias.name not in API_NAMES or alias.asname not in (None, alias.name):
-                self.errors.add(statement, f"cannot import {alias.name!r}"
-                                           f"{' as ' + alias.asname if alias.asname else ''}: tinygpu.lang "
-                                           f"provides {', '.join(API_NAMES)} (imported under their own names)")
+                self.errors.add(
+                    statement,
+                    f"cannot import {alias.name!r}"
+                    f"{' as ' + alias.asname if alias.asname else ''}: tinygpu.lang "
+                    f"provides {', '.join(API_NAMES)} (imported under their own names)",
+                )
             else:
                 self.imported.add(alias.name)
 
@@ -209,8 +225,9 @@ class _ModuleReader:
         found: dict[str, ast.expr] = {}
         for keyword in call.keywords:
             if keyword.arg not in allowed:
-                self.errors.add(keyword.value, f"{what}: unknown argument {keyword.arg!r} "
-                                               f"(allowed: {', '.join(allowed)})")
+                self.errors.add(
+                    keyword.value, f"{what}: unknown argument {keyword.arg!r} (allowed: {', '.join(allowed)})"
+                )
                 return None
             found[keyword.arg] = keyword.value
         return found
@@ -249,13 +266,19 @@ class _ModuleReader:
                 return
             size = value
         if not 1 <= size or not 0 <= base or base + size > DATA_MEM_SIZE:
-            self.errors.add(call, f"array {name!r} at {base}..{base + size - 1} does not fit data memory "
-                                  f"(addresses 0..{DATA_MEM_SIZE - 1}, at least one byte)")
+            self.errors.add(
+                call,
+                f"array {name!r} at {base}..{base + size - 1} does not fit data memory "
+                f"(addresses 0..{DATA_MEM_SIZE - 1}, at least one byte)",
+            )
             return
         for other in self.arrays.values():
             if base < other.base + other.size and other.base < base + size:
-                self.errors.add(call, f"array {name!r} ({base}..{base + size - 1}) overlaps array "
-                                      f"{other.name!r} ({other.base}..{other.base + other.size - 1})")
+                self.errors.add(
+                    call,
+                    f"array {name!r} ({base}..{base + size - 1}) overlaps array "
+                    f"{other.name!r} ({other.base}..{other.base + other.size - 1})",
+                )
                 return
         self.arrays[name] = ArrayInfo(name=name, base=base, size=size, data=data)
         self.next_base = base + size
@@ -271,30 +294,41 @@ class _ModuleReader:
         if size is None:
             return
         if not 1 <= size or self.next_shared + size > MAX_SHARED_BYTES:
-            self.errors.add(call, f"shared array {name!r} of {size} bytes: shared arrays hold at least one "
-                                  f"byte and {MAX_SHARED_BYTES} bytes together")
+            self.errors.add(
+                call,
+                f"shared array {name!r} of {size} bytes: shared arrays hold at least one "
+                f"byte and {MAX_SHARED_BYTES} bytes together",
+            )
             return
         self.shared[name] = SharedInfo(name=name, offset=self.next_shared, size=size)
         self.next_shared += size
 
     def kernel_function(self, function: ast.FunctionDef) -> None:
         if self.function is not None:
-            self.errors.add(function, f"a second kernel {function.name!r}: a file holds one @kernel function "
-                                      f"(the first is {self.function.name!r})")
+            self.errors.add(
+                function,
+                f"a second kernel {function.name!r}: a file holds one @kernel function "
+                f"(the first is {self.function.name!r})",
+            )
             return
         decorator = function.decorator_list[0] if len(function.decorator_list) == 1 else None
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name)
-                and decorator.func.id == "kernel"):
-            self.errors.add(function, "a function at module level must be the kernel, decorated with "
-                                      "@kernel(threads=N) and nothing else")
+        if not (
+            isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) and decorator.func.id == "kernel"
+        ):
+            self.errors.add(
+                function,
+                "a function at module level must be the kernel, decorated with @kernel(threads=N) and nothing else",
+            )
             return
         arguments = function.args
-        if (arguments.args or arguments.posonlyargs or arguments.kwonlyargs or arguments.vararg
-                or arguments.kwarg):
-            self.errors.add(function, "a kernel takes no parameters: it reads arrays, constants and "
-                                      "thread_idx, block_idx, block_dim")
-        if function.returns is not None and not (isinstance(function.returns, ast.Constant)
-                                                 and function.returns.value is None):
+        if arguments.args or arguments.posonlyargs or arguments.kwonlyargs or arguments.vararg or arguments.kwarg:
+            self.errors.add(
+                function,
+                "a kernel takes no parameters: it reads arrays, constants and thread_idx, block_idx, block_dim",
+            )
+        if function.returns is not None and not (
+            isinstance(function.returns, ast.Constant) and function.returns.value is None
+        ):
             self.errors.add(function.returns, "a kernel returns nothing: annotate it `-> None` or not at all")
         given = self.keywords(decorator, ("threads",))
         if given is None:
@@ -313,5 +347,8 @@ class _ModuleReader:
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
-    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str))
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )

@@ -25,14 +25,24 @@ wrapper for Verilator's makefiles, default ccache when installed), SIM_RUN_TIMEO
 from .build import BUILD_ROOT, build, executable_command, random_init_plusargs, rtl_sources
 from .run import run, run_executable
 from .tools import (
-           SIMULATORS,
-           BuildError,
-           SimulationError,
-           setup_tool_environment,
-           tool_versions,
+    SIMULATORS,
+    BuildError,
+    SimulationError,
+    setup_tool_environment,
+    tool_versions,
 )
 
-__all__ = ["BUILD_ROOT", "SIMULATORS", "BuildError", "SimulationError", "build", "executable_command",
-           "random_init_plusargs",
-           "rtl_sources",
-           "run", "run_executable", "setup_tool_environment", "tool_versions"]
+__all__ = [
+    "BUILD_ROOT",
+    "SIMULATORS",
+    "BuildError",
+    "SimulationError",
+    "build",
+    "executable_command",
+    "random_init_plusargs",
+    "rtl_sources",
+    "run",
+    "run_executable",
+    "setup_tool_environment",
+    "tool_versions",
+]

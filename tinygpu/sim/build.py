@@ -141,15 +141,40 @@ def _icarus_args() -> list[str]:
     return []  # -g2012 comes from the runner
 
 
-def _build_executable(build_dir: Path, log_file: Path, *, main: Path, sources: list[Path], toplevel: str,
-                      includes: list[str], defines: dict[str, str], parameters: dict[str, int],
-                      extra_args: list[str]) -> None:
+def _build_executable(
+    build_dir: Path,
+    log_file: Path,
+    *,
+    main: Path,
+    sources: list[Path],
+    toplevel: str,
+    includes: list[str],
+    defines: dict[str, str],
+    parameters: dict[str, int],
+    extra_args: list[str],
+) -> None:
     """Verilate `sources` with the C++ `main` into the executable <build_dir>/<toplevel>,
     with the options the runner would give a cocotb build, less cocotb and VPI."""
     command = (
-        ["verilator", "--cc", "--exe", "--build", "-j", "0", "-Mdir", str(build_dir),
-         "--top-module", toplevel, "--prefix", "Vtop", "-o", toplevel, *extra_args,
-         "--timescale", "/".join(TIMESCALE)]
+        [
+            "verilator",
+            "--cc",
+            "--exe",
+            "--build",
+            "-j",
+            "0",
+            "-Mdir",
+            str(build_dir),
+            "--top-module",
+            toplevel,
+            "--prefix",
+            "Vtop",
+            "-o",
+            toplevel,
+            *extra_args,
+            "--timescale",
+            "/".join(TIMESCALE),
+        ]
         + [f"-D{name}={value}" for name, value in defines.items()]
         + [f"-I{folder}" for folder in includes]
         + [f"-G{name}={value}" for name, value in parameters.items()]
@@ -264,9 +289,17 @@ def build(
                 with build_environment():
                     if runner is None:
                         assert main is not None  # (no runner: a Verilator build with its own main)
-                        _build_executable(build_dir, log_file, main=main, sources=sources,
-                                          toplevel=toplevel, includes=includes, defines=macros,
-                                          parameters=parameters, extra_args=extra_args)
+                        _build_executable(
+                            build_dir,
+                            log_file,
+                            main=main,
+                            sources=sources,
+                            toplevel=toplevel,
+                            includes=includes,
+                            defines=macros,
+                            parameters=parameters,
+                            extra_args=extra_args,
+                        )
                     else:
                         runner.build(
                             sources=[*sources, *([main] if main else [])],
@@ -283,8 +316,7 @@ def build(
                         )
             except (RuntimeError, SystemExit) as exc:
                 raise BuildError(
-                    f"{sim} build of {toplevel} failed ({exc}); log {log_file}:\n"
-                    + log_tail(log_file, 200)
+                    f"{sim} build of {toplevel} failed ({exc}); log {log_file}:\n" + log_tail(log_file, 200)
                 ) from None
             info = {**identity, "name": name, "build_dir": str(build_dir), "root": root}
             tmp = build_dir / (STAMP + ".tmp")
@@ -311,4 +343,3 @@ def read_build_info(build_dir: Path) -> dict:
     if not stamp.is_file():
         raise ValueError(f"{build_dir} is not a finished build (no {STAMP}); call build() first")
     return json.loads(stamp.read_text())
-

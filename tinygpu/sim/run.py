@@ -164,11 +164,11 @@ def run(
         problems.append("the simulator reported:\n" + "\n".join(hdl_errors))
     if problems:
         raise SimulationError(
-            f"{sim} run of {test_module} in {test_dir}: " + "; ".join(problems)
+            f"{sim} run of {test_module} in {test_dir}: "
+            + "; ".join(problems)
             + f"\n--- last lines of {log_file} ---\n{log_tail(log_file)}"
         )
     return results_xml
-
 
 
 def run_executable(command: list[str], args: list[str], *, work_dir: Path, timeout: float | None = None) -> str:
@@ -182,8 +182,9 @@ def run_executable(command: list[str], args: list[str], *, work_dir: Path, timeo
         timeout = float(os.environ["SIM_RUN_TIMEOUT"])
     log_file = Path(work_dir) / "sim.log"
     try:
-        done = subprocess.run([*command, *args], cwd=work_dir, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            [*command, *args], cwd=work_dir, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         log_file.write_text(f"{exc.stdout or ''!s}{exc.stderr or ''!s}")  # (str: text=True)
         raise SimulationError(f"{command[0]} killed after the {timeout:g} s timeout; log {log_file}") from None

@@ -75,4 +75,3 @@ def quiet_runner(sim: str):
         raise BuildError(f"{sim}: {exc}; run `bash scripts/setup_env.sh`") from None
     runner.log.setLevel(logging.WARNING)
     return runner
-

@@ -82,7 +82,6 @@ def check_sim(sim: str) -> None:
         raise ValueError(f"unknown simulator {sim!r}; expected one of {SIMULATORS}")
 
 
-
 _LOG_TAIL_LINES = 40  # lines of a log quoted in an exception
 
 
