@@ -12,7 +12,7 @@ from tinygpu.configs import get_config
 from tinygpu.kernels import load_kernel
 from tinygpu.lang.compiler import compile_file
 from tinygpu.paths import REPO_ROOT
-from tinygpu.run_kernel import RunRequest, run_and_report
+from tinygpu.run_kernel import RunRequest, launch_job, run_and_report
 
 README = REPO_ROOT / "README.md"
 KERNEL = "kernels/add_then_rotate_py.py"
@@ -34,20 +34,20 @@ def test_the_assembly_is_what_tinygpu_cc_prints(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.sim
-def test_the_run_is_what_make_run_prints(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_run_is_what_make_run_prints() -> None:
     kernel = load_kernel(REPO_ROOT / KERNEL)
-    status = run_and_report(
-        RunRequest(
-            asm_path=kernel.asm_path,
-            program=kernel.program,
-            kernel=kernel,
-            sim="icarus",
-            config=get_config("default"),
-            threads=kernel.threads,
-        )
+    request = RunRequest(
+        asm_path=kernel.asm_path,
+        program=kernel.program,
+        kernel=kernel,
+        sim="icarus",
+        config=get_config("default"),
+        threads=kernel.threads,
     )
+    lines: list[str] = []
+    status = run_and_report(request, launch_job(request), log=lines.append)
     assert status == 0
-    printed = capsys.readouterr().out
+    printed = "\n".join(lines)
     shown = block("run").splitlines()
     assert shown[0] == f"$ make run KERNEL={KERNEL}"
     assert printed.splitlines()[: len(shown) - 1] == shown[1:]
