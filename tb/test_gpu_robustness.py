@@ -203,6 +203,22 @@ def test_tinygpu_defect3_done_falls_at_each_launch(sim, tmp_path):
 
 
 @pytest.mark.parametrize("sim", SIMULATORS)
+def test_start_held_high_after_done_launches_nothing(sim, tmp_path):
+    """tiny-gpu's own test bench raises start and never lowers it: a launch is a rising
+    edge of start, so done must stay high while start does (and the next launch, after
+    start falls and rises again, must run normally)."""
+    matadd = load_kernel("kernels/matadd.asm")
+    jobs = [
+        Job(matadd.program.words, guarded_memory(matadd.data, 1), matadd.threads, hold_start_cycles=6),
+        Job(matadd.program.words, guarded_memory(matadd.data, 2), matadd.threads, reset=False),
+    ]
+    held, relaunched = run_jobs(sim, DEFAULT, jobs, tmp_path)
+    assert held.raw["done_while_start_held"] == 1, "a start held high after done launched again"
+    assert_passes(held, reference=matadd.reference, label="start held")
+    assert_passes(relaunched, reference=matadd.reference, label="next launch")
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
 def test_new_program_after_done_is_not_mixed_with_reads_of_the_old_one(sim, tmp_path):
     """The fetcher reads ahead: when a kernel ends, reads past its end may still be on
     their way (program memory here reads the word when it takes the request). The host

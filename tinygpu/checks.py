@@ -61,6 +61,8 @@ def check_run(
     job = result.job
     problems = []
     header = f"{label}: threads={job.threads} latency={job.latency} stall_max={job.stall_max} seed={job.seed}"
+    if job.hold_start_cycles and not result.timed_out and not result.raw.get("done_while_start_held", 1):
+        return [f"{header}: done fell while start stayed high after the kernel finished (it launched again)"]
     if result.timed_out or not result.done:
         problems.append(f"{header}: kernel did not finish within {job.max_cycles} cycles (timeout)")
         return problems

@@ -92,6 +92,14 @@ async def run_job(dut, job: dict) -> dict:
         if not int(dut.done.value):
             await First(RisingEdge(dut.done), RisingEdge(dut.timed_out), guard)
         await FallingEdge(dut.clk)
+        # tiny-gpu's own test bench keeps start high after done: that must launch nothing.
+        done_while_held = int(dut.done.value)
+        for _ in range(job.get("hold_start_cycles", 0)):
+            await RisingEdge(dut.clk)
+            await ReadOnly()
+            done_while_held &= int(dut.done.value)
+            await FallingEdge(dut.clk)
+        result["done_while_start_held"] = done_while_held
         dut.start.value = 0
         result["done"] = int(dut.done.value)
 

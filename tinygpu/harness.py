@@ -70,6 +70,7 @@ class Job:
     write_thread_count: bool = True  # False: start without writing the device control register
     # (after a reset it holds 0: the launch has no thread)
     abort_after_cycles: int | None = None  # reset the GPU this many cycles into the kernel
+    hold_start_cycles: int = 0  # keep start high this many cycles after done (done must stay high)
     name: str = ""
 
     def to_json(self, job_id: int) -> dict:
@@ -315,7 +316,7 @@ def run_jobs_pure(
     for job in jobs:
         if settings(job) != settings(jobs[0]):
             raise ValueError(f"run_jobs_pure: job {job.name!r} has other settings than the first job")
-        if not (job.reset and job.write_thread_count and job.abort_after_cycles is None):
+        if not (job.reset and job.write_thread_count and job.abort_after_cycles is None and job.hold_start_cycles == 0):
             raise ValueError(f"run_jobs_pure: job {job.name!r} changes the launch (reset, thread count, abort)")
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)

@@ -329,7 +329,9 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                 ),
             )
             references.insert(0, None)
-            # Launches right after the previous one, without a reset in between.
+            # Launches right after the previous one, without a reset in between, each
+            # with start kept high a few cycles after done, as tiny-gpu's test bench does
+            # (a second launch from it would be a bug).
             for kernel in kernels[:4]:
                 jobs.append(
                     Job(
@@ -339,6 +341,7 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                         seed=8,
                         max_cycles=kernel.max_cycles,
                         reset=False,
+                        hold_start_cycles=3,
                         name=f"{kernel.name} relaunched",
                     )
                 )
