@@ -47,13 +47,14 @@ module commit_capture
   input  logic                                        exec_is_barrier,
   input  logic                                        exec_hold,        // replayed next cycle
   input  logic [THREADS_PER_BLOCK-1:0]                exec_active,
-  input  logic [THREADS_PER_BLOCK-1:0][LANE_BITS-1:0] load_source,      // lane serving each load
   // what retires (scheduler.sv)
   input  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]     exec_commit,      // retire from EXECUTE
   input  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]     commit_mask,      // retire, any way
   input  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]     released,         // leave a barrier
   input  logic [WARPS-1:0]                            mem_complete,     // the warp's LDR/STR retires
   input  logic [WARPS-1:0][THREADS_PER_BLOCK-1:0]     mem_active,       //   for these threads
+  input  logic [WARPS-1:0]                            mem_is_load,      //   a load (memory_tracker.sv)
+  input  logic [WARPS-1:0][THREADS_PER_BLOCK*LANE_BITS-1:0] mem_source, // lane serving thread t's load
   input  logic [WARPS-1:0][THREADS_PER_BLOCK*PC_BITS-1:0] pc_written,   // what the PC flops take
   // per slot: NZP flops and register file write port
   input  logic [SLOTS-1:0][NZP_BITS-1:0]              nzp_stored,
@@ -92,13 +93,10 @@ module commit_capture
     assign starting  = executing && exec_is_memory;
 
     // The number of the instruction in EXECUTE in this warp's stream (a bank-conflict
-    // replay keeps it), and of the memory instruction out, with its PC, word and the
-    // lane that serves each thread's load.
-    logic [ORDER_BITS-1:0]                     order_q, mem_order_q;
-    logic [PC_BITS-1:0]                        mem_pc_q;
-    logic [INSTR_BITS-1:0]                     mem_instr_q;
-    logic [THREADS_PER_BLOCK*LANE_BITS-1:0]    mem_source_q;
-    logic                                      mem_is_load;
+    // replay keeps it), and of the memory instruction out, with its PC and word.
+    logic [ORDER_BITS-1:0] order_q, mem_order_q;
+    logic [PC_BITS-1:0]    mem_pc_q;
+    logic [INSTR_BITS-1:0] mem_instr_q;
     always_ff @(posedge clk) begin
       if (reset || clear_warp[w])       order_q <= '0;
       else if (executing && !exec_hold) order_q <= order_q + 1'b1;
@@ -108,15 +106,12 @@ module commit_capture
         mem_order_q  <= '0;
         mem_pc_q     <= '0;
         mem_instr_q  <= '0;
-        mem_source_q <= '0;
       end else if (starting) begin
         mem_order_q  <= order_q;
         mem_pc_q     <= exec_pc;
         mem_instr_q  <= instruction;
-        mem_source_q <= load_source;
       end
     end
-    assign mem_is_load = (mem_instr_q[15:12] == OP_LDR);
 
     for (genvar t = 0; t < THREADS_PER_BLOCK; t++) begin : g_threads
       localparam int SLOT = w * THREADS_PER_BLOCK + t;
@@ -183,7 +178,7 @@ module commit_capture
       int                   bus_slot;
       assign mem_retiring     = mem_complete[w] && mem_active[w][t];
       assign released_earlier = released[w][t] && !(executing && exec_active[t]);
-      assign bus_lane         = mem_is_load ? mem_source_q[t*LANE_BITS +: LANE_BITS] : LANE_BITS'(t);
+      assign bus_lane         = mem_is_load[w] ? mem_source[w][t*LANE_BITS +: LANE_BITS] : LANE_BITS'(t);
       assign bus_slot         = w * THREADS_PER_BLOCK + int'(bus_lane);
 
       commit_t record;
