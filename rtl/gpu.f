@@ -24,4 +24,9 @@ rtl/perf_counters.sv
 rtl/core_activity.sv
 rtl/commit_capture.sv
 rtl/core.sv
+rtl/gpu_cores.sv
 rtl/gpu.sv
+rtl/axi_response_fifo.sv
+rtl/axi_data_master.sv
+rtl/axi_program_master.sv
+rtl/gpu_axi.sv

@@ -13,6 +13,7 @@ import pytest
 
 from tinygpu.configs import (
     GPU_DEFAULTS,
+    PORT_DEFAULTS,
     GpuConfig,
     load_configs,
     read_gpu_parameter_defaults,
@@ -48,9 +49,10 @@ def test_isa_memory_sizes_match_the_rtl_widths():
 
 @pytest.mark.parametrize("config", load_configs().values(), ids=lambda c: c.name)
 def test_builds_get_every_parameter(config):
-    assert config.all_parameters.keys() == GPU_DEFAULTS.keys()
+    defaults = PORT_DEFAULTS[config.port]
+    assert config.all_parameters.keys() == defaults.keys()
     for name, value in config.all_parameters.items():
-        assert value == config.parameters.get(name, GPU_DEFAULTS[name])
+        assert value == config.parameters.get(name, defaults[name])
 
 
 def test_a_configuration_overrides_only_what_it_names():

@@ -27,7 +27,7 @@ USED_BEFORE_DECLARED = RtlEdit(
 # An always_comb that does not assign on every path: a latch.
 LATCH = RtlEdit("fetcher.sv", "    address_d  = address_q;\n", "")
 # A parameter check that lets 33 threads per block through.
-LOOSE_CHECK = RtlEdit("gpu.sv", "THREADS_PER_BLOCK > 32", "THREADS_PER_BLOCK > 33")
+LOOSE_CHECK = RtlEdit("gpu_cores.sv", "THREADS_PER_BLOCK > 32", "THREADS_PER_BLOCK > 33")
 
 
 def test_slang_reports_a_signal_used_before_its_declaration():

@@ -17,19 +17,32 @@ CONFIG_FILE = CONFIGS_FILE
 DEFAULT_MAX_CYCLES = 100_000
 
 
-def read_gpu_parameter_defaults(source: Path = GPU_TOP_FILE) -> dict[str, int]:
-    """The `parameter int NAME = value` defaults of module gpu, read from the RTL itself
-    (so there is no second copy to drift)."""
+def read_gpu_parameter_defaults(source: Path = GPU_TOP_FILE, module: str = "gpu") -> dict[str, int]:
+    """The `parameter int NAME = value` defaults of a top-level module, read from the RTL
+    itself (so there is no second copy to drift)."""
     text = source.read_text()
-    header = text[text.index("module gpu") : text.index(");")]
+    start = re.search(rf"^module {module}\b", text, re.MULTILINE)
+    if start is None:
+        raise ValueError(f"{source}: no module {module}")
+    header = text[start.start() : text.index(");", start.start())]
     found = dict(re.findall(r"parameter\s+int\s+(\w+)\s*=\s*(\d+)", header))
     if not found:
-        raise ValueError(f"{source}: no `parameter int NAME = value` in module gpu's header")
+        raise ValueError(f"{source}: no `parameter int NAME = value` in module {module}'s header")
     return {name: int(value) for name, value in found.items()}
 
 
 # gpu.sv's parameter defaults (tiny-gpu's names and values).
 GPU_DEFAULTS = read_gpu_parameter_defaults()
+
+# The memory ports a configuration may have (`port = ...` in tb/configs.toml): tiny-gpu's
+# channels (gpu.sv, the default) or AXI4 masters (gpu_axi.sv). Each has its top level,
+# that top's parameter defaults, and the define that builds the harness around it.
+PORT_TOPS = {"channels": "gpu", "axi": "gpu_axi"}
+PORT_DEFAULTS = {
+    "channels": GPU_DEFAULTS,
+    "axi": read_gpu_parameter_defaults(GPU_TOP_FILE.with_name("gpu_axi.sv"), "gpu_axi"),
+}
+PORT_DEFINES: dict[str, dict[str, object]] = {"channels": {}, "axi": {"GPU_AXI": True}}
 # Bytes of shared memory per block when no configuration is named (the golden model's and
 # the random program generator's default).
 DEFAULT_SHARED_MEM_BYTES = GPU_DEFAULTS["SHARED_MEM_BYTES"]
@@ -41,15 +54,37 @@ class GpuConfig:
     description: str = ""
     representative: bool = False
     parameters: dict[str, int] = field(default_factory=dict)  # only those that differ
+    port: str = "channels"  # a key of PORT_TOPS
 
     def parameter(self, key: str) -> int:
-        return self.parameters.get(key, GPU_DEFAULTS[key])
+        return self.parameters.get(key, PORT_DEFAULTS[self.port][key])
 
     @property
     def all_parameters(self) -> dict[str, int]:
-        """Every parameter of gpu.sv with this configuration's value: what builds pass, so
-        no other file's defaults (the harness has its own) can stand in for gpu.sv's."""
-        return {**GPU_DEFAULTS, **self.parameters}
+        """Every parameter of the top level with this configuration's value: what builds
+        pass, so no other file's defaults (the harness has its own) can stand in for the
+        RTL's."""
+        return {**PORT_DEFAULTS[self.port], **self.parameters}
+
+    @property
+    def top(self) -> str:
+        """The top-level module: gpu (tiny-gpu's channels) or gpu_axi."""
+        return PORT_TOPS[self.port]
+
+    @property
+    def defines(self) -> dict[str, object]:
+        """The defines that build the harness around this configuration's top level."""
+        return PORT_DEFINES[self.port]
+
+    @property
+    def axi(self) -> bool:
+        return self.port == "axi"
+
+    @property
+    def data_requests_at_once(self) -> int:
+        """How many data requests memory serves at once: the channels of tiny-gpu's port,
+        the reads in flight of the AXI port."""
+        return self.parameter("MAX_READS" if self.axi else "DATA_MEM_NUM_CHANNELS")
 
     @property
     def num_cores(self) -> int:
@@ -73,7 +108,10 @@ def load_configs(path: Path = CONFIG_FILE) -> dict[str, GpuConfig]:
     configs = {}
     for name, table in raw.items():
         parameters = {k: v for k, v in table.items() if k.isupper()}
-        unknown = set(parameters) - set(GPU_DEFAULTS)
+        port = table.get("port", "channels")
+        if port not in PORT_TOPS:
+            raise ValueError(f"{path}: configuration [{name}] has port {port!r}; known: {', '.join(PORT_TOPS)}")
+        unknown = set(parameters) - set(PORT_DEFAULTS[port])
         if unknown:
             raise ValueError(f"{path}: configuration [{name}] has unknown parameters {sorted(unknown)}")
         configs[name] = GpuConfig(
@@ -81,6 +119,7 @@ def load_configs(path: Path = CONFIG_FILE) -> dict[str, GpuConfig]:
             description=table.get("description", ""),
             representative=table.get("representative", False),
             parameters=parameters,
+            port=port,
         )
     return configs
 
@@ -129,4 +168,28 @@ ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
     ({"DATA_MEM_DATA_BITS": 16}, "DATA_MEM_DATA_BITS must be 8"),
     ({"PROGRAM_MEM_ADDR_BITS": 7}, "PROGRAM_MEM_ADDR_BITS must be 8"),
     ({"PROGRAM_MEM_DATA_BITS": 8}, "PROGRAM_MEM_DATA_BITS must be 16"),
+]
+
+# The same for gpu_axi (rtl/gpu_axi.sv): its own parameters' edges.
+AXI_ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
+    ({"DATA_LINE_BYTES": 1, "PROGRAM_LINE_WORDS": 1, "MAX_READS": 1, "MAX_WRITES": 1}, None),
+    ({"DATA_LINE_BYTES": 16, "PROGRAM_LINE_WORDS": 64, "MAX_READS": 16, "MAX_WRITES": 16}, None),
+    ({"DATA_BASE": 256, "PROGRAM_BASE": 512, "AXI_ADDR_BITS": 12}, None),
+    ({"DATA_LINE_BYTES": 0}, "DATA_LINE_BYTES must be 1, 2, 4, 8 or 16"),
+    ({"DATA_LINE_BYTES": 3}, "DATA_LINE_BYTES must be 1, 2, 4, 8 or 16"),
+    ({"DATA_LINE_BYTES": 32}, "DATA_LINE_BYTES must be 1, 2, 4, 8 or 16"),
+    ({"PROGRAM_LINE_WORDS": 0}, "PROGRAM_LINE_WORDS must be a power of two, 1..64"),
+    ({"PROGRAM_LINE_WORDS": 6}, "PROGRAM_LINE_WORDS must be a power of two, 1..64"),
+    ({"PROGRAM_LINE_WORDS": 128}, "PROGRAM_LINE_WORDS must be a power of two, 1..64"),
+    ({"MAX_READS": 0}, "MAX_READS (data reads in flight) must be 1..16"),
+    ({"MAX_READS": 17}, "MAX_READS (data reads in flight) must be 1..16"),
+    ({"MAX_WRITES": 0}, "MAX_WRITES (data writes in flight) must be 1..16"),
+    ({"MAX_WRITES": 17}, "MAX_WRITES (data writes in flight) must be 1..16"),
+    ({"AXI_ADDR_BITS": 11}, "AXI_ADDR_BITS must be 12..64"),
+    ({"AXI_ADDR_BITS": 65}, "AXI_ADDR_BITS must be 12..64"),
+    ({"DATA_BASE": 128}, "DATA_BASE must be a multiple of 256"),
+    ({"DATA_BASE": 4096, "AXI_ADDR_BITS": 12}, "DATA_BASE must be a multiple of 256"),
+    ({"PROGRAM_BASE": 256}, "PROGRAM_BASE must be a multiple of 512"),
+    ({"PROGRAM_BASE": 4096, "AXI_ADDR_BITS": 12}, "PROGRAM_BASE must be a multiple of 512"),
+    ({"NUM_CORES": 0}, "NUM_CORES must be 1..16"),
 ]

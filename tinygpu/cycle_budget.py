@@ -32,6 +32,6 @@ def cycle_budget(config: GpuConfig, model: ModelResult, threads: int, latency: i
         per_block[block] = max(per_block[block], len(trace))
     longest = max(per_block, default=1)
     in_flight = min(config.num_cores, blocks) * block_dim
-    channels = config.parameter("DATA_MEM_NUM_CHANNELS")
+    channels = config.data_requests_at_once
     per_instruction = 8 + (latency + stall_max) * (1 + -(-in_flight // channels))
     return max(2000, 3 * waves * longest * per_instruction)

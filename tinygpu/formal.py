@@ -47,6 +47,7 @@ class FormalTask:
     properties: str  # what it shows, for the table
     configuration: str  # the harness parameters, in words
     parameters: dict[str, int] = field(default_factory=dict)
+    submodules: tuple[str, ...] = ()  # other rtl/ modules the module instantiates
 
     @property
     def harness(self) -> str:
@@ -145,6 +146,27 @@ TASKS: list[FormalTask] = [
         "3 threads, any branch targets, any registers used and loaded, issue within 2 cycles of ready, "
         "memory within 2 cycles",
     ),
+    FormalTask(
+        "axi_data_master_prove",
+        "axi_data_master",
+        "prove",
+        8,
+        "the AXI4 rules as a master, for any slave (any backpressure, any response): valid held until "
+        "ready with a stable payload, one aligned beat of the whole bus with WLAST and a strobe, no more "
+        "transactions in flight than allowed, no answer matched to a transaction that is not in flight",
+        "2 warps x 2 lanes, 2-byte lines, 2 reads and 2 writes in flight, 12-bit AXI addresses",
+        submodules=("axi_response_fifo",),
+    ),
+    FormalTask(
+        "axi_data_master_cover",
+        "axi_data_master",
+        "cover",
+        12,
+        "a read and a write in flight together; an address held over backpressure; a warp's lanes "
+        "split over two lines; as many reads in flight as allowed",
+        "2 warps x 2 lanes, 2-byte lines, 2 reads and 2 writes in flight, 12-bit AXI addresses",
+        submodules=("axi_response_fifo",),
+    ),
 ]
 
 
@@ -193,6 +215,7 @@ def sby_text(task: FormalTask, rtl_dir: Path = RTL_DIR) -> str:
     files = [
         rtl_dir / "gpu_pkg.sv",
         rtl_dir / "assertion_arm.sv",
+        *(rtl_dir / f"{name}.sv" for name in task.submodules),
         rtl_dir / f"{task.module}.sv",
         FORMAL_DIR / f"{task.harness}.sv",
     ]

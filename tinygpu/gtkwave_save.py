@@ -31,6 +31,7 @@ from .waveform import rtl_enums, signal_names, write_enum_filter
 
 TOP = "gpu_harness"
 GPU = f"{TOP}.u_gpu"
+CORES = f"{GPU}.u_cores"  # gpu_cores.sv, in both top levels
 CLOCK_PERIOD_PS = 10_000  # the cocotb clock: 10 ns (tinygpu/cocotb_gpu.py), dumps in ps
 FIRST_VIEW_CYCLES = 16  # about 60 pixels a cycle: the text values read whole
 
@@ -69,18 +70,18 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
             "dispatcher",
             False,
             [
-                (f"{GPU}.u_dispatcher.running_q", "running", binary),
-                (f"{GPU}.u_dispatcher.total_q", "threads", dec),
-                (f"{GPU}.u_dispatcher.next_block_q", "next block", dec),
-                (f"{GPU}.u_dispatcher.busy_warps_q", "busy warps", dec),
-                (f"{GPU}.u_dispatcher.warp_block_start", "block start (per warp)", binary),
-                (f"{GPU}.u_dispatcher.warp_block_done", "block done (per warp)", binary),
+                (f"{CORES}.u_dispatcher.running_q", "running", binary),
+                (f"{CORES}.u_dispatcher.total_q", "threads", dec),
+                (f"{CORES}.u_dispatcher.next_block_q", "next block", dec),
+                (f"{CORES}.u_dispatcher.busy_warps_q", "busy warps", dec),
+                (f"{CORES}.u_dispatcher.warp_block_start", "block start (per warp)", binary),
+                (f"{CORES}.u_dispatcher.warp_block_done", "block done (per warp)", binary),
             ],
         ),
     ]
     threads = config.threads_per_block
     for c in range(config.num_cores):
-        core = f"{GPU}.g_cores[{c}].u_core"
+        core = f"{CORES}.g_cores[{c}].u_core"
         view = f"{TOP}.g_view_core[{c}]"
         groups.append(
             (
@@ -142,43 +143,77 @@ def signal_plan(config: GpuConfig) -> list[tuple[str, bool, list[tuple[str, str,
                         ],
                     )
                 )
-    for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
-        view = f"{TOP}.g_view_program[{k}]"
-        groups.append(
-            (
-                f"program memory channel {k}",
-                False,
-                [
-                    (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-                    (f"{view}.serving", "serving cores", binary),
-                    (f"{view}.read_valid", "read valid", binary),
-                    (f"{view}.read_address", "address", dec),
-                    (f"{view}.read_ready", "ready", binary),
-                    (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
-                ],
+    if config.axi:
+        groups += _axi_groups(binary, dec)
+    else:
+        for k in range(config.parameter("PROGRAM_MEM_NUM_CHANNELS")):
+            view = f"{TOP}.g_view_program[{k}]"
+            groups.append(
+                (
+                    f"program memory channel {k}",
+                    False,
+                    [
+                        (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+                        (f"{view}.serving", "serving cores", binary),
+                        (f"{view}.read_valid", "read valid", binary),
+                        (f"{view}.read_address", "address", dec),
+                        (f"{view}.read_ready", "ready", binary),
+                        (f"{view}.read_data", "instruction", {"datafmt": "hex", "filter": "disasm"}),
+                    ],
+                )
             )
-        )
-    for k in range(config.parameter("DATA_MEM_NUM_CHANNELS")):
-        view = f"{TOP}.g_view_data[{k}]"
-        groups.append(
-            (
-                f"data memory channel {k}",
-                False,
-                [
-                    (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
-                    (f"{view}.serving", "serving LSUs", binary),
-                    (f"{view}.read_valid", "read valid", binary),
-                    (f"{view}.read_address", "read address", dec),
-                    (f"{view}.read_ready", "read ready", binary),
-                    (f"{view}.read_data", "read data", dec),
-                    (f"{view}.write_valid", "write valid", binary),
-                    (f"{view}.write_address", "write address", dec),
-                    (f"{view}.write_data", "write data", dec),
-                    (f"{view}.write_ready", "write ready", binary),
-                ],
+        for k in range(config.parameter("DATA_MEM_NUM_CHANNELS")):
+            view = f"{TOP}.g_view_data[{k}]"
+            groups.append(
+                (
+                    f"data memory channel {k}",
+                    False,
+                    [
+                        (f"{view}.state", "state", {"datafmt": "hex", "filter": "channel"}),
+                        (f"{view}.serving", "serving LSUs", binary),
+                        (f"{view}.read_valid", "read valid", binary),
+                        (f"{view}.read_address", "read address", dec),
+                        (f"{view}.read_ready", "read ready", binary),
+                        (f"{view}.read_data", "read data", dec),
+                        (f"{view}.write_valid", "write valid", binary),
+                        (f"{view}.write_address", "write address", dec),
+                        (f"{view}.write_data", "write data", dec),
+                        (f"{view}.write_ready", "write ready", binary),
+                    ],
+                )
             )
-        )
     return groups
+
+
+def _axi_groups(binary: dict, dec: dict) -> list[tuple[str, bool, list[tuple[str, str, dict]]]]:
+    """The AXI4 ports of gpu_axi.sv, a group per channel set."""
+    hex_ = {"datafmt": "hex"}
+
+    def channel(prefix: str, names: list[tuple[str, dict]]) -> list[tuple[str, str, dict]]:
+        return [(f"{TOP}.{prefix}_{name}", name, options) for name, options in names]
+
+    return [
+        (
+            "AXI data reads",
+            False,
+            channel("data", [("arvalid", binary), ("arready", binary), ("araddr", hex_), ("rvalid", binary)])
+            + channel("data", [("rready", binary), ("rdata", hex_), ("rresp", binary)]),
+        ),
+        (
+            "AXI data writes",
+            False,
+            channel("data", [("awvalid", binary), ("awready", binary), ("awaddr", hex_), ("wvalid", binary)])
+            + channel("data", [("wready", binary), ("wdata", hex_), ("wstrb", binary), ("bvalid", binary)])
+            + channel("data", [("bready", binary), ("bresp", binary)]),
+        ),
+        (
+            "AXI program reads",
+            False,
+            channel("program", [("arvalid", binary), ("arready", binary), ("araddr", hex_), ("arlen", dec)])
+            + channel("program", [("rvalid", binary), ("rready", binary), ("rlast", binary)])
+            + [(f"{TOP}.program_rdata", "rdata", {"datafmt": "hex", "filter": "disasm"})],
+        ),
+    ]
 
 
 def save_file(config: GpuConfig, wave_file: Path, filter_dir: Path) -> str:

@@ -32,7 +32,11 @@ from .isa import DATA_MEM_SIZE, PROGRAM_MEM_SIZE
 from .paths import HDL_TB_DIR, RTL_DIR
 from .records import PACKAGE_FILE, RecordError, commit_layout, perf_layout
 
-HARNESS_SOURCES = [HDL_TB_DIR / "memory_latency_model.sv", HDL_TB_DIR / "gpu_harness.sv"]
+HARNESS_SOURCES = [
+    HDL_TB_DIR / "memory_latency_model.sv",
+    HDL_TB_DIR / "axi_memory_model.sv",
+    HDL_TB_DIR / "gpu_harness.sv",
+]
 HARNESS_TOP = "gpu_harness"
 # The define that gives the GPU its trace port (rtl/gpu.sv): every harness build has it.
 TRACE_DEFINE = "GPU_TRACE"
@@ -187,7 +191,7 @@ def build(
         name=f"{config.name}-pure" if pure else f"{config.name}-random-init" if random_init else config.name,
         vpi_signals=HARNESS_VPI_SIGNALS,
         main=HARNESS_MAINS[sim] if pure else None,
-        defines={TRACE_DEFINE: True},
+        defines={TRACE_DEFINE: True, **config.defines},
         random_init=random_init,
     )
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import sim as simulator
-from .configs import ELABORATION_CASES
+from .configs import AXI_ELABORATION_CASES, ELABORATION_CASES
 from .paths import REPO_ROOT
 
 # The define that gives the GPU its trace port (rtl/gpu.sv): lint checks the GPU with it
@@ -23,21 +23,28 @@ TRACE_DEFINE = "GPU_TRACE"
 
 
 def lint(
-    parameters: dict[str, int], *, rtl_dir: Path | None = None, warnings: bool = True, trace: bool = True
+    parameters: dict[str, int],
+    *,
+    rtl_dir: Path | None = None,
+    warnings: bool = True,
+    trace: bool = True,
+    top: str = "gpu",
 ) -> subprocess.CompletedProcess:
-    """`verilator --lint-only [-Wall]` of module gpu with these parameters (of rtl/, or of
-    a modified copy in `rtl_dir`), with its trace port or without."""
+    """`verilator --lint-only [-Wall]` of module `top` with these parameters (of rtl/, or
+    of a modified copy in `rtl_dir`), with its trace port or without."""
     simulator.setup_tool_environment()
-    command = ["verilator", "--lint-only", "--top-module", "gpu"] + (["-Wall"] if warnings else [])
+    command = ["verilator", "--lint-only", "--top-module", top] + (["-Wall"] if warnings else [])
     command += [f"-D{TRACE_DEFINE}"] if trace else []
     command += [f"-G{name}={value}" for name, value in parameters.items()]
     command += [str(path) for path in simulator.rtl_sources(rtl_dir)]
     return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
 
 
-def lint_problems(parameters: dict[str, int], *, rtl_dir: Path | None = None, trace: bool = True) -> str:
+def lint_problems(
+    parameters: dict[str, int], *, rtl_dir: Path | None = None, trace: bool = True, top: str = "gpu"
+) -> str:
     """Verilator -Wall's complaints about this configuration ('' when clean)."""
-    result = lint(parameters, rtl_dir=rtl_dir, trace=trace)
+    result = lint(parameters, rtl_dir=rtl_dir, trace=trace, top=top)
     messages = (result.stdout + result.stderr).strip()
     if result.returncode != 0 or "%Warning" in messages or "%Error" in messages:
         return messages or f"verilator exited {result.returncode}"
@@ -48,13 +55,14 @@ def elaboration_problems(*, rtl_dir: Path | None = None) -> list[str]:
     """Each edge case of ELABORATION_CASES that elaborates when it must not, or the other
     way round ([] when the parameter checks are right)."""
     problems = []
-    for overrides, message in ELABORATION_CASES:
-        result = lint(overrides, rtl_dir=rtl_dir, warnings=False)
+    cases = [("gpu", case) for case in ELABORATION_CASES] + [("gpu_axi", case) for case in AXI_ELABORATION_CASES]
+    for top, (overrides, message) in cases:
+        result = lint(overrides, rtl_dir=rtl_dir, warnings=False, top=top)
         output = result.stdout + result.stderr
         if message is None and result.returncode != 0:
-            problems.append(f"legal configuration {overrides} is refused: {output.strip()[:200]}")
+            problems.append(f"legal configuration {top} {overrides} is refused: {output.strip()[:200]}")
         elif message is not None and (result.returncode == 0 or message not in output):
-            problems.append(f"illegal configuration {overrides} is not refused with {message!r}")
+            problems.append(f"illegal configuration {top} {overrides} is not refused with {message!r}")
     return problems
 
 
@@ -65,6 +73,7 @@ def slang_problems(
     extra_sources: list[Path] | None = None,
     rtl_dir: Path | None = None,
     trace: bool = True,
+    defines: dict[str, object] | None = None,
 ) -> str:
     """slang (pyslang), a strict SystemVerilog front end, elaborating `top` with these
     parameters under its default warning set: '' when it reports nothing, else a count
@@ -82,6 +91,7 @@ def slang_problems(
         top,
         *(f"-G{name}={value}" for name, value in parameters.items()),
         *([f"-D{TRACE_DEFINE}"] if trace else []),
+        *(f"-D{name}" for name in defines or {}),
         *sources,
     ]
     ok = (

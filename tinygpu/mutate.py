@@ -49,7 +49,7 @@ from pathlib import Path
 
 from .assembler import assemble
 from .checks import check_run, guarded_memory
-from .configs import ELABORATION_CASES, GpuConfig, get_config
+from .configs import AXI_ELABORATION_CASES, ELABORATION_CASES, GpuConfig, get_config
 from .harness import Job, run_jobs
 from .kernels import ReferenceFunction, discover_kernels
 from .lint import elaboration_problems, lint_problems
@@ -399,7 +399,7 @@ def lint_findings(messages: str) -> tuple[str, str]:
 def is_design_check(message: str) -> bool:
     """Whether a lint message is gpu.sv's own parameter check refusing the configuration
     (Verilator: %Warning-USERERROR with the check's text), a behaviour of the RTL."""
-    return any(check and check in message for _, check in ELABORATION_CASES)
+    return any(check and check in message for _, check in ELABORATION_CASES + AXI_ELABORATION_CASES)
 
 
 def judge(lint_messages: str, behaviour: Callable[[], str]) -> tuple[str, str]:

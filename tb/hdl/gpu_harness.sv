@@ -45,7 +45,15 @@ module gpu_harness
   parameter int THREADS_PER_BLOCK        = 4,
   parameter int WARPS_PER_CORE           = 2,
   parameter int ICACHE_LINES             = 32,
-  parameter int SHARED_MEM_BYTES         = 64
+  parameter int SHARED_MEM_BYTES         = 64,
+  // gpu_axi.sv's (built with GPU_AXI defined: the AXI4 top level and its memory model)
+  parameter int AXI_ADDR_BITS            = 32,
+  parameter int DATA_LINE_BYTES          = 4,
+  parameter int PROGRAM_LINE_WORDS       = 8,
+  parameter int MAX_READS                = 4,
+  parameter int MAX_WRITES               = 4,
+  parameter int DATA_BASE                = 0,
+  parameter int PROGRAM_BASE             = 0
 ) (
   input  logic        clk,
   input  logic        reset,
@@ -87,10 +95,6 @@ module gpu_harness
   logic [NUM_LSUS*PA-1:0]                     trace_thread_pc;
   logic [NUM_CORES-1:0]                       trace_fetch_valid, trace_fetch_ready;
   logic [NUM_LSUS-1:0]                        trace_lsu_request;
-  logic [PROGRAM_MEM_NUM_CHANNELS*2-1:0]      trace_program_channel_state;
-  logic [PROGRAM_MEM_NUM_CHANNELS*NUM_CORES-1:0] trace_program_owners;
-  logic [DATA_MEM_NUM_CHANNELS*2-1:0]         trace_data_channel_state;
-  logic [DATA_MEM_NUM_CHANNELS*NUM_LSUS-1:0]  trace_data_owners;
 
   // Memories, filled from and dumped to the job's hex files.
   logic [PW-1:0] program_mem [2**PA];
@@ -107,6 +111,9 @@ module gpu_harness
     end
   end
 
+  logic data_stalled;   // a data channel is held back by a random stall
+
+`ifndef GPU_AXI
   logic [PROGRAM_MEM_NUM_CHANNELS-1:0]      program_mem_read_valid;
   logic [PROGRAM_MEM_NUM_CHANNELS*PA-1:0]   program_mem_read_address;
   logic [PROGRAM_MEM_NUM_CHANNELS-1:0]      program_mem_read_ready;
@@ -119,6 +126,10 @@ module gpu_harness
   logic [DATA_MEM_NUM_CHANNELS*DA-1:0]      data_mem_write_address;
   logic [DATA_MEM_NUM_CHANNELS*DW-1:0]      data_mem_write_data;
   logic [DATA_MEM_NUM_CHANNELS-1:0]         data_mem_write_ready;
+  logic [PROGRAM_MEM_NUM_CHANNELS*2-1:0]      trace_program_channel_state;
+  logic [PROGRAM_MEM_NUM_CHANNELS*NUM_CORES-1:0] trace_program_owners;
+  logic [DATA_MEM_NUM_CHANNELS*2-1:0]         trace_data_channel_state;
+  logic [DATA_MEM_NUM_CHANNELS*NUM_LSUS-1:0]  trace_data_owners;
 
   gpu #(
     .DATA_MEM_ADDR_BITS       (DATA_MEM_ADDR_BITS),
@@ -172,6 +183,7 @@ module gpu_harness
   // ------------------------------------------------------------ memory channels
   logic [DATA_MEM_NUM_CHANNELS-1:0] data_read_stalled;
   logic [DATA_MEM_NUM_CHANNELS-1:0] data_write_stalled;
+  assign data_stalled = (data_read_stalled | data_write_stalled) != '0;
 
   // Program memory reads its word when it takes the request and answers with it later
   // (as a memory with a read pipeline does): a read still on its way when the host
@@ -220,6 +232,150 @@ module gpu_harness
     end
   end
 
+`else
+  // The AXI4 top level (gpu_axi.sv) and an AXI4 memory model on each of its masters.
+  localparam int LB = DATA_LINE_BYTES;
+  localparam int AB = AXI_ADDR_BITS;
+  logic          data_arvalid, data_arready, data_rvalid, data_rready, data_rlast;
+  logic [AB-1:0] data_araddr;
+  logic [7:0]    data_arlen;
+  logic [2:0]    data_arsize;
+  logic [1:0]    data_arburst, data_rresp;
+  logic [LB*8-1:0] data_rdata;
+  logic          data_awvalid, data_awready, data_wvalid, data_wready, data_wlast;
+  logic          data_bvalid, data_bready;
+  logic [AB-1:0] data_awaddr;
+  logic [7:0]    data_awlen;
+  logic [2:0]    data_awsize;
+  logic [1:0]    data_awburst, data_bresp;
+  logic [LB*8-1:0] data_wdata;
+  logic [LB-1:0] data_wstrb;
+  logic          program_arvalid, program_arready, program_rvalid, program_rready, program_rlast;
+  logic [AB-1:0] program_araddr;
+  logic [7:0]    program_arlen;
+  logic [2:0]    program_arsize;
+  logic [1:0]    program_arburst, program_rresp;
+  logic [PW-1:0] program_rdata;
+  logic          memory_error, memory_error_program, memory_error_write;
+  logic [AB-1:0] memory_error_address;
+
+  gpu_axi #(
+    .NUM_CORES          (NUM_CORES),
+    .THREADS_PER_BLOCK  (THREADS_PER_BLOCK),
+    .WARPS_PER_CORE     (WARPS_PER_CORE),
+    .ICACHE_LINES       (ICACHE_LINES),
+    .SHARED_MEM_BYTES   (SHARED_MEM_BYTES),
+    .AXI_ADDR_BITS      (AXI_ADDR_BITS),
+    .DATA_LINE_BYTES    (DATA_LINE_BYTES),
+    .PROGRAM_LINE_WORDS (PROGRAM_LINE_WORDS),
+    .MAX_READS          (MAX_READS),
+    .MAX_WRITES         (MAX_WRITES),
+    .DATA_BASE          (DATA_BASE),
+    .PROGRAM_BASE       (PROGRAM_BASE)
+  ) u_gpu (
+    .clk                         (clk),
+    .reset                       (reset),
+    .start                       (start),
+    .done                        (done),
+    .device_control_write_enable (device_control_write_enable),
+    .device_control_data         (device_control_data),
+    .data_arvalid (data_arvalid), .data_arready (data_arready), .data_araddr (data_araddr),
+    .data_arlen (data_arlen), .data_arsize (data_arsize), .data_arburst (data_arburst),
+    .data_rvalid (data_rvalid), .data_rready (data_rready), .data_rdata (data_rdata),
+    .data_rresp (data_rresp), .data_rlast (data_rlast),
+    .data_awvalid (data_awvalid), .data_awready (data_awready), .data_awaddr (data_awaddr),
+    .data_awlen (data_awlen), .data_awsize (data_awsize), .data_awburst (data_awburst),
+    .data_wvalid (data_wvalid), .data_wready (data_wready), .data_wdata (data_wdata),
+    .data_wstrb (data_wstrb), .data_wlast (data_wlast),
+    .data_bvalid (data_bvalid), .data_bready (data_bready), .data_bresp (data_bresp),
+    .program_arvalid (program_arvalid), .program_arready (program_arready),
+    .program_araddr (program_araddr), .program_arlen (program_arlen),
+    .program_arsize (program_arsize), .program_arburst (program_arburst),
+    .program_rvalid (program_rvalid), .program_rready (program_rready),
+    .program_rdata (program_rdata), .program_rresp (program_rresp), .program_rlast (program_rlast),
+    .memory_error         (memory_error),
+    .memory_error_program (memory_error_program),
+    .memory_error_write   (memory_error_write),
+    .memory_error_address (memory_error_address),
+    .trace_commit_valid          (trace_commit_valid),
+    .trace_commit                (trace_commit),
+    .trace_counters              (trace_counters),
+    .trace_activity              (trace_activity),
+    .trace_exec_warp             (trace_exec_warp),
+    .trace_exec_pc               (trace_exec_pc),
+    .trace_exec_instr            (trace_exec_instr),
+    .trace_exec_active           (trace_exec_active),
+    .trace_thread_pc             (trace_thread_pc),
+    .trace_fetch_valid           (trace_fetch_valid),
+    .trace_fetch_ready           (trace_fetch_ready),
+    .trace_lsu_request           (trace_lsu_request)
+  );
+
+  // Data memory: the 256 bytes at DATA_BASE, one line a beat.
+  logic [AB-1:0]   data_read_at, data_write_at;
+  logic [LB*8-1:0] data_line, data_write_line;
+  logic [LB-1:0]   data_write_strobe;
+  logic            data_write_enable, data_read_ok, data_write_ok;
+  logic            data_port_stalled, program_port_stalled;
+  // (An address below the base wraps to a large offset: one comparison covers both ends.)
+  assign data_read_ok  = (data_read_at - AB'(DATA_BASE)) < AB'(2**DA);
+  assign data_write_ok = (data_write_at - AB'(DATA_BASE)) < AB'(2**DA);
+  for (genvar b = 0; b < LB; b++) begin : g_data_line
+    assign data_line[b*8 +: 8] = data_mem[DA'(data_read_at - AB'(DATA_BASE) + AB'(b))];
+  end
+  axi_memory_model #(.BUS_BYTES (LB), .ADDR_BITS (AB), .SALT (32'h2000_0000)) u_data_memory (
+    .clk (clk), .reset (reset), .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
+    .arvalid (data_arvalid), .arready (data_arready), .araddr (data_araddr), .arlen (data_arlen),
+    .rvalid (data_rvalid), .rready (data_rready), .rdata (data_rdata), .rresp (data_rresp), .rlast (data_rlast),
+    .awvalid (data_awvalid), .awready (data_awready), .awaddr (data_awaddr),
+    .wvalid (data_wvalid), .wready (data_wready), .wdata (data_wdata), .wstrb (data_wstrb),
+    .bvalid (data_bvalid), .bready (data_bready), .bresp (data_bresp),
+    .read_address (data_read_at), .read_data (data_line), .read_ok (data_read_ok),
+    .write_enable (data_write_enable), .write_address (data_write_at), .write_data (data_write_line),
+    .write_strobe (data_write_strobe), .write_ok (data_write_ok), .stalled (data_port_stalled)
+  );
+  always @(posedge clk) begin
+    if (data_write_enable && !reset) begin
+      for (int b = 0; b < LB; b++) begin
+        if (data_write_strobe[b]) data_mem[DA'(data_write_at - AB'(DATA_BASE) + AB'(b))] <= data_write_line[b*8 +: 8];
+      end
+    end
+  end
+  assign data_stalled = data_port_stalled;
+
+  // Program memory: the 256 words at PROGRAM_BASE, one word a beat (read only).
+  logic [AB-1:0] program_read_at;
+  logic [PW-1:0] program_word;
+  logic          program_read_ok;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [AB-1:0] unused_program_write_at;
+  logic [PW-1:0] unused_program_write_data;
+  logic [1:0]    unused_program_write_strobe, unused_program_bresp;
+  logic          unused_program_write_enable, unused_program_awready, unused_program_wready, unused_program_bvalid;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign program_read_ok = (program_read_at - AB'(PROGRAM_BASE)) < AB'(2 * 2**PA);
+  assign program_word    = program_mem[PA'((program_read_at - AB'(PROGRAM_BASE)) >> 1)];
+  axi_memory_model #(.BUS_BYTES (2), .ADDR_BITS (AB), .SALT (32'h1000_0000)) u_program_memory (
+    .clk (clk), .reset (reset), .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
+    .arvalid (program_arvalid), .arready (program_arready), .araddr (program_araddr), .arlen (program_arlen),
+    .rvalid (program_rvalid), .rready (program_rready), .rdata (program_rdata), .rresp (program_rresp),
+    .rlast (program_rlast),
+    .awvalid (1'b0), .awready (unused_program_awready), .awaddr ('0),
+    .wvalid (1'b0), .wready (unused_program_wready), .wdata ('0), .wstrb ('0),
+    .bvalid (unused_program_bvalid), .bready (1'b1), .bresp (unused_program_bresp),
+    .read_address (program_read_at), .read_data (program_word), .read_ok (program_read_ok),
+    .write_enable (unused_program_write_enable), .write_address (unused_program_write_at),
+    .write_data (unused_program_write_data), .write_strobe (unused_program_write_strobe),
+    .write_ok (1'b0), .stalled (program_port_stalled)
+  );
+
+  // Sizes that only the AXI masters' protocol checks read.
+  logic unused_axi;
+  assign unused_axi = ^{data_arsize, data_arburst, data_awlen, data_awsize, data_awburst, data_wlast,
+                        program_arsize, program_arburst, program_port_stalled, memory_error,
+                        memory_error_program, memory_error_write, memory_error_address};
+`endif
+
   // ------------------------------------------------------------ run bookkeeping
   logic start_q;
   logic running_q;
@@ -260,7 +416,7 @@ module gpu_harness
         end else begin
           cycles <= cycles + 32'd1;
           if (cycles + 32'd1 >= cfg_max_cycles) timed_out <= 1'b1;
-          if ((data_read_stalled | data_write_stalled) != '0) begin
+          if (data_stalled) begin
             stall_cycles <= stall_cycles + 32'd1;
             if (count_set(lsu_request) > max_waiting) max_waiting <= count_set(lsu_request);
           end
@@ -274,11 +430,15 @@ module gpu_harness
   logic [31:0] merged_program_reads, back_to_back_fetches;
   logic [PROGRAM_MEM_NUM_CHANNELS-1:0] merged_now;
   logic [NUM_CORES-1:0] fetch_answered_q, fetch_streamed_now;
+`ifndef GPU_AXI
   for (genvar k = 0; k < PROGRAM_MEM_NUM_CHANNELS; k++) begin : g_merge_events
     logic [NUM_CORES-1:0] served;
     assign served        = trace_program_owners[k*NUM_CORES +: NUM_CORES];
     assign merged_now[k] = program_mem_read_valid[k] && program_mem_read_ready[k] && (served & (served - 1'b1)) != '0;
   end
+`else
+  assign merged_now = '0;   // the AXI program port reads a line per core, never merged
+`endif
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_fetch_events
     logic valid, ready;
     assign valid = trace_fetch_valid[c];
@@ -296,6 +456,7 @@ module gpu_harness
     end
   end
 
+`ifndef GPU_AXI
   // ------------------------------------------------------------ known outputs
   // After reset every output of the GPU is 0 or 1, in every cycle: an X or Z there (an
   // unreset flop, an undriven net) is a bug even while nothing samples it. Both
@@ -351,6 +512,22 @@ module gpu_harness
     assign state         = trace_data_channel_state[k*2 +: 2];
     assign serving       = trace_data_owners[k*NUM_LSUS +: NUM_LSUS];
   end
+`else
+  // ------------------------------------------------------------ known outputs
+  // After reset every output of the GPU is 0 or 1, in every cycle (as above, for gpu_axi).
+  logic reset_q;
+  logic [8 + 3 * AB + LB * 8 + LB - 1:0] gpu_outputs;
+  assign gpu_outputs = {done, data_arvalid, data_araddr, data_rready, data_awvalid, data_awaddr,
+                        data_wvalid, data_wdata, data_wstrb, data_bready, program_arvalid,
+                        program_araddr, program_rready};
+  always_ff @(posedge clk) reset_q <= reset;
+  always @(posedge clk) begin
+    if (!reset && !reset_q && $isunknown(gpu_outputs)) begin
+      $error("a gpu output is X or Z after reset (cycle %0d): %b", cycles, gpu_outputs);
+    end
+  end
+
+`endif
   for (genvar c = 0; c < NUM_CORES; c++) begin : g_view_core
     logic [2:0] activity;  // a plain vector: GTKWave's filter names it (Verilator dumps enums typed)
     assign activity = trace_activity[c*3 +: 3];

@@ -28,11 +28,13 @@ def main(argv: list[str] | None = None) -> int:
         problems = "\n".join(
             p
             for p in (
-                lint_problems(config.parameters),
-                lint_problems(config.parameters, trace=False),
-                slang_problems(config.parameters),
-                slang_problems(config.parameters, trace=False),
-                slang_problems(config.parameters, top=HARNESS_TOP, extra_sources=HARNESS_SOURCES),
+                lint_problems(config.parameters, top=config.top),
+                lint_problems(config.parameters, trace=False, top=config.top),
+                slang_problems(config.parameters, top=config.top),
+                slang_problems(config.parameters, trace=False, top=config.top),
+                slang_problems(
+                    config.parameters, top=HARNESS_TOP, extra_sources=HARNESS_SOURCES, defines=config.defines
+                ),
             )
             if p
         )
