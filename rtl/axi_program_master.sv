@@ -212,37 +212,41 @@ module axi_program_master
   end
 
   for (genvar b = 0; b < BUFFERS; b++) begin : g_buffers
-    logic mine;   // this beat fills buffer b
+    logic                             mine;            // this beat fills buffer b
+    logic [LINE_WORDS-1:0]            word_valid_b_q;  // this buffer's part of word_valid_q
+    logic [LINE_WORDS*INSTR_BITS-1:0] words_b_q;       // ... and of words_q
     assign mine = beat && int'(beat_buffer) == b;
+    assign word_valid_q[b*LINE_WORDS +: LINE_WORDS]                   = word_valid_b_q;
+    assign words_q[b*LINE_WORDS*INSTR_BITS +: LINE_WORDS*INSTR_BITS] = words_b_q;
     always_ff @(posedge clk) begin
       if (reset) begin
-        valid_q[b]      <= 1'b0;
-        tag_q[b]        <= '0;
-        word_valid_q[b*LINE_WORDS +: LINE_WORDS] <= '0;
-        filling_q[b]    <= 1'b0;
-        stale_q[b]      <= 1'b0;
+        valid_q[b]     <= 1'b0;
+        tag_q[b]       <= '0;
+        word_valid_b_q <= '0;
+        filling_q[b]   <= 1'b0;
+        stale_q[b]     <= 1'b0;
       end else begin
         if (ask && int'(victim_q) == b) begin
-          valid_q[b]      <= 1'b1;
-          tag_q[b]        <= ask_line;
-          word_valid_q[b*LINE_WORDS +: LINE_WORDS] <= '0;
-          filling_q[b]    <= 1'b1;
+          valid_q[b]     <= 1'b1;
+          tag_q[b]       <= ask_line;
+          word_valid_b_q <= '0;
+          filling_q[b]   <= 1'b1;
         end else if (mine && rlast) begin
           filling_q[b] <= 1'b0;
           stale_q[b]   <= 1'b0;
         end
         // A beat fills its word unless the burst is stale or the slave reported an
         // error (the word stays missing: `error` tells the host).
-        if (mine && !stale_q[b] && !beat_error) word_valid_q[b*LINE_WORDS + int'(beat_q)] <= 1'b1;
+        if (mine && !stale_q[b] && !beat_error) word_valid_b_q[beat_q] <= 1'b1;
         if (launch) begin
-          valid_q[b]      <= 1'b0;
-          word_valid_q[b*LINE_WORDS +: LINE_WORDS] <= '0;
-          stale_q[b]      <= filling_q[b] && !(mine && rlast);
+          valid_q[b]     <= 1'b0;
+          word_valid_b_q <= '0;
+          stale_q[b]     <= filling_q[b] && !(mine && rlast);
         end
       end
     end
     always_ff @(posedge clk) begin
-      if (mine) words_q[(b*LINE_WORDS + int'(beat_q))*INSTR_BITS +: INSTR_BITS] <= rdata;
+      if (mine) words_b_q[int'(beat_q)*INSTR_BITS +: INSTR_BITS] <= rdata;
     end
   end
 

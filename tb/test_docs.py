@@ -25,7 +25,7 @@ import pytest
 
 from tinygpu import bench, run_kernel, synth
 from tinygpu.cli import run as run_cli
-from tinygpu.configs import GPU_DEFAULTS
+from tinygpu.configs import GPU_DEFAULTS, PORT_DEFAULTS
 from tinygpu.paths import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
@@ -120,10 +120,10 @@ def test_readme_default_fmax_and_area_are_the_synthesis_baselines():
 def test_gpu_parameter_defaults_in_the_docs_are_gpu_svs(name):
     text = README if name == "README.md" else DOCS[name]
     wrong = []
-    for parameter, value in GPU_DEFAULTS.items():
+    for parameter, value in {**PORT_DEFAULTS["axi"], **GPU_DEFAULTS}.items():
         for pattern in (rf"`{parameter} = (\d+)`", rf"`{parameter}` \(default (\d+)"):
             wrong += [f"{parameter} = {shown}" for shown in re.findall(pattern, text) if int(shown) != value]
-    assert not wrong, f"{name} shows defaults that are not rtl/gpu.sv's: {wrong}"
+    assert not wrong, f"{name} shows defaults that are not rtl/gpu.sv's or rtl/gpu_axi.sv's: {wrong}"
 
 
 def test_readme_versions_are_the_pinned_ones():

@@ -100,3 +100,19 @@ def test_baseline_covers_every_configuration_with_a_device():
 )
 def test_nextpnr_messages_that_mean_too_big(message, misfit):
     assert synth.does_not_fit(message) == misfit
+
+
+def test_conflicting_drivers_are_found_in_the_yosys_log():
+    # What Yosys printed for gpu_axi when two generate blocks' processes wrote one vector
+    # through a variable index (the synthesized area collapsed to 831 LUTs).
+    log = (
+        "Warning: multiple conflicting drivers for gpu_axi.\\u_program_master.word_valid_q [31]:\n"
+        "Warning: multiple conflicting drivers for gpu_axi.\\u_program_master.word_valid_q [30]:\n"
+        "Warning: multiple conflicting drivers for gpu_axi.\\u_program_master.words_q [7]:\n"
+        "Warning: Replacing memory \\words_q with list of registers.\n"
+    )
+    assert synth.conflicting_drivers(log) == [
+        "gpu_axi.\\u_program_master.word_valid_q",
+        "gpu_axi.\\u_program_master.words_q",
+    ]
+    assert synth.conflicting_drivers("Warning: Replacing memory \\words_q with list of registers.\n") == []

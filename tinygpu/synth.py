@@ -185,7 +185,18 @@ def _synthesize_for(config: GpuConfig, work: Path, family: str, log: Log) -> dic
             f"yosys failed on {config.name}: see {work / f'{family}_yosys.log'}\n"
             + (yosys.stdout + yosys.stderr)[-2000:]
         )
+    conflicts = conflicting_drivers((REPO_ROOT / log_file).read_text())
+    if conflicts:
+        # Two processes drive one signal: simulation may still work (each writes its own
+        # bits at run time) while synthesis resolves the conflict with a constant and
+        # removes the logic behind it, so the area and Fmax would mean nothing.
+        raise RuntimeError(f"yosys found conflicting drivers in {config.name}: {', '.join(conflicts)}")
     return _cell_counts(work / f"{family}_stat.json", family)
+
+
+def conflicting_drivers(yosys_log: str) -> list[str]:
+    """The signals Yosys found driven by more than one process (sorted, once each)."""
+    return sorted(set(re.findall(r"multiple conflicting drivers for (\S+?)(?: \[\d+\])?:", yosys_log)))
 
 
 # What nextpnr says when a design is too big for a device (ice40 and ecp5 alike).
