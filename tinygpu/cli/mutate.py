@@ -25,7 +25,13 @@ def main(argv: list[str] | None = None) -> int:
         help="how many mutants to sample (default 150; more than exist: all)",
     )
     parser.add_argument("--seed", type=checked.int_range(0, 2**31 - 1), default=1, help="sample seed")
-    parser.add_argument("--jobs", type=checked.jobs_count, default=1, help="worker processes (1..256) or 'auto'")
+    checked.add_engine_options(parser)
+    parser.add_argument(
+        "--suite",
+        choices=mutate.SUITES,
+        default="fast",
+        help="the judge: fast (the mutation subset, default) or full (the whole regression per mutant)",
+    )
     parser.add_argument(
         "--match",
         action="append",
@@ -48,8 +54,17 @@ def main(argv: list[str] | None = None) -> int:
             print(mutant.key)
         return 0
     started = time.monotonic()
-    verdicts = mutate.run_mutants(chosen, jobs=args.jobs, progress=checked.say)
-    text = mutate.report(verdicts, total=len(everything), seed=args.seed, seconds=time.monotonic() - started)
+    with checked.campaign_engine(parser.prog, args, checked.sim_programs([mutate.SIM, "verilator"])) as engine:
+        verdicts = mutate.run_mutants(chosen, engine=engine, progress=checked.say, suite=args.suite)
+        lost = engine.report_losses(checked.say)
+    text = mutate.report(
+        verdicts,
+        total=len(everything),
+        seed=args.seed,
+        seconds=time.monotonic() - started,
+        suite=args.suite,
+        lost_workers=lost,
+    )
     mutate.MUTATE_ROOT.mkdir(parents=True, exist_ok=True)
     (mutate.MUTATE_ROOT / "report.md").write_text(text)
     killed, counted, rate = mutate.kill_rate(verdicts)
