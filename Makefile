@@ -29,8 +29,13 @@ export SIM_RUN_TIMEOUT ?= 1800
 N      ?= 1000
 SEED   ?= 1
 FUZZ_ARGS ?=
-# make mutate
+# make mutate: SUITE=fast judges each mutant by the mutation subset, SUITE=full by the whole regression
 MUTANTS ?= 150
+SUITE  ?= fast
+# make fuzz / mutate / coverage / synth: CLUSTER=host:port runs the campaign on that Dask
+# cluster (docs/cluster.md); empty: a local cluster of JOBS workers
+CLUSTER ?=
+CAMPAIGN = $(if $(CLUSTER),--cluster $(CLUSTER),--jobs $(JOBS))
 # make synth / make bench: UPDATE=1 writes the results as the new baseline
 # (tb/synth_baseline.json / tb/cycle_baseline.json)
 UPDATE ?= 0
@@ -38,6 +43,9 @@ UPDATE ?= 0
 # Variables the tools cannot check themselves (each tool checks its own options).
 ifneq ($(filter-out 0 1,$(WAVES)),)
 $(error WAVES=$(WAVES): use WAVES=1 (write a waveform and a trace) or WAVES=0)
+endif
+ifneq ($(filter-out fast full,$(SUITE)),)
+$(error SUITE=$(SUITE): use SUITE=fast (the mutation subset) or SUITE=full (the whole regression per mutant))
 endif
 ifneq ($(filter-out 0 1,$(UPDATE)),)
 $(error UPDATE=$(UPDATE): use UPDATE=1 (write the baseline of make synth / make bench) or UPDATE=0 (check against it))
@@ -56,6 +64,7 @@ help:  ## list the targets
 	@echo
 	@echo "  variables: KERNEL=$(KERNEL) SIM=$(SIM) CONFIG=$(CONFIG) WAVES=$(WAVES) JSON=$(JSON)"
 	@echo "             LATENCY=$(LATENCY) THREADS=$(THREADS) MAX_CYCLES=$(MAX_CYCLES) JOBS=$(JOBS) N=$(N) SEED=$(SEED) FUZZ_ARGS=$(FUZZ_ARGS)"
+	@echo "             MUTANTS=$(MUTANTS) SUITE=$(SUITE) CLUSTER=$(CLUSTER)"
 
 $(STAMP): requirements.txt pyproject.toml scripts/setup_env.sh
 	@bash scripts/setup_env.sh
@@ -87,20 +96,20 @@ formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controlle
 	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
 
 synth: $(STAMP)  ## area and Fmax of every configuration (iCE40 HX8K, else the smallest ECP5 that holds it), against tb/synth_baseline.json (UPDATE=1 rewrites it)
-	$(ENV) $(BIN)/tinygpu-synth --jobs $(JOBS) $(if $(filter 1,$(UPDATE)),--update)
+	$(ENV) $(BIN)/tinygpu-synth $(CAMPAIGN) $(if $(filter 1,$(UPDATE)),--update)
 
-fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7 FUZZ_ARGS=...)
-	$(ENV) $(BIN)/tinygpu-fuzz --count $(N) --seed $(SEED) --jobs $(JOBS) $(FUZZ_ARGS)
+fuzz: $(STAMP)  ## N random programs from SEED on both simulators (make fuzz N=1000 SEED=7 FUZZ_ARGS=...; CLUSTER=host:port)
+	$(ENV) $(BIN)/tinygpu-fuzz --count $(N) --seed $(SEED) $(CAMPAIGN) $(FUZZ_ARGS)
 
 # Its own target, not `make fuzz LANG=python`: LANG is the locale variable every shell sets.
 fuzz-python: $(STAMP)  ## N random Python kernels from SEED compiled and checked three ways (Python, ISA model, RTL on both simulators)
 	$(ENV) $(BIN)/tinygpu-fuzz-lang --count $(N) --seed $(SEED) $(FUZZ_ARGS)
 
-coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report
-	$(ENV) $(BIN)/tinygpu-coverage
+coverage: $(STAMP)  ## functional coverage + Verilator line/toggle coverage report (CLUSTER=host:port)
+	$(ENV) $(BIN)/tinygpu-coverage $(CAMPAIGN)
 
-mutate: $(STAMP)  ## mutation testing: MUTANTS sampled mutants of rtl/ from SEED against a fast subset
-	$(ENV) $(BIN)/tinygpu-mutate --mutants $(MUTANTS) --seed $(SEED) --jobs $(JOBS)
+mutate: $(STAMP)  ## mutation testing: MUTANTS sampled mutants of rtl/ from SEED, judged by SUITE=fast (a subset) or full (CLUSTER=host:port)
+	$(ENV) $(BIN)/tinygpu-mutate --mutants $(MUTANTS) --seed $(SEED) --suite $(SUITE) $(CAMPAIGN)
 
 bench: $(STAMP)  ## cycles and counters of the kernels at latencies 1-8, plot, cycle gate, cocotb against pure Verilator speed; UPDATE=1 writes its baseline
 	$(ENV) $(BIN)/tinygpu-bench $(if $(filter 1,$(UPDATE)),--update)
