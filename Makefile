@@ -55,7 +55,7 @@ $(error JOBS=$(JOBS): use JOBS=auto (one per CPU) or a number of parallel jobs f
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-all run waves lint formal synth fuzz fuzz-python coverage mutate bench clean
+.PHONY: help setup test test-all run waves lint formal synth fuzz fuzz-python coverage mutate bench cluster-bench clean
 
 help:  ## list the targets
 	@echo "tiny-gpu-sv: a small SIMT GPU in SystemVerilog and its verification suite"
@@ -78,8 +78,8 @@ test: $(STAMP)  ## lint, formal proofs, the whole regression on Icarus and Veril
 	$(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
 	$(ENV) $(BIN)/tinygpu-coverage
 
-test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml
-	GPU_ALL_CONFIGS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
+test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml, and campaigns on a local cluster with a worker killed
+	GPU_ALL_CONFIGS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb tb/cluster_campaigns.py
 
 run: $(STAMP)  ## run KERNEL on SIM and CONFIG (THREADS=, LATENCY=, MAX_CYCLES=); WAVES=1 writes waveform + trace, JSON=f writes the result
 	@$(ENV) $(BIN)/tinygpu-run --kernel $(KERNEL) --sim $(SIM) --config $(CONFIG) \
@@ -113,6 +113,9 @@ mutate: $(STAMP)  ## mutation testing: MUTANTS sampled mutants of rtl/ from SEED
 
 bench: $(STAMP)  ## cycles and counters of the kernels at latencies 1-8, plot, cycle gate, cocotb against pure Verilator speed; UPDATE=1 writes its baseline
 	$(ENV) $(BIN)/tinygpu-bench $(if $(filter 1,$(UPDATE)),--update)
+
+cluster-bench: $(STAMP)  ## the campaign engine's install size, start-up and scaling on 1 and 2 workers (UPDATE=1 writes docs/cluster.md)
+	$(ENV) $(BIN)/tinygpu-cluster-bench $(if $(filter 1,$(UPDATE)),--update)
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache
