@@ -203,6 +203,7 @@ def open_engine(*, cluster: str | None, jobs: int, tools: Sequence[str], log: Lo
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},  # its HTTP server on any free port
             memory_limit=0,  # the simulators are child processes: nothing to police
             silence_logs=logging.CRITICAL,
         )

@@ -56,6 +56,8 @@ class ProcessCluster:
                 "--port",
                 "0",
                 "--no-dashboard",
+                "--dashboard-address",
+                ":0",
                 "--scheduler-file",
                 str(scheduler_file),
             ],
