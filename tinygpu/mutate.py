@@ -489,26 +489,14 @@ def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -
     return "", cycles
 
 
-def full_suite_command(pytest_args: tuple[str, ...] = ()) -> list[str]:
-    """The full judge's regression: pytest on tb/, one process, stop at the first failure."""
+def full_suite_command(pytest_args: tuple[str, ...] = ("tb",)) -> list[str]:
+    """The full judge's regression: pytest (on tb/ unless `pytest_args` names other tests
+    or options), one process, stop at the first failure."""
     ignored = [f"--ignore={path}" for path in FULL_SUITE_IGNORED]
-    return [
-        sys.executable,
-        "-m",
-        "pytest",
-        "tb",
-        "-x",
-        "-q",
-        "-n",
-        "0",
-        "-p",
-        "no:cacheprovider",
-        *ignored,
-        *pytest_args,
-    ]
+    return [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", *ignored, *pytest_args]
 
 
-def full_suite_problem(rtl_dir: Path, work: Path, pytest_args: tuple[str, ...] = ()) -> str:
+def full_suite_problem(rtl_dir: Path, work: Path, pytest_args: tuple[str, ...] = ("tb",)) -> str:
     """'' or the first failing test of the regression on the RTL in `rtl_dir` (its
     builds go to work/sim, removed with work by the caller)."""
     env = dict(os.environ, TINYGPU_RTL_DIR=str(rtl_dir), SIM_BUILD_ROOT=str(work / "sim"))
