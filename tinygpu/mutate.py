@@ -511,8 +511,8 @@ def full_suite_problem(rtl_dir: Path, work: Path, pytest_args: tuple[str, ...] =
     return f"regression: {tail[:300]}"
 
 
-def _judge(task: tuple[Mutant, list[int], list[str], str]) -> Verdict:
-    mutant, golden, source_lines, suite = task
+def _judge(task: tuple[Mutant, list[int], list[str], str, tuple[str, ...]]) -> Verdict:
+    mutant, golden, source_lines, suite, tests = task
     started = time.monotonic()
     label = f"m{mutant.line:04d}-{mutant.file.removesuffix('.sv')}"
     work = MUTATE_ROOT / "runs" / label
@@ -520,7 +520,7 @@ def _judge(task: tuple[Mutant, list[int], list[str], str]) -> Verdict:
         rtl_dir = patched_rtl(mutant.edit(source_lines), label, root=MUTATE_ROOT / "rtl")
         messages = lint_problems({}, rtl_dir=rtl_dir)
         if suite == "full":
-            status, reason = judge(messages, lambda: full_suite_problem(rtl_dir, work))
+            status, reason = judge(messages, lambda: full_suite_problem(rtl_dir, work, tests))
         else:
             status, reason = judge(messages, lambda: behaviour_of(rtl_dir, mutant.file, golden, work))
     finally:
@@ -528,17 +528,21 @@ def _judge(task: tuple[Mutant, list[int], list[str], str]) -> Verdict:
     return Verdict(mutant, status, reason, time.monotonic() - started)
 
 
-def _golden(suite: str) -> tuple[str, list[int]]:
+def _golden(judge_: tuple[str, tuple[str, ...]]) -> tuple[str, list[int]]:
     """The unmutated RTL on the judge: ('' or its first problem, the subset's cycles)."""
+    suite, tests = judge_
     if suite == "full":
-        return full_suite_problem(RTL_DIR, MUTATE_ROOT / "runs" / "unmutated"), []
+        return full_suite_problem(RTL_DIR, MUTATE_ROOT / "runs" / "unmutated", tests), []
     return run_subset(None, MUTATE_ROOT / "runs" / "unmutated", None)
 
 
-def run_mutants(mutants: list[Mutant], *, engine: Engine, progress: Log, suite: str = "fast") -> list[Verdict]:
-    """Judge every mutant on the engine's workers; equivalents from the table are not run."""
+def run_mutants(
+    mutants: list[Mutant], *, engine: Engine, progress: Log, suite: str = "fast", tests: tuple[str, ...] = ("tb",)
+) -> list[Verdict]:
+    """Judge every mutant on the engine's workers; equivalents from the table are not run.
+    `tests`: the full judge's pytest selection (tb/: the whole regression)."""
     started = time.monotonic()
-    [(problem, golden)] = list(engine.map(_golden, [suite]))
+    [(problem, golden)] = list(engine.map(_golden, [(suite, tests)]))
     if problem:
         raise RuntimeError(f"the unmutated RTL fails the {suite} judge: {problem}")
     progress(
@@ -553,7 +557,7 @@ def run_mutants(mutants: list[Mutant], *, engine: Engine, progress: Log, suite: 
         if reason:
             verdicts.append(Verdict(mutant, "equivalent", reason))
         else:
-            to_run.append((mutant, golden, sources[mutant.file], suite))
+            to_run.append((mutant, golden, sources[mutant.file], suite, tests))
     for done, verdict in enumerate(engine.map(_judge, to_run), start=1):
         verdicts.append(verdict)
         progress(
@@ -578,7 +582,14 @@ def kill_rate(verdicts: list[Verdict]) -> tuple[int, int, float]:
 
 
 def report(
-    verdicts: list[Verdict], *, total: int, seed: int, seconds: float, suite: str = "fast", lost_workers: int = 0
+    verdicts: list[Verdict],
+    *,
+    total: int,
+    seed: int,
+    seconds: float,
+    suite: str = "fast",
+    tests: tuple[str, ...] = ("tb",),
+    lost_workers: int = 0,
 ) -> str:
     counts = {s: sum(v.status == s for v in verdicts) for s in STATUSES}
     killed, counted, rate = kill_rate(verdicts)
@@ -586,7 +597,13 @@ def report(
         "# Mutation report",
         "",
         f"{len(verdicts)} of {total} mutants of rtl/ (seed {seed}), each run against "
-        + (f"the mutation subset on {SIM}" if suite == "fast" else "the whole regression (--suite full)")
+        + (
+            f"the mutation subset on {SIM}"
+            if suite == "fast"
+            else "the whole regression (--suite full)"
+            if tests == ("tb",)
+            else f"the tests `pytest {' '.join(tests)}` (--suite full --tests)"
+        )
         + f"; {seconds:.0f} s"
         + (f"; {lost_workers} worker(s) lost and their mutants judged again elsewhere." if lost_workers else "."),
         "",

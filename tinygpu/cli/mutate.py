@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 
@@ -33,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         help="the judge: fast (the mutation subset, default) or full (the whole regression per mutant)",
     )
     parser.add_argument(
+        "--tests",
+        type=shlex.split,
+        default=["tb"],
+        help="with --suite full: the pytest selection that judges (default 'tb', the whole regression), "
+        "e.g. 'tb/test_gpu_kernels.py -k icarus'",
+    )
+    parser.add_argument(
         "--match",
         action="append",
         default=[],
@@ -41,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--list", action="store_true", help="only list the sampled mutants")
     args = parser.parse_args(argv)
+    if args.tests != ["tb"] and args.suite != "full":
+        checked.fail(parser.prog, "--tests chooses the tests of --suite full: add --suite full")
 
     everything = mutate.all_mutants()
     if args.match:
@@ -55,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     with checked.campaign_engine(parser.prog, args, checked.sim_programs([mutate.SIM, "verilator"])) as engine:
-        verdicts = mutate.run_mutants(chosen, engine=engine, progress=checked.say, suite=args.suite)
+        verdicts = mutate.run_mutants(
+            chosen, engine=engine, progress=checked.say, suite=args.suite, tests=tuple(args.tests)
+        )
         lost = engine.report_losses(checked.say)
     text = mutate.report(
         verdicts,
@@ -63,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         seconds=time.monotonic() - started,
         suite=args.suite,
+        tests=tuple(args.tests),
         lost_workers=lost,
     )
     mutate.MUTATE_ROOT.mkdir(parents=True, exist_ok=True)
