@@ -44,11 +44,13 @@ def lint_problems(parameters: dict[str, int], *, rtl_dir: Path | None = None, tr
     return ""
 
 
-def elaboration_problems(*, rtl_dir: Path | None = None) -> list[str]:
-    """Each edge case of ELABORATION_CASES that elaborates when it must not, or the other
-    way round ([] when the parameter checks are right)."""
+def elaboration_problems(
+    *, rtl_dir: Path | None = None, cases: list[tuple[dict[str, int], str | None]] | None = None
+) -> list[str]:
+    """Each edge case of ELABORATION_CASES (or of `cases`) that elaborates when it must
+    not, or the other way round ([] when the parameter checks are right)."""
     problems = []
-    for overrides, message in ELABORATION_CASES:
+    for overrides, message in ELABORATION_CASES if cases is None else cases:
         result = lint(overrides, rtl_dir=rtl_dir, warnings=False)
         output = result.stdout + result.stderr
         if message is None and result.returncode != 0:
