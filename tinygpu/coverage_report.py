@@ -28,7 +28,8 @@ Outputs (in --out, default build/coverage):
     annotated/        every source with per-line counts ('%' = never run, '~' = partly)
     report.txt        what is printed: functional bins, rtl/ line and toggle table,
                       uncovered rtl/ lines, failures
-    runs/             one simulator folder per batch (sim.log, commits.log, coverage.dat)
+    runs/             one folder per batch: its coverage.dat, and the simulator folder of
+                      each worker that ran it (worker-PID/: sim.log, commits.log)
 
 Exit status 1 when a run failed, a required functional bin is empty, or rtl/ changed
 while the regression ran. RTL lines that no stimulus can reach are listed with the reason
@@ -58,7 +59,7 @@ from . import line_coverage
 from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config, representative_configs
-from .engine import Engine
+from .engine import Engine, attempt_folder
 from .func_coverage import FunctionalCoverage
 from .harness import Job, JobResult, build, harness_sources, run_jobs
 from .kernels import discover_kernels
@@ -349,7 +350,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
     started = time.monotonic()
     configs = representative_configs()
     config = get_config(batch.config)
-    work_dir = REPO_ROOT / runs_dir / batch.label  # runs_dir may be absolute
+    work_dir = attempt_folder(REPO_ROOT / runs_dir / batch.label)  # runs_dir may be absolute
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
     out: dict[str, Any] = {
         "label": batch.label,

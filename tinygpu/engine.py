@@ -85,6 +85,13 @@ def worker_report(tools: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def attempt_folder(folder: Path) -> Path:
+    """A folder of this worker's own inside a task's `folder`. A task runs again when its
+    worker was lost, and the lost worker's simulators may still be running on the same
+    machine, writing their files: the new attempt must not share them."""
+    return folder / f"worker-{os.getpid()}"
+
+
 def valid_address(text: str) -> bool:
     """Whether text looks like a scheduler address: [tcp://]host:port."""
     return bool(ADDRESS_PATTERN.match(text)) and 0 < int(text.rsplit(":", 1)[1]) < 65536

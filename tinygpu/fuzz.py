@@ -55,7 +55,7 @@ from dataclasses import dataclass
 
 from . import randprog
 from .configs import GpuConfig, load_configs
-from .engine import Engine
+from .engine import Engine, attempt_folder
 from .fuzz_cases import (
     PYTHON,
     GeneratorBug,
@@ -129,14 +129,15 @@ def _run_batch(batch: Batch) -> list[Outcome]:
                     [f"GENERATOR BUG (not an RTL problem): {error}"],
                 )
             )
-    work_dir = REPO_ROOT / batch.work_dir
+    batch_dir = REPO_ROOT / batch.work_dir
+    work_dir = attempt_folder(batch_dir)
     try:
         outcomes += run_cases(batch.sim, config, cases, work_dir)
     except Exception:  # noqa: BLE001 - a bug in this script: report it, keep going
         text = traceback.format_exc()
         outcomes += [make_outcome(c, batch.sim, "crash", [f"fuzz.py internal error:\n{text}"]) for c in cases]
     if not batch.keep and not any(o.failed for o in outcomes):
-        shutil.rmtree(work_dir, ignore_errors=True)
+        shutil.rmtree(batch_dir, ignore_errors=True)
     return outcomes
 
 

@@ -64,7 +64,7 @@ from pathlib import Path
 from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import ELABORATION_CASES, GpuConfig, get_config
-from .engine import Engine
+from .engine import Engine, attempt_folder
 from .harness import Job, run_jobs
 from .kernels import ReferenceFunction, discover_kernels
 from .lint import elaboration_problems, lint_problems
@@ -515,7 +515,7 @@ def _judge(task: tuple[Mutant, list[int], list[str], str, tuple[str, ...]]) -> V
     mutant, golden, source_lines, suite, tests = task
     started = time.monotonic()
     label = f"m{mutant.line:04d}-{mutant.file.removesuffix('.sv')}"
-    work = MUTATE_ROOT / "runs" / label
+    work = attempt_folder(MUTATE_ROOT / "runs" / label)
     try:
         rtl_dir = patched_rtl(mutant.edit(source_lines), label, root=MUTATE_ROOT / "rtl")
         messages = lint_problems({}, rtl_dir=rtl_dir)
