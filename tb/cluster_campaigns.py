@@ -48,29 +48,20 @@ def local_and_killed(campaign: Callable[[Engine, Callable[[str], None], str], ob
     return here, there, lines, lost
 
 
-def test_fuzz_with_a_killed_worker(tmp_path):
+def test_fuzz_with_a_killed_worker():
     def campaign(engine: Engine, log, _name: str) -> list[str]:
-        lines: list[str] = []
-
-        def keep(line: str) -> None:
-            lines.append(line)
-            log(line)
-
-        status = fuzz.run_campaign(
+        status, summary = fuzz.campaign_summary(
+            engine=engine,
             first_seed=500,
             count=8,
             configs=[get_config("default"), get_config("odd")],
             sims=list(SIMULATORS),
             size="small",
             batch=2,
-            engine=engine,
-            shrink_tries=1,
-            max_shrink=0,
-            keep=False,
-            log=keep,
+            log=log,
         )
-        assert status == 0, "\n".join(lines)
-        return [line for line in lines if line.lstrip().startswith(SIMULATORS)]
+        assert status == 0, summary
+        return summary
 
     here, there, lines, lost = local_and_killed(campaign, "[  1/")
     assert here == there and "8 programs run" in here[0], (here, there)

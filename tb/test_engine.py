@@ -34,27 +34,18 @@ SEEDS = 6  # six batches of one program: both workers busy when one is killed
 
 def fuzz_summary(engine, log) -> list[str]:
     """The per-simulator summary lines of a small fuzz campaign on Icarus (no wall time)."""
-    lines: list[str] = []
-
-    def keep(line: str) -> None:
-        lines.append(line)
-        log(line)
-
-    status = fuzz.run_campaign(
+    status, summary = fuzz.campaign_summary(
+        engine=engine,
         first_seed=40,
         count=SEEDS,
         configs=[get_config("default")],
         sims=["icarus"],
         size="small",
         batch=1,
-        engine=engine,
-        shrink_tries=1,
-        max_shrink=0,
-        keep=False,
-        log=keep,
+        log=log,
     )
-    assert status == 0, "\n".join(lines)
-    return [line for line in lines if line.lstrip().startswith("icarus")]
+    assert status == 0, summary
+    return summary
 
 
 @pytest.mark.sim

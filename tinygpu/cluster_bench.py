@@ -75,26 +75,21 @@ def start_up_seconds() -> float:
 
 def campaign(cluster: str | None, jobs: int = 1) -> tuple[float, list[str]]:
     """(wall seconds, summary lines) of the scaling campaign on `cluster`."""
-    lines: list[str] = []
     with open_engine(cluster=cluster, jobs=jobs, tools=("iverilog",), log=lambda _: None) as engine:
         started = time.monotonic()
-        status = fuzz.run_campaign(
+        status, summary = fuzz.campaign_summary(
+            engine=engine,
             first_seed=FIRST_SEED,
             count=SEEDS,
             configs=[get_config(CONFIG)],
             sims=["icarus"],
             size=SIZE,
             batch=BATCH,
-            engine=engine,
-            shrink_tries=1,
-            max_shrink=0,
-            keep=False,
-            log=lines.append,
         )
         seconds = time.monotonic() - started
     if status != 0:
-        raise RuntimeError("the scaling campaign failed:\n" + "\n".join(lines[-20:]))
-    return seconds, [line for line in lines if line.lstrip().startswith("icarus")]
+        raise RuntimeError("the scaling campaign failed:\n" + "\n".join(summary))
+    return seconds, summary
 
 
 def run_bench(*, update: bool, log: Log) -> int:

@@ -428,3 +428,39 @@ def run_campaign(
         log("fuzz: FAIL: no instruction was compared at all")
         return 1
     return 1 if failures else 0
+
+
+def campaign_summary(
+    *,
+    engine: Engine,
+    first_seed: int,
+    count: int,
+    configs: list[GpuConfig],
+    sims: list[str],
+    size: str,
+    batch: int,
+    log: Log = lambda _: None,
+) -> tuple[int, list[str]]:
+    """A campaign without shrinking: (its exit status, its per-simulator summary lines),
+    which hold no wall time: what two runs of the same seeds must agree on (the engine's
+    tests, make cluster-bench). Every report line also goes to `log`."""
+    lines: list[str] = []
+
+    def keep(line: str) -> None:
+        lines.append(line)
+        log(line)
+
+    status = run_campaign(
+        first_seed=first_seed,
+        count=count,
+        configs=configs,
+        sims=sims,
+        size=size,
+        batch=batch,
+        engine=engine,
+        shrink_tries=1,
+        max_shrink=0,
+        keep=False,
+        log=keep,
+    )
+    return status, [line for line in lines if line.lstrip().startswith(tuple(sims))]
