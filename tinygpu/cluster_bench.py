@@ -32,8 +32,8 @@ from .process_cluster import ProcessCluster
 CLUSTER_DOC = REPO_ROOT / "docs" / "cluster.md"
 BEGIN = "<!-- cluster-bench: begin (make cluster-bench UPDATE=1 writes this table) -->"
 END = "<!-- cluster-bench: end -->"
-SEEDS = 48  # programs of the scaling campaign
-BATCH = 3  # programs per task: 16 tasks
+SEEDS = 24  # programs of the scaling campaign
+BATCH = 3  # programs per task: 8 tasks
 FIRST_SEED = 1000
 CONFIG = "default"
 SIZE = "large"
