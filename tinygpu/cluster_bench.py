@@ -104,11 +104,12 @@ def run_bench(*, update: bool, log: Log) -> int:
     campaign(None, jobs=1)
     rows, summaries = [], []
     for workers in (1, 2):
+        load = os.getloadavg()[0]  # other work on the machine takes CPUs from the workers
         with ProcessCluster(workers=workers) as cluster:
             seconds, summary = campaign(cluster.address)
-        rows.append((workers, seconds))
+        rows.append((workers, seconds, load))
         summaries.append(summary)
-        log(f"  {workers} worker(s): {seconds:.1f} s")
+        log(f"  {workers} worker(s): {seconds:.1f} s (load average {load:.1f} before)")
     if summaries[0] != summaries[1]:
         log("cluster-bench: FAIL: 1 and 2 workers gave different results")
         return 1
@@ -120,9 +121,9 @@ def run_bench(*, update: bool, log: Log) -> int:
         f"with what it requires, and a local cluster of two workers answers its first task "
         f"{startup:.1f} s after start.",
         "",
-        "| workers | wall time | speed-up |",
-        "|---|---|---|",
-        *(f"| {workers} | {seconds:.1f} s | {base / seconds:.2f}x |" for workers, seconds in rows),
+        "| workers | wall time | speed-up | load average before the run (other work on the machine) |",
+        "|---|---|---|---|",
+        *(f"| {workers} | {seconds:.1f} s | {base / seconds:.2f}x | {load:.1f} |" for workers, seconds, load in rows),
     ]
     text = "\n".join(table)
     log("")
