@@ -546,7 +546,8 @@ def run_mutants(
     if problem:
         raise RuntimeError(f"the unmutated RTL fails the {suite} judge: {problem}")
     progress(
-        f"unmutated RTL: the {suite} judge passes ({len(golden) or 'whole regression'} runs, "
+        f"unmutated RTL: the {suite} judge passes "
+        f"({f'{len(golden)} runs' if suite == 'fast' else 'pytest ' + ' '.join(tests)}, "
         f"{time.monotonic() - started:.0f} s); judging {len(mutants)} mutants"
     )
     equivalents = load_equivalents()
