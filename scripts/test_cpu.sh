@@ -26,6 +26,7 @@ while IFS= read -r command; do
     total_cpu="$(echo "$total_cpu + $cpu" | bc)"
     total_wall="$(echo "$total_wall + $wall" | bc)"
     table+=("$(printf '%8.0f %8.0f  %s' "$cpu" "$wall" "$command")")
+    echo "test_cpu: ${table[-1]}"  # each phase as it ends: a run cut short still tells
     if ((rc)); then
         status=$rc
         table+=("   (failed with status $rc)")
