@@ -187,7 +187,7 @@ OTHER_CASES = [
     (bench_cli.main, ["--configs", ","], "tinygpu-bench: error: argument --configs: give at least one"),
     (bench_cli.main, ["--configs", "default", "--update"], "tinygpu-bench: error: --update writes the whole baseline"),
     (coverage_cli.main, ["--seeds", "-1"], "tinygpu-coverage: error: argument --seeds: must be an integer from 1"),
-    (coverage_cli.main, ["--workers", "0"], "tinygpu-coverage: error: argument --workers"),
+    (coverage_cli.main, ["--jobs", "0"], "tinygpu-coverage: error: argument --jobs"),
     (randprog_cli.main, ["--seed", "1", "--block-dim", "0"], "--block-dim: must be an integer from 1 to 32, got 0"),
     (randprog_cli.main, ["--seed", "x"], "--seed: must be an integer from 0"),
 ]

@@ -3,6 +3,8 @@
 ISA model (final memory and every retired instruction) and the kernel's reference.
 
 Kernels are discovered: adding NAME.asm + NAME.toml to kernels/ adds its tests here.
+On the configurations other than the default, make test runs them on Verilator only
+(CONFIG_SIMULATORS below), make test-all on both.
 Every kernel is its own test on each simulator and configuration, so a broken kernel
 fails its own tests and nothing else. Each test runs one simulator process with several
 launches of the kernel (memory latency 1, 2 and random stalls); the harness is built once
@@ -27,6 +29,13 @@ pytestmark = pytest.mark.sim
 # `make test` runs the representative configurations, `make test-all` every one.
 ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
 CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()
+# The simulators of the other configurations: `make test` runs them on Verilator, which
+# runs these kernels about five times cheaper than Icarus; Icarus runs every kernel on the
+# default configuration (test_kernel) and random programs on each of these
+# configurations (tb/test_random_programs.py), and
+# `make fuzz` checks that both retire every instruction at the same cycle. `make test-all`
+# runs the other configurations on both. (docs/mutation.md: the mutants both kill.)
+CONFIG_SIMULATORS = SIMULATORS if ALL_CONFIGS else ("verilator",)
 KERNELS = discover_kernels(skip_broken=True)  # a broken one fails in test_kernels.py
 
 # (latency, stall_max, seed): tiny-gpu's 1-cycle memory, a 2-cycle memory, and a slow
@@ -104,7 +113,7 @@ def test_kernel(sim, kernel, tmp_path, record_property):
     ("sim", "config", "kernel"),
     [
         (s, c, k)
-        for s in SIMULATORS
+        for s in CONFIG_SIMULATORS
         for c in CONFIGS
         if c.name != "default"
         for k in KERNELS

@@ -387,16 +387,10 @@ ILLEGAL_CONFIGS = [(overrides, message) for overrides, message in ELABORATION_CA
 
 @pytest.mark.parametrize("parameters,message", ILLEGAL_CONFIGS, ids=lambda p: str(p))
 def test_illegal_configuration_fails_with_message(parameters, message, tmp_path):
-    """Verilator refuses an illegal configuration at elaboration; Icarus (which has no
-    elaboration-time $error) stops at time 0. Both print the reason."""
-    simulator.setup_tool_environment()
+    """Icarus (which has no elaboration-time $error) stops an illegal configuration at
+    time 0 and prints the reason. That Verilator refuses each at elaboration with its
+    message is make lint's check (tinygpu.lint.elaboration_problems, in make test)."""
     sources = [str(p) for p in simulator.rtl_sources()]
-    overrides = [f"-G{k}={v}" for k, v in parameters.items()]
-    lint = subprocess.run(
-        ["verilator", "--lint-only", "--top-module", "gpu", *overrides, *sources], capture_output=True, text=True
-    )
-    assert lint.returncode != 0 and message in lint.stdout + lint.stderr
-
     binary = tmp_path / "gpu.vvp"
     compiled = subprocess.run(
         [

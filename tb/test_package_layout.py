@@ -32,7 +32,7 @@ ARCHITECTURE_DOC = REPO_ROOT / "docs" / "architecture.md"
 LAYERS: list[tuple[str, set[str]]] = [
     ("basics", {"paths", "isa", "hexfile", "assembler", "disassembler", "readme", "log"}),
     ("models and data", {"model", "kernels", "randprog", "configs", "commits", "records", "cycle_budget", "lang"}),
-    ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "parallel"}),
+    ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "engine", "process_cluster"}),
     ("checks", {"checks", "lockstep", "counter_checks", "memory_diff", "func_coverage", "regressions", "lang_check"}),
     (
         "campaigns",
@@ -52,6 +52,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "waveform",
             "formal",
             "synth",
+            "cluster_bench",
         },
     ),
     ("command lines", {"cli"}),

@@ -28,7 +28,8 @@ Outputs (in --out, default build/coverage):
     annotated/        every source with per-line counts ('%' = never run, '~' = partly)
     report.txt        what is printed: functional bins, rtl/ line and toggle table,
                       uncovered rtl/ lines, failures
-    runs/             one simulator folder per batch (sim.log, commits.log, coverage.dat)
+    runs/             one folder per batch: its coverage.dat, and the simulator folder of
+                      each worker that ran it (worker-PID/: sim.log, commits.log)
 
 Exit status 1 when a run failed, a required functional bin is empty, or rtl/ changed
 while the regression ran. RTL lines that no stimulus can reach are listed with the reason
@@ -37,7 +38,10 @@ are printed unchanged, with a column that leaves those lines out.
 
 Usage::
 
-    .venv/bin/tinygpu-coverage [--seeds 40] [--workers 2] [--out build/coverage]
+    .venv/bin/tinygpu-coverage [--seeds 40] [--jobs 2 | --cluster HOST:PORT] [--out build/coverage]
+
+Builds and batches are engine tasks (tinygpu.engine), each on whichever worker is free;
+a batch's coverage.dat comes back with its result and is merged here, at the client.
 """
 
 from __future__ import annotations
@@ -55,15 +59,16 @@ from . import line_coverage
 from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config, representative_configs
+from .engine import Engine, attempt_folder
 from .func_coverage import FunctionalCoverage
 from .harness import Job, JobResult, build, harness_sources, run_jobs
 from .kernels import discover_kernels
 from .log import Log
-from .parallel import parallel_map
+from .paths import REPO_ROOT
 from .randprog import generate
 
 SIM = "verilator"  # the only simulator with line/toggle coverage
-MAX_WORKERS = 2  # the machine has two cores: never more simulators than that
+DEFAULT_JOBS = 2  # local workers by default: the machine has two cores
 DEFAULT_SEEDS = 40
 RANDOM_SIZES = ("small", "medium", "large")
 # (latency, stall_max) of random program i: i % len. Mixes tiny-gpu's memory, a slow
@@ -328,21 +333,24 @@ def sources_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def build_config(name: str) -> tuple[str, str, str]:
-    """Worker: build the coverage harness of one configuration; (name, folder, error)."""
+def build_config(name: str) -> tuple[str, str, str, str]:
+    """Worker: build the coverage harness of one configuration; (name, folder, error,
+    the tools that built it)."""
     try:
-        return name, str(build(SIM, get_config(name), coverage=True)), ""
+        folder = str(build(SIM, get_config(name), coverage=True))
     except Exception as error:  # noqa: BLE001 - reported, the regression fails
-        return name, "", f"{type(error).__name__}: {error}"
+        return name, "", f"{type(error).__name__}: {error}", ""
+    return name, folder, "", tool_description(folder)
 
 
 def run_batch(args: tuple[Batch, str]) -> dict:
-    """Worker: run one batch, check every launch, sample functional coverage."""
+    """Worker: run one batch, check every launch, sample functional coverage. Its
+    coverage.dat travels back in the result ("dat_bytes") for the client to merge."""
     batch, runs_dir = args
     started = time.monotonic()
     configs = representative_configs()
     config = get_config(batch.config)
-    work_dir = Path(runs_dir) / batch.label
+    work_dir = attempt_folder(REPO_ROOT / runs_dir / batch.label)  # runs_dir may be absolute
     cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
     out: dict[str, Any] = {
         "label": batch.label,
@@ -352,6 +360,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
         "problems": [],
         "coverage": None,
         "dat": None,
+        "dat_bytes": b"",
         "seconds": 0.0,
         "cycles": 0,
     }
@@ -388,7 +397,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
         cov.sample_run(result.commits, run_info(result, config))
     dat = work_dir / "coverage.dat"
     if dat.is_file():
-        out["dat"] = str(dat)
+        out["dat_bytes"] = dat.read_bytes()
     else:
         out["problems"].append(f"{batch.label}: no coverage.dat in {work_dir}")
     out["coverage"] = cov.to_json()
@@ -409,7 +418,20 @@ def tool_description(build_dir: str) -> str:
     return "; ".join(t for t in tools if "verilator" in t.lower() or "cocotb" in t.lower())
 
 
-def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
+def keep_dat(result: dict, runs_dir: Path) -> None:
+    """Client side: write a batch's coverage.dat into runs_dir (unless its worker, on this
+    machine, already did) and point result["dat"] at it."""
+    data = result.pop("dat_bytes", b"")
+    if not data:
+        return
+    path = runs_dir / result["label"] / "coverage.dat"
+    if not (path.is_file() and path.read_bytes() == data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    result["dat"] = str(path)
+
+
+def run_coverage(*, seeds: int, engine: Engine, out_dir: Path, log: Log) -> int:
     """Run the coverage regression, write the reports into out_dir, print the summary.
 
     Exit status 0 when every run matched the models, every required functional bin was
@@ -425,20 +447,24 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
     log(
         f"coverage regression on {SIM}: {len(configs)} configurations "
         f"({', '.join(c.name for c in configs)}), {len(batches)} batches, "
-        f"{seeds} random programs, {workers} workers"
+        f"{seeds} random programs"
     )
 
     failures: list[str] = []
     results: list[dict] = []
     digest = sources_digest()
     build_dirs: dict[str, str] = {}
-    for name, folder, error in parallel_map(build_config, [c.name for c in configs], jobs=workers):
+    tools = SIM
+    for name, folder, error, tools_used in engine.map(build_config, [c.name for c in configs]):
         log(f"  built {name}: {folder or error.splitlines()[0]}")
         if error:
             failures.append(f"build of {name} failed: {error}")
         build_dirs[name] = folder
-    todo = [(b, str(runs_dir)) for b in batches if build_dirs.get(b.config)]
-    for res in parallel_map(run_batch, todo, jobs=workers):
+        tools = tools_used or tools
+    task_runs_dir = str(runs_dir.relative_to(REPO_ROOT) if runs_dir.is_relative_to(REPO_ROOT) else runs_dir)
+    todo = [(b, task_runs_dir) for b in batches if build_dirs.get(b.config)]
+    for res in engine.map(run_batch, todo):
+        keep_dat(res, runs_dir)
         results.append(res)
         state = "FAIL" if res["problems"] else "ok"
         log(f"  {res['label']:<28} {res['checked']:>3} checked runs {res['seconds']:6.1f} s  {state}")
@@ -472,10 +498,9 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
 
     launches_run = sum(r["launches"] for r in results)
     checked = sum(r["checked"] for r in results)
-    tool = tool_description(next(iter(build_dirs.values()), "")) if build_dirs else SIM
     report = [
         "tiny-gpu coverage report",
-        f"simulator: {tool} (coverage build: --coverage-line --coverage-toggle); functional "
+        f"simulator: {tools} (coverage build: --coverage-line --coverage-toggle); functional "
         f"coverage is sampled from the same Verilator runs' commit logs",
         f"configurations: {', '.join(f'{c.name} ({c.num_cores}x{c.threads_per_block})' for c in configs)}",
         f"stimulus: {len(discover_kernels())} kernels on {len(configs)} configurations (each kernel where its "
@@ -512,4 +537,5 @@ def run_coverage(*, seeds: int, workers: int, out_dir: Path, log: Log) -> int:
     log("")
     log(text.rstrip("\n"))
     log(f"written: {out_dir / 'report.txt'}, {out_dir / 'functional.json'}, {out_dir / 'html'}/")
+    engine.report_losses(log)
     return 0 if verdict == "PASS" else 1

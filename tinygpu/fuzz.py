@@ -21,16 +21,18 @@ The model runs first (it is cheap): a program the model cannot finish, that race
 that retires more than the generator's static bound is a *generator* bug, reported as
 such and never sent to the RTL. Every case then runs on each simulator of ``--sims``,
 in batches of ``--batch`` cases of one configuration per simulator process
-(``harness.run_jobs``), on ``--jobs`` worker processes, and is checked with
+(``harness.run_jobs``), one batch per engine task (tinygpu.engine: ``--jobs`` local
+workers, or the cluster of ``--cluster``), and is checked with
 ``checks.check_run``: final memory and every retired instruction of every thread.
 
 When a batch's simulator process dies, its cases are re-run one per process, so one
 crashing case loses nothing else. Failing cases are shrunk (``randprog.shrink``, each
 predicate call re-runs the reduced program on the same simulator, configuration and
-memory; at most ``--shrink-tries`` calls), the smallest program still failing is written
-to build/fuzz/failures/seed-<N>.asm with a header saying how to run it, and its launch
-settings to seed-<N>.toml beside it: copy both into tb/fuzz_regressions/ to keep the
-program as a permanent regression (tinygpu.regressions).
+memory; at most ``--shrink-tries`` calls) on a worker; back at the client, the smallest
+program still failing is written to build/fuzz/failures/seed-<N>.asm with a header saying
+how to run it, and its launch settings to seed-<N>.toml beside it, in the format of
+tb/fuzz_regressions/: copy both there to keep the program as a permanent regression
+(tinygpu.regressions).
 
 With several simulators, a case that passes on each must also retire every instruction
 at the same cycle on the same core on each (the RTL and the harness' stalls are
@@ -50,10 +52,10 @@ import shutil
 import time
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import randprog
 from .configs import GpuConfig, load_configs
+from .engine import Engine, attempt_folder
 from .fuzz_cases import (
     PYTHON,
     GeneratorBug,
@@ -69,7 +71,6 @@ from .fuzz_cases import (
     timing_differences,
 )
 from .log import Log
-from .parallel import parallel_map
 from .paths import REPO_ROOT
 from .regressions import settings_toml
 
@@ -79,7 +80,7 @@ SIZE_CHOICES = tuple(randprog.SIZES) + ("mix",)
 
 
 # --------------------------------------------------------------------------------------
-# Worker side (runs in the multiprocessing pool)
+# Worker side (engine tasks: they run on any worker, paths relative to its checkout)
 # --------------------------------------------------------------------------------------
 
 
@@ -89,7 +90,7 @@ class Batch:
     config: str
     seeds: list[int]
     size: str
-    work_dir: str
+    work_dir: str  # relative to the repository (the same on every worker)
     keep: bool
 
 
@@ -128,14 +129,15 @@ def _run_batch(batch: Batch) -> list[Outcome]:
                     [f"GENERATOR BUG (not an RTL problem): {error}"],
                 )
             )
-    work_dir = Path(batch.work_dir)
+    batch_dir = REPO_ROOT / batch.work_dir
+    work_dir = attempt_folder(batch_dir)
     try:
         outcomes += run_cases(batch.sim, config, cases, work_dir)
     except Exception:  # noqa: BLE001 - a bug in this script: report it, keep going
         text = traceback.format_exc()
         outcomes += [make_outcome(c, batch.sim, "crash", [f"fuzz.py internal error:\n{text}"]) for c in cases]
     if not batch.keep and not any(o.failed for o in outcomes):
-        shutil.rmtree(work_dir, ignore_errors=True)
+        shutil.rmtree(batch_dir, ignore_errors=True)
     return outcomes
 
 
@@ -148,12 +150,14 @@ class ShrinkTask:
 @dataclass
 class ShrinkResult:
     outcome: Outcome
-    asm_path: str | None
+    asm_path: str | None  # relative to the repository; written by the client (write_shrunk)
     words_before: int
     words_after: int
     threads_after: int
     calls: int
     error: str | None = None
+    asm_text: str = ""  # the regression file's program, with its header
+    toml_text: str = ""  # its launch settings
 
 
 def _shrink(task: ShrinkTask) -> ShrinkResult:
@@ -176,9 +180,7 @@ def _shrink(task: ShrinkTask) -> ShrinkResult:
         last = run_cases(o.sim, config, [final], work_root / "final")[0]
     except Exception as error:  # noqa: BLE001
         return ShrinkResult(o, None, o.words, o.words, o.threads, calls, f"{type(error).__name__}: {error}")
-    FAILURE_DIR.mkdir(parents=True, exist_ok=True)
-    path = FAILURE_DIR / f"seed-{o.seed}.asm"
-    rel = path.relative_to(REPO_ROOT)
+    rel = (FAILURE_DIR / f"seed-{o.seed}.asm").relative_to(REPO_ROOT)
     first = (last.problems or o.problems or ["(it no longer fails?)"])[0]
     header = [
         f"; fuzz failure: seed {o.seed} on {o.sim}, configuration {o.config} "
@@ -195,13 +197,30 @@ def _shrink(task: ShrinkTask) -> ShrinkResult:
         *(";   " + line for line in first.splitlines()),
         ";",
     ]
-    path.write_text("\n".join(header) + "\n" + small.asm)
     note = f"found by make fuzz on {o.sim}: {o.headline()[:200]}"
-    path.with_suffix(".toml").write_text(
-        settings_toml(config=o.config, latency=o.latency, stall_max=o.stall_max, stall_seed=o.seed, note=note)
-    )
     shutil.rmtree(work_root, ignore_errors=True)
-    return ShrinkResult(o, str(rel), o.words, len(final.words), small.threads, calls)
+    return ShrinkResult(
+        o,
+        str(rel),
+        o.words,
+        len(final.words),
+        small.threads,
+        calls,
+        asm_text="\n".join(header) + "\n" + small.asm,
+        toml_text=settings_toml(
+            config=o.config, latency=o.latency, stall_max=o.stall_max, stall_seed=o.seed, note=note
+        ),
+    )
+
+
+def write_shrunk(result: ShrinkResult) -> None:
+    """Client side: write a shrunk failure's program and launch settings (seed-N.asm/.toml)."""
+    if result.asm_path is None:
+        return
+    path = REPO_ROOT / result.asm_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(result.asm_text)
+    path.with_suffix(".toml").write_text(result.toml_text)
 
 
 # --------------------------------------------------------------------------------------
@@ -223,7 +242,7 @@ def make_batches(
         for name, group in by_config.items():
             for i in range(0, len(group), batch_size):
                 chunk = group[i : i + batch_size]
-                work = FUZZ_ROOT / f"{sim}-{name}-{chunk[0]}"
+                work = (FUZZ_ROOT / f"{sim}-{name}-{chunk[0]}").relative_to(REPO_ROOT)
                 batches.append(Batch(sim, name, chunk, size, str(work), keep))
     return batches
 
@@ -335,7 +354,7 @@ def run_campaign(
     sims: list[str],
     size: str,
     batch: int,
-    jobs: int,
+    engine: Engine,
     shrink_tries: int,
     max_shrink: int,
     keep: bool,
@@ -344,7 +363,7 @@ def run_campaign(
     """Run seeds first_seed.. on every simulator, shrink failures, print the report.
 
     Exit status: 0 all matched, 1 any failure (or nothing compared), 2 the harness does
-    not build."""
+    not build. The report ends with the workers the engine lost, if any."""
     seeds = list(range(first_seed, first_seed + count))
     batches = make_batches(seeds, configs, sims, size, batch, keep)
     used = sorted({(b.sim, b.config) for b in batches})
@@ -352,13 +371,13 @@ def run_campaign(
     log(
         f"fuzz: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} programs, size {size}) on "
         f"{', '.join(sims)}; {len(configs)} configuration(s); {len(batches)} batches of <= "
-        f"{batch}; {jobs} worker(s); work folders under {FUZZ_ROOT.relative_to(REPO_ROOT)}/"
+        f"{batch}; work folders under {FUZZ_ROOT.relative_to(REPO_ROOT)}/ of each worker's checkout"
     )
 
     outcomes: list[Outcome] = []
     build_errors = []
     build_start = time.monotonic()
-    for sim, name, seconds, error in parallel_map(_build, used, jobs=jobs):
+    for sim, name, seconds, error in engine.map(_build, used):
         if error:
             build_errors.append(f"{sim}/{name}: {error}")
         elif seconds > 2:
@@ -371,7 +390,7 @@ def run_campaign(
         log(f"  harness builds took {build_seconds:.0f} s (wall); runs start now")
 
     done_batches = 0
-    for result in parallel_map(_run_batch, batches, jobs=jobs):
+    for result in engine.map(_run_batch, batches):
         done_batches += 1
         outcomes += result
         first = result[0]
@@ -396,15 +415,52 @@ def run_campaign(
             f"\nshrinking {len(to_shrink)} of {len(rtl_failures)} failing case(s), "
             f"<= {shrink_tries} simulator runs each ..."
         )
-        shrink_results = list(
-            parallel_map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], jobs=jobs, ordered=True)
-        )
+        shrink_results = list(engine.map(_shrink, [ShrinkTask(o, shrink_tries) for o in to_shrink], ordered=True))
+        for shrunk in shrink_results:
+            write_shrunk(shrunk)
     elapsed = time.monotonic() - start
 
     _print_summary(outcomes, sims, elapsed, log=log)
     _print_failures(failures, shrink_results, log=log)
+    engine.report_losses(log)
     compared = sum(o.compared for o in outcomes)
     if compared == 0:
         log("fuzz: FAIL: no instruction was compared at all")
         return 1
     return 1 if failures else 0
+
+
+def campaign_summary(
+    *,
+    engine: Engine,
+    first_seed: int,
+    count: int,
+    configs: list[GpuConfig],
+    sims: list[str],
+    size: str,
+    batch: int,
+    log: Log = lambda _: None,
+) -> tuple[int, list[str]]:
+    """A campaign without shrinking: (its exit status, its per-simulator summary lines),
+    which hold no wall time: what two runs of the same seeds must agree on (the engine's
+    tests, make cluster-bench). Every report line also goes to `log`."""
+    lines: list[str] = []
+
+    def keep(line: str) -> None:
+        lines.append(line)
+        log(line)
+
+    status = run_campaign(
+        first_seed=first_seed,
+        count=count,
+        configs=configs,
+        sims=sims,
+        size=size,
+        batch=batch,
+        engine=engine,
+        shrink_tries=1,
+        max_shrink=0,
+        keep=False,
+        log=keep,
+    )
+    return status, [line for line in lines if line.lstrip().startswith(tuple(sims))]

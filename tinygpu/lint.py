@@ -51,12 +51,19 @@ def lint_problems(
     return ""
 
 
-def elaboration_problems(*, rtl_dir: Path | None = None) -> list[str]:
-    """Each edge case of ELABORATION_CASES that elaborates when it must not, or the other
-    way round ([] when the parameter checks are right)."""
+def elaboration_problems(
+    *, rtl_dir: Path | None = None, cases: list[tuple[dict[str, int], str | None]] | None = None
+) -> list[str]:
+    """Each edge case of ELABORATION_CASES and AXI_ELABORATION_CASES (or of `cases`, for
+    gpu) that elaborates when it must not, or the other way round ([] when the parameter
+    checks are right)."""
     problems = []
-    cases = [("gpu", case) for case in ELABORATION_CASES] + [("gpu_axi", case) for case in AXI_ELABORATION_CASES]
-    for top, (overrides, message) in cases:
+    chosen = (
+        [("gpu", case) for case in ELABORATION_CASES] + [("gpu_axi", case) for case in AXI_ELABORATION_CASES]
+        if cases is None
+        else [("gpu", case) for case in cases]
+    )
+    for top, (overrides, message) in chosen:
         result = lint(overrides, rtl_dir=rtl_dir, warnings=False, top=top)
         output = result.stdout + result.stderr
         if message is None and result.returncode != 0:

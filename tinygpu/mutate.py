@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Mutation testing: how strong is the suite? Plant small bugs in copies of rtl/ and count
-how many of them a fast subset of the suite notices.
+how many of them a fast subset of the suite (or the whole regression) notices.
 
 A *mutant* is rtl/ with one small change, of the kinds real RTL bugs take:
 
@@ -31,6 +31,17 @@ configuration, plus random programs on larger and odd-sized configurations. It i
 The score is the behaviour kills over the valid, non-equivalent mutants (killed,
 lint-only and survived).
 
+Two judges (``--suite``):
+
+    fast   the subset above, about a minute of CPU per mutant (the default);
+    full   the whole regression (pytest tb, as make test runs it, less the lint and
+           mutation tests: lint is judged apart, above) on the mutant's copy of rtl/
+           (TINYGPU_RTL_DIR), stopping at the first failing test, which is the reason.
+           Far dearer (up to the regression's CPU for a survivor): meant for a cluster.
+
+Each mutant is one engine task (tinygpu.engine: local workers, or a cluster); verdicts come
+back to the client, which writes the one report.
+
 Mutants are enumerated in a fixed order and a seeded sample is drawn, so a run is
 repeatable: `make mutate MUTANTS=120 SEED=1`.
 """
@@ -38,9 +49,12 @@ repeatable: `make mutate MUTANTS=120 SEED=1`.
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 import time
 import tomllib
 from collections.abc import Callable
@@ -50,12 +64,12 @@ from pathlib import Path
 from .assembler import assemble
 from .checks import check_run, guarded_memory
 from .configs import AXI_ELABORATION_CASES, ELABORATION_CASES, GpuConfig, get_config
+from .engine import Engine, attempt_folder
 from .harness import Job, run_jobs
 from .kernels import ReferenceFunction, discover_kernels
 from .lint import elaboration_problems, lint_problems
 from .log import Log
-from .parallel import parallel_map
-from .paths import BUILD_DIR, RTL_DIR, TB_DIR
+from .paths import BUILD_DIR, REPO_ROOT, RTL_DIR, TB_DIR
 from .randprog import generate
 from .rtl_patch import RtlEdit, patched_rtl
 from .sim import BuildError, SimulationError
@@ -66,6 +80,10 @@ SIM = "icarus"
 # Files not mutated: the package holds only constants and types (a changed opcode is a
 # different ISA, caught by every kernel), elaboration_error only stops bad configurations.
 SKIPPED_FILES = {"gpu_pkg.sv", "elaboration_error.sv"}
+SUITES = ("fast", "full")  # the judges: the mutation subset, or the whole regression
+# The full judge runs the regression less these: lint is judged apart (lint-only), and
+# the mutation tests read rtl/'s text (a mutant would fail them without a behaviour).
+FULL_SUITE_IGNORED = ("tb/test_lint.py", "tb/test_mutate.py")
 
 
 # --------------------------------------------------------------------------------------
@@ -471,29 +489,66 @@ def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -
     return "", cycles
 
 
-def _judge(task: tuple[Mutant, list[int], list[str]]) -> Verdict:
-    mutant, golden, source_lines = task
+def full_suite_command(pytest_args: tuple[str, ...] = ("tb",)) -> list[str]:
+    """The full judge's regression: pytest (on tb/ unless `pytest_args` names other tests
+    or options), one process, stop at the first failure."""
+    ignored = [f"--ignore={path}" for path in FULL_SUITE_IGNORED]
+    return [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", *ignored, *pytest_args]
+
+
+def full_suite_problem(rtl_dir: Path, work: Path, pytest_args: tuple[str, ...] = ("tb",)) -> str:
+    """'' or the first failing test of the regression on the RTL in `rtl_dir` (its
+    builds go to work/sim, removed with work by the caller)."""
+    env = dict(os.environ, TINYGPU_RTL_DIR=str(rtl_dir), SIM_BUILD_ROOT=str(work / "sim"))
+    run = subprocess.run(
+        full_suite_command(pytest_args), cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if run.returncode == 0:
+        return ""
+    lines = run.stdout.splitlines()
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    tail = failed[0] if failed else (lines[-1] if lines else f"pytest exit status {run.returncode}")
+    return f"regression: {tail[:300]}"
+
+
+def _judge(task: tuple[Mutant, list[int], list[str], str, tuple[str, ...]]) -> Verdict:
+    mutant, golden, source_lines, suite, tests = task
     started = time.monotonic()
     label = f"m{mutant.line:04d}-{mutant.file.removesuffix('.sv')}"
-    work = MUTATE_ROOT / "runs" / label
+    work = attempt_folder(MUTATE_ROOT / "runs" / label)
     try:
         rtl_dir = patched_rtl(mutant.edit(source_lines), label, root=MUTATE_ROOT / "rtl")
         messages = lint_problems({}, rtl_dir=rtl_dir)
-        status, reason = judge(messages, lambda: behaviour_of(rtl_dir, mutant.file, golden, work))
+        if suite == "full":
+            status, reason = judge(messages, lambda: full_suite_problem(rtl_dir, work, tests))
+        else:
+            status, reason = judge(messages, lambda: behaviour_of(rtl_dir, mutant.file, golden, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return Verdict(mutant, status, reason, time.monotonic() - started)
 
 
-def run_mutants(mutants: list[Mutant], *, jobs: int, progress: Log) -> list[Verdict]:
-    """Judge every mutant (in parallel); equivalents from the table are not run."""
+def _golden(judge_: tuple[str, tuple[str, ...]]) -> tuple[str, list[int]]:
+    """The unmutated RTL on the judge: ('' or its first problem, the subset's cycles)."""
+    suite, tests = judge_
+    if suite == "full":
+        return full_suite_problem(RTL_DIR, MUTATE_ROOT / "runs" / "unmutated", tests), []
+    return run_subset(None, MUTATE_ROOT / "runs" / "unmutated", None)
+
+
+def run_mutants(
+    mutants: list[Mutant], *, engine: Engine, progress: Log, suite: str = "fast", tests: tuple[str, ...] = ("tb",)
+) -> list[Verdict]:
+    """Judge every mutant on the engine's workers; equivalents from the table are not run.
+    `tests`: the full judge's pytest selection (tb/: the whole regression)."""
     started = time.monotonic()
-    problem, golden = run_subset(None, MUTATE_ROOT / "runs" / "unmutated", None)
+    [(problem, golden)] = list(engine.map(_golden, [(suite, tests)]))
     if problem:
-        raise RuntimeError(f"the unmutated RTL fails the mutation subset: {problem}")
+        raise RuntimeError(f"the unmutated RTL fails the {suite} judge: {problem}")
     progress(
-        f"unmutated RTL: {len(golden)} runs pass ({time.monotonic() - started:.0f} s); "
-        f"judging {len(mutants)} mutants with {jobs} worker(s)"
+        f"unmutated RTL: the {suite} judge passes "
+        f"({f'{len(golden)} runs' if suite == 'fast' else 'pytest ' + ' '.join(tests)}, "
+        f"{time.monotonic() - started:.0f} s); judging {len(mutants)} mutants"
     )
     equivalents = load_equivalents()
     sources = {p.name: p.read_text().splitlines() for p in RTL_DIR.glob("*.sv")}
@@ -503,8 +558,8 @@ def run_mutants(mutants: list[Mutant], *, jobs: int, progress: Log) -> list[Verd
         if reason:
             verdicts.append(Verdict(mutant, "equivalent", reason))
         else:
-            to_run.append((mutant, golden, sources[mutant.file]))
-    for done, verdict in enumerate(parallel_map(_judge, to_run, jobs=jobs), start=1):
+            to_run.append((mutant, golden, sources[mutant.file], suite, tests))
+    for done, verdict in enumerate(engine.map(_judge, to_run), start=1):
         verdicts.append(verdict)
         progress(
             f"[{done:3d}/{len(to_run)}] {verdict.status:9s} {verdict.mutant.key}  "
@@ -527,14 +582,31 @@ def kill_rate(verdicts: list[Verdict]) -> tuple[int, int, float]:
     return killed, counted, (100.0 * killed / counted if counted else 0.0)
 
 
-def report(verdicts: list[Verdict], *, total: int, seed: int, seconds: float) -> str:
+def report(
+    verdicts: list[Verdict],
+    *,
+    total: int,
+    seed: int,
+    seconds: float,
+    suite: str = "fast",
+    tests: tuple[str, ...] = ("tb",),
+    lost_workers: int = 0,
+) -> str:
     counts = {s: sum(v.status == s for v in verdicts) for s in STATUSES}
     killed, counted, rate = kill_rate(verdicts)
     lines = [
         "# Mutation report",
         "",
-        f"{len(verdicts)} of {total} mutants of rtl/ (seed {seed}), each run against the "
-        f"mutation subset on {SIM}; {seconds:.0f} s.",
+        f"{len(verdicts)} of {total} mutants of rtl/ (seed {seed}), each run against "
+        + (
+            f"the mutation subset on {SIM}"
+            if suite == "fast"
+            else "the whole regression (--suite full)"
+            if tests == ("tb",)
+            else f"the tests `pytest {' '.join(tests)}` (--suite full --tests)"
+        )
+        + f"; {seconds:.0f} s"
+        + (f"; {lost_workers} worker(s) lost and their mutants judged again elsewhere." if lost_workers else "."),
         "",
         "| killed by behaviour | lint-only | survived | equivalent | invalid "
         "| score (behaviour kills / (killed + lint-only + survived)) |",

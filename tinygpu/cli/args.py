@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 from ..configs import GpuConfig, load_configs
-from ..sim import SIMULATORS
+from ..engine import Engine, EngineError, open_engine, valid_address
+from ..sim import SIM_PROGRAMS, SIMULATORS
 
 USAGE_ERROR = 2
 
@@ -117,3 +120,40 @@ def output_folder(text: str) -> Path:
     if not path.resolve().parent.is_dir():
         raise argparse.ArgumentTypeError(f"folder {path.resolve().parent} does not exist")
     return path
+
+
+def cluster_address(text: str) -> str:
+    """An argparse type: the address of a running Dask scheduler, [tcp://]host:port."""
+    if not valid_address(text):
+        raise argparse.ArgumentTypeError(f"must be a scheduler address [tcp://]host:port, got {text!r}")
+    return text
+
+
+def add_engine_options(parser: argparse.ArgumentParser, *, jobs_help: str = "local worker processes") -> None:
+    """--jobs and --cluster, the same on every campaign command."""
+    parser.add_argument(
+        "--jobs", type=jobs_count, default=1, help=f"{jobs_help} (1..256) or 'auto' (one per CPU); not with --cluster"
+    )
+    parser.add_argument(
+        "--cluster",
+        type=cluster_address,
+        default=None,
+        help="run on the Dask cluster whose scheduler is at [tcp://]host:port (default: "
+        "DASK_SCHEDULER_ADDRESS if set, else a local cluster of --jobs workers); see docs/cluster.md",
+    )
+
+
+def sim_programs(sims: Sequence[str]) -> list[str]:
+    """The programs the simulators `sims` need on every worker."""
+    return [program for sim in sims for program in SIM_PROGRAMS[sim]]
+
+
+@contextmanager
+def campaign_engine(prog: str, args: argparse.Namespace, tools: Sequence[str]) -> Iterator[Engine]:
+    """The engine of a campaign command (tinygpu.engine): an EngineError, at start or
+    mid-run, is one line `prog: error: ...` and the usage-error status."""
+    try:
+        with open_engine(cluster=args.cluster, jobs=args.jobs, tools=tools, log=say) as engine:
+            yield engine
+    except EngineError as error:
+        fail(prog, str(error))

@@ -18,12 +18,8 @@ def main(argv: list[str] | None = None) -> int:
         default=coverage_report.DEFAULT_SEEDS,
         help=f"random programs: seeds 1..N (default {coverage_report.DEFAULT_SEEDS})",
     )
-    parser.add_argument(
-        "--workers",
-        type=cli_args.int_range(1, 64),
-        default=coverage_report.MAX_WORKERS,
-        help="parallel simulator processes (1..64)",
-    )
+    cli_args.add_engine_options(parser)
+    parser.set_defaults(jobs=coverage_report.DEFAULT_JOBS)
     parser.add_argument(
         "--out",
         type=cli_args.output_folder,
@@ -31,9 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         help="report folder (default build/coverage)",
     )
     args = parser.parse_args(argv)
-    return coverage_report.run_coverage(
-        seeds=args.seeds, workers=args.workers, out_dir=args.out.resolve(), log=cli_args.say
-    )
+    tools = cli_args.sim_programs([coverage_report.SIM])
+    with cli_args.campaign_engine(parser.prog, args, tools) as engine:
+        return coverage_report.run_coverage(
+            seeds=args.seeds, engine=engine, out_dir=args.out.resolve(), log=cli_args.say
+        )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--count", type=checked.int_range(1, 1_000_000), default=100, help="number of seeds (programs)")
     ap.add_argument("--seed", type=checked.int_range(0, 2**31 - 1), default=1, help="first seed")
-    ap.add_argument("--jobs", type=checked.jobs_count, default=1, help="worker processes (1..256), or 'auto'")
+    checked.add_engine_options(ap)
     ap.add_argument("--sims", type=checked.simulator_list, default=list(SIMULATORS), help="comma-separated simulators")
     ap.add_argument(
         "--config", type=checked.config_name, help="one configuration for every seed (default: round-robin over all)"
@@ -35,19 +35,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the run folders of passing batches")
     args = ap.parse_args(argv)
     configs = [args.config] if args.config else list(load_configs().values())
-    return fuzz.run_campaign(
-        first_seed=args.seed,
-        count=args.count,
-        configs=configs,
-        sims=args.sims,
-        size=args.size,
-        batch=args.batch,
-        jobs=args.jobs,
-        shrink_tries=args.shrink_tries,
-        max_shrink=args.max_shrink,
-        keep=args.keep,
-        log=checked.say,
-    )
+    with checked.campaign_engine(ap.prog, args, checked.sim_programs(args.sims)) as engine:
+        return fuzz.run_campaign(
+            first_seed=args.seed,
+            count=args.count,
+            configs=configs,
+            sims=args.sims,
+            size=args.size,
+            batch=args.batch,
+            engine=engine,
+            shrink_tries=args.shrink_tries,
+            max_shrink=args.max_shrink,
+            keep=args.keep,
+            log=checked.say,
+        )
 
 
 if __name__ == "__main__":

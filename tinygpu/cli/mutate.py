@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 
@@ -25,7 +26,20 @@ def main(argv: list[str] | None = None) -> int:
         help="how many mutants to sample (default 150; more than exist: all)",
     )
     parser.add_argument("--seed", type=checked.int_range(0, 2**31 - 1), default=1, help="sample seed")
-    parser.add_argument("--jobs", type=checked.jobs_count, default=1, help="worker processes (1..256) or 'auto'")
+    checked.add_engine_options(parser)
+    parser.add_argument(
+        "--suite",
+        choices=mutate.SUITES,
+        default="fast",
+        help="the judge: fast (the mutation subset, default) or full (the whole regression per mutant)",
+    )
+    parser.add_argument(
+        "--tests",
+        type=shlex.split,
+        default=["tb"],
+        help="with --suite full: the pytest selection that judges (default 'tb', the whole regression), "
+        "e.g. 'tb/test_gpu_kernels.py -k icarus'",
+    )
     parser.add_argument(
         "--match",
         action="append",
@@ -35,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--list", action="store_true", help="only list the sampled mutants")
     args = parser.parse_args(argv)
+    if args.tests != ["tb"] and args.suite != "full":
+        checked.fail(parser.prog, "--tests chooses the tests of --suite full: add --suite full")
 
     everything = mutate.all_mutants()
     if args.match:
@@ -48,8 +64,20 @@ def main(argv: list[str] | None = None) -> int:
             print(mutant.key)
         return 0
     started = time.monotonic()
-    verdicts = mutate.run_mutants(chosen, jobs=args.jobs, progress=checked.say)
-    text = mutate.report(verdicts, total=len(everything), seed=args.seed, seconds=time.monotonic() - started)
+    with checked.campaign_engine(parser.prog, args, checked.sim_programs([mutate.SIM, "verilator"])) as engine:
+        verdicts = mutate.run_mutants(
+            chosen, engine=engine, progress=checked.say, suite=args.suite, tests=tuple(args.tests)
+        )
+        lost = engine.report_losses(checked.say)
+    text = mutate.report(
+        verdicts,
+        total=len(everything),
+        seed=args.seed,
+        seconds=time.monotonic() - started,
+        suite=args.suite,
+        tests=tuple(args.tests),
+        lost_workers=lost,
+    )
     mutate.MUTATE_ROOT.mkdir(parents=True, exist_ok=True)
     (mutate.MUTATE_ROOT / "report.md").write_text(text)
     killed, counted, rate = mutate.kill_rate(verdicts)

@@ -9,8 +9,8 @@ baseline tb/synth_baseline.json (area more than 5 % up or Fmax more than 5 % dow
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 from .. import synth
 from ..configs import load_configs
@@ -37,12 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="comma-separated configurations (default: all of tb/configs.toml)",
     )
-    parser.add_argument(
-        "--jobs",
-        type=checked.jobs_count,
-        default="auto",
-        help="configurations synthesized at once (default: one per CPU)",
-    )
+    checked.add_engine_options(parser, jobs_help="local workers, one configuration each (default: one per CPU)")
+    parser.set_defaults(jobs=os.cpu_count() or 1)
     parser.add_argument(
         "--update", action="store_true", help=f"write the results as the new baseline {synth.BASELINE_FILE.name}"
     )
@@ -51,11 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     missing = synth.missing_tools()
     if missing:
         checked.fail(parser.prog, f"{', '.join(missing)} not found: run `make setup`")
-    configs = load_configs()
-    names = args.configs or list(configs)
-    jobs = args.jobs if isinstance(args.jobs, int) else checked.jobs_count(args.jobs)
-    with ThreadPoolExecutor(max_workers=min(jobs, len(names))) as pool:
-        results = list(pool.map(lambda name: synth.synthesize(configs[name], log=checked.say), names))
+    names = args.configs or list(load_configs())
+    results = []
+    with checked.campaign_engine(parser.prog, args, synth.programs()) as engine:
+        for result, lines in engine.map(synth.synthesize_task, names, ordered=True):
+            results.append(result)
+            for line in lines:
+                checked.say(line)
+        engine.report_losses(checked.say)
     table = synth.format_table(results)
     print(table)
     if args.markdown:

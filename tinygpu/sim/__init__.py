@@ -25,6 +25,7 @@ wrapper for Verilator's makefiles, default ccache when installed), SIM_RUN_TIMEO
 from .build import BUILD_ROOT, build, executable_command, random_init_plusargs, rtl_sources
 from .run import run, run_executable
 from .tools import (
+    SIM_PROGRAMS,
     SIMULATORS,
     BuildError,
     SimulationError,
@@ -35,6 +36,7 @@ from .tools import (
 __all__ = [
     "BUILD_ROOT",
     "SIMULATORS",
+    "SIM_PROGRAMS",
     "BuildError",
     "SimulationError",
     "build",

@@ -72,14 +72,17 @@ def rtl_sources(rtl_dir: Path | None = None) -> list[Path]:
     """The RTL files listed in rtl/gpu.f, in order, as absolute paths.
 
     One path per line, relative to the repository root; '#' starts a comment; blank lines
-    are ignored. `rtl_dir`: take the same files from this folder instead of rtl/ (a
-    modified copy: fault injection and mutation testing build from one).
+    are ignored. The rtl/ of a line is RTL_DIR (tinygpu.paths: TINYGPU_RTL_DIR may point
+    it at a copy). `rtl_dir`: take the same files from this folder instead (a modified
+    copy: fault injection and mutation testing build from one).
     """
     sources = []
     for raw in RTL_FILE_LIST.read_text().splitlines():
         line = raw.split("#", 1)[0].strip()
         if line:
             path = REPO_ROOT / line
+            if path.is_relative_to(REPO_ROOT / "rtl"):
+                path = RTL_DIR / path.relative_to(REPO_ROOT / "rtl")
             if rtl_dir is not None:
                 path = Path(rtl_dir).resolve() / path.relative_to(RTL_DIR)
             sources.append(path)

@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 SIMULATORS = ("icarus", "verilator")
+# The programs each simulator's builds and runs call (a campaign's workers must have them).
+SIM_PROGRAMS = {"icarus": ("iverilog", "vvp"), "verilator": ("verilator", "make", "c++")}
 
 
 class BuildError(RuntimeError):
