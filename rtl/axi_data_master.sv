@@ -207,7 +207,7 @@ module axi_data_master
   logic [GROUP_BITS-1:0] read_group;
   logic [LANES-1:0]      read_lanes;
   logic [LINE_BITS-1:0]  read_line;
-  logic [READ_BITS-1:0]  reads_out_q;       // formed and not yet answered
+  logic [READ_BITS-1:0]  reads_out;         // formed and not yet answered (the FIFO's count)
   logic                  ar_held_q;         // an address presented earlier, not yet taken
   logic [ADDR_BITS-1:0]  ar_held_address_q;
   logic                  read_form;         // a read transaction is formed now
@@ -222,7 +222,7 @@ module axi_data_master
                                    read_address[read_group*LANES*DATA_BITS +: LANES*DATA_BITS]);
   assign read_answer = rvalid && rready;
   assign read_form   = read_choice[GROUP_BITS] && !ar_held_q
-                       && (int'(reads_out_q) < MAX_READS || read_answer);
+                       && (int'(reads_out) < MAX_READS || read_answer);
   assign arvalid     = ar_held_q || read_form;
   assign araddr      = ar_held_q ? ar_held_address_q : axi_address(read_line);
 
@@ -240,7 +240,8 @@ module axi_data_master
     .push  (read_form),
     .entry ({read_group, read_lanes, read_line}),
     .pop   (read_answer),
-    .head  ({read_head_group, read_head_lanes, read_head_line})
+    .head  ({read_head_group, read_head_lanes, read_head_line}),
+    .count (reads_out)
   );
 
   always_ff @(posedge clk) begin
@@ -248,14 +249,12 @@ module axi_data_master
       ar_held_q         <= 1'b0;
       ar_held_address_q <= '0;
       last_read_group_q <= GROUP_BITS'(GROUPS - 1);
-      reads_out_q       <= '0;
     end else begin
       ar_held_q <= arvalid && !arready;
       if (read_form) begin
         ar_held_address_q <= araddr;
         last_read_group_q <= read_group;
       end
-      reads_out_q <= reads_out_q + READ_BITS'(read_form) - READ_BITS'(read_answer);
     end
   end
   assign arlen   = 8'd0;                         // one beat
@@ -276,7 +275,7 @@ module axi_data_master
   logic [LINE_BITS-1:0]  write_line;
   logic [LINE_BYTES*8-1:0] write_bytes;
   logic [STRB_BITS-1:0]  write_strobes;
-  logic [WRITE_BITS-1:0] writes_out_q;
+  logic [WRITE_BITS-1:0] writes_out;        // formed and without a response (the FIFO's count)
   logic                  aw_held_q, w_held_q;          // presented earlier, not yet taken
   logic [ADDR_BITS-1:0]  aw_held_address_q;
   logic [LINE_BYTES*8-1:0] w_held_data_q;
@@ -300,7 +299,7 @@ module axi_data_master
   assign write_strobes = line_strobes(write_lanes, write_address[write_group*LANES*DATA_BITS +: LANES*DATA_BITS]);
   assign write_answer = bvalid && bready;
   assign write_form   = write_choice[GROUP_BITS] && !aw_held_q && !w_held_q
-                        && (int'(writes_out_q) < MAX_WRITES || write_answer);
+                        && (int'(writes_out) < MAX_WRITES || write_answer);
   assign awvalid = aw_held_q || write_form;
   assign awaddr  = aw_held_q ? aw_held_address_q : axi_address(write_line);
   assign wvalid  = w_held_q || write_form;
@@ -325,7 +324,8 @@ module axi_data_master
     .push  (write_form),
     .entry ({write_group, write_line}),
     .pop   (write_answer),
-    .head  ({write_head_group, write_head_line})
+    .head  ({write_head_group, write_head_line}),
+    .count (writes_out)
   );
 
   always_ff @(posedge clk) begin
@@ -338,7 +338,6 @@ module axi_data_master
       posting_group_q    <= '0;
       posting_lanes_q    <= '0;
       last_write_group_q <= GROUP_BITS'(GROUPS - 1);
-      writes_out_q       <= '0;
     end else begin
       aw_held_q <= awvalid && !awready;
       w_held_q  <= wvalid && !wready;
@@ -350,7 +349,6 @@ module axi_data_master
         posting_lanes_q    <= write_lanes;
         last_write_group_q <= write_group;
       end
-      writes_out_q <= writes_out_q + WRITE_BITS'(write_form) - WRITE_BITS'(write_answer);
     end
   end
   assign awlen   = 8'd0;
@@ -358,7 +356,7 @@ module axi_data_master
   assign awburst = 2'b01;
   assign wlast   = 1'b1;                         // every write is one beat
   assign bready  = 1'b1;
-  assign writes_idle = writes_out_q == '0;
+  assign writes_idle = writes_out == '0;
 
   // Writes in flight per warp: its loads wait until they are answered.
   for (genvar g = 0; g < GROUPS; g++) begin : g_writing
@@ -481,7 +479,7 @@ module axi_data_master
         else $error("axi_data_master: a write that is not one aligned beat of the bus: %h", awaddr);
       assert (!wvalid || (wlast && wstrb != '0))
         else $error("axi_data_master: a write beat without WLAST or without a strobe");
-      assert (int'(reads_out_q) <= MAX_READS && int'(writes_out_q) <= MAX_WRITES)
+      assert (int'(reads_out) <= MAX_READS && int'(writes_out) <= MAX_WRITES)
         else $error("axi_data_master: more transactions in flight than allowed");
     end
   end

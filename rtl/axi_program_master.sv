@@ -199,6 +199,7 @@ module axi_program_master
   logic [TAG_BITS-1:0]    beat_line;
   logic [BEAT_BITS-1:0]   beat_q;
   logic                   beat;         // a beat arrives now
+  logic [$clog2(BUFFERS + 1)-1:0] bursts_out;   // bursts in flight (at most one a buffer)
   // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
   // the error path out until one does (the next step of the AXI port, docs/architecture.md).
   /* verilator coverage_off */
@@ -216,7 +217,8 @@ module axi_program_master
     .push  (ask),
     .entry ({victim_q, ask_line}),
     .pop   (beat && rlast),
-    .head  ({beat_buffer, beat_line})
+    .head  ({beat_buffer, beat_line}),
+    .count (bursts_out)
   );
 
   always_ff @(posedge clk) begin
@@ -304,6 +306,8 @@ module axi_program_master
     if (armed) begin
       assert (!ar_waited_q || (arvalid && araddr == araddr_q))
         else $error("axi_program_master: AR dropped or changed before the slave took it");
+      assert (int'(bursts_out) <= BUFFERS)
+        else $error("axi_program_master: more bursts in flight than buffers");
       assert (!arvalid || (int'(arlen) == LINE_WORDS - 1 && arsize == 3'd1 && arburst == 2'b01
                            && araddr % ADDR_BITS'(2 * LINE_WORDS) == '0))
         else $error("axi_program_master: a burst that is not one aligned line: %h", araddr);

@@ -17,7 +17,8 @@ module axi_response_fifo #(
   input  logic             push,
   input  logic [WIDTH-1:0] entry,
   input  logic             pop,
-  output logic [WIDTH-1:0] head
+  output logic [WIDTH-1:0] head,
+  output logic [$clog2(DEPTH + 1)-1:0] count   // transactions in flight
 );
   localparam int INDEX_BITS = (DEPTH > 1) ? $clog2(DEPTH) : 1;
   localparam int COUNT_BITS = $clog2(DEPTH + 1);
@@ -44,7 +45,8 @@ module axi_response_fifo #(
   always_ff @(posedge clk) begin
     if (push) entries_q[write_index_q] <= entry;
   end
-  assign head = entries_q[read_index_q];
+  assign head  = entries_q[read_index_q];
+  assign count = count_q;
 
 `ifndef SYNTHESIS
   logic armed;  // assertions hold from the first reset on (assertion_arm.sv)
