@@ -38,7 +38,8 @@ module axi_data_master_formal
   input logic                             wready,
   input logic                             bvalid,
   input logic [1:0]                       bresp,
-  input logic                             clear_error
+  input logic                             clear_error,
+  input logic                             stop      // any time: the launch ended on an error
 );
   localparam int R = GROUPS * LANES;
 
@@ -56,7 +57,7 @@ module axi_data_master_formal
   logic [1:0]                arburst, awburst;
   logic [LINE_BYTES*8-1:0]   wdata;
   logic [LINE_BYTES-1:0]     wstrb;
-  logic                      writes_idle, error, error_write;
+  logic                      writes_idle, idle, error, error_write;
   logic [ADDR_BITS-1:0]      error_address;
 
   axi_data_master #(
@@ -71,7 +72,7 @@ module axi_data_master_formal
     .awvalid (awvalid), .awready (awready), .awaddr (awaddr), .awlen (awlen), .awsize (awsize), .awburst (awburst),
     .wvalid (wvalid), .wready (wready), .wdata (wdata), .wstrb (wstrb), .wlast (wlast),
     .bvalid (bvalid), .bready (bready), .bresp (bresp),
-    .writes_idle (writes_idle), .clear_error (clear_error), .error (error), .error_write (error_write),
+    .writes_idle (writes_idle), .idle (idle), .clear_error (clear_error), .stop (stop), .error (error), .error_write (error_write),
     .error_address (error_address)
   );
 
@@ -135,10 +136,11 @@ module axi_data_master_formal
       cover (arvalid && !arready && dut.ar_held_q);
       cover (dut.read_form && dut.read_lanes != dut.read_waiting[dut.read_group*LANES +: LANES]);
       cover (int'(reads_taken_q) == MAX_READS);
+      cover (error && !error_write && stop && idle);   // a read's error ended the launch, all answered
     end
   end
 
   logic unused;
-  assign unused = ^{read_data, rready, wlast, bready, writes_idle, error, error_write, error_address,
+  assign unused = ^{read_data, rready, wlast, bready, writes_idle, idle, error, error_write, error_address,
                     arlen, awlen, arsize, awsize, arburst, awburst, wdata, wstrb, araddr, awaddr};
 endmodule

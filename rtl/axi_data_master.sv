@@ -24,6 +24,12 @@
 // lowest lane still waiting picks the next line. Two lanes of one store writing one byte
 // race (docs/isa.md, "Memory ordering"); the higher lane's byte is the one written.
 //
+// An error response (SLVERR, DECERR) is never used as data and ends the launch: the
+// lanes of a read that failed are not answered, `error` names the first failed line and
+// its direction (until the next launch or reset), gpu_axi.sv raises `stop` (on an error
+// of the program port too) and no new transaction is formed, and `idle` tells gpu_axi.sv
+// when the ones in flight have all been answered.
+//
 // The GPU's 8-bit data addresses sit at BASE in the AXI address space.
 `default_nettype none
 
@@ -64,11 +70,7 @@ module axi_data_master
   input  logic                               rvalid,
   output logic                               rready,
   input  logic [LINE_BYTES*8-1:0]            rdata,
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   input  logic [1:0]                         rresp,
-  /* verilator coverage_on */
   input  logic                               rlast,
   // write address, data and response
   output logic                               awvalid,
@@ -87,17 +89,16 @@ module axi_data_master
   output logic                               wlast,
   input  logic                               bvalid,
   output logic                               bready,
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   input  logic [1:0]                         bresp,
   output logic                               writes_idle,   // every write has its response
+  output logic                               idle,          // nothing in flight
   // the first error response of a launch (SLVERR or DECERR): its line and direction
   input  logic                               clear_error,   // a kernel starts
+  input  logic                               stop,          // an error response (here or on another
+                                                            // port) ended the launch: form nothing new
   output logic                               error,
   output logic                               error_write,
   output logic [ADDR_BITS-1:0]               error_address
-  /* verilator coverage_on */
 );
 
   localparam int OFFSET_BITS = (LINE_BYTES > 1) ? $clog2(LINE_BYTES) : 0;
@@ -221,7 +222,7 @@ module axi_data_master
   assign read_line   = first_line(read_waiting[read_group*LANES +: LANES],
                                    read_address[read_group*LANES*DATA_BITS +: LANES*DATA_BITS]);
   assign read_answer = rvalid && rready;
-  assign read_form   = read_choice[GROUP_BITS] && !ar_held_q
+  assign read_form   = read_choice[GROUP_BITS] && !ar_held_q && !stop
                        && (int'(reads_out) < MAX_READS || read_answer);
   assign arvalid     = ar_held_q || read_form;
   assign araddr      = ar_held_q ? ar_held_address_q : axi_address(read_line);
@@ -298,7 +299,7 @@ module axi_data_master
                                     write_data[write_group*LANES*DATA_BITS +: LANES*DATA_BITS]);
   assign write_strobes = line_strobes(write_lanes, write_address[write_group*LANES*DATA_BITS +: LANES*DATA_BITS]);
   assign write_answer = bvalid && bready;
-  assign write_form   = write_choice[GROUP_BITS] && !aw_held_q && !w_held_q
+  assign write_form   = write_choice[GROUP_BITS] && !aw_held_q && !w_held_q && !stop
                         && (int'(writes_out) < MAX_WRITES || write_answer);
   assign awvalid = aw_held_q || write_form;
   assign awaddr  = aw_held_q ? aw_held_address_q : axi_address(write_line);
@@ -357,6 +358,7 @@ module axi_data_master
   assign wlast   = 1'b1;                         // every write is one beat
   assign bready  = 1'b1;
   assign writes_idle = writes_out == '0;
+  assign idle        = writes_idle && reads_out == '0;   // (a held transaction is in its FIFO)
 
   // Writes in flight per warp: its loads wait until they are answered.
   for (genvar g = 0; g < GROUPS; g++) begin : g_writing
@@ -388,27 +390,24 @@ module axi_data_master
 
   // ------------------------------------------------------------ answers to the LSUs
   // An answer reaches the lanes its FIFO entry names; a load's lane takes its byte of
-  // the beat. An error response answers them too (the warp must not hang) but hands
-  // them 0, never the slave's data, and is reported (`error`).
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
+  // the beat. A read answered with an error answers no lane: its lanes wait until the
+  // next reset, and the launch ends (`error`, `idle`, gpu_axi.sv). A write's error
+  // comes after its lanes went on (writes are posted); it ends the launch the same way.
   logic read_error, write_error;
   assign read_error  = read_answer  && rresp[1];
   assign write_error = write_answer && bresp[1];
-  /* verilator coverage_on */
 
   for (genvar g = 0; g < GROUPS; g++) begin : g_groups
     for (genvar t = 0; t < LANES; t++) begin : g_lanes
       localparam int I = g * LANES + t;
-      assign read_ready[I]  = read_answer && int'(read_head_group) == g && read_head_lanes[t];
+      assign read_ready[I]  = read_answer && !read_error && int'(read_head_group) == g && read_head_lanes[t];
       assign write_ready[I] = write_taken && int'(taken_group) == g && taken_lanes[t];
       if (LINE_BYTES > 1) begin : g_select
         logic [OFFSET_BITS-1:0] offset;   // the lane's byte within the line
         assign offset = read_address[I*DATA_BITS +: OFFSET_BITS];
-        assign read_data[I*DATA_BITS +: DATA_BITS] = rdata[int'(offset) * 8 +: 8] & {DATA_BITS{!read_error}};
+        assign read_data[I*DATA_BITS +: DATA_BITS] = rdata[int'(offset) * 8 +: 8];
       end else begin : g_whole
-        assign read_data[I*DATA_BITS +: DATA_BITS] = rdata & {DATA_BITS{!read_error}};
+        assign read_data[I*DATA_BITS +: DATA_BITS] = rdata;
       end
     end
   end
@@ -428,14 +427,10 @@ module axi_data_master
       error         <= 1'b0;
       error_write   <= 1'b0;
       error_address <= '0;
-    // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-    // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-    /* verilator coverage_off */
     end else if (!error && (read_error || write_error)) begin
       error         <= 1'b1;
       error_write   <= !read_error;
       error_address <= axi_address(read_error ? read_head_line : write_head_line);
-    /* verilator coverage_on */
     end
   end
 
@@ -481,6 +476,8 @@ module axi_data_master
         else $error("axi_data_master: a write beat without WLAST or without a strobe");
       assert (int'(reads_out) <= MAX_READS && int'(writes_out) <= MAX_WRITES)
         else $error("axi_data_master: more transactions in flight than allowed");
+      assert (!(stop && (read_form || write_form)))
+        else $error("axi_data_master: a transaction formed after an error response ended the launch");
     end
   end
 `endif

@@ -18,6 +18,12 @@
 // cycle. Every burst uses ID 0, so the slave answers in order, and a FIFO says which
 // buffer each burst fills.
 //
+// An error response (SLVERR, DECERR) is never used as an instruction: the word stays
+// missing, so a fetch that wants it waits; `error` names the first failed word (until
+// the next launch or reset), gpu_axi.sv raises `stop` (on an error of the data port
+// too) and no new burst goes out, and `idle` tells gpu_axi.sv when the bursts in flight
+// have ended: the launch ends there.
+//
 // A kernel launch empties the buffers (the host may have loaded another program); the
 // beats of a burst still in flight then are dropped. The GPU's 8-bit program addresses
 // (word addresses) sit at BASE in the AXI address space, two bytes a word.
@@ -35,6 +41,8 @@ module axi_program_master
   input  logic                              clk,
   input  logic                              reset,
   input  logic                              launch,   // a kernel starts: forget every line
+  input  logic                              stop,     // an error response (here or on the data
+                                                      // port) ended the launch: ask for nothing new
   // the fetchers, one word each
   input  logic [NUM_CORES-1:0]              read_valid,
   input  logic [NUM_CORES*PC_BITS-1:0]      read_address,
@@ -50,19 +58,12 @@ module axi_program_master
   input  logic                              rvalid,
   output logic                              rready,
   input  logic [INSTR_BITS-1:0]             rdata,
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   input  logic [1:0]                        rresp,
-  /* verilator coverage_on */
   input  logic                              rlast,
+  output logic                              idle,     // no burst in flight
   // the first error response of a launch: the line's address
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   output logic                              error,
   output logic [ADDR_BITS-1:0]              error_address
-  /* verilator coverage_on */
 );
 
   localparam int OFFSET_BITS = (LINE_WORDS > 1) ? $clog2(LINE_WORDS) : 0;
@@ -157,9 +158,9 @@ module axi_program_master
 
   assign choice      = next_core(missing, last_core_q);
   assign next_holder = buffer_of(valid_q, tag_q, next_line_q);
-  assign ask_demand  = choice[CORE_BITS] && !ar_held_q && !launch && !filling_q[victim_q];
+  assign ask_demand  = choice[CORE_BITS] && !ar_held_q && !launch && !stop && !filling_q[victim_q];
   assign ask_next    = !choice[CORE_BITS] && next_line_wanted_q && !next_holder[BUFFER_BITS]
-                       && !ar_held_q && !launch && !filling_q[victim_q];
+                       && !ar_held_q && !launch && !stop && !filling_q[victim_q];
   assign ask         = ask_demand || ask_next;
   assign ask_line    = ask_demand ? line_of(read_address[choice[CORE_BITS-1:0]*PC_BITS +: PC_BITS]) : next_line_q;
   assign arvalid     = ar_held_q || ask;
@@ -200,11 +201,7 @@ module axi_program_master
   logic [BEAT_BITS-1:0]   beat_q;
   logic                   beat;         // a beat arrives now
   logic [$clog2(BUFFERS + 1)-1:0] bursts_out;   // bursts in flight (at most one a buffer)
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
-  logic                   beat_error;
-  /* verilator coverage_on */
+  logic                   beat_error;   // the slave answered this beat with an error
   assign beat       = rvalid && rready;
   assign beat_error = beat && rresp[1];
 
@@ -220,6 +217,7 @@ module axi_program_master
     .head  ({beat_buffer, beat_line}),
     .count (bursts_out)
   );
+  assign idle = bursts_out == '0;   // (a held burst is in the FIFO)
 
   always_ff @(posedge clk) begin
     if (reset) begin
@@ -272,22 +270,14 @@ module axi_program_master
     if (reset || launch) begin
       error         <= 1'b0;
       error_address <= '0;
-    // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-    // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-    /* verilator coverage_off */
     end else if (!error && beat_error) begin
       error         <= 1'b1;
-      error_address <= line_address(beat_line);
-    /* verilator coverage_on */
+      error_address <= line_address(beat_line) + ADDR_BITS'(32'(beat_q) * 2);   // the word's
     end
   end
 
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   logic unused_rresp;   // bit 1 tells an error (SLVERR or DECERR) from OKAY/EXOKAY
   assign unused_rresp = rresp[0];
-  /* verilator coverage_on */
 
 `ifndef SYNTHESIS
   // ------------------------------------------------------------ AXI4 rules, as a master
@@ -308,6 +298,8 @@ module axi_program_master
         else $error("axi_program_master: AR dropped or changed before the slave took it");
       assert (int'(bursts_out) <= BUFFERS)
         else $error("axi_program_master: more bursts in flight than buffers");
+      assert (!(stop && ask))
+        else $error("axi_program_master: a burst asked for after an error response ended the launch");
       assert (!arvalid || (int'(arlen) == LINE_WORDS - 1 && arsize == 3'd1 && arburst == 2'b01
                            && araddr % ADDR_BITS'(2 * LINE_WORDS) == '0))
         else $error("axi_program_master: a burst that is not one aligned line: %h", araddr);

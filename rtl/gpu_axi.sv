@@ -16,8 +16,10 @@
 // DATA_LINE_BYTES wide, the program master's 16 bits. The GPU's 256 data bytes sit at
 // DATA_BASE and its 256 program words at PROGRAM_BASE of an AXI_ADDR_BITS address space,
 // so the GPU can share a bus with other masters. A slave's error response (SLVERR,
-// DECERR) is never used as data: `memory_error` rises and holds, naming the line's
-// address, until the next launch.
+// DECERR) is never used as data or as an instruction: it ends the launch (neither
+// master starts a new transaction, and `done` rises once those in flight are answered)
+// with `memory_error` set, naming the failed data line or program word and its side,
+// until the next reset or launch.
 `default_nettype none
 
 module gpu_axi
@@ -55,11 +57,7 @@ module gpu_axi
   input  logic                          data_rvalid,
   output logic                          data_rready,
   input  logic [DATA_LINE_BYTES*8-1:0]  data_rdata,
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   input  logic [1:0]                    data_rresp,
-  /* verilator coverage_on */
   input  logic                          data_rlast,
   output logic                          data_awvalid,
   input  logic                          data_awready,
@@ -77,11 +75,7 @@ module gpu_axi
   output logic                          data_wlast,
   input  logic                          data_bvalid,
   output logic                          data_bready,
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   input  logic [1:0]                    data_bresp,
-  /* verilator coverage_on */
   // program: AXI4 read master
   output logic                          program_arvalid,
   input  logic                          program_arready,
@@ -92,21 +86,13 @@ module gpu_axi
   input  logic                          program_rvalid,
   output logic                          program_rready,
   input  logic [INSTR_BITS-1:0]         program_rdata,
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   input  logic [1:0]                    program_rresp,
-  /* verilator coverage_on */
   input  logic                          program_rlast,
-  // a slave answered with an error since the last launch: where, and which port
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
+  // a slave answered with an error, which ended the launch: where, and which port
   output logic                          memory_error,
   output logic                          memory_error_program,  // else data
   output logic                          memory_error_write,    // data writes
-  output logic [AXI_ADDR_BITS-1:0]      memory_error_address
-  /* verilator coverage_on */
+  output logic [AXI_ADDR_BITS-1:0]      memory_error_address   // the failed data line, or program word
 `ifdef GPU_TRACE
   ,
   // The cores' part of gpu.sv's trace port (the same signals, the same layout).
@@ -167,10 +153,15 @@ module gpu_axi
   logic                                   launching;
   logic                                   cores_done;     // every block has finished
   logic                                   data_writes_idle;
+  logic                                   data_idle, program_idle;   // nothing in flight
 
   // Writes are posted (axi_data_master.sv): the kernel is done when its last write has
-  // its response too, so the host reads memory the kernel has finished writing.
-  assign done = cores_done && data_writes_idle;
+  // its response too, so the host reads memory the kernel has finished writing. An error
+  // response ends the launch early: no new transaction goes out after it, and `done`
+  // rises once those in flight are answered, with `memory_error` set. The cores are then
+  // stopped mid-kernel (a warp waits for the answer that never came), so the host resets
+  // the GPU before the next launch.
+  assign done = data_writes_idle && (cores_done || (memory_error && data_idle && program_idle));
 
   gpu_cores #(
     .NUM_CORES         (NUM_CORES),
@@ -216,12 +207,8 @@ module gpu_axi
   );
 
   // ------------------------------------------------------------ memory ports
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   logic                     data_error, data_error_write, program_error;
   logic [AXI_ADDR_BITS-1:0] data_error_address, program_error_address;
-  /* verilator coverage_on */
 
   axi_data_master #(
     .GROUPS     (NUM_CORES * WARPS_PER_CORE),
@@ -268,7 +255,9 @@ module gpu_axi
     .bready        (data_bready),
     .bresp         (data_bresp),
     .writes_idle   (data_writes_idle),
+    .idle          (data_idle),
     .clear_error   (launching),
+    .stop          (memory_error),
     .error         (data_error),
     .error_write   (data_error_write),
     .error_address (data_error_address)
@@ -283,6 +272,7 @@ module gpu_axi
     .clk           (clk),
     .reset         (reset),
     .launch        (launching),
+    .stop          (memory_error),
     .read_valid    (fetch_read_valid),
     .read_address  (fetch_read_address),
     .read_ready    (fetch_read_ready),
@@ -298,18 +288,15 @@ module gpu_axi
     .rdata         (program_rdata),
     .rresp         (program_rresp),
     .rlast         (program_rlast),
+    .idle          (program_idle),
     .error         (program_error),
     .error_address (program_error_address)
   );
 
   // The first error of the launch, program side first when both come at once.
-  // No test injects an error response yet (SLVERR/DECERR): toggle and line coverage leave
-  // the error path out until one does (the next step of the AXI port, docs/architecture.md).
-  /* verilator coverage_off */
   assign memory_error         = data_error || program_error;
   assign memory_error_program = program_error;
   assign memory_error_write   = !program_error && data_error_write;
   assign memory_error_address = program_error ? program_error_address : data_error_address;
-  /* verilator coverage_on */
 
 endmodule

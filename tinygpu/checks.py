@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+from .bus_errors import bus_error_line
 from .counter_checks import counter_problems
 from .harness import Job
 from .isa import DATA_MEM_SIZE
@@ -78,6 +79,12 @@ def check_run(
     race = race_report(model)
     if race:
         return [f"{header}: {race}"]
+    if result.bus_error is not None:
+        # The launch ended early: what it did is not the kernel's result, so only the error is told.
+        line = bus_error_line(
+            result.bus_error, result.config, job.program, model.commits, result.commits, cycles=result.cycles
+        )
+        return [f"{header}: {line}"]
 
     diff = memory_diff(model.memory, result.memory, initial=job.memory)
     if diff:

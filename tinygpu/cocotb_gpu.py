@@ -51,6 +51,10 @@ async def run_job(dut, job: dict) -> dict:
     dut.cfg_stall_max.value = job["stall_max"]
     dut.cfg_seed.value = job["seed"]
     dut.cfg_max_cycles.value = job["max_cycles"]
+    fault = job.get("fault") or {}  # an AXI error response to inject (harness.Fault)
+    dut.cfg_fault_side.value = fault.get("side", 0)
+    dut.cfg_fault_response.value = fault.get("response", 0)
+    dut.cfg_fault_address.value = fault.get("address", 0)
     if job["reset"]:
         await reset_gpu(dut)
     # The harness reads this job's program and data files (written by tinygpu/harness.py).

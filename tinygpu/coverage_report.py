@@ -57,6 +57,7 @@ from typing import Any
 
 from . import line_coverage
 from .assembler import assemble
+from .bus_errors import DATA_READ, DATA_WRITE, PROGRAM_READ, RESPONSES, Fault
 from .checks import check_run, guarded_memory
 from .configs import GpuConfig, get_config, representative_configs
 from .engine import Engine, attempt_folder
@@ -137,6 +138,7 @@ class Launch:
     label: str
     reference: object = None  # the kernel's reference function, None for random programs
     check: bool = True  # False: an aborted launch (no defined result)
+    # (an injected AXI error response, job.fault, must end the launch with that side's error)
 
 
 def kernel_timings(index: int) -> list[tuple[int, int]]:
@@ -203,6 +205,8 @@ def launches(batch: Batch, configs: list[GpuConfig]) -> list[Launch]:
                 matmul.reference,
             )
         )
+        if config.axi:
+            out += error_launches(config, kernels["matadd"])
 
     for seed in batch.seeds:
         _, size, latency, stall_max = random_case(seed, configs)
@@ -311,6 +315,32 @@ def edge_launches(config: GpuConfig) -> list[Launch]:
     return out
 
 
+# Where matadd's error responses are injected: a load of A (byte 5), a store of C (byte
+# 17), and its third instruction word (every thread fetches it).
+FAULT_ADDRESSES = {DATA_READ: 5, DATA_WRITE: 17, PROGRAM_READ: 2}
+
+
+def error_launches(config: GpuConfig, matadd) -> list[Launch]:
+    """Each AXI error response (SLVERR, DECERR) on each side, then a clean launch: the
+    error path of gpu_axi (tb/test_axi_errors.py checks what each launch reports)."""
+    out = []
+    for i, (side, address) in enumerate(FAULT_ADDRESSES.items()):
+        for j, response in enumerate(RESPONSES.values()):
+            seed = 90 + 2 * i + j
+            job = Job(
+                program=matadd.program.words,
+                memory=guarded_memory(matadd.data, seed),
+                threads=matadd.threads,
+                latency=2,
+                stall_max=3 * j,
+                seed=seed,
+                fault=Fault(side, address, response),
+                name=matadd.name,
+            )
+            out.append(Launch(job, f"{job.fault} in {matadd.name} on {config.name}"))
+    return out
+
+
 def run_info(result: JobResult, config: GpuConfig) -> dict:
     return {
         "threads": result.job.threads,
@@ -380,6 +410,10 @@ def run_batch(args: tuple[Batch, str]) -> dict:
         if not launch.check:
             if not result.aborted:
                 out["problems"].append(f"{launch.label}: the harness did not abort the launch")
+            continue
+        if launch.job.fault is not None:
+            if result.timed_out or result.bus_error is None or result.bus_error.side != launch.job.fault.side:
+                out["problems"].append(f"{launch.label}: the launch did not end on the error ({result.bus_error})")
             continue
         problems = check_run(
             result,

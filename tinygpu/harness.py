@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import sim as simulator
+from .bus_errors import BusError, Fault
 from .commits import Commit, parse_commit_log
 from .configs import DEFAULT_MAX_CYCLES, GpuConfig
 from .hexfile import format_hex
@@ -75,6 +76,7 @@ class Job:
     # (after a reset it holds 0: the launch has no thread)
     abort_after_cycles: int | None = None  # reset the GPU this many cycles into the kernel
     hold_start_cycles: int = 0  # keep start high this many cycles after done (done must stay high)
+    fault: Fault | None = None  # an AXI error response to inject (AXI configurations only)
     name: str = ""
 
     def to_json(self, job_id: int) -> dict:
@@ -100,8 +102,10 @@ class JobResult:
     commits: list[Commit] = field(default_factory=list)
     counters: list[dict[str, int]] = field(default_factory=list)  # per core, at the end
     memory_events: dict[str, int] = field(default_factory=dict)  # merged program reads, streamed fetches
+    bus_error: BusError | None = None  # the AXI error response that ended the launch, if one did
     raw: dict = field(default_factory=dict)
     num_cores: int = 0  # of the configuration it ran on (0: not recorded)
+    config: GpuConfig | None = None  # the configuration it ran on
 
     def counter_totals(self) -> dict[str, int]:
         """Every core's counters added up, with the run's memory events."""
@@ -147,6 +151,17 @@ def parse_memory_event_lines(path: Path) -> dict[int, dict[str, int]]:
         job, *values = (int(f, 16) for f in fields)
         events[job] = dict(zip(MEMORY_EVENT_NAMES, values))
     return events
+
+
+def parse_bus_error_lines(path: Path) -> dict[int, BusError]:
+    """Per job id, the AXI error response that ended the launch (the harness's "E" line)."""
+    errors = {}
+    for line, fields in _tagged_lines(path, "E"):
+        if len(fields) != 3:
+            raise ValueError(f"malformed E line: {line!r}")
+        job, side, address = (int(f, 16) for f in fields)
+        errors[job] = BusError(side=side, axi_address=address)
+    return errors
 
 
 def parse_counter_lines(path: Path, rtl_dir: Path = RTL_DIR) -> dict[int, list[dict[str, int]]]:
@@ -237,6 +252,8 @@ def run_jobs(
     `rtl_dir`: run a modified copy of rtl/ (see `build`).
     `random_init_seed`: Verilator only: start every bit the design does not reset from
     the random pattern of this seed (>= 1) instead of zeros."""
+    if not config.axi and any(job.fault for job in jobs):
+        raise ValueError(f"configuration {config.name}: error responses are injected on the AXI port only")
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     build_dir = build(
@@ -273,6 +290,7 @@ def run_jobs(
     by_job = parse_commit_log(commit_file, commit_layout(rtl)) if commits else {}
     counters_by_job = parse_counter_lines(commit_file, rtl) if commits else {}
     events_by_job = parse_memory_event_lines(commit_file) if commits else {}
+    bus_errors = parse_bus_error_lines(commit_file) if commits else {}
     results = []
     for job, raw in zip(jobs, raw_results):
         results.append(
@@ -290,8 +308,10 @@ def run_jobs(
                 commits=by_job.get(raw["id"], []),
                 counters=counters_by_job.get(raw["id"], []),
                 memory_events=events_by_job.get(raw["id"], {}),
+                bus_error=bus_errors.get(raw["id"]),
                 raw=raw,
                 num_cores=config.num_cores if commits else 0,
+                config=config,
             )
         )
     return results
@@ -322,6 +342,8 @@ def run_jobs_pure(
             raise ValueError(f"run_jobs_pure: job {job.name!r} has other settings than the first job")
         if not (job.reset and job.write_thread_count and job.abort_after_cycles is None and job.hold_start_cycles == 0):
             raise ValueError(f"run_jobs_pure: job {job.name!r} changes the launch (reset, thread count, abort)")
+    if not config.axi and any(job.fault for job in jobs):
+        raise ValueError(f"configuration {config.name}: error responses are injected on the AXI port only")
     work_dir = Path(work_dir).resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     build_dir = build(sim, config, pure=True)

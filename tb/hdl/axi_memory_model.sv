@@ -15,8 +15,9 @@
 //   stalls    with stall_max > 0 each channel's ready (AR, AW, W) and valid (R, B) is
 //             held low in a random quarter of the cycles, from a generator seeded by
 //             `seed` and SALT: backpressure on every channel, repeatable by seed.
-//   errors    a beat outside the memory (`read_ok`/`write_ok` low) is answered DECERR;
-//             its data is 0 and a write there changes nothing.
+//   errors    the harness gives each beat's response (`read_response`, `write_response`):
+//             OKAY, or an error (SLVERR, DECERR: outside the memory, or injected by a
+//             test); an error beat's data is 0 and an error write changes nothing.
 //
 // Bursts are INCR; a beat of a burst reads the bus-aligned address after the last.
 `default_nettype none
@@ -55,15 +56,15 @@ module axi_memory_model #(
   // the memory behind it
   output logic [ADDR_BITS-1:0]     read_address,   // the beat now on R
   input  logic [BUS_BYTES*8-1:0]   read_data,
-  input  logic                     read_ok,
+  input  logic [1:0]               read_response,  // of the beat now on R
   output logic                     write_enable,
   output logic [ADDR_BITS-1:0]     write_address,
   output logic [BUS_BYTES*8-1:0]   write_data,
   output logic [BUS_BYTES-1:0]     write_strobe,
-  input  logic                     write_ok,
+  input  logic [1:0]               write_response, // of the write happening now
   output logic                     stalled        // some channel is held back now
 );
-  localparam logic [1:0] OKAY = 2'b00, DECERR = 2'b11;
+  localparam logic [1:0] OKAY = 2'b00;
 
   logic [31:0] now;   // cycles since reset
   logic [31:0] wait_cycles;
@@ -92,8 +93,8 @@ module axi_memory_model #(
   assign arready      = !reset && read_count < DEPTH && !hold[0];
   assign rvalid       = read_count > 0 && read_queue_due[read_head] <= now && !hold[1];
   assign read_address = read_queue_address[read_head] + ADDR_BITS'(32'(beat_q) * BUS_BYTES);
-  assign rdata        = read_ok ? read_data : '0;
-  assign rresp        = read_ok ? OKAY : DECERR;
+  assign rdata        = (read_response == OKAY) ? read_data : '0;
+  assign rresp        = read_response;
   assign rlast        = beat_q == read_queue_length[read_head];
 
   always_ff @(posedge clk) begin
@@ -138,7 +139,7 @@ module axi_memory_model #(
   assign write_enable  = aw_count > 0 && w_count > 0 && b_count < DEPTH;
   assign write_address = aw_queue[aw_head];
   assign write_data    = w_queue_data[w_head];
-  assign write_strobe  = write_ok ? w_queue_strobe[w_head] : '0;
+  assign write_strobe  = (write_response == OKAY) ? w_queue_strobe[w_head] : '0;
   assign bvalid        = b_count > 0 && b_queue_due[b_head] <= now && !hold[4];
   assign bresp         = b_queue_resp[b_head];
 
@@ -161,7 +162,7 @@ module axi_memory_model #(
         aw_head              <= (aw_head + 1) % DEPTH;
         w_head               <= (w_head + 1) % DEPTH;
         b_queue_due[b_tail]  <= now + wait_cycles;
-        b_queue_resp[b_tail] <= write_ok ? OKAY : DECERR;
+        b_queue_resp[b_tail] <= write_response;
         b_tail               <= (b_tail + 1) % DEPTH;
       end
       if (bvalid && bready) b_head <= (b_head + 1) % DEPTH;

@@ -25,6 +25,9 @@
 //   M job merged_program_reads back_to_back_fetches   when a kernel ends
 //     (program reads answered for more than one core at once; fetches presented in the
 //     cycle right after the core's previous one was answered: streaming)
+//   E job side axi_address              when a kernel ends on an AXI error response (gpu_axi's
+//     memory_error: side 1 a data read, 2 a data write, 3 a program read; the AXI
+//     address of the failed data line or program word)
 //   T job cycle core activity warp pc instr active_mask   per core per cycle (trace file)
 //     (activity: core_activity.activity_e; warp, pc, instr and active_mask: the
 //     instruction in EXECUTE, when there is one)
@@ -67,6 +70,12 @@ module gpu_harness
   input  logic [31:0] cfg_seed,
   input  logic [31:0] cfg_max_cycles,
   input  logic [15:0] cfg_job,
+  // an AXI error response to inject (gpu_axi only; tb/test_axi_errors.py): the beats that
+  // carry cfg_fault_address (a data byte's line, or one program word) on the side
+  // cfg_fault_side (0: none; else FAULT_*, below) are answered cfg_fault_response
+  input  logic [1:0]  cfg_fault_side,
+  input  logic [1:0]  cfg_fault_response,
+  input  logic [7:0]  cfg_fault_address,
   input  logic        load_memories,    // read this job's memory files at the next edge
   input  logic        dump_memory,      // write the data memory at the next edge
   // results
@@ -206,6 +215,9 @@ module gpu_harness
     end
   end
 
+  logic unused_fault;   // error injection needs the AXI port
+  assign unused_fault = ^{cfg_fault_side, cfg_fault_response, cfg_fault_address};
+
   for (genvar k = 0; k < DATA_MEM_NUM_CHANNELS; k++) begin : g_data_channels
     logic read_respond;
     logic write_respond;
@@ -311,15 +323,37 @@ module gpu_harness
     .trace_lsu_request           (trace_lsu_request)
   );
 
+  localparam logic [1:0] OKAY = 2'b00, DECERR = 2'b11;
+  // cfg_fault_side's values, also the sides the E log line names
+  localparam logic [1:0] FAULT_DATA_READ = 2'd1, FAULT_DATA_WRITE = 2'd2, FAULT_PROGRAM_READ = 2'd3;
+
+  // The response a memory of `size` bytes gives for the beat at `offset` from its base:
+  // DECERR outside it (an address below the base wraps to a large offset: one comparison
+  // covers both ends), `fault_response` when the beat holds byte `fault_offset` and the
+  // fault is on this side, else OKAY. (Every input an argument: Icarus re-evaluates an
+  // assign on its arguments only.)
+  function automatic logic [1:0] beat_response(
+    input logic [AB-1:0] offset, input int size, input int beat_bytes,
+    input logic faulty, input logic [AB-1:0] fault_offset, input logic [1:0] fault_response
+  );
+    if (offset >= AB'(size)) return DECERR;
+    if (faulty && offset / AB'(beat_bytes) == fault_offset / AB'(beat_bytes)) return fault_response;
+    return OKAY;
+  endfunction
+
   // Data memory: the 256 bytes at DATA_BASE, one line a beat.
   logic [AB-1:0]   data_read_at, data_write_at;
   logic [LB*8-1:0] data_line, data_write_line;
   logic [LB-1:0]   data_write_strobe;
-  logic            data_write_enable, data_read_ok, data_write_ok;
+  logic            data_write_enable;
+  logic [1:0]      data_read_response, data_write_response;
   logic            data_port_stalled, program_port_stalled;
-  // (An address below the base wraps to a large offset: one comparison covers both ends.)
-  assign data_read_ok  = (data_read_at - AB'(DATA_BASE)) < AB'(2**DA);
-  assign data_write_ok = (data_write_at - AB'(DATA_BASE)) < AB'(2**DA);
+  assign data_read_response  = beat_response(data_read_at - AB'(DATA_BASE), 2**DA, LB,
+                                             cfg_fault_side == FAULT_DATA_READ, AB'(cfg_fault_address),
+                                             cfg_fault_response);
+  assign data_write_response = beat_response(data_write_at - AB'(DATA_BASE), 2**DA, LB,
+                                             cfg_fault_side == FAULT_DATA_WRITE, AB'(cfg_fault_address),
+                                             cfg_fault_response);
   for (genvar b = 0; b < LB; b++) begin : g_data_line
     assign data_line[b*8 +: 8] = data_mem[DA'(data_read_at - AB'(DATA_BASE) + AB'(b))];
   end
@@ -330,9 +364,9 @@ module gpu_harness
     .awvalid (data_awvalid), .awready (data_awready), .awaddr (data_awaddr),
     .wvalid (data_wvalid), .wready (data_wready), .wdata (data_wdata), .wstrb (data_wstrb),
     .bvalid (data_bvalid), .bready (data_bready), .bresp (data_bresp),
-    .read_address (data_read_at), .read_data (data_line), .read_ok (data_read_ok),
+    .read_address (data_read_at), .read_data (data_line), .read_response (data_read_response),
     .write_enable (data_write_enable), .write_address (data_write_at), .write_data (data_write_line),
-    .write_strobe (data_write_strobe), .write_ok (data_write_ok), .stalled (data_port_stalled)
+    .write_strobe (data_write_strobe), .write_response (data_write_response), .stalled (data_port_stalled)
   );
   always @(posedge clk) begin
     if (data_write_enable && !reset) begin
@@ -346,14 +380,16 @@ module gpu_harness
   // Program memory: the 256 words at PROGRAM_BASE, one word a beat (read only).
   logic [AB-1:0] program_read_at;
   logic [PW-1:0] program_word;
-  logic          program_read_ok;
+  logic [1:0]    program_read_response;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [AB-1:0] unused_program_write_at;
   logic [PW-1:0] unused_program_write_data;
   logic [1:0]    unused_program_write_strobe, unused_program_bresp;
   logic          unused_program_write_enable, unused_program_awready, unused_program_wready, unused_program_bvalid;
   /* verilator lint_on UNUSEDSIGNAL */
-  assign program_read_ok = (program_read_at - AB'(PROGRAM_BASE)) < AB'(2 * 2**PA);
+  assign program_read_response = beat_response(program_read_at - AB'(PROGRAM_BASE), 2 * 2**PA, 2,
+                                               cfg_fault_side == FAULT_PROGRAM_READ,
+                                               AB'(cfg_fault_address) << 1, cfg_fault_response);
   assign program_word    = program_mem[PA'((program_read_at - AB'(PROGRAM_BASE)) >> 1)];
   axi_memory_model #(.BUS_BYTES (2), .ADDR_BITS (AB), .SALT (32'h1000_0000)) u_program_memory (
     .clk (clk), .reset (reset), .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
@@ -363,17 +399,16 @@ module gpu_harness
     .awvalid (1'b0), .awready (unused_program_awready), .awaddr ('0),
     .wvalid (1'b0), .wready (unused_program_wready), .wdata ('0), .wstrb ('0),
     .bvalid (unused_program_bvalid), .bready (1'b1), .bresp (unused_program_bresp),
-    .read_address (program_read_at), .read_data (program_word), .read_ok (program_read_ok),
+    .read_address (program_read_at), .read_data (program_word), .read_response (program_read_response),
     .write_enable (unused_program_write_enable), .write_address (unused_program_write_at),
     .write_data (unused_program_write_data), .write_strobe (unused_program_write_strobe),
-    .write_ok (1'b0), .stalled (program_port_stalled)
+    .write_response (DECERR), .stalled (program_port_stalled)
   );
 
   // Sizes that only the AXI masters' protocol checks read.
   logic unused_axi;
   assign unused_axi = ^{data_arsize, data_arburst, data_awlen, data_awsize, data_awburst, data_wlast,
-                        program_arsize, program_arburst, program_port_stalled, memory_error,
-                        memory_error_program, memory_error_write, memory_error_address};
+                        program_arsize, program_arburst, program_port_stalled};
 `endif
 
   // ------------------------------------------------------------ run bookkeeping
@@ -572,6 +607,13 @@ module gpu_harness
         for (int c = 0; c < NUM_CORES; c++) begin
           $fwrite(commit_fd, "P %0h %0h %b\n", cfg_job, c, trace_counters[c*PERF_BITS +: PERF_BITS]);
         end
+`ifdef GPU_AXI
+        if (memory_error) begin
+          $fwrite(commit_fd, "E %0h %0h %0h\n", cfg_job,
+                  memory_error_program ? FAULT_PROGRAM_READ : memory_error_write ? FAULT_DATA_WRITE : FAULT_DATA_READ,
+                  memory_error_address);
+        end
+`endif
       end
     end
     if (!reset && running_q && trace_fd != 0) begin

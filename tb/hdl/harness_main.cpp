@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
     top->cfg_stall_max = plusarg(*context, "stall_max=");
     top->cfg_seed = plusarg(*context, "seed=");
     top->cfg_max_cycles = max_cycles;
+    top->cfg_fault_side = 0;  // no error injected
+    top->cfg_fault_response = 0;
+    top->cfg_fault_address = 0;
     top->reset = 1;
     top->load_memories = 0;
     top->dump_memory = 0;

@@ -75,6 +75,9 @@ module harness_main_icarus #(
     .cfg_seed                    (cfg_seed),
     .cfg_max_cycles              (cfg_max_cycles),
     .cfg_job                     (cfg_job),
+    .cfg_fault_side              (2'd0),   // no error injected
+    .cfg_fault_response          (2'd0),
+    .cfg_fault_address           (8'd0),
     .load_memories               (load_memories),
     .dump_memory                 (dump_memory),
     .cycles                      (cycles),
