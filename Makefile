@@ -72,10 +72,12 @@ $(STAMP): requirements.txt pyproject.toml scripts/setup_env.sh
 setup: $(STAMP)  ## create .venv and install Debian packages if missing
 	@bash scripts/setup_env.sh
 
+# make test builds each Verilator configuration once: its regression runs on the
+# coverage build that make coverage then reuses (tinygpu/harness.py, build).
 test: $(STAMP)  ## lint, formal proofs, the whole regression on Icarus and Verilator (pytest -n JOBS), coverage closure
 	$(ENV) $(BIN)/tinygpu-lint
 	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
-	$(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
+	TINYGPU_SHARED_COVERAGE_BUILDS=1 $(ENV) $(PYTHON) -m pytest -n $(JOBS) tb
 	$(ENV) $(BIN)/tinygpu-coverage
 
 test-all: $(STAMP)  ## the regression on every configuration in tb/configs.toml, and campaigns on a local cluster with a worker killed

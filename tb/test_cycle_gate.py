@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tinygpu import bench
+from tinygpu.configs import representative_configs, whole_suite
 
 BASE = {"default": {"matadd": {"1": 100, "8": 200}}}
 
@@ -57,8 +58,14 @@ def test_a_speed_ratio_never_reads_as_a_goal_it_misses(ratio, shown):
     assert bench.ratio_against_goal(ratio, bench.SPEED_GOAL) == shown
 
 
+# make test gates the representative configurations (tiny-gpu's port and the AXI port);
+# make test-all and make bench every configuration of the benchmark (each other one is a
+# Verilator build of its own, tens of seconds of CPU).
+GATED = [name for name in bench.CONFIGS if whole_suite() or name in {c.name for c in representative_configs()}]
+
+
 @pytest.mark.sim
-@pytest.mark.parametrize("config", bench.CONFIGS)
+@pytest.mark.parametrize("config", GATED)
 def test_cycles_within_2_percent_of_the_baseline(config, tmp_path, capsys):
     figures, problems, _ = bench.measure(config, "verilator", tmp_path)
     assert problems == []

@@ -13,12 +13,10 @@ per simulator and configuration and reused by every test.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tinygpu.checks import check_run, guarded_memory, undefined_launch
-from tinygpu.configs import get_config, load_configs, representative_configs
+from tinygpu.configs import get_config, load_configs, representative_configs, whole_suite
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import discover_kernels
 from tinygpu.sim import SIMULATORS
@@ -27,7 +25,7 @@ from tinygpu.sim import SIMULATORS
 pytestmark = pytest.mark.sim
 
 # `make test` runs the representative configurations, `make test-all` every one.
-ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
+ALL_CONFIGS = whole_suite()
 CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()
 # The simulators of the other configurations: `make test` runs them on Verilator, which
 # runs these kernels about five times cheaper than Icarus; Icarus runs every kernel on the

@@ -388,8 +388,9 @@ ILLEGAL_CONFIGS = [(overrides, message) for overrides, message in ELABORATION_CA
 @pytest.mark.parametrize("parameters,message", ILLEGAL_CONFIGS, ids=lambda p: str(p))
 def test_illegal_configuration_fails_with_message(parameters, message, tmp_path):
     """Icarus (which has no elaboration-time $error) stops an illegal configuration at
-    time 0 and prints the reason. That Verilator refuses each at elaboration with its
-    message is make lint's check (tinygpu.lint.elaboration_problems, in make test)."""
+    time 0 and prints the reason. That slang refuses each at elaboration with its message
+    is make lint's check (tinygpu.lint.elaboration_problems, in make test), and
+    tb/test_lint.py shows Verilator does too."""
     sources = [str(p) for p in simulator.rtl_sources()]
     binary = tmp_path / "gpu.vvp"
     compiled = subprocess.run(

@@ -19,13 +19,12 @@ block_dim, configuration and simulator and prints the command that re-runs and s
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 
 import pytest
 
 from tinygpu.checks import check_run
-from tinygpu.configs import get_config, load_configs, representative_configs
+from tinygpu.configs import get_config, load_configs, representative_configs, whole_suite
 from tinygpu.fuzz_cases import (
     Case,
     Outcome,
@@ -37,7 +36,7 @@ from tinygpu.harness import run_jobs
 from tinygpu.regressions import RegressionError, load_regressions
 from tinygpu.sim import SIMULATORS
 
-ALL_CONFIGS = os.environ.get("GPU_ALL_CONFIGS") == "1"
+ALL_CONFIGS = whole_suite()
 CONFIG_ORDER = list(load_configs())  # positions in tb/configs.toml pick the seeds
 CONFIGS = list(load_configs().values()) if ALL_CONFIGS else representative_configs()
 PROGRAMS_PER_CONFIG = 6

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -133,6 +134,12 @@ def get_config(name: str) -> GpuConfig:
 
 def representative_configs() -> list[GpuConfig]:
     return [c for c in load_configs().values() if c.representative]
+
+
+def whole_suite() -> bool:
+    """True under `make test-all` (GPU_ALL_CONFIGS=1): the tests run every configuration,
+    every planted fault and gate on both simulators, not only `make test`'s part."""
+    return os.environ.get("GPU_ALL_CONFIGS") == "1"
 
 
 # The legal parameter values of `gpu` (rtl/gpu.sv refuses anything else at elaboration,

@@ -20,6 +20,7 @@ launch (cycles, timed_out, done).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -46,6 +47,8 @@ HARNESS_VPI_SIGNALS = HDL_TB_DIR / "gpu_harness_vpi.vlt"
 # The mains of the pure builds (no cocotb, no VPI), per simulator: a C++ main() for
 # Verilator, a root module around the harness for Icarus.
 HARNESS_MAINS = {"verilator": HDL_TB_DIR / "harness_main.cpp", "icarus": HDL_TB_DIR / "harness_main_icarus.sv"}
+# The environment variable that makes every plain Verilator build a coverage build (`build`).
+SHARED_COVERAGE_BUILDS = "TINYGPU_SHARED_COVERAGE_BUILDS"
 
 
 def read_memory_dump(path: Path) -> list[int]:
@@ -195,7 +198,13 @@ def build(
     `rtl_dir`: build the GPU from this copy of rtl/ instead (the build folder is keyed by
     the sources' contents, so each modified copy gets its own build).
     `pure`: the pure build (see run_jobs_pure) instead of the cocotb one.
-    `random_init`: Verilator, every bit not reset starts random (see run_jobs)."""
+    `random_init`: Verilator, every bit not reset starts random (see run_jobs).
+
+    With SHARED_COVERAGE_BUILDS set in the environment (make test sets it), every
+    Verilator build of rtl/ that has no other purpose gets the coverage counters too, so
+    the regression and make coverage share one build per configuration."""
+    shared = os.environ.get(SHARED_COVERAGE_BUILDS) == "1" and sim == "verilator"
+    coverage = coverage or (shared and rtl_dir is None and not (waves or pure or random_init))
     return simulator.build(
         sim,
         sources=harness_sources(rtl_dir),
