@@ -45,6 +45,16 @@ class Fault:
             raise ValueError(f"not an injectable fault: {self}")
 
 
+# Each error response on each side, placed in kernels/matadd.asm: a load of A (byte 5), a
+# store of C (byte 17), and its third instruction word (every thread fetches it). make
+# coverage and make mutate run matadd with each (tb/test_axi_errors.py checks the lines).
+MATADD_FAULTS = [
+    Fault(side, address, response)
+    for side, address in ((DATA_READ, 5), (DATA_WRITE, 17), (PROGRAM_READ, 2))
+    for response in RESPONSES.values()
+]
+
+
 @dataclass(frozen=True)
 class BusError:
     """What gpu_axi.sv reported at the end of a launch (the harness's E line)."""
@@ -123,3 +133,37 @@ def bus_error_line(
     instruction = culprits[0]
     same = [c for c in culprits if c.pc == instruction.pc]
     return f"{what}, by {disassemble(instruction.instr)} at pc {instruction.pc} of {_threads(same)}"
+
+
+def reported_address(fault: Fault, config) -> int:
+    """The AXI address gpu_axi reports for this fault: its data line's, or its program word's."""
+    if fault.side == PROGRAM_READ:
+        return config.parameter("PROGRAM_BASE") + 2 * fault.address
+    return config.parameter("DATA_BASE") + fault.address - fault.address % config.parameter("DATA_LINE_BYTES")
+
+
+def fault_problems(result, problems: list[str]) -> list[str]:
+    """What is wrong with a launch that had a fault injected (result.job.fault), given what
+    tinygpu.checks.check_run said of it ([] when the GPU handled it): the launch must end,
+    report the injected side and address, get the one AXI ERROR line, and use nothing of
+    the failed answer (no load retired with the failed line, no failed write in memory,
+    the failed instruction word never executed)."""
+    fault, config = result.job.fault, result.config
+    label = f"{SIDE_NAMES[fault.side]} error at {fault.address}"
+    if result.timed_out or not result.done:
+        return [f"{label}: the launch did not end"]
+    expected = BusError(fault.side, reported_address(fault, config))
+    if result.bus_error != expected:
+        return [f"{label}: the GPU reported {result.bus_error}, not {expected}"]
+    if len(problems) != 1 or "AXI ERROR" not in problems[0]:
+        return [f"{label}: not the one AXI ERROR line: {problems}"]
+    if fault.side == PROGRAM_READ:
+        used = [c for c in result.commits if c.pc == fault.address]
+    else:
+        first = expected.axi_address - config.parameter("DATA_BASE")
+        line = range(first, first + config.parameter("DATA_LINE_BYTES"))
+        if fault.side == DATA_WRITE:
+            changed = [b for b in line if result.memory[b] != result.job.memory[b]]
+            return [f"{label}: the failed write changed bytes {changed}"] if changed else []
+        used = [c for c in result.commits if c.mem_op == "R" and c.mem_addr in line]
+    return [f"{label}: retired with the failed answer: {used[0]}"] if used else []

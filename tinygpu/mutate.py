@@ -13,14 +13,16 @@ A *mutant* is rtl/ with one small change, of the kinds real RTL bugs take:
 
 Each mutant is built (Icarus Verilog: it compiles in about a second) and runs the subset:
 every kernel at 1-cycle memory and at a slow memory with random stalls on the default
-configuration, plus random programs on larger and odd-sized configurations. It is
+configuration and on the AXI port (with each AXI error response injected), plus random
+programs on larger and odd-sized configurations. It is
 
     killed      by behaviour: when any run disagrees with the ISA model (lock-step, final
                 memory, timeout), stops the simulation (an assertion, no results
                 written), its cycle count differs from the unmutated RTL's (the cycle
                 gate: a mutant that only costs or saves cycles, such as a round-robin
-                pointer that stops rotating, is a performance bug and counts), or (gpu.sv)
-                the parameter checks refuse a legal or accept an illegal configuration;
+                pointer that stops rotating, is a performance bug and counts), or (the
+                files with parameter checks: gpu.sv, gpu_cores.sv, gpu_axi.sv) the
+                parameter checks refuse a legal or accept an illegal configuration;
     lint-only   when only Verilator's -Wall lint notices it (an unused signal, a latch):
                 the suite saw the edit, not a bug; reported apart, not a kill;
     invalid     when it does not compile (a syntax error; not counted);
@@ -62,6 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assembler import assemble
+from .bus_errors import MATADD_FAULTS, fault_problems
 from .checks import check_run, guarded_memory
 from .configs import AXI_ELABORATION_CASES, ELABORATION_CASES, GpuConfig, get_config
 from .engine import Engine, attempt_folder
@@ -312,6 +315,7 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
         ("wide", [(1, 0)], random_programs),
         ("odd", [(2, 0)], random_programs),
         ("single_thread", [(1, 0)], 1),
+        ("axi", [(1, 0), (4, 3)], 1),
     ):
         config = get_config(name)
         jobs: list[Job] = []
@@ -364,6 +368,23 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                     )
                 )
                 references.append(kernel.reference)
+        if config.axi:
+            # Each error response on each side (the error path of the AXI masters).
+            matadd = next(k for k in kernels if k.name == "matadd")
+            for seed, fault in enumerate(MATADD_FAULTS):
+                jobs.append(
+                    Job(
+                        matadd.program.words,
+                        guarded_memory(matadd.data, seed),
+                        matadd.threads,
+                        latency=2,
+                        stall_max=seed % 2 * 3,
+                        seed=seed,
+                        fault=fault,
+                        name=f"matadd with {fault}",
+                    )
+                )
+                references.append(None)
         for seed in range(programs):
             program = generate(
                 9000 + seed, block_dim=config.threads_per_block, size="small", shared_bytes=config.shared_mem_bytes
@@ -447,12 +468,22 @@ def judge(lint_messages: str, behaviour: Callable[[], str]) -> tuple[str, str]:
     return "survived", ""
 
 
+# The files that hold the parameter checks (elaboration_error instances).
+PARAMETER_CHECK_FILES = ("gpu.sv", "gpu_cores.sv", "gpu_axi.sv")
+
+
+def top_of(file: str) -> str:
+    """The top level whose hierarchy holds this rtl/ file (what lint must elaborate for
+    Verilator to see the edit): the AXI top for its masters, else gpu."""
+    return "gpu_axi" if file == "gpu_axi.sv" or file.startswith("axi_") else "gpu"
+
+
 def behaviour_of(rtl_dir: Path, mutated_file: str, golden: list[int], work: Path) -> str:
     """'' or the first problem of the mutant's runs: the subset with the cycle gate, then
-    for gpu.sv whether the parameter checks still refuse exactly the illegal
+    for the files with parameter checks whether they still refuse exactly the illegal
     configurations."""
     problem, _ = run_subset(rtl_dir, work, golden)
-    if not problem and mutated_file == "gpu.sv":
+    if not problem and mutated_file in PARAMETER_CHECK_FILES:
         edges = elaboration_problems(rtl_dir=rtl_dir)
         if edges:
             problem = f"parameter checks: {edges[0][:200]}"
@@ -480,6 +511,8 @@ def run_subset(rtl_dir: Path | None, work_dir: Path, golden: list[int] | None) -
                 reference=reference,
                 label=f"{result.job.name} on {run.config.name}",
             )
+            if result.job.fault is not None:  # an injected error response must end the launch
+                problems = fault_problems(result, problems)
             if problems:
                 return problems[0].splitlines()[0][:300], cycles
             cycles.append(result.cycles)
@@ -518,7 +551,7 @@ def _judge(task: tuple[Mutant, list[int], list[str], str, tuple[str, ...]]) -> V
     work = attempt_folder(MUTATE_ROOT / "runs" / label)
     try:
         rtl_dir = patched_rtl(mutant.edit(source_lines), label, root=MUTATE_ROOT / "rtl")
-        messages = lint_problems({}, rtl_dir=rtl_dir)
+        messages = lint_problems({}, rtl_dir=rtl_dir, top=top_of(mutant.file))
         if suite == "full":
             status, reason = judge(messages, lambda: full_suite_problem(rtl_dir, work, tests))
         else:
