@@ -19,6 +19,7 @@ import pytest
 from tinygpu.axi_crosscheck import (
     CONFIG_NAME,
     KERNELS,
+    SIMULATOR,
     access_shapes,
     crosscheck_runs,
     expected_memory,
@@ -44,7 +45,8 @@ def test_kernels_exercise_the_data_master():
 
 
 @pytest.mark.sim
-def test_axi_ram_crosscheck(tmp_path):
+@pytest.mark.parametrize("sim", [SIMULATOR])  # its one simulator, named so `pytest --sim` can select it
+def test_axi_ram_crosscheck(sim, tmp_path):
     runs = crosscheck_runs()
     planted = planted_fault_run()
     results = run_crosscheck(CONFIG, [*runs, planted], tmp_path)
