@@ -13,7 +13,7 @@ waits for done. It reports the data window, whether `memory_error` ever rose, an
 byte written outside the window. It checks nothing: tinygpu/axi_crosscheck.py compares
 the result with the ISA model.
 
-The GPU's masters have no ID signals (ID 0 only, tb/hdl and docs/architecture.md), but
+The GPU's masters have no ID signals (ID 0 only: rtl/gpu_axi.sv), but
 cocotbext-axi's slaves require AWID/BID/ARID/RID. AXI4 says an ID a master does not
 have is all zeros at the slave, and an ID the slave returns to such a master goes
 nowhere; `AbsentId` stands in for those four signals exactly so.
@@ -103,9 +103,7 @@ async def count_holds(dut, data_ram: AxiRam, program_ram: AxiRamRead, held: dict
         "program AR": (dut.program_arvalid, dut.program_arready),
     }
     valid_channels = {
-        "data R": data_ram.read_if.r_channel,
-        "data B": data_ram.write_if.b_channel,
-        "program R": program_ram.r_channel,
+        name: channel for name, channel in channels(data_ram, program_ram).items() if name.endswith((" R", " B"))
     }
     while True:
         await RisingEdge(dut.clk)
