@@ -55,7 +55,7 @@ $(error JOBS=$(JOBS): use JOBS=auto (one per CPU) or a number of parallel jobs f
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-all run waves lint formal synth fuzz fuzz-python coverage mutate bench cluster-bench clean
+.PHONY: help setup test test-all run waves lint formal synth fuzz fuzz-python coverage mutate bench cluster-bench axi-crosscheck clean
 
 help:  ## list the targets
 	@echo "tiny-gpu-sv: a small SIMT GPU in SystemVerilog and its verification suite"
@@ -118,6 +118,9 @@ bench: $(STAMP)  ## cycles and counters of the kernels at latencies 1-8, plot, c
 
 cluster-bench: $(STAMP)  ## the campaign engine's install size, start-up and scaling on 1 and 2 workers (UPDATE=1 writes docs/cluster.md)
 	$(ENV) $(BIN)/tinygpu-cluster-bench $(if $(filter 1,$(UPDATE)),--update)
+
+axi-crosscheck: $(STAMP)  ## gpu_axi against cocotbext-axi's AxiRam (a slave from the field): a few kernels, backpressure on every channel (also in make test)
+	$(ENV) $(PYTHON) -m pytest tb/test_axi_crosscheck.py
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache

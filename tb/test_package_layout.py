@@ -32,8 +32,20 @@ ARCHITECTURE_DOC = REPO_ROOT / "docs" / "architecture.md"
 LAYERS: list[tuple[str, set[str]]] = [
     ("basics", {"paths", "isa", "hexfile", "assembler", "disassembler", "readme", "log"}),
     ("models and data", {"model", "kernels", "randprog", "configs", "commits", "records", "cycle_budget", "lang"}),
-    ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "engine", "process_cluster"}),
-    ("checks", {"checks", "lockstep", "counter_checks", "memory_diff", "func_coverage", "regressions", "lang_check"}),
+    ("harness", {"harness", "rtl_patch", "sim", "cocotb_gpu", "cocotb_axi_ram", "engine", "process_cluster"}),
+    (
+        "checks",
+        {
+            "checks",
+            "lockstep",
+            "counter_checks",
+            "memory_diff",
+            "func_coverage",
+            "regressions",
+            "lang_check",
+            "axi_crosscheck",
+        },
+    ),
     (
         "campaigns",
         {
