@@ -55,8 +55,7 @@ class FormalTask:
 
 
 PROGRAM_MASTER_CONFIGURATION = (
-    "2 cores, 3 line buffers of 4 words, 12-bit AXI addresses, program at 0x600; any fetchers, "
-    "launches and stops"
+    "2 cores, 3 line buffers of 4 words, 12-bit AXI addresses, program at 0x600; any fetchers, launches and stops"
 )
 
 TASKS: list[FormalTask] = [
