@@ -181,8 +181,9 @@ TASKS: list[FormalTask] = [
         "burst asked before the launch (symbolic address, against a reference model of the AXI "
         "traffic); `error` names the first error response of the launch's bursts and its word's "
         "address; `idle` exactly when no burst is in flight; every burst inside the program's words; the "
-        "module's assertions (AR held until ready with a stable address, bursts of one aligned line, no "
-        "more in flight than buffers, none while stopped)",
+        "master's burst FIFO, beat count and line buffers agree with the AXI traffic (RLAST where it "
+        "ends a burst; no line in two buffers); the module's assertions (AR held until ready with a "
+        "stable address, bursts of one aligned line, no more in flight than buffers, none while stopped)",
         PROGRAM_MASTER_CONFIGURATION,
         submodules=("axi_response_fifo",),
     ),
