@@ -94,7 +94,7 @@ waves:  ## open the last waveform of `make run WAVES=1` in GTKWave
 lint: $(STAMP)  ## verilator -Wall and slang on rtl/ for every configuration; ruff and mypy on the Python
 	$(ENV) $(BIN)/tinygpu-lint
 
-formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, warp, axi_data_master
+formal: $(STAMP)  ## SymbiYosys proofs (k-induction) and covers of mem_controller, dispatcher, warp, axi_data_master, axi_program_master
 	$(ENV) $(BIN)/tinygpu-formal --jobs $(JOBS)
 
 synth: $(STAMP)  ## area and Fmax of every configuration (iCE40 HX8K, else the smallest ECP5 that holds it), against tb/synth_baseline.json (UPDATE=1 rewrites it)

@@ -25,8 +25,9 @@
 // have ended: the launch ends there.
 //
 // A kernel launch empties the buffers (the host may have loaded another program); the
-// beats of a burst still in flight then are dropped. The GPU's 8-bit program addresses
-// (word addresses) sit at BASE in the AXI address space, two bytes a word.
+// beats of a burst still in flight then are dropped, error responses too (an error of
+// the launch before must not end this one). The GPU's 8-bit program addresses (word
+// addresses) sit at BASE in the AXI address space, two bytes a word.
 `default_nettype none
 
 module axi_program_master
@@ -266,11 +267,13 @@ module axi_program_master
     end
   end
 
+  // Not a stale burst's error: it was asked before this launch, so it must not end this
+  // one (nor name a word this launch never asked for).
   always_ff @(posedge clk) begin
     if (reset || launch) begin
       error         <= 1'b0;
       error_address <= '0;
-    end else if (!error && beat_error) begin
+    end else if (!error && beat_error && !stale_q[beat_buffer]) begin
       error         <= 1'b1;
       error_address <= line_address(beat_line) + ADDR_BITS'(32'(beat_q) * 2);   // the word's
     end

@@ -5,7 +5,10 @@ The planted bug: the memory controller's arbitration may grant a requester that 
 asking (one exact text edit in a copy of rtl/, tinygpu.rtl_patch). It must be caught
 twice, independently: by the controller's assertion in a simulation on each simulator
 (the run fails and names the rule), and by `make formal`'s proof of the controller,
-which must fail with a counterexample at that assertion. `make formal` itself (every
+which must fail with a counterexample at that assertion. The AXI program master's
+proof must fail at its harness's properties on two more: a word of an error response
+handed to a core (data integrity), and an error response of a burst asked before the
+launch ending the new launch (a defect that proof found). `make formal` itself (every
 proof passing on the real RTL) runs in `make test` beside lint, not here.
 """
 
@@ -67,4 +70,40 @@ def test_planted_grant_bug_fails_the_proof_with_a_counterexample(tmp_path):
     # The assertion's statement spans two lines: its `else $error(... which is not asking ...)`
     # is on the line after the `assert`.
     assert any(f"mem_controller.sv:{line - 1}." in d for d in failed), result.details
+    print("\n".join(result.details))
+
+
+# Planted in axi_program_master.sv, each with the text of the harness's assertion that
+# must fail (formal/axi_program_master_formal.sv).
+PROGRAM_MASTER_BUGS = {
+    "error_word_used": (
+        RtlEdit(
+            "axi_program_master.sv",
+            "if (mine && !stale_q[b] && !beat_error)",
+            "if (mine && !stale_q[b])",
+        ),
+        "assert (symbolic_ok_q);",
+    ),
+    "stale_error_ends_launch": (
+        RtlEdit(
+            "axi_program_master.sv",
+            "!error && beat_error && !stale_q[beat_buffer]",
+            "!error && beat_error",
+        ),
+        "assert (error == error_q",
+    ),
+}
+
+
+@pytest.mark.parametrize("label", PROGRAM_MASTER_BUGS)
+def test_planted_program_master_bug_fails_the_proof_at_its_property(label, tmp_path):
+    edit, assertion = PROGRAM_MASTER_BUGS[label]
+    rtl_dir = patched_rtl(edit, label)
+    task = next(t for t in formal.TASKS if t.name == "axi_program_master_prove")
+    result = formal.run_task(task, rtl_dir=rtl_dir, build=tmp_path)
+    assert result.status == "FAIL", result.details
+    harness = (formal.FORMAL_DIR / f"{task.harness}.sv").read_text().splitlines()
+    line = next(i for i, text in enumerate(harness, 1) if assertion in text)
+    failed = [d for d in result.details if d.startswith("failed assertion")]
+    assert any(f"{task.harness}.sv:{line}." in d for d in failed), result.details
     print("\n".join(result.details))

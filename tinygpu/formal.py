@@ -54,6 +54,10 @@ class FormalTask:
         return f"{self.module}_formal"
 
 
+PROGRAM_MASTER_CONFIGURATION = (
+    "2 cores, 3 line buffers of 4 words, 12-bit AXI addresses, program at 0x600; any fetchers, launches and stops"
+)
+
 TASKS: list[FormalTask] = [
     FormalTask(
         "mem_controller_prove",
@@ -165,6 +169,34 @@ TASKS: list[FormalTask] = [
         "a read and a write in flight together; an address held over backpressure; a warp's lanes "
         "split over two lines; as many reads in flight as allowed",
         "2 warps x 2 lanes, 2-byte lines, 2 reads and 2 writes in flight, 12-bit AXI addresses",
+        submodules=("axi_response_fifo",),
+    ),
+    FormalTask(
+        "axi_program_master_prove",
+        "axi_program_master",
+        "prove",
+        12,
+        "for any slave (any AR backpressure, delay, data and response): a word handed to a core is the "
+        "data of the latest beat for its address in this launch, never of an error response or of a "
+        "burst asked before the launch (symbolic address, against a reference model of the AXI "
+        "traffic); `error` names the first error response of the launch's bursts and its word's "
+        "address; `idle` exactly when no burst is in flight; every burst inside the program's words; the "
+        "master's burst FIFO, beat count and line buffers agree with the AXI traffic (RLAST where it "
+        "ends a burst; no line in two buffers); the module's assertions (AR held until ready with a "
+        "stable address, bursts of one aligned line, no more in flight than buffers, none while stopped)",
+        PROGRAM_MASTER_CONFIGURATION,
+        submodules=("axi_response_fifo",),
+    ),
+    FormalTask(
+        "axi_program_master_cover",
+        "axi_program_master",
+        "cover",
+        10,
+        "a read answered in the cycle it is asked (a hit); one answered as its beat arrives; an address "
+        "held over backpressure; two bursts in flight, and one a buffer; a prefetch; a launch during a "
+        "burst, whose beats (also an error) are dropped with a new burst out behind them; an error "
+        "response that ended the launch",
+        PROGRAM_MASTER_CONFIGURATION,
         submodules=("axi_response_fifo",),
     ),
 ]

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """tinygpu-formal (make formal): SymbiYosys proofs (k-induction) and cover traces of the
-memory controller, the dispatcher and the scheduler, each in its harness in formal/;
+GPU's control blocks and AXI masters (tinygpu.formal.TASKS), each in its harness in formal/;
 prints the table of results (--readme also writes it into README.md) and fails when a
 proof fails or a cover statement is never reached."""
 
