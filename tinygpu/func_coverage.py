@@ -290,8 +290,7 @@ AXI_BINS: dict[str, str] = {
     # is the slave's, a response it holds back while the master waits for it.
     "data-r-backpressure": "RVALID held low by the slave on a beat that was due (the master "
     "never drops RREADY: every read's FIFO entry is reserved when it goes out)",
-    "data-b-backpressure": "BVALID held low by the slave on a response that was due (the master "
-    "never drops BREADY)",
+    "data-b-backpressure": "BVALID held low by the slave on a response that was due (the master never drops BREADY)",
     "program-r-backpressure": "RVALID held low by the slave on a burst's beat that was due, also "
     "within a burst (the program master never drops RREADY)",
 }

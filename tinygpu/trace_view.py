@@ -46,12 +46,12 @@ def _hex(field: str) -> int:
     return int(field, 16) if all(ch in "0123456789abcdefABCDEF" for ch in field) else 0
 
 
-def _tagged_fields(trace_log: Path, tag: str, record: type) -> list[list[str]]:
-    """The fields after the job number of every `tag` line that has `record`'s fields."""
+def _tagged_fields(trace_log: Path, tag: str, names: tuple[str, ...]) -> list[list[str]]:
+    """The fields after the job number of every `tag` line that has one per name."""
     lines = []
     for line in Path(trace_log).read_text().splitlines():
         fields = line.split()
-        if len(fields) == 2 + len(record._fields) and fields[0] == tag:
+        if len(fields) == 2 + len(names) and fields[0] == tag:
             lines.append(fields[2:])
     return lines
 
@@ -60,7 +60,7 @@ def read_trace(trace_log: Path) -> list[TraceLine]:
     """Every "T" line of a trace log (tb/hdl/gpu_harness.sv writes them), parsed."""
     names = {value: name.removeprefix("A_") for value, name in rtl_enums()["core_activity.activity_e"].values.items()}
     lines = []
-    for cycle, core, activity, warp, pc, instr, active in _tagged_fields(trace_log, "T", TraceLine):
+    for cycle, core, activity, warp, pc, instr, active in _tagged_fields(trace_log, "T", TraceLine._fields):
         lines.append(
             TraceLine(
                 _hex(cycle),
@@ -77,7 +77,7 @@ def read_trace(trace_log: Path) -> list[TraceLine]:
 
 def read_axi_trace(trace_log: Path) -> list[AxiLine]:
     """Every "A" line of a trace log (a run on the AXI port; none on tiny-gpu's), parsed."""
-    return [AxiLine(*(_hex(field) for field in fields)) for fields in _tagged_fields(trace_log, "A", AxiLine)]
+    return [AxiLine(*(_hex(field) for field in fields)) for fields in _tagged_fields(trace_log, "A", AxiLine._fields)]
 
 
 def render_trace(trace_log: Path, commits: list, config) -> str:
