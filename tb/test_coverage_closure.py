@@ -33,24 +33,41 @@ pytestmark = pytest.mark.sim
 SIM = "verilator"
 
 
+def checked_runs(config, launches, work_dir) -> list:
+    """Launch each (kernel, latency, stall_max, seed) in one simulator process; every run
+    must match the models and retire something."""
+    jobs = [
+        Job(
+            program=kernel.program.words,
+            memory=guarded_memory(kernel.data, seed),
+            threads=kernel.threads,
+            latency=latency,
+            stall_max=stall_max,
+            seed=seed,
+            max_cycles=kernel.max_cycles,
+            name=kernel.name,
+        )
+        for kernel, latency, stall_max, seed in launches
+    ]
+    results = run_jobs(SIM, config, jobs, work_dir)
+    for (kernel, *_), result in zip(launches, results):
+        problems = check_run(
+            result,
+            block_dim=config.threads_per_block,
+            shared_bytes=config.shared_mem_bytes,
+            reference=kernel.reference,
+            label=f"{kernel.name} on {config.name} ({SIM})",
+        )
+        assert not problems, "\n".join(problems) + f"\n  run folder: {work_dir}"
+        assert result.commits, f"{kernel.name}: no commit records from the RTL"
+    return results
+
+
 def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
     config = get_config("default")
     straight = load_kernel(KERNELS_DIR / "matadd.asm")
     diverging = load_kernel(KERNELS_DIR / "divergent_if_else.asm")
-    jobs = [
-        Job(
-            program=k.program.words,
-            memory=guarded_memory(k.data, seed),
-            threads=k.threads,
-            latency=1,
-            stall_max=0,
-            seed=seed,
-            max_cycles=k.max_cycles,
-            name=k.name,
-        )
-        for seed, k in ((1, straight), (2, diverging))
-    ]
-    results = run_jobs(SIM, config, jobs, tmp_path)
+    results = checked_runs(config, [(straight, 1, 0, 1), (diverging, 1, 0, 2)], tmp_path)
 
     def info(result):
         return {
@@ -61,17 +78,6 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
             "stall_max": result.job.stall_max,
             "max_waiting_requests": result.max_waiting,
         }
-
-    for kernel, result in zip((straight, diverging), results):
-        problems = check_run(
-            result,
-            block_dim=config.threads_per_block,
-            shared_bytes=config.shared_mem_bytes,
-            reference=kernel.reference,
-            label=f"{kernel.name} on {SIM}",
-        )
-        assert not problems, "\n".join(problems) + f"\n  run folder: {tmp_path}"
-        assert result.commits, f"{kernel.name}: no commit records from the RTL"
 
     # 1. The straight-line kernel alone.
     cov = FunctionalCoverage(required_block_dims=[config.threads_per_block])
@@ -151,30 +157,7 @@ def test_missing_axi_bins_are_reported_on_rtl_runs(tmp_path):
     config = get_config("axi")
     ideal = load_kernel(KERNELS_DIR / "matadd.asm")
     tiled = load_kernel(KERNELS_DIR / "matmul4_tiled.asm")
-    jobs = [
-        Job(
-            program=k.program.words,
-            memory=guarded_memory(k.data, seed),
-            threads=k.threads,
-            latency=latency,
-            stall_max=stall_max,
-            seed=seed,
-            max_cycles=k.max_cycles,
-            name=k.name,
-        )
-        for k, latency, stall_max, seed in ((ideal, 1, 0, 1), (tiled, 3, 5, 2))
-    ]
-    results = run_jobs(SIM, config, jobs, tmp_path)
-    for kernel, result in zip((ideal, tiled), results):
-        problems = check_run(
-            result,
-            block_dim=config.threads_per_block,
-            shared_bytes=config.shared_mem_bytes,
-            reference=kernel.reference,
-            label=f"{kernel.name} on axi",
-        )
-        assert not problems, "\n".join(problems) + f"\n  run folder: {tmp_path}"
-
+    results = checked_runs(config, [(ideal, 1, 0, 1), (tiled, 3, 5, 2)], tmp_path)
     cov = coverage_report.new_coverage([config])
     cov.sample_run(results[0].commits, coverage_report.run_info(results[0], config))
     missing = {m for m in cov.missing() if m.startswith("axi/")}

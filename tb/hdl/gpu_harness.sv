@@ -472,10 +472,14 @@ module gpu_harness
   // ready (AR, AW, W, program AR) and cycles the slave held back a response that was due
   // (R, B, program R: the masters never drop RREADY or BREADY). tiny-gpu's port has no
   // AXI bus: there they stay 0.
-  logic [31:0] data_reads, data_writes, partial_strobe_writes;
-  logic [31:0] most_data_reads_in_flight, most_data_writes_in_flight;
-  logic [31:0] data_ar_waits, data_aw_waits, data_w_waits, program_ar_waits;
-  logic [31:0] data_r_holds, data_b_holds, program_r_holds;
+  // (One packed vector, in the M line's order, named by field: zeroed in one statement.)
+  typedef struct packed {
+    logic [31:0] data_reads, data_writes, partial_strobe_writes;
+    logic [31:0] most_data_reads_in_flight, most_data_writes_in_flight;
+    logic [31:0] data_ar_waits, data_aw_waits, data_w_waits, program_ar_waits;
+    logic [31:0] data_r_holds, data_b_holds, program_r_holds;
+  } axi_events_t;
+  axi_events_t axi_events;
 `ifdef GPU_AXI
   logic [7:0] data_reads_in_flight, data_writes_in_flight, program_bursts_in_flight;
   logic       data_read_sent, data_read_answered, data_write_sent, data_write_answered;
@@ -500,46 +504,29 @@ module gpu_harness
   end
   always_ff @(posedge clk) begin
     if (reset || (start && !start_q && !running_q)) begin
-      data_reads                 <= '0;
-      data_writes                <= '0;
-      partial_strobe_writes      <= '0;
-      most_data_reads_in_flight  <= '0;
-      most_data_writes_in_flight <= '0;
-      data_ar_waits              <= '0;
-      data_aw_waits              <= '0;
-      data_w_waits               <= '0;
-      program_ar_waits           <= '0;
-      data_r_holds               <= '0;
-      data_b_holds               <= '0;
-      program_r_holds            <= '0;
+      axi_events <= '0;
     end else if (running_q) begin
-      data_reads            <= data_reads + 32'(data_read_sent);
-      data_writes           <= data_writes + 32'(data_write_sent);
-      partial_strobe_writes <= partial_strobe_writes + 32'(data_wvalid && data_wready && data_wstrb != '1);
-      if (32'(data_reads_in_flight) > most_data_reads_in_flight) most_data_reads_in_flight <= 32'(data_reads_in_flight);
-      if (32'(data_writes_in_flight) > most_data_writes_in_flight) most_data_writes_in_flight <= 32'(data_writes_in_flight);
-      data_ar_waits    <= data_ar_waits + 32'(data_arvalid && !data_arready);
-      data_aw_waits    <= data_aw_waits + 32'(data_awvalid && !data_awready);
-      data_w_waits     <= data_w_waits + 32'(data_wvalid && !data_wready);
-      program_ar_waits <= program_ar_waits + 32'(program_arvalid && !program_arready);
-      data_r_holds     <= data_r_holds + 32'(data_r_held);
-      data_b_holds     <= data_b_holds + 32'(data_b_held);
-      program_r_holds  <= program_r_holds + 32'(program_r_held);
+      axi_events.data_reads            <= axi_events.data_reads + 32'(data_read_sent);
+      axi_events.data_writes           <= axi_events.data_writes + 32'(data_write_sent);
+      axi_events.partial_strobe_writes <= axi_events.partial_strobe_writes
+                                          + 32'(data_wvalid && data_wready && data_wstrb != '1);
+      if (32'(data_reads_in_flight) > axi_events.most_data_reads_in_flight) begin
+        axi_events.most_data_reads_in_flight <= 32'(data_reads_in_flight);
+      end
+      if (32'(data_writes_in_flight) > axi_events.most_data_writes_in_flight) begin
+        axi_events.most_data_writes_in_flight <= 32'(data_writes_in_flight);
+      end
+      axi_events.data_ar_waits    <= axi_events.data_ar_waits + 32'(data_arvalid && !data_arready);
+      axi_events.data_aw_waits    <= axi_events.data_aw_waits + 32'(data_awvalid && !data_awready);
+      axi_events.data_w_waits     <= axi_events.data_w_waits + 32'(data_wvalid && !data_wready);
+      axi_events.program_ar_waits <= axi_events.program_ar_waits + 32'(program_arvalid && !program_arready);
+      axi_events.data_r_holds     <= axi_events.data_r_holds + 32'(data_r_held);
+      axi_events.data_b_holds     <= axi_events.data_b_holds + 32'(data_b_held);
+      axi_events.program_r_holds  <= axi_events.program_r_holds + 32'(program_r_held);
     end
   end
 `else
-  assign data_reads                 = '0;
-  assign data_writes                = '0;
-  assign partial_strobe_writes      = '0;
-  assign most_data_reads_in_flight  = '0;
-  assign most_data_writes_in_flight = '0;
-  assign data_ar_waits              = '0;
-  assign data_aw_waits              = '0;
-  assign data_w_waits               = '0;
-  assign program_ar_waits           = '0;
-  assign data_r_holds               = '0;
-  assign data_b_holds               = '0;
-  assign program_r_holds            = '0;
+  assign axi_events = '0;
 `endif
 
 `ifndef GPU_AXI
@@ -655,9 +642,11 @@ module gpu_harness
       end
       if (done) begin
         $fwrite(commit_fd, "M %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job,
-                merged_program_reads, back_to_back_fetches, data_reads, data_writes, partial_strobe_writes,
-                most_data_reads_in_flight, most_data_writes_in_flight, data_ar_waits, data_aw_waits,
-                data_w_waits, program_ar_waits, data_r_holds, data_b_holds, program_r_holds);
+                merged_program_reads, back_to_back_fetches, axi_events.data_reads, axi_events.data_writes,
+                axi_events.partial_strobe_writes, axi_events.most_data_reads_in_flight,
+                axi_events.most_data_writes_in_flight, axi_events.data_ar_waits, axi_events.data_aw_waits,
+                axi_events.data_w_waits, axi_events.program_ar_waits, axi_events.data_r_holds,
+                axi_events.data_b_holds, axi_events.program_r_holds);
         for (int c = 0; c < NUM_CORES; c++) begin
           $fwrite(commit_fd, "P %0h %0h %b\n", cfg_job, c, trace_counters[c*PERF_BITS +: PERF_BITS]);
         end
