@@ -11,13 +11,16 @@ of a diverging kernel, in the same simulator process, must then move the diverge
 branch bins from missing to hit: the bins react to what the RTL actually did.
 
 One Verilator process with two short launches: a few seconds once the default harness
-is built (`make test` builds it for the kernel tests anyway).
+is built (`make test` builds it for the kernel tests anyway). The AXI port's bins get the
+same treatment on the `axi` configuration (its harness is built for the kernel tests too),
+sampled as `make coverage` samples them (coverage_report.new_coverage and run_info).
 """
 
 from __future__ import annotations
 
 import pytest
 
+from tinygpu import coverage_report
 from tinygpu.checks import check_run, guarded_memory
 from tinygpu.configs import get_config
 from tinygpu.func_coverage import FunctionalCoverage
@@ -30,24 +33,41 @@ pytestmark = pytest.mark.sim
 SIM = "verilator"
 
 
+def checked_runs(config, launches, work_dir) -> list:
+    """Launch each (kernel, latency, stall_max, seed) in one simulator process; every run
+    must match the models and retire something."""
+    jobs = [
+        Job(
+            program=kernel.program.words,
+            memory=guarded_memory(kernel.data, seed),
+            threads=kernel.threads,
+            latency=latency,
+            stall_max=stall_max,
+            seed=seed,
+            max_cycles=kernel.max_cycles,
+            name=kernel.name,
+        )
+        for kernel, latency, stall_max, seed in launches
+    ]
+    results = run_jobs(SIM, config, jobs, work_dir)
+    for (kernel, *_), result in zip(launches, results):
+        problems = check_run(
+            result,
+            block_dim=config.threads_per_block,
+            shared_bytes=config.shared_mem_bytes,
+            reference=kernel.reference,
+            label=f"{kernel.name} on {config.name} ({SIM})",
+        )
+        assert not problems, "\n".join(problems) + f"\n  run folder: {work_dir}"
+        assert result.commits, f"{kernel.name}: no commit records from the RTL"
+    return results
+
+
 def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
     config = get_config("default")
     straight = load_kernel(KERNELS_DIR / "matadd.asm")
     diverging = load_kernel(KERNELS_DIR / "divergent_if_else.asm")
-    jobs = [
-        Job(
-            program=k.program.words,
-            memory=guarded_memory(k.data, seed),
-            threads=k.threads,
-            latency=1,
-            stall_max=0,
-            seed=seed,
-            max_cycles=k.max_cycles,
-            name=k.name,
-        )
-        for seed, k in ((1, straight), (2, diverging))
-    ]
-    results = run_jobs(SIM, config, jobs, tmp_path)
+    results = checked_runs(config, [(straight, 1, 0, 1), (diverging, 1, 0, 2)], tmp_path)
 
     def info(result):
         return {
@@ -58,17 +78,6 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
             "stall_max": result.job.stall_max,
             "max_waiting_requests": result.max_waiting,
         }
-
-    for kernel, result in zip((straight, diverging), results):
-        problems = check_run(
-            result,
-            block_dim=config.threads_per_block,
-            shared_bytes=config.shared_mem_bytes,
-            reference=kernel.reference,
-            label=f"{kernel.name} on {SIM}",
-        )
-        assert not problems, "\n".join(problems) + f"\n  run folder: {tmp_path}"
-        assert result.commits, f"{kernel.name}: no commit records from the RTL"
 
     # 1. The straight-line kernel alone.
     cov = FunctionalCoverage(required_block_dims=[config.threads_per_block])
@@ -138,3 +147,34 @@ def test_missing_bins_are_reported_on_rtl_commits(tmp_path):
     # The JSON form (what tinygpu-coverage writes) says the same.
     again = FunctionalCoverage.from_json(cov.to_json())
     assert again.missing() == cov.missing()
+
+
+def test_missing_axi_bins_are_reported_on_rtl_runs(tmp_path):
+    """A regression with the AXI port requires the `axi` bins (closure fails while one is
+    empty): an ideal memory (latency 1, no stalls) under matadd (each warp's four bytes in
+    one line, whole-line stores) leaves the backpressure, split and partial-strobe bins
+    empty by name; a slow memory with stalls under matmul4_tiled fills them."""
+    config = get_config("axi")
+    ideal = load_kernel(KERNELS_DIR / "matadd.asm")
+    tiled = load_kernel(KERNELS_DIR / "matmul4_tiled.asm")
+    results = checked_runs(config, [(ideal, 1, 0, 1), (tiled, 3, 5, 2)], tmp_path)
+    cov = coverage_report.new_coverage([config])
+    cov.sample_run(results[0].commits, coverage_report.run_info(results[0], config))
+    missing = {m for m in cov.missing() if m.startswith("axi/")}
+    assert {"axi/coalesced-load", "axi/writes-in-flight>=2"}.isdisjoint(missing), missing
+    empty = {
+        "axi/split-load",
+        "axi/split-store",
+        "axi/partial-strobe-write",
+        "axi/data-ar-backpressure",
+        "axi/data-aw-backpressure",
+        "axi/data-w-backpressure",
+        "axi/program-ar-backpressure",
+        "axi/data-r-backpressure",
+        "axi/data-b-backpressure",
+        "axi/program-r-backpressure",
+    }
+    assert empty <= missing, f"not reported missing: {sorted(empty - missing)}"
+
+    cov.sample_run(results[1].commits, coverage_report.run_info(results[1], config))
+    assert [m for m in cov.missing() if m.startswith("axi/")] == []

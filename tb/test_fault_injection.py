@@ -14,6 +14,14 @@ make test plants every fault on Icarus (a patched copy builds there in about a s
 each Verilator build of a patched copy costs tens of seconds of CPU); the scoreboard
 assertion, whose failure each simulator reports its own way, runs on both. make test-all
 (GPU_ALL_CONFIGS=1) plants every fault on both simulators.
+
+The AXI port's data master gets faults of its own (AXI_FAULTS), planted on the `axi`
+configuration under a probe of its own: a wrong write strobe, a loaded byte handed to the
+wrong lane, and a read answer handed to the lanes of another transaction. The records
+report each thread's request (its byte and address), not the line on the bus, so a
+fault in the line's handling shows at the thread whose byte it spoils: for the strobe,
+the byte the write left unwritten is seen by the load that reads it back, and the
+final-memory diff names the byte.
 """
 
 from __future__ import annotations
@@ -220,8 +228,75 @@ EARLY_RELEASE = RtlEdit(
 )
 
 
-def probe_job() -> Job:
-    program = assemble(PROBE, filename="<fault probe>")
+# ------------------------------------------------------------------ the AXI port
+AXI_CONFIG = get_config("axi")  # 4-byte lines
+
+AXI_PROBE = """
+; One block of 4 threads on the AXI port (4-byte lines): a load of one line, a load
+; split over two lines, and a store of one line read back. Bytes 32-51 all differ.
+.threads 4
+.data 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+.data 132 133 134 135 136 137 138 139 140 141 142 143 144 145 146 147 148 149 150 151
+    CONST R1, #32              ; 0
+    ADD   R2, R1, %threadIdx   ; 1  R2 = 32 + tid: bytes 32-35, one line
+    LDR   R3, R2               ; 2  one read serves the four lanes (coalesced)
+    CONST R4, #38              ; 3
+    ADD   R5, R4, %threadIdx   ; 4  R5 = 38 + tid: 38, 39 | 40, 41: two lines
+    LDR   R6, R5               ; 5  two reads: threads 0, 1 in the first, 2, 3 in the second
+    CONST R7, #48              ; 6
+    ADD   R8, R7, %threadIdx   ; 7  R8 = 48 + tid: bytes 48-51, one line
+    STR   R8, R3               ; 8  one write, four byte strobes: bytes 48-51 = 132-135
+    LDR   R9, R8               ; 9  read back what the store wrote
+    RET                        ; 10
+"""
+
+AXI_FAULTS = [
+    # Lane 2's strobe marks the byte after its own: byte 50 keeps its 150, which thread 2
+    # reads back at pc 9 instead of the 134 it stored.
+    Fault(
+        "axi_wrong_write_strobe",
+        RtlEdit(
+            "axi_data_master.sv",
+            "if (lanes[t]) strobes[int'(addresses[t*DATA_BITS +: DATA_BITS]) % LINE_BYTES] = 1'b1;",
+            "if (lanes[t]) strobes[(int'(addresses[t*DATA_BITS +: DATA_BITS]) + int'(t == 2)) % LINE_BYTES] = 1'b1;",
+        ),
+        pc=9,
+        thread=2,
+        fields=frozenset({"rd_value", "mem_data"}),
+    ),
+    # Lane 1 takes its byte from where lane 0's address points in the beat: at pc 2
+    # thread 1 loads byte 32 (thread 0's) instead of byte 33.
+    Fault(
+        "axi_byte_to_wrong_lane",
+        RtlEdit(
+            "axi_data_master.sv",
+            "assign offset = read_address[I*DATA_BITS +: OFFSET_BITS];",
+            "assign offset = read_address[(t == 1 ? I - 1 : I)*DATA_BITS +: OFFSET_BITS];",
+        ),
+        pc=2,
+        thread=1,
+        fields=frozenset({"rd_value", "mem_data"}),
+    ),
+    # A read's FIFO entry names every lane of its warp still waiting, not only those in
+    # its line: the first read of the split load at pc 5 (line 36-39) answers threads 2
+    # and 3 too, which take bytes 36 and 37 of its beat instead of bytes 40 and 41 of the
+    # second read's (whose answer then finds them answered).
+    Fault(
+        "axi_answer_to_another_transaction",
+        RtlEdit(
+            "axi_data_master.sv",
+            ".entry ({read_group, read_lanes, read_line}),",
+            ".entry ({read_group, read_waiting[read_group*LANES +: LANES], read_line}),",
+        ),
+        pc=5,
+        thread=2,
+        fields=frozenset({"rd_value", "mem_data"}),
+    ),
+]
+
+
+def probe_job(source: str = PROBE) -> Job:
+    program = assemble(source, filename="<fault probe>")
     return Job(
         program=program.words, memory=guarded_memory(program.data, seed=3), threads=program.threads, name="fault_probe"
     )
@@ -235,8 +310,8 @@ def lockstep_report(problems: list[str]) -> str:
 
 @pytest.mark.parametrize(
     "edit",
-    [f.edit for f in FAULTS] + [EARLY_RELEASE, SCOREBOARD_MISSES_RT, *COUNTER_FAULTS.values()],
-    ids=[f.name for f in FAULTS]
+    [f.edit for f in FAULTS + AXI_FAULTS] + [EARLY_RELEASE, SCOREBOARD_MISSES_RT, *COUNTER_FAULTS.values()],
+    ids=[f.name for f in FAULTS + AXI_FAULTS]
     + ["barrier_released_before_all_arrive", "scoreboard_misses_rt", *(f"counter_{name}" for name in COUNTER_FAULTS)],
 )
 def test_fault_edit_still_applies(edit):
@@ -270,26 +345,24 @@ def test_barrier_released_in_pieces_is_caught(sim, tmp_path):
 
 @pytest.mark.sim
 @pytest.mark.parametrize("sim", SIMULATORS)
-def test_probe_kernel_passes_on_the_real_rtl(sim, tmp_path):
-    result = run_jobs(sim, CONFIG, [probe_job()], tmp_path)[0]
+@pytest.mark.parametrize(("config", "probe"), [(CONFIG, PROBE), (AXI_CONFIG, AXI_PROBE)], ids=["default", "axi"])
+def test_probe_kernel_passes_on_the_real_rtl(config, probe, sim, tmp_path):
+    result = run_jobs(sim, config, [probe_job(probe)], tmp_path)[0]
     problems = check_run(
-        result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label="probe"
+        result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes, label="probe"
     )
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.sim
-@pytest.mark.parametrize(
-    ("fault", "sim"),
-    [(fault, sim) for fault in FAULTS for sim in planted_on(fault.name)],
-    ids=lambda value: value if isinstance(value, str) else value.name,
-)
-def test_planted_fault_is_named_at_its_instruction(fault, sim, tmp_path):
+def run_planted(fault: Fault, sim: str, config, probe: str, work_dir) -> list[str]:
+    """The problems check_run finds when `probe` runs on `config` with `fault` planted."""
     rtl_dir = patched_rtl(fault.edit, fault.name)
-    result = run_jobs(sim, CONFIG, [probe_job()], tmp_path, rtl_dir=rtl_dir)[0]
-    report = lockstep_report(
-        check_run(result, block_dim=CONFIG.threads_per_block, shared_bytes=CONFIG.shared_mem_bytes, label=fault.name)
-    )
+    result = run_jobs(sim, config, [probe_job(probe)], work_dir, rtl_dir=rtl_dir)[0]
+    return check_run(result, block_dim=config.threads_per_block, shared_bytes=config.shared_mem_bytes, label=fault.name)
+
+
+def assert_named_at_its_instruction(report: str, fault: Fault, probe: str) -> None:
+    """The lock-step report names the fault's PC (with its disassembly), thread and fields."""
     where = re.search(
         r"first wrong instruction: cycle \d+, core \d+, block (\d+), thread (\d+), "
         r"instruction #\d+ of this thread: pc (\d+) \((.*)\)\n",
@@ -300,8 +373,33 @@ def test_planted_fault_is_named_at_its_instruction(fault, sim, tmp_path):
     fields = re.search(r"differing fields: (.*)", report)
     assert (int(where.group(1)), int(where.group(2))) == (0, fault.thread), report
     assert int(where.group(3)) == int(expected_pc.group(1)) == fault.pc, report
-    assert where.group(4) == disassemble(probe_job().program[fault.pc]), report
+    assert where.group(4) == disassemble(probe_job(probe).program[fault.pc]), report
     assert frozenset(f.strip() for f in fields.group(1).split(",")) == fault.fields, report
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize(
+    ("fault", "sim"),
+    [(fault, sim) for fault in FAULTS for sim in planted_on(fault.name)],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_planted_fault_is_named_at_its_instruction(fault, sim, tmp_path):
+    report = lockstep_report(run_planted(fault, sim, CONFIG, PROBE, tmp_path))
+    assert_named_at_its_instruction(report, fault, PROBE)
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize(
+    ("fault", "sim"),
+    [(fault, sim) for fault in AXI_FAULTS for sim in planted_on(fault.name)],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_planted_axi_fault_is_named_at_its_instruction(fault, sim, tmp_path):
+    """On the `axi` configuration (Icarus in make test, both simulators in make test-all)."""
+    problems = run_planted(fault, sim, AXI_CONFIG, AXI_PROBE, tmp_path)
+    assert_named_at_its_instruction(lockstep_report(problems), fault, AXI_PROBE)
+    if fault.name == "axi_wrong_write_strobe":  # the byte the write left: 150 where 134 was stored
+        assert any("address 50 (0x32): expected 134 (0x86), got 150 (0x96)" in p for p in problems), problems
 
 
 @pytest.mark.sim

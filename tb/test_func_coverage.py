@@ -16,6 +16,8 @@ import pytest
 from tinygpu.assembler import assemble
 from tinygpu.commits import Commit
 from tinygpu.func_coverage import (
+    AXI_BINS,
+    AXI_EVENT_BINS,
     COMMIT_GROUPS,
     REQUIRED_BINS,
     FunctionalCoverage,
@@ -369,3 +371,61 @@ def test_scoreboard_bins_come_from_order_numbers_and_cycles():
     assert hits(sampled(in_order), "scoreboard") == {"load-use": 1}
     store = at(14, 0, 0, "STR R2, R1", mem=("W", 2, 0))
     assert hits(sampled([store, replace(independent, cycle=13)]), "scoreboard") == {"under-store": 1}
+
+
+# --------------------------------------------------------------------------------------
+# The AXI port's bins
+
+
+def lane_loads(order: int, lanes: int, *, block: int = 0, cycle: int = 10) -> list[Commit]:
+    """One warp LDR's records: `lanes` threads of `block`, one byte each."""
+    return [
+        replace(commit(cycle, 2, "LDR R1, R0", thread=t, block=block, mem=("R", 8 + t, 0)), order=order)
+        for t in range(lanes)
+    ]
+
+
+def axi_hits(commits, events, port="axi"):
+    cov = sampled(commits, {**INFO, "port": port, "counters": events}, axi_port=True)
+    return set(hits(cov, "axi"))
+
+
+def test_axi_bins_are_required_only_with_the_axi_port():
+    assert not [m for m in FunctionalCoverage().missing() if m.startswith("axi/")]
+    assert "axi" not in FunctionalCoverage().bins()
+    assert [m for m in FunctionalCoverage(axi_port=True).missing() if m.startswith("axi/")] == [
+        f"axi/{name}" for name in AXI_BINS
+    ]
+    assert set(AXI_EVENT_BINS) <= set(AXI_BINS)
+
+
+def test_coalescing_and_splitting_compare_the_bus_with_the_records():
+    four_lanes = lane_loads(order=3, lanes=4)
+    assert axi_hits(four_lanes, {"data_reads": 1}) == {"coalesced-load"}  # 4 lanes, one read
+    assert axi_hits(four_lanes, {"data_reads": 4}) == {"split-load"}  # a read a lane
+    assert axi_hits(four_lanes, {"data_reads": 2}) == {"coalesced-load", "split-load"}
+    two_ldrs = lane_loads(order=3, lanes=1) + lane_loads(order=4, lanes=1, cycle=12)
+    assert axi_hits(two_ldrs, {"data_reads": 2}) == set()  # two instructions, a read each
+    stores = [replace(c, mem_op="W") for c in four_lanes]
+    assert axi_hits(stores, {"data_writes": 1}) == set()
+    assert axi_hits(stores, {"data_writes": 2}) == {"split-store"}
+    # the same counts from a run on tiny-gpu's port fill nothing
+    assert axi_hits(four_lanes, {"data_reads": 1}, port="channels") == set()
+
+
+def test_axi_event_bins_need_their_count():
+    assert axi_hits([], {"most_data_reads_in_flight": 1, "most_data_writes_in_flight": 2}) == {"writes-in-flight>=2"}
+    assert axi_hits([], {"data_r_holds": 3, "program_ar_waits": 1, "data_w_waits": 0}) == {
+        "data-r-backpressure",
+        "program-ar-backpressure",
+    }
+
+
+def test_axi_port_survives_json_and_merge(tmp_path):
+    axi = sampled([], {**INFO, "port": "axi", "counters": {"partial_strobe_writes": 1}}, axi_port=True)
+    plain = sampled([], INFO)
+    again = FunctionalCoverage.from_json(axi.to_json())
+    assert again.axi_port and again.missing() == axi.missing()
+    merged = plain.merge(FunctionalCoverage.from_json(axi.to_json()))
+    assert merged.axi_port
+    assert "axi/partial-strobe-write" not in merged.missing() and "axi/split-load" in merged.missing()

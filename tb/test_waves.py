@@ -111,3 +111,47 @@ def test_timeline_draws_each_core_from_the_trace(tmp_path):
     ]
     image = draw_timeline(trace, CONFIG, tmp_path / "timeline.png")
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from a PNG's header."""
+    header = path.read_bytes()[:24]
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def test_timeline_of_an_axi_run_adds_the_transactions_in_flight(tmp_path):
+    """The trace's AXI lines (one per cycle) become strips under the cores; a trace
+    without them (tiny-gpu's port) draws the cores alone."""
+    from tinygpu.timeline import draw_timeline
+    from tinygpu.trace_view import AxiLine, read_axi_trace
+
+    execute = {name: value for value, name in rtl_enums()["core_activity.activity_e"].values.items()}["A_EXECUTE"]
+    cores = [f"T 0 {cycle:x} 0 {execute:x} 0 0 xxxx f" for cycle in range(4)]
+    axi = [
+        f"A 0 {cycle:x} {reads:x} {writes:x} {bursts:x}"
+        for cycle, reads, writes, bursts in [(0, 0, 0, 1), (1, 2, 0, 1), (2, 4, 1, 0), (3, 0, 0, 0)]
+    ]
+    plain, with_axi = tmp_path / "plain.log", tmp_path / "axi.log"
+    plain.write_text("\n".join(cores) + "\n")
+    with_axi.write_text("\n".join(cores + axi) + "\n")
+    assert read_axi_trace(plain) == []
+    assert read_axi_trace(with_axi)[2] == AxiLine(cycle=2, data_reads=4, data_writes=1, program_bursts=0)
+    axi_config = get_config("axi")
+    width, height = png_size(draw_timeline(plain, axi_config, tmp_path / "plain.png"))
+    axi_width, axi_height = png_size(draw_timeline(with_axi, axi_config, tmp_path / "axi.png"))
+    assert axi_width == width and axi_height > height
+
+
+@pytest.mark.sim
+def test_the_harness_traces_axi_transactions_as_it_counts_them(tmp_path):
+    """Per cycle in the trace, per launch in the memory events: the same handshakes."""
+    from tinygpu.trace_view import read_axi_trace
+
+    kernel = load_kernel(KERNELS_DIR / "six_blocks.asm")
+    job = Job(kernel.program.words, list(kernel.data), kernel.threads, latency=8, max_cycles=kernel.max_cycles)
+    result = run_jobs("icarus", get_config("axi"), [job], tmp_path, trace=True)[0]
+    lines = read_axi_trace(tmp_path / "trace.log")
+    assert len(lines) == result.cycles + 1  # the launch cycle to done
+    assert max(line.data_reads for line in lines) == result.memory_events["most_data_reads_in_flight"] >= 2
+    assert max(line.data_writes for line in lines) == result.memory_events["most_data_writes_in_flight"] >= 2
+    assert max(line.program_bursts for line in lines) >= 1

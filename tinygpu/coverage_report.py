@@ -344,8 +344,17 @@ def run_info(result: JobResult, config: GpuConfig) -> dict:
         "stall_max": result.job.stall_max,
         "max_waiting_requests": result.max_waiting,
         "warps_per_core": config.warps_per_core,
+        "port": config.port,
         "counters": result.counter_totals(),
     }
+
+
+def new_coverage(configs: list[GpuConfig]) -> FunctionalCoverage:
+    """An empty coverage that requires what the configurations can show: each one's block
+    size, and the AXI port's bins when one of them has that port."""
+    return FunctionalCoverage(
+        required_block_dims=[c.threads_per_block for c in configs], axi_port=any(c.axi for c in configs)
+    )
 
 
 def sources_digest() -> str:
@@ -375,7 +384,7 @@ def run_batch(args: tuple[Batch, str]) -> dict:
     configs = representative_configs()
     config = get_config(batch.config)
     work_dir = attempt_folder(REPO_ROOT / runs_dir / batch.label)  # runs_dir may be absolute
-    cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
+    cov = new_coverage(configs)
     out: dict[str, Any] = {
         "label": batch.label,
         "config": batch.config,
@@ -509,7 +518,7 @@ def run_coverage(*, seeds: int, engine: Engine, out_dir: Path, log: Log) -> int:
         )
 
     # Functional coverage of every checked run.
-    cov = FunctionalCoverage(required_block_dims=[c.threads_per_block for c in configs])
+    cov = new_coverage(configs)
     for res in results:
         if res["coverage"]:
             cov.merge(FunctionalCoverage.from_json(res["coverage"]))

@@ -33,9 +33,10 @@ Inputs
 are one SIMT *issue group*: the threads of one block that ran that instruction together.
 
 Run info dict: ``{"threads": T, "block_dim": B, "num_cores": C, "mem_latency": L,
-"stall_max": S, "max_waiting_requests": W, "warps_per_core": P, "counters": {name: n}}``
-(counters: the cores' performance counters summed, tinygpu.harness.COUNTER_NAMES); any key
-may be missing (its bins then get no hit from that run).
+"stall_max": S, "max_waiting_requests": W, "warps_per_core": P, "port": "axi" or
+"channels", "counters": {name: n}}`` (counters: the cores' performance counters summed,
+tinygpu.harness.COUNTER_NAMES, and the harness's memory events, MEMORY_EVENT_NAMES); any
+key may be missing (its bins then get no hit from that run).
 
 Bins (group -> bins; all required unless marked optional)
 ---------------------------------------------------------
@@ -84,6 +85,14 @@ src          R0-R12, %blockIdx, %blockDim, %threadIdx read (register fields of t
 arith        div-by-zero, add-wrap, mul-wrap (result >= 256 before wrapping),
              sub-underflow (Rs < Rt), read-only-write-dropped (an ADD/SUB/MUL/DIV/LDR/
              CONST with Rd = 13..15 that wrote nothing)
+axi          the AXI4 port (gpu_axi.sv), from runs with "port": "axi"; required only when
+             the coverage is made with `axi_port=True` (a regression that runs an AXI
+             configuration). Each bin and what hits it: AXI_BINS. The harness counts the
+             bus (tb/hdl/gpu_harness.sv, "AXI transactions": handshakes, valids held,
+             strobes, the slave's holds), never the masters' insides; coalescing and
+             splitting compare its transaction counts with the commit records: more
+             lanes loaded than reads means some read served two lanes, more reads than
+             LDR warp instructions means some LDR made two reads.
 
 Source values for `arith` are not in the commit records; they are rebuilt by replaying
 each thread's commits on a shadow register file (R0-R12 start at 0, the read-only
@@ -264,14 +273,51 @@ PIPELINE_COUNTERS = {
 }
 COMMIT_GROUPS = tuple(g for g in REQUIRED_BINS if g not in RUN_INFO_GROUPS)
 
-_FORMAT = "tiny-gpu-func-coverage/1"
+# The AXI port's bins (group `axi`): bin -> what hits it.
+AXI_BINS: dict[str, str] = {
+    "coalesced-load": "one data read served 2+ lanes (more lanes loaded, in the LDR records, than reads on AR)",
+    "split-load": "one LDR of a warp made 2+ reads (more reads on AR than LDR warp instructions)",
+    "split-store": "one STR of a warp made 2+ writes (more writes on AW than STR warp instructions)",
+    "reads-in-flight>=2": "2+ data reads at once between their AR handshake and their R beat",
+    "writes-in-flight>=2": "2+ data writes at once between their AW handshake and their B response",
+    "partial-strobe-write": "a W beat with some byte strobe low (a store to part of a line)",
+    "data-ar-backpressure": "ARVALID held while ARREADY was low (data port)",
+    "data-aw-backpressure": "AWVALID held while AWREADY was low",
+    "data-w-backpressure": "WVALID held while WREADY was low",
+    "program-ar-backpressure": "ARVALID held while ARREADY was low (program port)",
+    # The masters tie RREADY and BREADY high (each answer's FIFO entry is reserved when its
+    # request goes out), so a valid never waits for them: a response channel's backpressure
+    # is the slave's, a response it holds back while the master waits for it.
+    "data-r-backpressure": "RVALID held low by the slave on a beat that was due (the master "
+    "never drops RREADY: every read's FIFO entry is reserved when it goes out)",
+    "data-b-backpressure": "BVALID held low by the slave on a response that was due (the master never drops BREADY)",
+    "program-r-backpressure": "RVALID held low by the slave on a burst's beat that was due, also "
+    "within a burst (the program master never drops RREADY)",
+}
+# axi bin <- (the harness's memory event, the least count that hits it)
+AXI_EVENT_BINS = {
+    "reads-in-flight>=2": ("most_data_reads_in_flight", 2),
+    "writes-in-flight>=2": ("most_data_writes_in_flight", 2),
+    "partial-strobe-write": ("partial_strobe_writes", 1),
+    "data-ar-backpressure": ("data_ar_waits", 1),
+    "data-aw-backpressure": ("data_aw_waits", 1),
+    "data-w-backpressure": ("data_w_waits", 1),
+    "program-ar-backpressure": ("program_ar_waits", 1),
+    "data-r-backpressure": ("data_r_holds", 1),
+    "data-b-backpressure": ("data_b_holds", 1),
+    "program-r-backpressure": ("program_r_holds", 1),
+}
+
+_FORMAT = "tiny-gpu-func-coverage/2"  # 2: with axi_port
 
 
 class FunctionalCoverage:
     """Bins filled from commit records; see the module docstring for the bin list."""
 
-    def __init__(self, required_block_dims: Iterable[int] = ()) -> None:
+    def __init__(self, required_block_dims: Iterable[int] = (), axi_port: bool = False) -> None:
+        """`axi_port`: the `axi` group's bins are required (the runs include the AXI port)."""
         self.required_block_dims = sorted(set(required_block_dims))
+        self.axi_port = False
         self._bins: dict[str, dict[str, int]] = {}
         for table in (REQUIRED_BINS, OPTIONAL_BINS):
             for group, names in table.items():
@@ -279,8 +325,16 @@ class FunctionalCoverage:
                     self._bins.setdefault(group, {})[name] = 0
         for b in self.required_block_dims:
             self._bins["blocks"][f"block_dim={b}"] = 0
+        self.require_axi_port(axi_port)
         self.runs = 0
         self.commits = 0
+
+    def require_axi_port(self, required: bool = True) -> None:
+        """Make the `axi` bins required (no change when `required` is False)."""
+        if required:
+            self.axi_port = True
+            for name in AXI_BINS:
+                self._bins.setdefault("axi", {}).setdefault(name, 0)
 
     # -- bookkeeping -------------------------------------------------------------------
     def _hit(self, group: str, name: str, n: int = 1) -> None:
@@ -291,6 +345,7 @@ class FunctionalCoverage:
         """(group, bin) of every required bin."""
         out = [(g, b) for g, names in REQUIRED_BINS.items() for b in names]
         out += [("blocks", f"block_dim={b}") for b in self.required_block_dims]
+        out += [("axi", b) for b in AXI_BINS if self.axi_port]
         return out
 
     # -- sampling ----------------------------------------------------------------------
@@ -300,6 +355,25 @@ class FunctionalCoverage:
         self.commits += len(commits)
         self._sample_info(info)
         self._sample_commits(commits, info.get("block_dim"))
+        if info.get("port") == "axi":
+            self._sample_axi(commits, info.get("counters", {}))
+
+    def _sample_axi(self, commits: list[Commit], events: dict[str, int]) -> None:
+        """The `axi` bins of one run on the AXI port: the harness's bus counts, and for
+        coalescing and splitting those counts against the commit records."""
+        for name, (event, least) in AXI_EVENT_BINS.items():
+            if events.get(event, 0) >= least:
+                self._hit("axi", name)
+        lanes_loaded = sum(c.mem_op == "R" for c in commits)
+        loads = len({(c.block, c.order) for c in commits if c.mem_op == "R"})  # warp instructions
+        stores = len({(c.block, c.order) for c in commits if c.mem_op == "W"})
+        reads, writes = events.get("data_reads", 0), events.get("data_writes", 0)
+        if reads and lanes_loaded > reads:
+            self._hit("axi", "coalesced-load")
+        if loads and reads > loads:
+            self._hit("axi", "split-load")
+        if stores and writes > stores:
+            self._hit("axi", "split-store")
 
     def _sample_info(self, info: dict) -> None:
         latency, stall_max = info.get("mem_latency"), info.get("stall_max")
@@ -538,6 +612,7 @@ class FunctionalCoverage:
             {
                 "format": _FORMAT,
                 "required_block_dims": self.required_block_dims,
+                "axi_port": self.axi_port,
                 "runs": self.runs,
                 "commits": self.commits,
                 "bins": self._bins,
@@ -551,7 +626,7 @@ class FunctionalCoverage:
         raw = json.loads(text)
         if raw.get("format") != _FORMAT:
             raise ValueError(f"not a functional coverage file ({raw.get('format')!r})")
-        cov = cls(raw["required_block_dims"])
+        cov = cls(raw["required_block_dims"], axi_port=raw["axi_port"])
         cov.runs, cov.commits = raw["runs"], raw["commits"]
         for group, table in raw["bins"].items():
             for name, n in table.items():
@@ -563,6 +638,7 @@ class FunctionalCoverage:
         self.required_block_dims = sorted(set(self.required_block_dims) | set(other.required_block_dims))
         for b in self.required_block_dims:
             self._bins["blocks"].setdefault(f"block_dim={b}", 0)
+        self.require_axi_port(other.axi_port)
         for group, table in other._bins.items():
             for name, n in table.items():
                 self._hit(group, name, n)

@@ -104,7 +104,7 @@ class JobResult:
     max_waiting: int
     commits: list[Commit] = field(default_factory=list)
     counters: list[dict[str, int]] = field(default_factory=list)  # per core, at the end
-    memory_events: dict[str, int] = field(default_factory=dict)  # merged program reads, streamed fetches
+    memory_events: dict[str, int] = field(default_factory=dict)  # MEMORY_EVENT_NAMES -> count
     bus_error: BusError | None = None  # the AXI error response that ended the launch, if one did
     raw: dict = field(default_factory=dict)
     num_cores: int = 0  # of the configuration it ran on (0: not recorded)
@@ -120,7 +120,28 @@ class JobResult:
 COUNTER_NAMES = perf_layout().names
 
 
-MEMORY_EVENT_NAMES = ("merged_program_reads", "back_to_back_fetches")
+# The fields of the harness's "M" line, in its order (tb/hdl/gpu_harness.sv counts them):
+# program reads merged for several cores, streamed fetches, then the AXI port's data
+# reads and writes (transactions), writes with some byte strobe low, the most reads and
+# writes in flight at once, cycles a valid waited for its ready (data AR, AW, W, program
+# AR) and cycles the slave held back a due response (data R, B, program R). tiny-gpu's
+# port has no AXI bus: its AXI fields are 0.
+MEMORY_EVENT_NAMES = (
+    "merged_program_reads",
+    "back_to_back_fetches",
+    "data_reads",
+    "data_writes",
+    "partial_strobe_writes",
+    "most_data_reads_in_flight",
+    "most_data_writes_in_flight",
+    "data_ar_waits",
+    "data_aw_waits",
+    "data_w_waits",
+    "program_ar_waits",
+    "data_r_holds",
+    "data_b_holds",
+    "program_r_holds",
+)
 
 
 def _tagged_lines(path: Path, tag: str):

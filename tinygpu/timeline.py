@@ -8,16 +8,27 @@ and active mask. One row per core, one column per cycle: a colour per warp (ligh
 when fewer threads than the block's are active, i.e. divergence), grey shades for
 waiting on an instruction, on memory, or for a branch. This is the pipeline diagram a
 GPU course draws, made from what the RTL did.
+
+A run on the AXI port adds strips under the cores: per cycle, the data reads, data writes
+and program bursts in flight (the trace's AXI lines, counted by the harness from the
+handshakes), so one sees warps keep several transactions out while others compute.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .trace_view import read_trace
+from .trace_view import AxiLine, read_axi_trace, read_trace
 
 WAIT_COLOURS = {"FETCH_WAIT": "#9e9e9e", "MEMORY_WAIT": "#d0d0d0", "BRANCH_WAIT": "#6e6e6e"}
 WARP_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+# The AXI strips: field of AxiLine, label, colour, the configuration parameter that caps it
+# (the strip's height; None: as high as the run went).
+AXI_STRIPS = (
+    ("data_reads", "data reads\nin flight", "#4a6f00", "MAX_READS"),
+    ("data_writes", "data writes\nin flight", "#a34700", "MAX_WRITES"),
+    ("program_bursts", "program bursts\nin flight", "#5b3a8c", None),
+)
 
 
 def draw_timeline(trace_log: Path, config, path: Path, title: str = "") -> Path:
@@ -29,10 +40,21 @@ def draw_timeline(trace_log: Path, config, path: Path, title: str = "") -> Path:
     from matplotlib.patches import Patch
 
     rows = read_trace(trace_log)
+    axi = read_axi_trace(trace_log)
     cores = config.num_cores
     last = max((row.cycle for row in rows), default=0)
     width = min(60.0, max(9.0, last * 0.12))
-    fig, ax = plt.subplots(figsize=(width, 1.6 + 0.5 * max(cores, 3)))
+    core_height = 1.6 + 0.5 * max(cores, 3)
+    strips = len(AXI_STRIPS) if axi else 0
+    fig, axes = plt.subplots(
+        1 + strips,
+        1,
+        sharex=True,
+        squeeze=False,
+        figsize=(width, core_height + 0.6 * strips),
+        gridspec_kw={"height_ratios": [core_height] + [0.6] * strips},
+    )
+    ax = axes[0][0]
     for cycle, core, activity, warp, _pc, _instr, active in rows:
         if activity == "EXECUTE":
             colour = WARP_COLOURS[warp % len(WARP_COLOURS)]
@@ -48,7 +70,9 @@ def draw_timeline(trace_log: Path, config, path: Path, title: str = "") -> Path:
     ax.set_yticklabels([f"core {c}" for c in range(cores)])
     ax.set_ylim(cores - 0.5, -0.5)
     ax.set_xlim(0, last + 1)
-    ax.set_xlabel("cycle (from the launch)")
+    for (field, label, colour, cap), strip in zip(AXI_STRIPS, axes[1:, 0]):
+        _draw_in_flight(strip, axi, field, label, colour, config.parameter(cap) if cap else 0)
+    axes[-1][0].set_xlabel("cycle (from the launch)")
     legend = [Patch(color=WARP_COLOURS[w], label=f"warp {w} executes") for w in range(config.warps_per_core)]
     legend += [Patch(color=colour, label=name.lower().replace("_", " ")) for name, colour in WAIT_COLOURS.items()]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
@@ -57,3 +81,17 @@ def draw_timeline(trace_log: Path, config, path: Path, title: str = "") -> Path:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+def _draw_in_flight(ax, lines: list[AxiLine], field: str, label: str, colour: str, cap: int) -> None:
+    """One AXI strip: `field` of every cycle as a filled step, a cycle wide, up to `cap`."""
+    cycles = [line.cycle for line in lines]
+    counts = [getattr(line, field) for line in lines]
+    top = max([cap, *counts, 1])
+    ax.fill_between(cycles + [cycles[-1] + 1], counts + [counts[-1]], step="post", color=colour, linewidth=0)
+    ax.set_ylim(0, top)
+    ax.set_yticks(range(top + 1) if top <= 4 else [0, top])
+    ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
+    ax.set_axisbelow(True)

@@ -31,20 +31,36 @@ class TraceLine(NamedTuple):
     active: int
 
 
+class AxiLine(NamedTuple):
+    """One cycle of the AXI port (its trace has one per cycle): transactions in flight,
+    counted by the harness from the handshakes (address accepted to last beat answered)."""
+
+    cycle: int
+    data_reads: int
+    data_writes: int
+    program_bursts: int
+
+
 def _hex(field: str) -> int:
     # The instruction word is unknown (x) in cycles where nothing executes.
     return int(field, 16) if all(ch in "0123456789abcdefABCDEF" for ch in field) else 0
+
+
+def _tagged_fields(trace_log: Path, tag: str, names: tuple[str, ...]) -> list[list[str]]:
+    """The fields after the job number of every `tag` line that has one per name."""
+    lines = []
+    for line in Path(trace_log).read_text().splitlines():
+        fields = line.split()
+        if len(fields) == 2 + len(names) and fields[0] == tag:
+            lines.append(fields[2:])
+    return lines
 
 
 def read_trace(trace_log: Path) -> list[TraceLine]:
     """Every "T" line of a trace log (tb/hdl/gpu_harness.sv writes them), parsed."""
     names = {value: name.removeprefix("A_") for value, name in rtl_enums()["core_activity.activity_e"].values.items()}
     lines = []
-    for line in Path(trace_log).read_text().splitlines():
-        fields = line.split()
-        if len(fields) != 9 or fields[0] != "T":
-            continue
-        _, _job, cycle, core, activity, warp, pc, instr, active = fields
+    for cycle, core, activity, warp, pc, instr, active in _tagged_fields(trace_log, "T", TraceLine._fields):
         lines.append(
             TraceLine(
                 _hex(cycle),
@@ -57,6 +73,11 @@ def read_trace(trace_log: Path) -> list[TraceLine]:
             )
         )
     return lines
+
+
+def read_axi_trace(trace_log: Path) -> list[AxiLine]:
+    """Every "A" line of a trace log (a run on the AXI port; none on tiny-gpu's), parsed."""
+    return [AxiLine(*(_hex(field) for field in fields)) for fields in _tagged_fields(trace_log, "A", AxiLine._fields)]
 
 
 def render_trace(trace_log: Path, commits: list, config) -> str:

@@ -53,6 +53,9 @@ module axi_memory_model #(
   output logic                     bvalid,
   input  logic                     bready,
   output logic [1:0]               bresp,
+  // a response due on R (B) and held back by a stall now: the slave's backpressure there
+  output logic                     r_held,
+  output logic                     b_held,
   // the memory behind it
   output logic [ADDR_BITS-1:0]     read_address,   // the beat now on R
   input  logic [BUS_BYTES*8-1:0]   read_data,
@@ -172,7 +175,7 @@ module axi_memory_model #(
     end
   end
 
-  assign stalled = (arvalid && !arready) || (awvalid && !awready) || (wvalid && !wready)
-                || (read_count > 0 && read_queue_due[read_head] <= now && hold[1])
-                || (b_count > 0 && b_queue_due[b_head] <= now && hold[4]);
+  assign r_held  = read_count > 0 && read_queue_due[read_head] <= now && hold[1];
+  assign b_held  = b_count > 0 && b_queue_due[b_head] <= now && hold[4];
+  assign stalled = (arvalid && !arready) || (awvalid && !awready) || (wvalid && !wready) || r_held || b_held;
 endmodule

@@ -22,15 +22,19 @@
 //   F commit_bits perf_bits            once, at the start: the records' widths
 //   C job cycle core warp thread COMMIT  a thread retired an instruction (commit_t)
 //   P job core COUNTERS                  a core's counters when a kernel ends (perf_t)
-//   M job merged_program_reads back_to_back_fetches   when a kernel ends
-//     (program reads answered for more than one core at once; fetches presented in the
-//     cycle right after the core's previous one was answered: streaming)
+//   M job EVENTS...                      when a kernel ends: the memory events, in the
+//     order of tinygpu/harness.py's MEMORY_EVENT_NAMES (program reads answered for more
+//     than one core at once; fetches presented in the cycle right after the core's
+//     previous one was answered: streaming; then the AXI port's transactions, handshakes
+//     and holds, below: 0 on tiny-gpu's port)
 //   E job side axi_address              when a kernel ends on an AXI error response (gpu_axi's
 //     memory_error: side 1 a data read, 2 a data write, 3 a program read; the AXI
 //     address of the failed data line or program word)
 //   T job cycle core activity warp pc instr active_mask   per core per cycle (trace file)
 //     (activity: core_activity.activity_e; warp, pc, instr and active_mask: the
 //     instruction in EXECUTE, when there is one)
+//   A job cycle reads writes bursts      per cycle (trace file, AXI port only): the data
+//     reads, data writes and program bursts in flight (tinygpu/trace_view.py, AxiLine)
 // All lines of a cycle are written at its rising edge, in core order, by one block: no
 // end of simulation can cut a cycle's lines, and every flow writes the same log.
 `default_nettype none
@@ -248,6 +252,7 @@ module gpu_harness
   // The AXI4 top level (gpu_axi.sv) and an AXI4 memory model on each of its masters.
   localparam int LB = DATA_LINE_BYTES;
   localparam int AB = AXI_ADDR_BITS;
+  logic          data_r_held, data_b_held, program_r_held;   // the slaves' holds (see AXI transactions)
   logic          data_arvalid, data_arready, data_rvalid, data_rready, data_rlast;
   logic [AB-1:0] data_araddr;
   logic [7:0]    data_arlen;
@@ -361,6 +366,7 @@ module gpu_harness
     .clk (clk), .reset (reset), .latency (cfg_latency), .stall_max (cfg_stall_max), .seed (cfg_seed),
     .arvalid (data_arvalid), .arready (data_arready), .araddr (data_araddr), .arlen (data_arlen),
     .rvalid (data_rvalid), .rready (data_rready), .rdata (data_rdata), .rresp (data_rresp), .rlast (data_rlast),
+    .r_held (data_r_held), .b_held (data_b_held),
     .awvalid (data_awvalid), .awready (data_awready), .awaddr (data_awaddr),
     .wvalid (data_wvalid), .wready (data_wready), .wdata (data_wdata), .wstrb (data_wstrb),
     .bvalid (data_bvalid), .bready (data_bready), .bresp (data_bresp),
@@ -396,6 +402,7 @@ module gpu_harness
     .arvalid (program_arvalid), .arready (program_arready), .araddr (program_araddr), .arlen (program_arlen),
     .rvalid (program_rvalid), .rready (program_rready), .rdata (program_rdata), .rresp (program_rresp),
     .rlast (program_rlast),
+    .r_held (program_r_held), .b_held (),
     .awvalid (1'b0), .awready (unused_program_awready), .awaddr ('0),
     .wvalid (1'b0), .wready (unused_program_wready), .wdata ('0), .wstrb ('0),
     .bvalid (unused_program_bvalid), .bready (1'b1), .bresp (unused_program_bresp),
@@ -490,6 +497,72 @@ module gpu_harness
       back_to_back_fetches <= back_to_back_fetches + 32'(fetch_streamed_now != '0);
     end
   end
+
+  // ------------------------------------------------------------ AXI transactions
+  // Counted from the AXI signals at the top, as a bus monitor would (the masters are not
+  // looked into), for the functional coverage (the M line; tinygpu/func_coverage.py's
+  // `axi` group) and the timeline (the A line). Per launch: transactions (address
+  // handshakes), writes with some byte strobe low, the most transactions in flight (from
+  // the address handshake to the last beat of the answer), cycles a valid waited for its
+  // ready (AR, AW, W, program AR) and cycles the slave held back a response that was due
+  // (R, B, program R: the masters never drop RREADY or BREADY). tiny-gpu's port has no
+  // AXI bus: there they stay 0.
+  // (One packed vector, in the M line's order, named by field: zeroed in one statement.)
+  typedef struct packed {
+    logic [31:0] data_reads, data_writes, partial_strobe_writes;
+    logic [31:0] most_data_reads_in_flight, most_data_writes_in_flight;
+    logic [31:0] data_ar_waits, data_aw_waits, data_w_waits, program_ar_waits;
+    logic [31:0] data_r_holds, data_b_holds, program_r_holds;
+  } axi_events_t;
+  axi_events_t axi_events;
+`ifdef GPU_AXI
+  logic [7:0] data_reads_in_flight, data_writes_in_flight, program_bursts_in_flight;
+  logic       data_read_sent, data_read_answered, data_write_sent, data_write_answered;
+  logic       program_burst_sent, program_burst_answered;
+  assign data_read_sent         = data_arvalid && data_arready;
+  assign data_read_answered     = data_rvalid && data_rready && data_rlast;
+  assign data_write_sent        = data_awvalid && data_awready;
+  assign data_write_answered    = data_bvalid && data_bready;
+  assign program_burst_sent     = program_arvalid && program_arready;
+  assign program_burst_answered = program_rvalid && program_rready && program_rlast;
+  // In flight is the bus's state, kept across launches (a burst may outlive one).
+  always_ff @(posedge clk) begin
+    if (reset) begin
+      data_reads_in_flight     <= '0;
+      data_writes_in_flight    <= '0;
+      program_bursts_in_flight <= '0;
+    end else begin
+      data_reads_in_flight     <= data_reads_in_flight + 8'(data_read_sent) - 8'(data_read_answered);
+      data_writes_in_flight    <= data_writes_in_flight + 8'(data_write_sent) - 8'(data_write_answered);
+      program_bursts_in_flight <= program_bursts_in_flight + 8'(program_burst_sent) - 8'(program_burst_answered);
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (reset || (start && !start_q && !running_q)) begin
+      axi_events <= '0;
+    end else if (running_q) begin
+      axi_events.data_reads            <= axi_events.data_reads + 32'(data_read_sent);
+      axi_events.data_writes           <= axi_events.data_writes + 32'(data_write_sent);
+      axi_events.partial_strobe_writes <= axi_events.partial_strobe_writes
+                                          + 32'(data_wvalid && data_wready && data_wstrb != '1);
+      if (32'(data_reads_in_flight) > axi_events.most_data_reads_in_flight) begin
+        axi_events.most_data_reads_in_flight <= 32'(data_reads_in_flight);
+      end
+      if (32'(data_writes_in_flight) > axi_events.most_data_writes_in_flight) begin
+        axi_events.most_data_writes_in_flight <= 32'(data_writes_in_flight);
+      end
+      axi_events.data_ar_waits    <= axi_events.data_ar_waits + 32'(data_arvalid && !data_arready);
+      axi_events.data_aw_waits    <= axi_events.data_aw_waits + 32'(data_awvalid && !data_awready);
+      axi_events.data_w_waits     <= axi_events.data_w_waits + 32'(data_wvalid && !data_wready);
+      axi_events.program_ar_waits <= axi_events.program_ar_waits + 32'(program_arvalid && !program_arready);
+      axi_events.data_r_holds     <= axi_events.data_r_holds + 32'(data_r_held);
+      axi_events.data_b_holds     <= axi_events.data_b_holds + 32'(data_b_held);
+      axi_events.program_r_holds  <= axi_events.program_r_holds + 32'(program_r_held);
+    end
+  end
+`else
+  assign axi_events = '0;
+`endif
 
 `ifndef GPU_AXI
   // ------------------------------------------------------------ known outputs
@@ -603,7 +676,12 @@ module gpu_harness
         end
       end
       if (done) begin
-        $fwrite(commit_fd, "M %0h %0h %0h\n", cfg_job, merged_program_reads, back_to_back_fetches);
+        $fwrite(commit_fd, "M %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h %0h\n", cfg_job,
+                merged_program_reads, back_to_back_fetches, axi_events.data_reads, axi_events.data_writes,
+                axi_events.partial_strobe_writes, axi_events.most_data_reads_in_flight,
+                axi_events.most_data_writes_in_flight, axi_events.data_ar_waits, axi_events.data_aw_waits,
+                axi_events.data_w_waits, axi_events.program_ar_waits, axi_events.data_r_holds,
+                axi_events.data_b_holds, axi_events.program_r_holds);
         for (int c = 0; c < NUM_CORES; c++) begin
           $fwrite(commit_fd, "P %0h %0h %b\n", cfg_job, c, trace_counters[c*PERF_BITS +: PERF_BITS]);
         end
@@ -622,6 +700,10 @@ module gpu_harness
                 trace_activity[c*3 +: 3], trace_exec_warp[c*8 +: 8], trace_exec_pc[c*PA +: PA],
                 trace_exec_instr[c*PW +: PW], trace_exec_active[c*THREADS_PER_BLOCK +: THREADS_PER_BLOCK]);
       end
+`ifdef GPU_AXI
+      $fwrite(trace_fd, "A %0h %0h %0h %0h %0h\n", cfg_job, cycles, data_reads_in_flight, data_writes_in_flight,
+              program_bursts_in_flight);
+`endif
     end
   end
 
