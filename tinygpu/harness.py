@@ -281,7 +281,7 @@ def run_jobs(
 
     `rtl_dir`: run a modified copy of rtl/ (see `build`).
     `random_init_seed`: Verilator only: start every bit the design does not reset from
-    the random pattern of this seed (>= 1) instead of zeros."""
+    the random pattern of this seed (>= 1) instead of zeros (0: zeros, on the same build)."""
     if not config.axi and any(job.fault for job in jobs):
         raise ValueError(f"configuration {config.name}: error responses are injected on the AXI port only")
     work_dir = Path(work_dir).resolve()

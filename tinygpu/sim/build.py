@@ -121,7 +121,10 @@ RANDOM_INIT_ARGS = ["--x-assign", "unique", "--x-initial", "unique"]
 
 
 def random_init_plusargs(seed: int) -> list[str]:
-    """The plusargs that make a random-init build start from the random bits of `seed` (>= 1)."""
+    """The plusargs that make a random-init build start from the random bits of `seed`
+    (>= 1), or from zeros, as a plain build does (0)."""
+    if seed == 0:
+        return ["+verilator+rand+reset+0"]
     return ["+verilator+rand+reset+2", f"+verilator+seed+{seed}"]
 
 
