@@ -624,10 +624,11 @@ module gpu_harness
   // ------------------------------------------------------------ known outputs
   // After reset every output of the GPU is 0 or 1, in every cycle (as above, for gpu_axi).
   logic reset_q;
-  logic [8 + 3 * AB + LB * 8 + LB - 1:0] gpu_outputs;
+  logic [11 + 4 * AB + LB * 8 + LB - 1:0] gpu_outputs;
   assign gpu_outputs = {done, data_arvalid, data_araddr, data_rready, data_awvalid, data_awaddr,
                         data_wvalid, data_wdata, data_wstrb, data_bready, program_arvalid,
-                        program_araddr, program_rready};
+                        program_araddr, program_rready, memory_error, memory_error_program,
+                        memory_error_write, memory_error_address};
   always_ff @(posedge clk) reset_q <= reset;
   always @(posedge clk) begin
     if (!reset && !reset_q && $isunknown(gpu_outputs)) begin
