@@ -224,7 +224,7 @@ module axi_data_master
   assign read_answer = rvalid && rready;
   assign read_form   = read_choice[GROUP_BITS] && !ar_held_q && !stop
                        && (int'(reads_out) < MAX_READS || read_answer);
-  assign arvalid     = ar_held_q || read_form;
+  assign arvalid     = !reset && (ar_held_q || read_form);   // low in reset (AXI A3.1.2)
   assign araddr      = ar_held_q ? ar_held_address_q : axi_address(read_line);
 
   // Which warp and lanes each read in flight answers, oldest first.
@@ -301,9 +301,9 @@ module axi_data_master
   assign write_answer = bvalid && bready;
   assign write_form   = write_choice[GROUP_BITS] && !aw_held_q && !w_held_q && !stop
                         && (int'(writes_out) < MAX_WRITES || write_answer);
-  assign awvalid = aw_held_q || write_form;
+  assign awvalid = !reset && (aw_held_q || write_form);
   assign awaddr  = aw_held_q ? aw_held_address_q : axi_address(write_line);
-  assign wvalid  = w_held_q || write_form;
+  assign wvalid  = !reset && (w_held_q || write_form);
   assign wdata   = w_held_q ? w_held_data_q : write_bytes;
   assign wstrb   = w_held_q ? w_held_strobes_q : write_strobes;
   // All of a write is taken when neither part is left held after this cycle.
@@ -459,6 +459,8 @@ module axi_data_master
     wstrb_q     <= wstrb;
   end
   always @(posedge clk) begin
+    // In reset a master drives every valid low (AMBA AXI, A3.1.2).
+    if (reset) assert (!arvalid && !awvalid && !wvalid) else $error("axi_data_master: a valid high in reset");
     if (armed) begin
       assert (!ar_waited_q || (arvalid && araddr == araddr_q))
         else $error("axi_data_master: AR dropped or changed before the slave took it");

@@ -164,7 +164,7 @@ module axi_program_master
                        && !ar_held_q && !launch && !stop && !filling_q[victim_q];
   assign ask         = ask_demand || ask_next;
   assign ask_line    = ask_demand ? line_of(read_address[choice[CORE_BITS-1:0]*PC_BITS +: PC_BITS]) : next_line_q;
-  assign arvalid     = ar_held_q || ask;
+  assign arvalid     = !reset && (ar_held_q || ask);   // low in reset (AXI A3.1.2)
   assign araddr      = ar_held_q ? ar_held_address_q : line_address(ask_line);
 
   always_ff @(posedge clk) begin
@@ -296,6 +296,8 @@ module axi_program_master
     araddr_q    <= araddr;
   end
   always @(posedge clk) begin
+    // In reset a master drives every valid low (AMBA AXI, A3.1.2).
+    if (reset) assert (!arvalid) else $error("axi_program_master: ARVALID high in reset");
     if (armed) begin
       assert (!ar_waited_q || (arvalid && araddr == araddr_q))
         else $error("axi_program_master: AR dropped or changed before the slave took it");
