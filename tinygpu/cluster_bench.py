@@ -33,7 +33,7 @@ CLUSTER_DOC = REPO_ROOT / "docs" / "cluster.md"
 BEGIN = "<!-- cluster-bench: begin (make cluster-bench UPDATE=1 writes this table) -->"
 END = "<!-- cluster-bench: end -->"
 SEEDS = 24  # programs of the scaling campaign
-BATCH = 3  # programs per task: 8 tasks
+BATCH = 1  # programs per task: 24 tasks (small tasks keep both workers busy to the end)
 FIRST_SEED = 1000
 CONFIG = "default"
 SIZE = "large"
