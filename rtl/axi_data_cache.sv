@@ -61,10 +61,18 @@ module axi_data_cache #(
   localparam int WAY_BITS   = (LINES > 1) ? $clog2(LINES) : 1;
   localparam int SLOT_BITS  = (MAX_READS > 1) ? $clog2(MAX_READS) : 1;
 
-  logic [LINES-1:0]       valid_q;
-  logic [LINE_BITS-1:0]   tag_q  [LINES];
-  logic [LINE_BYTES*8-1:0] data_q [LINES];
-  logic [WAY_BITS-1:0]    age_q  [LINES];
+  localparam int DATA_WIDTH = LINE_BYTES * 8;
+
+  // Way w at [w*WIDTH +: WIDTH] of each (flat vectors, not arrays: the way a fill writes
+  // depends on the tags, which a memory's read port would make a loop for the prover).
+  logic [LINES-1:0]            valid_q;
+  logic [LINES*LINE_BITS-1:0]  tag_q;
+  logic [LINES*DATA_WIDTH-1:0] data_q;
+  logic [LINES*WAY_BITS-1:0]   age_q;
+
+  function automatic logic [WAY_BITS-1:0] age_of(input logic [LINES*WAY_BITS-1:0] ages, input int w);
+    return ages[w*WAY_BITS +: WAY_BITS];
+  endfunction
 
   // The way holding `line`, if any (`found`).
   function automatic logic [WAY_BITS:0] way_of(input logic [LINE_BITS-1:0] line,
@@ -78,16 +86,11 @@ module axi_data_cache #(
     return found;
   endfunction
 
-  logic [LINES*LINE_BITS-1:0] tags;   // flat, for the function (Icarus takes no unpacked array argument)
-  for (genvar w = 0; w < LINES; w++) begin : g_tags
-    assign tags[w*LINE_BITS +: LINE_BITS] = tag_q[w];
-  end
-
   // ------------------------------------------------------------ lookup
   logic [WAY_BITS:0] lookup_way;
-  assign lookup_way = way_of(lookup_line, valid_q, tags);
+  assign lookup_way = way_of(lookup_line, valid_q, tag_q);
   assign hit        = lookup_way[WAY_BITS];
-  assign hit_data   = data_q[lookup_way[WAY_BITS-1:0]];
+  assign hit_data   = data_q[lookup_way[WAY_BITS-1:0]*DATA_WIDTH +: DATA_WIDTH];
 
   // ------------------------------------------------------------ the reads in flight
   // In the order they went out (the order their answers come): each one's line, and
@@ -131,15 +134,15 @@ module axi_data_cache #(
   logic [WAY_BITS-1:0] oldest, fill_way, touched;
   logic [WAY_BITS:0]   store_way;
   logic                touch;
-  assign fill_found = way_of(pending_line_q[back_slot_q], valid_q, tags);
+  assign fill_found = way_of(pending_line_q[back_slot_q], valid_q, tag_q);
   always_comb begin
     oldest = '0;
     for (int w = 0; w < LINES; w++) begin
-      if (int'(age_q[w]) == LINES - 1) oldest = WAY_BITS'(w);
+      if (int'(age_of(age_q, w)) == LINES - 1) oldest = WAY_BITS'(w);
     end
   end
   assign fill_way  = fill_found[WAY_BITS] ? fill_found[WAY_BITS-1:0] : oldest;
-  assign store_way = way_of(store_line, valid_q, tags);
+  assign store_way = way_of(store_line, valid_q, tag_q);
   // One line becomes the newest a cycle: the filled one, else the one a read used.
   assign touch   = fill || (use_hit && hit);
   assign touched = fill ? fill_way : lookup_way[WAY_BITS-1:0];
@@ -147,23 +150,23 @@ module axi_data_cache #(
   always_ff @(posedge clk) begin
     if (reset || clear) begin
       valid_q <= '0;
-      for (int w = 0; w < LINES; w++) age_q[w] <= WAY_BITS'(w);
+      for (int w = 0; w < LINES; w++) age_q[w*WAY_BITS +: WAY_BITS] <= WAY_BITS'(w);
     end else begin
       if (store && store_way[WAY_BITS]) begin
         for (int b = 0; b < LINE_BYTES; b++) begin
-          if (store_strobes[b]) data_q[store_way[WAY_BITS-1:0]][b*8 +: 8] <= store_bytes[b*8 +: 8];
+          if (store_strobes[b]) data_q[store_way[WAY_BITS-1:0]*DATA_WIDTH + b*8 +: 8] <= store_bytes[b*8 +: 8];
         end
       end
       if (fill) begin
         valid_q[fill_way] <= 1'b1;
-        tag_q[fill_way]   <= pending_line_q[back_slot_q];
-        data_q[fill_way]  <= read_back_data;
+        tag_q[fill_way*LINE_BITS +: LINE_BITS]    <= pending_line_q[back_slot_q];
+        data_q[fill_way*DATA_WIDTH +: DATA_WIDTH] <= read_back_data;
       end
       if (touch) begin
         for (int w = 0; w < LINES; w++) begin
-          if (age_q[w] < age_q[touched]) age_q[w] <= age_q[w] + 1'b1;
+          if (age_of(age_q, w) < age_of(age_q, int'(touched))) age_q[w*WAY_BITS +: WAY_BITS] <= age_of(age_q, w) + 1'b1;
         end
-        age_q[touched] <= '0;
+        age_q[touched*WAY_BITS +: WAY_BITS] <= '0;
       end
     end
   end
@@ -177,10 +180,10 @@ module axi_data_cache #(
     if (armed) begin
       for (int w = 0; w < LINES; w++) begin
         for (int v = w + 1; v < LINES; v++) begin
-          assert (age_q[w] != age_q[v])
+          assert (age_of(age_q, w) != age_of(age_q, v))
             else $error("axi_data_cache: lines %0d and %0d have the same age", w, v);
-          assert (!(valid_q[w] && valid_q[v] && tag_q[w] == tag_q[v]))
-            else $error("axi_data_cache: line %h held twice", tag_q[w]);
+          assert (!(valid_q[w] && valid_q[v] && tag_q[w*LINE_BITS +: LINE_BITS] == tag_q[v*LINE_BITS +: LINE_BITS]))
+            else $error("axi_data_cache: line %h held twice", tag_q[w*LINE_BITS +: LINE_BITS]);
         end
       end
       assert (!read_back || pending_line_q[back_slot_q] == read_back_line)
