@@ -420,7 +420,9 @@ def test_axi_data_cache_starts_empty_at_each_launch(planted, tmp_path):
     rtl_dir = patched_rtl(CACHE_KEPT_ACROSS_LAUNCHES, "axi_data_cache_kept_across_launches") if planted else None
     results = run_jobs("icarus", AXI, jobs, tmp_path, rtl_dir=rtl_dir)
     assert results[0].memory[64:68] == [10, 11, 12, 13]
-    problems = check_run(results[1], block_dim=AXI.threads_per_block, shared_bytes=AXI.shared_mem_bytes, label="relaunch")
+    problems = check_run(
+        results[1], block_dim=AXI.threads_per_block, shared_bytes=AXI.shared_mem_bytes, label="relaunch"
+    )
     if planted:
         assert results[1].memory[64:68] == [10, 11, 12, 13]
         assert any("lock-step check failed" in p and "pc 2 (" in p for p in problems), problems
