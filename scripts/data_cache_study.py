@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict
-from pathlib import Path
 
 from tinygpu.bench import KERNELS, kernel_file
 from tinygpu.checks import guarded_memory
