@@ -7,11 +7,14 @@
 //   - the slave answers (R, B) only transactions it has taken, one beat each (RLAST),
 //     and a write only after it has taken both its address and its data; it may hold any
 //     ready low for any number of cycles and answer with any response.
-// Proven (k-induction): every assertion inside axi_data_master.sv and its FIFOs: the
-// AXI4 rules as a master (valid held with a stable payload until ready, one aligned
-// beat with WLAST and a strobe, no more in flight than allowed), and no answer without
-// a transaction in flight. Covered: a read and a write in flight together, a warp's
-// lanes split over two lines, an address held over a cycle of backpressure.
+// The two warps share one core and its 2-line data cache (axi_data_cache.sv).
+// Proven (k-induction): every assertion inside axi_data_master.sv, its FIFOs and its
+// cache: the AXI4 rules as a master (valid held with a stable payload until ready, one
+// aligned beat with WLAST and a strobe, no more in flight than allowed), no answer
+// without a transaction in flight, no line answered from the cache and sent to memory
+// too, the cache's LRU ages a permutation and a line held once. Covered: a read and a
+// write in flight together, a warp's lanes split over two lines, an address held over a
+// cycle of backpressure, a read answered from the cache.
 `default_nettype none
 
 module axi_data_master_formal
@@ -22,6 +25,8 @@ module axi_data_master_formal
   parameter int LINE_BYTES = 2,
   parameter int MAX_READS  = 2,
   parameter int MAX_WRITES = 2,
+  parameter int GROUPS_PER_CORE = 2,
+  parameter int CACHE_LINES = 2,
   parameter int ADDR_BITS  = 12
 ) (
   input logic                             clk,
@@ -38,7 +43,7 @@ module axi_data_master_formal
   input logic                             wready,
   input logic                             bvalid,
   input logic [1:0]                       bresp,
-  input logic                             clear_error,
+  input logic                             launch,
   input logic                             stop      // any time: the launch ended on an error
 );
   localparam int R = GROUPS * LANES;
@@ -62,7 +67,8 @@ module axi_data_master_formal
 
   axi_data_master #(
     .GROUPS (GROUPS), .LANES (LANES), .LINE_BYTES (LINE_BYTES), .MAX_READS (MAX_READS),
-    .MAX_WRITES (MAX_WRITES), .ADDR_BITS (ADDR_BITS), .BASE (ADDR_BITS'(12'h300))
+    .MAX_WRITES (MAX_WRITES), .GROUPS_PER_CORE (GROUPS_PER_CORE), .CACHE_LINES (CACHE_LINES),
+    .ADDR_BITS (ADDR_BITS), .BASE (ADDR_BITS'(12'h300))
   ) dut (
     .clk (clk), .reset (reset),
     .read_valid (read_valid), .read_address (read_address), .read_ready (read_ready), .read_data (read_data),
@@ -72,7 +78,7 @@ module axi_data_master_formal
     .awvalid (awvalid), .awready (awready), .awaddr (awaddr), .awlen (awlen), .awsize (awsize), .awburst (awburst),
     .wvalid (wvalid), .wready (wready), .wdata (wdata), .wstrb (wstrb), .wlast (wlast),
     .bvalid (bvalid), .bready (bready), .bresp (bresp),
-    .writes_idle (writes_idle), .idle (idle), .clear_error (clear_error), .stop (stop), .error (error), .error_write (error_write),
+    .writes_idle (writes_idle), .idle (idle), .launch (launch), .stop (stop), .error (error), .error_write (error_write),
     .error_address (error_address)
   );
 
@@ -129,6 +135,23 @@ module axi_data_master_formal
     end
   end
 
+  // The cache tracks its core's reads (here: all of them) in the FIFO's order, in the
+  // FIFO's slots, with the same lines.
+  localparam int LINE_BITS = DATA_BITS - $clog2(LINE_BYTES);
+  always @(posedge clk) begin
+    if (!reset) begin
+      assert (int'(dut.u_read_fifo.write_index_q)
+              == (int'(dut.u_read_fifo.read_index_q) + int'(dut.reads_out)) % MAX_READS);
+      assert (dut.g_cache.g_core[0].u_cache.sent_slot_q == dut.u_read_fifo.write_index_q);
+      assert (dut.g_cache.g_core[0].u_cache.back_slot_q == dut.u_read_fifo.read_index_q);
+      for (int i = 0; i < MAX_READS; i++) begin
+        if ((i - int'(dut.u_read_fifo.read_index_q) + MAX_READS) % MAX_READS < int'(dut.reads_out)) begin
+          assert (dut.g_cache.g_core[0].u_cache.pending_line_q[i] == dut.u_read_fifo.entries_q[i][LINE_BITS-1:0]);
+        end
+      end
+    end
+  end
+
   // ------------------------------------------------------------ covers
   always @(posedge clk) begin
     if (!reset) begin
@@ -137,6 +160,7 @@ module axi_data_master_formal
       cover (dut.read_form && dut.read_lanes != dut.read_waiting[dut.read_group*LANES +: LANES]);
       cover (int'(reads_taken_q) == MAX_READS);
       cover (error && !error_write && stop && idle);   // a read's error ended the launch, all answered
+      cover (dut.read_hit);                             // a read answered from the cache
     end
   end
 

@@ -30,6 +30,14 @@
 // of the program port too) and no new transaction is formed, and `idle` tells gpu_axi.sv
 // when the ones in flight have all been answered.
 //
+// With CACHE_LINES > 0 each core has a read cache of that many lines (axi_data_cache.sv):
+// a warp's line found in its core's cache is answered from there in the cycle it is
+// chosen, with no transaction (the warp's other lines still go to memory); a read's
+// answer fills its line into the requesting core's cache; a store writes its bytes into
+// its own core's cached line (write-through, the write still goes out); a launch empties
+// every cache. The caches are not coherent with each other: docs/isa.md, "Memory
+// ordering", says why that is correct for the kernels the programming model allows.
+//
 // The GPU's 8-bit data addresses sit at BASE in the AXI address space.
 `default_nettype none
 
@@ -41,6 +49,8 @@ module axi_data_master
   parameter int LINE_BYTES = 4,    // bytes a beat carries: the AXI data bus, a power of two
   parameter int MAX_READS  = 4,    // read transactions in flight, 1..16
   parameter int MAX_WRITES = 4,    // write transactions in flight, 1..16
+  parameter int GROUPS_PER_CORE = 1,   // warps of a core (group g is core g / GROUPS_PER_CORE's)
+  parameter int CACHE_LINES = 0,   // each core's read cache: 0 (none) or a power of two, 1..16
   parameter int ADDR_BITS  = 32,
   parameter logic [ADDR_BITS-1:0] BASE = '0,   // where data byte 0 sits; a multiple of 256
   parameter int REQUESTERS = GROUPS * LANES,
@@ -93,7 +103,7 @@ module axi_data_master
   output logic                               writes_idle,   // every write has its response
   output logic                               idle,          // nothing in flight
   // the first error response of a launch (SLVERR or DECERR): its line and direction
-  input  logic                               clear_error,   // a kernel starts
+  input  logic                               launch,        // a kernel starts: clear the error, empty the caches
   input  logic                               stop,          // an error response (here or on another
                                                             // port) ended the launch: form nothing new
   output logic                               error,
@@ -214,6 +224,8 @@ module axi_data_master
   logic                  read_form;         // a read transaction is formed now
   logic                  read_answer;       // its data arrives now
   logic [GROUPS-1:0]     group_writing;     // the warp has writes without their response
+  logic                  read_hit;          // the chosen line is in its core's cache: answered now
+  logic [LINE_BYTES*8-1:0] hit_data;        // its bytes
 
   assign read_choice = next_group(read_waiting & ~spread(group_writing), last_read_group_q);
   assign read_group  = read_choice[GROUP_BITS-1:0];
@@ -222,7 +234,7 @@ module axi_data_master
   assign read_line   = first_line(read_waiting[read_group*LANES +: LANES],
                                    read_address[read_group*LANES*DATA_BITS +: LANES*DATA_BITS]);
   assign read_answer = rvalid && rready;
-  assign read_form   = read_choice[GROUP_BITS] && !ar_held_q && !stop
+  assign read_form   = read_choice[GROUP_BITS] && !read_hit && !ar_held_q && !stop
                        && (int'(reads_out) < MAX_READS || read_answer);
   assign arvalid     = !reset && (ar_held_q || read_form);   // low in reset (AXI A3.1.2)
   assign araddr      = ar_held_q ? ar_held_address_q : axi_address(read_line);
@@ -252,10 +264,8 @@ module axi_data_master
       last_read_group_q <= GROUP_BITS'(GROUPS - 1);
     end else begin
       ar_held_q <= arvalid && !arready;
-      if (read_form) begin
-        ar_held_address_q <= araddr;
-        last_read_group_q <= read_group;
-      end
+      if (read_form) ar_held_address_q <= araddr;
+      if (read_form || read_hit) last_read_group_q <= read_group;
     end
   end
   assign arlen   = 8'd0;                         // one beat
@@ -388,26 +398,84 @@ module axi_data_master
     return lanes;
   endfunction
 
+  // An answer with an error response (SLVERR, DECERR): see below.
+  logic read_error, write_error;
+  assign read_error  = read_answer  && rresp[1];
+  assign write_error = write_answer && bresp[1];
+
+  // ------------------------------------------------------------ the cores' read caches
+  localparam int CORES     = GROUPS / GROUPS_PER_CORE;
+  localparam int CORE_BITS = (CORES > 1) ? $clog2(CORES) : 1;
+
+  function automatic logic [CORE_BITS-1:0] core_of(input logic [GROUP_BITS-1:0] group);
+    return CORE_BITS'(int'(group) / GROUPS_PER_CORE);
+  endfunction
+
+  logic [LANES-1:0] hit_lanes;   // the chosen warp's lanes answered from the cache now
+  assign hit_lanes = read_hit ? read_lanes : '0;
+
+  if (CACHE_LINES > 0) begin : g_cache
+    logic [CORES-1:0]              core_hit;
+    logic [CORES*LINE_BYTES*8-1:0] core_hit_data;
+    for (genvar c = 0; c < CORES; c++) begin : g_core
+      logic writing;   // the core has a write in flight, or forms one now
+      assign writing = group_writing[c*GROUPS_PER_CORE +: GROUPS_PER_CORE] != '0
+                       || (write_form && int'(core_of(write_group)) == c);
+      axi_data_cache #(
+        .LINES      (CACHE_LINES),
+        .LINE_BYTES (LINE_BYTES),
+        .LINE_BITS  (LINE_BITS),
+        .MAX_READS  (MAX_READS)
+      ) u_cache (
+        .clk            (clk),
+        .reset          (reset),
+        .clear          (launch),
+        .lookup_line    (read_line),
+        .hit            (core_hit[c]),
+        .hit_data       (core_hit_data[c*LINE_BYTES*8 +: LINE_BYTES*8]),
+        .use_hit        (read_hit && int'(core_of(read_group)) == c),
+        .read_sent      (read_form && int'(core_of(read_group)) == c),
+        .read_sent_line (read_line),
+        .writing        (writing),
+        .read_back      (read_answer && int'(core_of(read_head_group)) == c),
+        .read_back_ok   (!read_error),
+        .read_back_line (read_head_line),
+        .read_back_data (rdata),
+        .store          (write_form && int'(core_of(write_group)) == c),
+        .store_line     (write_line),
+        .store_bytes    (write_bytes),
+        .store_strobes  (write_strobes)
+      );
+    end
+    assign read_hit = read_choice[GROUP_BITS] && !stop && core_hit[core_of(read_group)];
+    assign hit_data = core_hit_data[core_of(read_group)*LINE_BYTES*8 +: LINE_BYTES*8];
+  end else begin : g_no_cache
+    assign read_hit = 1'b0;
+    assign hit_data = '0;
+  end
+
   // ------------------------------------------------------------ answers to the LSUs
   // An answer reaches the lanes its FIFO entry names; a load's lane takes its byte of
   // the beat. A read answered with an error answers no lane: its lanes wait until the
   // next reset, and the launch ends (`error`, `idle`, gpu_axi.sv). A write's error
   // comes after its lanes went on (writes are posted); it ends the launch the same way.
-  logic read_error, write_error;
-  assign read_error  = read_answer  && rresp[1];
-  assign write_error = write_answer && bresp[1];
 
   for (genvar g = 0; g < GROUPS; g++) begin : g_groups
     for (genvar t = 0; t < LANES; t++) begin : g_lanes
       localparam int I = g * LANES + t;
-      assign read_ready[I]  = read_answer && !read_error && int'(read_head_group) == g && read_head_lanes[t];
+      logic from_cache;   // answered from its core's cache now (else from the R beat)
+      logic [LINE_BYTES*8-1:0] beat;
+      assign from_cache     = int'(read_group) == g && hit_lanes[t];
+      assign beat           = from_cache ? hit_data : rdata;
+      assign read_ready[I]  = (read_answer && !read_error && int'(read_head_group) == g && read_head_lanes[t])
+                              || from_cache;
       assign write_ready[I] = write_taken && int'(taken_group) == g && taken_lanes[t];
       if (LINE_BYTES > 1) begin : g_select
         logic [OFFSET_BITS-1:0] offset;   // the lane's byte within the line
         assign offset = read_address[I*DATA_BITS +: OFFSET_BITS];
-        assign read_data[I*DATA_BITS +: DATA_BITS] = rdata[int'(offset) * 8 +: 8];
+        assign read_data[I*DATA_BITS +: DATA_BITS] = beat[int'(offset) * 8 +: 8];
       end else begin : g_whole
-        assign read_data[I*DATA_BITS +: DATA_BITS] = rdata;
+        assign read_data[I*DATA_BITS +: DATA_BITS] = beat;
       end
     end
   end
@@ -423,7 +491,7 @@ module axi_data_master
   end
 
   always_ff @(posedge clk) begin
-    if (reset || clear_error) begin
+    if (reset || launch) begin
       error         <= 1'b0;
       error_write   <= 1'b0;
       error_address <= '0;
@@ -478,8 +546,10 @@ module axi_data_master
         else $error("axi_data_master: a write beat without WLAST or without a strobe");
       assert (int'(reads_out) <= MAX_READS && int'(writes_out) <= MAX_WRITES)
         else $error("axi_data_master: more transactions in flight than allowed");
-      assert (!(stop && (read_form || write_form)))
+      assert (!(stop && (read_form || write_form || read_hit)))
         else $error("axi_data_master: a transaction formed after an error response ended the launch");
+      assert (!(read_hit && read_form))
+        else $error("axi_data_master: a line answered from the cache went to memory too");
     end
   end
 `endif

@@ -27,6 +27,7 @@ rtl/core.sv
 rtl/gpu_cores.sv
 rtl/gpu.sv
 rtl/axi_response_fifo.sv
+rtl/axi_data_cache.sv
 rtl/axi_data_master.sv
 rtl/axi_program_master.sv
 rtl/gpu_axi.sv

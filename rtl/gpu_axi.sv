@@ -10,7 +10,10 @@
 // warp's loads or stores that fall in one DATA_LINE_BYTES line are one transaction, up
 // to MAX_READS reads and MAX_WRITES writes are in flight at once, and an instruction
 // line of PROGRAM_LINE_WORDS words comes in one burst: while one warp waits, the others
-// run and send theirs (docs/architecture.md, "The AXI4 port").
+// run and send theirs (docs/architecture.md, "The AXI4 port"). Each core keeps the last
+// DATA_CACHE_LINES data lines it read (axi_data_cache.sv), so a line read again does
+// not cross the bus; the caches start empty at each launch and are not coherent with
+// each other (docs/isa.md, "Memory ordering", says why that is correct).
 //
 // Both masters use ID 0 only (AXI4 then answers in order); the data master's bus is
 // DATA_LINE_BYTES wide, the program master's 16 bits. The GPU's 256 data bytes sit at
@@ -35,6 +38,7 @@ module gpu_axi
   parameter int PROGRAM_LINE_WORDS = 8,    // words a program burst brings: 1..64, a power of two
   parameter int MAX_READS          = 4,    // data reads in flight, 1..16
   parameter int MAX_WRITES         = 4,    // data writes in flight, 1..16
+  parameter int DATA_CACHE_LINES   = 8,    // each core's data read cache: 0 (none) or a power of two, 1..16
   parameter int DATA_BASE          = 0,    // a multiple of 256
   parameter int PROGRAM_BASE       = 0     // a multiple of 512
 ) (
@@ -130,6 +134,9 @@ module gpu_axi
   if (MAX_WRITES < 1 || MAX_WRITES > 16) begin : g_bad_max_writes
     elaboration_error #(.MESSAGE("gpu_axi: MAX_WRITES (data writes in flight) must be 1..16")) u_error ();
   end
+  if (DATA_CACHE_LINES < 0 || DATA_CACHE_LINES > 16 || (DATA_CACHE_LINES & (DATA_CACHE_LINES - 1)) != 0) begin : g_bad_cache_lines
+    elaboration_error #(.MESSAGE("gpu_axi: DATA_CACHE_LINES (each core's data read cache) must be 0 (none) or a power of two, 1..16")) u_error ();
+  end
   if (DATA_BASE < 0 || DATA_BASE % 256 != 0 || (AXI_ADDR_BITS < 32 && DATA_BASE >= (1 << AXI_ADDR_BITS))) begin : g_bad_data_base
     elaboration_error #(.MESSAGE("gpu_axi: DATA_BASE must be a multiple of 256 inside the AXI address space")) u_error ();
   end
@@ -211,13 +218,15 @@ module gpu_axi
   logic [AXI_ADDR_BITS-1:0] data_error_address, program_error_address;
 
   axi_data_master #(
-    .GROUPS     (NUM_CORES * WARPS_PER_CORE),
-    .LANES      (THREADS_PER_BLOCK),
-    .LINE_BYTES (DATA_LINE_BYTES),
-    .MAX_READS  (MAX_READS),
-    .MAX_WRITES (MAX_WRITES),
-    .ADDR_BITS  (AXI_ADDR_BITS),
-    .BASE       (AXI_ADDR_BITS'(DATA_BASE))
+    .GROUPS          (NUM_CORES * WARPS_PER_CORE),
+    .LANES           (THREADS_PER_BLOCK),
+    .LINE_BYTES      (DATA_LINE_BYTES),
+    .MAX_READS       (MAX_READS),
+    .MAX_WRITES      (MAX_WRITES),
+    .GROUPS_PER_CORE (WARPS_PER_CORE),
+    .CACHE_LINES     (DATA_CACHE_LINES),
+    .ADDR_BITS       (AXI_ADDR_BITS),
+    .BASE            (AXI_ADDR_BITS'(DATA_BASE))
   ) u_data_master (
     .clk           (clk),
     .reset         (reset),
@@ -256,7 +265,7 @@ module gpu_axi
     .bresp         (data_bresp),
     .writes_idle   (data_writes_idle),
     .idle          (data_idle),
-    .clear_error   (launching),
+    .launch        (launching),
     .stop          (memory_error),
     .error         (data_error),
     .error_write   (data_error_write),

@@ -21,7 +21,8 @@ wrong lane, and a read answer handed to the lanes of another transaction. The re
 report each thread's request (its byte and address), not the line on the bus, so a
 fault in the line's handling shows at the thread whose byte it spoils: for the strobe,
 the byte the write left unwritten is seen by the load that reads it back, and the
-final-memory diff names the byte.
+final-memory diff names the byte. One fault is the data cache's: a store that does not
+update its core's cached line, seen by the load that hits that line.
 """
 
 from __future__ import annotations
@@ -232,8 +233,9 @@ EARLY_RELEASE = RtlEdit(
 AXI_CONFIG = get_config("axi")  # 4-byte lines
 
 AXI_PROBE = """
-; One block of 4 threads on the AXI port (4-byte lines): a load of one line, a load
-; split over two lines, and a store of one line read back. Bytes 32-51 all differ.
+; One block of 4 threads on the AXI port (4-byte lines, an 8-line data cache per core):
+; a load of one line, a load split over two lines, a store of one line read back, and a
+; store into a line the core's cache holds, read back from the cache. Bytes 32-51 all differ.
 .threads 4
 .data 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
 .data 132 133 134 135 136 137 138 139 140 141 142 143 144 145 146 147 148 149 150 151
@@ -247,7 +249,9 @@ AXI_PROBE = """
     ADD   R8, R7, %threadIdx   ; 7  R8 = 48 + tid: bytes 48-51, one line
     STR   R8, R3               ; 8  one write, four byte strobes: bytes 48-51 = 132-135
     LDR   R9, R8               ; 9  read back what the store wrote
-    RET                        ; 10
+    STR   R2, R6               ; 10 bytes 32-35 (cached at pc 2) = 138-141: memory and cache
+    LDR   R10, R2              ; 11 a hit: the cache's line has the store's bytes
+    RET                        ; 12
 """
 
 AXI_FAULTS = [
@@ -290,6 +294,19 @@ AXI_FAULTS = [
         ),
         pc=5,
         thread=2,
+        fields=frozenset({"rd_value", "mem_data"}),
+    ),
+    # A store does not write its bytes into its core's cached line (only memory): the
+    # load at pc 11 hits the line cached at pc 2 and reads 132 where thread 0 stored 138.
+    Fault(
+        "axi_store_misses_its_cached_line",
+        RtlEdit(
+            "axi_data_master.sv",
+            ".store          (write_form && int'(core_of(write_group)) == c),",
+            ".store          (1'b0),",
+        ),
+        pc=11,
+        thread=0,
         fields=frozenset({"rd_value", "mem_data"}),
     ),
 ]

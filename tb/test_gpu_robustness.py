@@ -23,6 +23,7 @@ from tinygpu.configs import ELABORATION_CASES, get_config
 from tinygpu.harness import Job, run_jobs
 from tinygpu.kernels import load_kernel
 from tinygpu.paths import KERNELS_DIR
+from tinygpu.rtl_patch import RtlEdit, patched_rtl
 from tinygpu.sim import SIMULATORS
 
 # Every test here runs the RTL on a simulator (`pytest -m "not sim"` leaves them out).
@@ -379,6 +380,55 @@ def test_reset_mid_kernel_then_clean_relaunch(sim, tmp_path):
         aborted, relaunched = run_jobs(sim, DEFAULT, jobs, tmp_path / f"abort{abort_after}")
         assert aborted.aborted and aborted.raw["done_before_abort"] == 0
         assert_passes(relaunched, reference=matmul.reference, label=f"relaunch after reset at {abort_after}")
+
+
+# --------------------------------------------------------------- the AXI port's data cache
+AXI = get_config("axi")
+
+COPY_LINE = """
+; Each thread copies mem[32 + tid] to mem[64 + tid]: one read of line 32-35, which fills
+; core 0's data cache.
+.threads 4
+    CONST R1, #32
+    ADD   R2, R1, %threadIdx
+    LDR   R3, R2               ; 2
+    CONST R4, #64
+    ADD   R5, R4, %threadIdx
+    STR   R5, R3
+    RET
+"""
+
+# The cache kept across launches (what the launch's clear prevents).
+CACHE_KEPT_ACROSS_LAUNCHES = RtlEdit("axi_data_master.sv", ".clear          (launch),", ".clear          (1'b0),")
+
+
+@pytest.mark.parametrize("planted", [False, True], ids=["real", "planted_cache_kept_across_launches"])
+def test_axi_data_cache_starts_empty_at_each_launch(planted, tmp_path):
+    """Two launches without a reset, the host writing bytes 32-35 in between: the second
+    launch reads the line the first left in core 0's data cache, and must see the host's
+    new bytes (the cache empties at each launch; docs/isa.md, "Memory ordering"). With
+    the cache kept across launches (planted) the second copies the old bytes, and the
+    lock-step check names the load. Icarus only: the patched build costs a second."""
+    program = assemble(COPY_LINE, filename="<copy line>")
+    first = guarded_memory(program.data, 1)
+    second = guarded_memory(program.data, 2)
+    first[32:36], second[32:36] = [10, 11, 12, 13], [20, 21, 22, 23]
+    jobs = [
+        Job(program.words, first, program.threads),
+        Job(program.words, second, program.threads, reset=False),
+    ]
+    rtl_dir = patched_rtl(CACHE_KEPT_ACROSS_LAUNCHES, "axi_data_cache_kept_across_launches") if planted else None
+    results = run_jobs("icarus", AXI, jobs, tmp_path, rtl_dir=rtl_dir)
+    assert results[0].memory[64:68] == [10, 11, 12, 13]
+    problems = check_run(
+        results[1], block_dim=AXI.threads_per_block, shared_bytes=AXI.shared_mem_bytes, label="relaunch"
+    )
+    if planted:
+        assert results[1].memory[64:68] == [10, 11, 12, 13]
+        assert any("lock-step check failed" in p and "pc 2 (" in p for p in problems), problems
+    else:
+        assert results[1].memory[64:68] == [20, 21, 22, 23]
+        assert not problems, "\n".join(problems)
 
 
 # --------------------------------------------------------------- configurations

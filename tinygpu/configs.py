@@ -178,6 +178,7 @@ ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
 ]
 
 # The same for gpu_axi (rtl/gpu_axi.sv): its own parameters' edges.
+CACHE_LINES_RULE = "DATA_CACHE_LINES (each core's data read cache) must be 0 (none) or a power of two, 1..16"
 AXI_ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
     ({"DATA_LINE_BYTES": 1, "PROGRAM_LINE_WORDS": 1, "MAX_READS": 1, "MAX_WRITES": 1}, None),
     ({"DATA_LINE_BYTES": 16, "PROGRAM_LINE_WORDS": 64, "MAX_READS": 16, "MAX_WRITES": 16}, None),
@@ -192,6 +193,11 @@ AXI_ELABORATION_CASES: list[tuple[dict[str, int], str | None]] = [
     ({"MAX_READS": 17}, "MAX_READS (data reads in flight) must be 1..16"),
     ({"MAX_WRITES": 0}, "MAX_WRITES (data writes in flight) must be 1..16"),
     ({"MAX_WRITES": 17}, "MAX_WRITES (data writes in flight) must be 1..16"),
+    ({"DATA_CACHE_LINES": 0}, None),
+    ({"DATA_CACHE_LINES": 1, "DATA_LINE_BYTES": 1, "MAX_READS": 1}, None),
+    ({"DATA_CACHE_LINES": 16, "DATA_LINE_BYTES": 16, "WARPS_PER_CORE": 1}, None),
+    ({"DATA_CACHE_LINES": 6}, CACHE_LINES_RULE),
+    ({"DATA_CACHE_LINES": 32}, CACHE_LINES_RULE),
     ({"AXI_ADDR_BITS": 11}, "AXI_ADDR_BITS must be 12..64"),
     ({"AXI_ADDR_BITS": 65}, "AXI_ADDR_BITS must be 12..64"),
     ({"DATA_BASE": 128}, "DATA_BASE must be a multiple of 256"),

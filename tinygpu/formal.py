@@ -157,9 +157,11 @@ TASKS: list[FormalTask] = [
         8,
         "the AXI4 rules as a master, for any slave (any backpressure, any response): valid held until "
         "ready with a stable payload, one aligned beat of the whole bus with WLAST and a strobe, no more "
-        "transactions in flight than allowed, no answer matched to a transaction that is not in flight",
-        "2 warps x 2 lanes, 2-byte lines, 2 reads and 2 writes in flight, 12-bit AXI addresses",
-        submodules=("axi_response_fifo",),
+        "transactions in flight than allowed, no answer matched to a transaction that is not in flight, "
+        "no line answered from the data cache and sent to memory too, the cache's LRU ages a permutation",
+        "2 warps x 2 lanes on one core with a 2-line data cache, 2-byte lines, 2 reads and 2 writes in flight, "
+        "12-bit AXI addresses",
+        submodules=("axi_response_fifo", "axi_data_cache"),
     ),
     FormalTask(
         "axi_data_master_cover",
@@ -167,9 +169,10 @@ TASKS: list[FormalTask] = [
         "cover",
         12,
         "a read and a write in flight together; an address held over backpressure; a warp's lanes "
-        "split over two lines; as many reads in flight as allowed",
-        "2 warps x 2 lanes, 2-byte lines, 2 reads and 2 writes in flight, 12-bit AXI addresses",
-        submodules=("axi_response_fifo",),
+        "split over two lines; as many reads in flight as allowed; a read answered from the data cache",
+        "2 warps x 2 lanes on one core with a 2-line data cache, 2-byte lines, 2 reads and 2 writes in flight, "
+        "12-bit AXI addresses",
+        submodules=("axi_response_fifo", "axi_data_cache"),
     ),
     FormalTask(
         "axi_program_master_prove",

@@ -59,6 +59,7 @@ module gpu_harness
   parameter int PROGRAM_LINE_WORDS       = 8,
   parameter int MAX_READS                = 4,
   parameter int MAX_WRITES               = 4,
+  parameter int DATA_CACHE_LINES         = 8,
   parameter int DATA_BASE                = 0,
   parameter int PROGRAM_BASE             = 0
 ) (
@@ -287,6 +288,7 @@ module gpu_harness
     .PROGRAM_LINE_WORDS (PROGRAM_LINE_WORDS),
     .MAX_READS          (MAX_READS),
     .MAX_WRITES         (MAX_WRITES),
+    .DATA_CACHE_LINES   (DATA_CACHE_LINES),
     .DATA_BASE          (DATA_BASE),
     .PROGRAM_BASE       (PROGRAM_BASE)
   ) u_gpu (
