@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from .bus_errors import bus_error_line
+from .bus_errors import MATADD_FAULTS, bus_error_line
 from .counter_checks import counter_problems
 from .harness import Job
 from .isa import DATA_MEM_SIZE
@@ -24,6 +24,26 @@ def guarded_memory(data: list[int], seed: int) -> list[int]:
     """The kernel's .data, then seeded random bytes up to 256: a stray write shows up."""
     rng = random.Random(seed)
     return list(data) + [rng.randrange(256) for _ in range(DATA_MEM_SIZE - len(data))]
+
+
+def fault_jobs(matadd, first_seed: int = 0) -> list[Job]:
+    """matadd once with each fault of MATADD_FAULTS (kernels/matadd.asm, loaded by the
+    caller), every other launch with random stalls: the AXI error path, as make coverage
+    and make mutate run it."""
+    return [
+        Job(
+            matadd.program.words,
+            guarded_memory(matadd.data, first_seed + i),
+            matadd.threads,
+            latency=2,
+            stall_max=3 * (i % 2),
+            seed=first_seed + i,
+            max_cycles=matadd.max_cycles,
+            fault=fault,
+            name=f"matadd with {fault}",
+        )
+        for i, fault in enumerate(MATADD_FAULTS)
+    ]
 
 
 def race_report(model: ModelResult) -> str | None:

@@ -57,8 +57,8 @@ from typing import Any
 
 from . import line_coverage
 from .assembler import assemble
-from .bus_errors import MATADD_FAULTS, fault_problems
-from .checks import check_run, guarded_memory
+from .bus_errors import fault_problems
+from .checks import check_run, fault_jobs, guarded_memory
 from .configs import GpuConfig, get_config, representative_configs
 from .engine import Engine, attempt_folder
 from .func_coverage import FunctionalCoverage
@@ -316,23 +316,8 @@ def edge_launches(config: GpuConfig) -> list[Launch]:
 
 
 def error_launches(config: GpuConfig, matadd) -> list[Launch]:
-    """Each AXI error response on each side (MATADD_FAULTS), with and without stalls: the
-    error path of gpu_axi."""
-    out = []
-    for i, fault in enumerate(MATADD_FAULTS):
-        seed = 90 + i
-        job = Job(
-            program=matadd.program.words,
-            memory=guarded_memory(matadd.data, seed),
-            threads=matadd.threads,
-            latency=2,
-            stall_max=3 * (i % 2),
-            seed=seed,
-            fault=fault,
-            name=matadd.name,
-        )
-        out.append(Launch(job, f"{fault} in {matadd.name} on {config.name}"))
-    return out
+    """Each AXI error response on each side (checks.fault_jobs): the error path of gpu_axi."""
+    return [Launch(job, f"{job.name} on {config.name}") for job in fault_jobs(matadd, first_seed=90)]
 
 
 def run_info(result: JobResult, config: GpuConfig) -> dict:

@@ -64,8 +64,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assembler import assemble
-from .bus_errors import MATADD_FAULTS, fault_problems
-from .checks import check_run, guarded_memory
+from .bus_errors import fault_problems
+from .checks import check_run, fault_jobs, guarded_memory
 from .configs import AXI_ELABORATION_CASES, ELABORATION_CASES, GpuConfig, get_config
 from .engine import Engine, attempt_folder
 from .harness import Job, run_jobs
@@ -370,21 +370,9 @@ def subset(random_programs: int = 3) -> list[SubsetRun]:
                 references.append(kernel.reference)
         if config.axi:
             # Each error response on each side (the error path of the AXI masters).
-            matadd = next(k for k in kernels if k.name == "matadd")
-            for seed, fault in enumerate(MATADD_FAULTS):
-                jobs.append(
-                    Job(
-                        matadd.program.words,
-                        guarded_memory(matadd.data, seed),
-                        matadd.threads,
-                        latency=2,
-                        stall_max=seed % 2 * 3,
-                        seed=seed,
-                        fault=fault,
-                        name=f"matadd with {fault}",
-                    )
-                )
-                references.append(None)
+            faulty = fault_jobs(next(k for k in kernels if k.name == "matadd"))
+            jobs += faulty
+            references += [None] * len(faulty)
         for seed in range(programs):
             program = generate(
                 9000 + seed, block_dim=config.threads_per_block, size="small", shared_bytes=config.shared_mem_bytes
